@@ -1,0 +1,1 @@
+print("client: not built yet")

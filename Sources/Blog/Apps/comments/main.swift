@@ -1,0 +1,1 @@
+print("comments: not built yet")

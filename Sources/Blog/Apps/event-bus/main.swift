@@ -1,0 +1,1 @@
+print("event-bus: not built yet")

@@ -1,0 +1,1 @@
+print("moderation: not built yet")

@@ -1,0 +1,1 @@
+print("posts: not built yet")

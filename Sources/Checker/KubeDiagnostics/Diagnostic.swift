@@ -1,0 +1,113 @@
+/// A position range in an input file. Lines and columns are 1-based;
+/// columns count Unicode scalars (libyaml's unit). `endColumn` is the
+/// column just after the last character, as SARIF expects.
+public struct SourceSpan: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var endLine: Int
+    public var endColumn: Int
+
+    public init(file: String, line: Int, column: Int, endLine: Int? = nil, endColumn: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.endLine = endLine ?? line
+        self.endColumn = endColumn ?? (column + 1)
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+
+    public static func < (a: SourceSpan, b: SourceSpan) -> Bool {
+        (a.file, a.line, a.column) < (b.file, b.line, b.column)
+    }
+}
+
+public enum Severity: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
+    case error, warning, note
+
+    private var rank: Int {
+        switch self {
+        case .error: 2
+        case .warning: 1
+        case .note: 0
+        }
+    }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// A secondary location that explains the primary one ("pods are labelled here").
+public struct DiagnosticNote: Hashable, Sendable {
+    public var message: String
+    public var span: SourceSpan?
+    public init(_ message: String, at span: SourceSpan? = nil) {
+        self.message = message
+        self.span = span
+    }
+}
+
+/// A suggested edit: replace the text at `span` with `replacement`.
+public struct SuggestedFix: Hashable, Sendable {
+    public var message: String
+    public var span: SourceSpan?
+    public var replacement: String?
+    public init(_ message: String, replacing span: SourceSpan? = nil, with replacement: String? = nil) {
+        self.message = message
+        self.span = span
+        self.replacement = replacement
+    }
+}
+
+/// The object a finding is about, e.g. `Service default/posts-srv`.
+public struct ObjectReference: Hashable, Sendable, CustomStringConvertible {
+    public var kind: String
+    public var namespace: String
+    public var name: String
+    public init(kind: String, namespace: String, name: String) {
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+    public var description: String { "\(kind) \(namespace)/\(name)" }
+}
+
+/// One finding: what is wrong, where, why, and what to change.
+/// Finding problems produces these; renderers only read them.
+public struct Diagnostic: Hashable, Sendable {
+    public var ruleID: String
+    public var severity: Severity
+    public var span: SourceSpan?
+    public var message: String
+    public var notes: [DiagnosticNote]
+    public var fix: SuggestedFix?
+    public var object: ObjectReference?
+
+    public init(
+        ruleID: String, severity: Severity, span: SourceSpan?, message: String,
+        notes: [DiagnosticNote] = [], fix: SuggestedFix? = nil, object: ObjectReference? = nil
+    ) {
+        self.ruleID = ruleID
+        self.severity = severity
+        self.span = span
+        self.message = message
+        self.notes = notes
+        self.fix = fix
+        self.object = object
+    }
+}
+
+extension Diagnostic {
+    /// Stable order for output: by file, line, column, then rule.
+    public static func sortedForOutput(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.sorted { a, b in
+            switch (a.span, b.span) {
+            case (nil, nil): return (a.ruleID, a.message) < (b.ruleID, b.message)
+            case (nil, _): return true
+            case (_, nil): return false
+            case (let x?, let y?):
+                if x != y { return x < y }
+                return (a.ruleID, a.message) < (b.ruleID, b.message)
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// What a rule is, for `kubewire rules`, SARIF rule metadata and help text.
+public struct RuleInfo: Hashable, Sendable {
+    public var id: String
+    public var summary: String
+    public var why: String
+    public var fix: String
+    public var defaultSeverity: Severity
+
+    public init(id: String, summary: String, why: String, fix: String, defaultSeverity: Severity = .error) {
+        self.id = id
+        self.summary = summary
+        self.why = why
+        self.fix = fix
+        self.defaultSeverity = defaultSeverity
+    }
+}
+
+/// Problems that stop an input from being read at all. They are reported
+/// like findings (same renderers) but make the run exit 2.
+public enum InputProblem {
+    public static let yamlSyntax = RuleInfo(
+        id: "yaml-syntax", summary: "The file is not valid YAML",
+        why: "Nothing in a file that does not parse can be checked or applied.",
+        fix: "Fix the YAML at the reported position; the message is libyaml's.")
+    public static let duplicateKey = RuleInfo(
+        id: "duplicate-key", summary: "A mapping has the same key twice",
+        why: "kubectl and the API server keep only one of the values (or reject the object); which one is easy to get wrong.",
+        fix: "Remove one of the two keys or merge their values.")
+    public static let notAnObject = RuleInfo(
+        id: "not-an-object", summary: "A document is not a Kubernetes object mapping",
+        why: "Every document of a manifest stream must be a mapping with apiVersion and kind.",
+        fix: "Make the document a mapping with apiVersion, kind and metadata, or remove it.")
+    public static let unreadable = RuleInfo(
+        id: "unreadable-input", summary: "An input cannot be read or is not UTF-8",
+        why: "The checker cannot prove anything about bytes it cannot read.",
+        fix: "Check the path and permissions, and save the file as UTF-8.")
+    public static let limit = RuleInfo(
+        id: "input-limit", summary: "An input exceeds a resource limit (size, depth, aliases)",
+        why: "Unbounded alias expansion or nesting (\"billion laughs\") would exhaust memory.",
+        fix: "Reduce the nesting or alias use; raise the limit only for inputs you trust.")
+
+    public static let all: [RuleInfo] = [yamlSyntax, duplicateKey, notAnObject, unreadable, limit]
+}

@@ -1,0 +1,1 @@
+print("kubewire: not built yet")
