@@ -1,0 +1,100 @@
+import KubeYAML
+
+/// A backend of an Ingress path or its default backend, normalised across
+/// `extensions/v1beta1`, `networking.k8s.io/v1beta1` and `networking.k8s.io/v1`.
+public struct IngressBackend: Sendable {
+    public var serviceName: String?
+    public var serviceNameNode: YAMLNode?
+    public var port: PortReference?
+    public var portNode: YAMLNode?
+    /// A `resource` backend (not a Service).
+    public var isResource: Bool
+    public var node: YAMLNode
+
+    init(node: YAMLNode, legacy: Bool) {
+        self.node = node
+        isResource = node["resource"] != nil
+        if legacy {
+            serviceNameNode = node["serviceName"]
+            portNode = node["servicePort"]
+        } else {
+            serviceNameNode = node["service"]?["name"]
+            let portMap = node["service"]?["port"]
+            portNode = portMap?["number"] ?? portMap?["name"] ?? portMap
+        }
+        serviceName = serviceNameNode?.scalar
+        port = portNode.flatMap { $0.isScalar ? PortReference(node: $0) : nil }
+    }
+}
+
+public struct IngressPath: Sendable {
+    /// The path as written; empty means `/`.
+    public var path: String
+    public var pathNode: YAMLNode?
+    public var pathType: String?
+    public var pathTypeNode: YAMLNode?
+    public var backend: IngressBackend?
+    public var node: YAMLNode
+
+    /// ingress-nginx renders a missing pathType and ImplementationSpecific as Prefix.
+    public var effectivePath: String { path.isEmpty ? "/" : path }
+}
+
+public struct IngressRule: Sendable {
+    public var host: String?
+    public var hostNode: YAMLNode?
+    public var paths: [IngressPath]
+    public var node: YAMLNode
+}
+
+public struct Ingress: Sendable {
+    public static let useRegexAnnotation = "nginx.ingress.kubernetes.io/use-regex"
+    public static let rewriteTargetAnnotation = "nginx.ingress.kubernetes.io/rewrite-target"
+    public static let classAnnotation = "kubernetes.io/ingress.class"
+
+    public var object: ManifestObject
+    /// True for the two v1beta1 forms (serviceName/servicePort, spec.backend).
+    public var isLegacy: Bool
+    public var className: String?
+    public var rules: [IngressRule]
+    public var defaultBackend: IngressBackend?
+
+    public init?(object: ManifestObject) {
+        guard object.kind == "Ingress",
+            ["extensions/v1beta1", "networking.k8s.io/v1beta1", "networking.k8s.io/v1"].contains(object.apiVersion)
+        else { return nil }
+        self.object = object
+        let legacy = object.apiVersion != "networking.k8s.io/v1"
+        isLegacy = legacy
+        let spec = object.spec
+        className = spec?["ingressClassName"]?.scalar ?? object.annotations[Self.classAnnotation]
+        defaultBackend = (spec?["defaultBackend"] ?? (legacy ? spec?["backend"] : nil)).map {
+            IngressBackend(node: $0, legacy: legacy)
+        }
+        rules = (spec?["rules"]?.items ?? []).map { rule in
+            let paths = (rule["http"]?["paths"]?.items ?? []).map { path in
+                IngressPath(
+                    path: path["path"]?.scalar ?? "", pathNode: path["path"], pathType: path["pathType"]?.scalar,
+                    pathTypeNode: path["pathType"],
+                    backend: path["backend"].map { IngressBackend(node: $0, legacy: legacy) }, node: path)
+            }
+            let host = rule["host"]?.scalar
+            return IngressRule(host: host?.isEmpty == true ? nil : host, hostNode: rule["host"], paths: paths, node: rule)
+        }
+    }
+
+    /// `use-regex`, read like Go's strconv.ParseBool (anything else is false).
+    public var usesRegex: Bool {
+        guard let value = object.annotations[Self.useRegexAnnotation] else { return false }
+        return ["1", "t", "T", "TRUE", "true", "True"].contains(value)
+    }
+
+    /// A rewrite-target that differs from the path also forces regex mode for the host.
+    public func rewrites(_ path: String) -> Bool {
+        guard let target = object.annotations[Self.rewriteTargetAnnotation], !target.isEmpty else { return false }
+        return target != path
+    }
+
+    /// Whether ingress-nginx (class `nginx`) serves this Ingress.
+    public var isNginxClass: Bool { className == "nginx" }
+}

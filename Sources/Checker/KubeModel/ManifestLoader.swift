@@ -1,0 +1,217 @@
+import Dispatch
+import Foundation
+import KubeDiagnostics
+import KubeYAML
+
+/// An input to check: a file, a directory (recursive), or stdin.
+public enum ManifestInput: Hashable, Sendable {
+    case path(String)
+    case standardInput
+
+    public init(argument: String) {
+        self = argument == "-" ? .standardInput : .path(argument)
+    }
+}
+
+public struct LoadOptions: Sendable {
+    public var defaultNamespace: String
+    public var limits: YAMLLimits
+    /// How many files to parse at once.
+    public var concurrency: Int
+
+    public init(
+        defaultNamespace: String = "default", limits: YAMLLimits = YAMLLimits(),
+        concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
+        self.defaultNamespace = defaultNamespace
+        self.limits = limits
+        self.concurrency = max(1, concurrency)
+    }
+}
+
+public struct LoadedManifests: Sendable {
+    public var graph: ManifestGraph
+    /// Problems that stopped part of an input from being read (exit 2).
+    public var problems: [Diagnostic]
+    /// Files (and stdin) read.
+    public var inputNames: [String]
+    /// Texts that exist only in memory (stdin), for quoting in reports.
+    public var sources: SourceMap
+}
+
+/// Reads inputs through libyaml into a `ManifestGraph`.
+public enum ManifestLoader {
+    public static let standardInputName = "<stdin>"
+
+    public static func load(_ inputs: [ManifestInput], options: LoadOptions = LoadOptions()) -> LoadedManifests {
+        var problems: [Diagnostic] = []
+        var sources = SourceMap()
+        var files: [String] = []
+        var stdinText: String?
+        for input in inputs {
+            switch input {
+            case .standardInput:
+                let data = FileHandle.standardInput.readDataToEndOfFile()
+                stdinText = String(decoding: data, as: UTF8.self)
+            case .path(let path):
+                let (found, problem) = expand(path)
+                files.append(contentsOf: found)
+                if let problem { problems.append(problem) }
+            }
+        }
+        var seen = Set<String>()
+        files = files.filter { seen.insert($0).inserted }
+
+        var results = parseFiles(files, options: options)
+        if let stdinText {
+            sources.add(path: standardInputName, text: stdinText)
+            results.append(parse(text: stdinText, name: standardInputName, options: options))
+        }
+        var objects: [ManifestObject] = []
+        for result in results {
+            problems.append(contentsOf: result.problems)
+            objects.append(contentsOf: result.objects)
+        }
+        let names = files + (stdinText == nil ? [] : [standardInputName])
+        return LoadedManifests(graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources)
+    }
+
+    /// Loads YAML text held in memory (tests, generated manifests).
+    public static func load(text: String, name: String, options: LoadOptions = LoadOptions()) -> LoadedManifests {
+        let result = parse(text: text, name: name, options: options)
+        var sources = SourceMap()
+        sources.add(path: name, text: text)
+        return LoadedManifests(
+            graph: ManifestGraph(objects: result.objects), problems: result.problems, inputNames: [name], sources: sources)
+    }
+
+    // MARK: - files
+
+    private static func expand(_ path: String) -> (files: [String], problem: Diagnostic?) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return ([], unreadable(path, "no such file or directory"))
+        }
+        guard isDirectory.boolValue else { return ([path], nil) }
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+            return ([], unreadable(path, "cannot list this directory"))
+        }
+        var found: [String] = []
+        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+        while let relative = enumerator.nextObject() as? String {
+            let leaf = (relative as NSString).lastPathComponent
+            // Hidden files and folders (.git, .kubewire.yaml) are not manifests.
+            if leaf.hasPrefix(".") {
+                enumerator.skipDescendants()
+                continue
+            }
+            guard leaf.hasSuffix(".yaml") || leaf.hasSuffix(".yml") else { continue }
+            let full = base + "/" + relative
+            var childIsDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
+                found.append(full)
+            }
+        }
+        return (found.sorted(), nil)
+    }
+
+    private static func unreadable(_ path: String, _ reason: String) -> Diagnostic {
+        Diagnostic(
+            ruleID: InputProblem.unreadable.id, severity: .error, span: SourceSpan(file: path, line: 1, column: 1),
+            message: "cannot read \(path): \(reason)")
+    }
+
+    private struct FileResult: Sendable {
+        var objects: [ManifestObject] = []
+        var problems: [Diagnostic] = []
+    }
+
+    private final class ResultSlots: @unchecked Sendable {
+        // Each index is written by exactly one iteration of concurrentPerform.
+        var slots: [FileResult]
+        init(count: Int) { slots = Array(repeating: FileResult(), count: count) }
+    }
+
+    private static func parseFiles(_ files: [String], options: LoadOptions) -> [FileResult] {
+        let slots = ResultSlots(count: files.count)
+        let workers = min(options.concurrency, max(1, files.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < files.count {
+                let result = parseFile(files[index], options: options)
+                slots.slots.withUnsafeMutableBufferPointer { $0[index] = result }
+                index += workers
+            }
+        }
+        return slots.slots
+    }
+
+    private static func parseFile(_ path: String, options: LoadOptions) -> FileResult {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return FileResult(problems: [unreadable(path, "permission denied or not a regular file")])
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.readToEnd() ?? Data()
+        } catch {
+            return FileResult(problems: [unreadable(path, error.localizedDescription)])
+        }
+        let loaded = data.withUnsafeBytes { YAMLLoader.load(bytes: $0, file: path, limits: options.limits) }
+        return objects(from: loaded, options: options)
+    }
+
+    private static func parse(text: String, name: String, options: LoadOptions) -> FileResult {
+        objects(from: YAMLLoader.load(text: text, file: name, limits: options.limits), options: options)
+    }
+
+    // MARK: - documents → objects
+
+    private static func objects(from loaded: YAMLLoadResult, options: LoadOptions) -> FileResult {
+        var result = FileResult(problems: loaded.problems)
+        for document in loaded.documents {
+            collect(document.root, file: loaded.file, index: document.index, options: options, into: &result)
+        }
+        return result
+    }
+
+    private static func collect(
+        _ root: YAMLNode, file: String, index: Int, options: LoadOptions, into result: inout FileResult
+    ) {
+        if root.isNull { return }  // an empty document (`---` with only comments)
+        guard root.isMapping else {
+            result.problems.append(
+                notAnObject(root, file: file, "this document is a \(root.isSequence ? "sequence" : "scalar"), not a mapping"))
+            return
+        }
+        guard let kind = root["kind"]?.scalar, !kind.isEmpty else {
+            result.problems.append(notAnObject(root, file: file, "this document has no `kind`"))
+            return
+        }
+        guard let apiVersion = root["apiVersion"]?.scalar, !apiVersion.isEmpty else {
+            result.problems.append(notAnObject(root, file: file, "this \(kind) has no `apiVersion`"))
+            return
+        }
+        // v1/List and typed lists (`DeploymentList`) carry their objects in `items`.
+        if kind == "List" || (kind.hasSuffix("List") && root["items"]?.isSequence == true) {
+            for item in root["items"]?.items ?? [] {
+                collect(item, file: file, index: index, options: options, into: &result)
+            }
+            return
+        }
+        let metadata = root["metadata"]
+        let namespace = metadata?["namespace"]?.scalar.flatMap { $0.isEmpty ? nil : $0 } ?? options.defaultNamespace
+        result.objects.append(
+            ManifestObject(
+                file: file, documentIndex: index, root: root, apiVersion: apiVersion, kind: kind,
+                name: metadata?["name"]?.scalar ?? metadata?["generateName"]?.scalar ?? "", namespace: namespace))
+    }
+
+    private static func notAnObject(_ node: YAMLNode, file: String, _ message: String) -> Diagnostic {
+        Diagnostic(
+            ruleID: InputProblem.notAnObject.id, severity: .error,
+            span: SourceSpan(file: file, line: Int(node.start.line), column: Int(node.start.column)),
+            message: message + "; every document must be an object with apiVersion and kind",
+            fix: SuggestedFix("add apiVersion and kind, or remove the document"))
+    }
+}

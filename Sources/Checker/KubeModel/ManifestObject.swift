@@ -1,0 +1,117 @@
+import KubeDiagnostics
+import KubeYAML
+
+/// One Kubernetes object as written: its root mapping plus the identity
+/// fields every rule needs. Typed views (`Workload`, `Service`, …) read
+/// from `root` and keep node positions.
+public struct ManifestObject: Sendable {
+    public var file: String
+    public var documentIndex: Int
+    public var root: YAMLNode
+    public var apiVersion: String
+    public var kind: String
+    public var name: String
+    public var namespace: String
+
+    public var reference: ObjectReference { ObjectReference(kind: kind, namespace: namespace, name: name) }
+
+    public var metadata: YAMLNode? { root["metadata"] }
+    public var spec: YAMLNode? { root["spec"] }
+
+    /// Where the object starts (its first key), for findings about the whole object.
+    public var startSpan: SourceSpan {
+        span(root.keyNode("kind") ?? root)
+    }
+
+    /// The `metadata.name` value, or the object start when it has none.
+    public var nameSpan: SourceSpan {
+        if let node = metadata?["name"] { return span(node) }
+        return startSpan
+    }
+
+    public func span(_ node: YAMLNode) -> SourceSpan {
+        SourceSpan(
+            file: file, line: Int(node.start.line), column: Int(node.start.column),
+            endLine: Int(node.end.line), endColumn: Int(node.end.column))
+    }
+
+    /// A span covering `key: value` of a mapping entry, pointing at the value
+    /// when present (the part a fix replaces).
+    public func span(key: YAMLNode, value: YAMLNode) -> SourceSpan {
+        SourceSpan(
+            file: file, line: Int(key.start.line), column: Int(key.start.column), endLine: Int(value.end.line),
+            endColumn: Int(value.end.column))
+    }
+
+    /// String annotations (`metadata.annotations`), ignoring non-string values.
+    public var annotations: [String: String] {
+        var result: [String: String] = [:]
+        for pair in metadata?["annotations"]?.pairs ?? [] {
+            if let key = pair.key.scalar, let value = pair.value.scalar { result[key] = value }
+        }
+        return result
+    }
+
+    public var labels: [LabelEntry] { LabelEntry.entries(of: metadata?["labels"]) }
+
+    /// Group part of apiVersion (`apps` for `apps/v1`, `` for `v1`).
+    public var apiGroup: String {
+        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+        return String(apiVersion[..<slash])
+    }
+}
+
+/// One `key: value` of a label map (or a Service selector), with its nodes.
+public struct LabelEntry: Sendable {
+    public var key: String
+    public var value: String
+    public var keyNode: YAMLNode
+    public var valueNode: YAMLNode
+
+    static func entries(of node: YAMLNode?) -> [LabelEntry] {
+        guard let node else { return [] }
+        return node.pairs.compactMap { pair in
+            guard let key = pair.key.scalar, let value = pair.value.scalar else { return nil }
+            return LabelEntry(key: key, value: pair.value.isNull ? "" : value, keyNode: pair.key, valueNode: pair.value)
+        }
+    }
+}
+
+extension Array where Element == LabelEntry {
+    public var dictionary: [String: String] {
+        var result: [String: String] = [:]
+        for entry in self { result[entry.key] = entry.value }
+        return result
+    }
+
+    /// `app=posts,tier=web`, sorted, for messages.
+    public var rendered: String {
+        map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ",")
+    }
+}
+
+/// A port named by number or by IANA service name (targetPort, probe port,
+/// Ingress backend port).
+public enum PortReference: Hashable, Sendable, CustomStringConvertible {
+    case number(Int)
+    case name(String)
+
+    public var description: String {
+        switch self {
+        case .number(let number): String(number)
+        case .name(let name): name
+        }
+    }
+
+    /// Reads an int-or-string field: a plain integer is a number, anything
+    /// else (including a quoted "3000") is a name, as the API server reads it.
+    public init?(node: YAMLNode) {
+        if let number = node.int {
+            self = .number(number)
+        } else if let text = node.string, !text.isEmpty {
+            self = .name(text)
+        } else {
+            return nil
+        }
+    }
+}

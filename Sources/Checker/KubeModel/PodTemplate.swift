@@ -1,0 +1,109 @@
+import KubeDiagnostics
+import KubeYAML
+
+public struct ContainerPort: Sendable {
+    public var number: Int?
+    public var name: String?
+    public var `protocol`: String
+    public var node: YAMLNode
+}
+
+public struct EnvEntry: Sendable {
+    public var name: String?
+    public var nameNode: YAMLNode?
+    /// `value`, when written (any type: the field-type rule checks it is a string).
+    public var valueNode: YAMLNode?
+    public var node: YAMLNode
+}
+
+public enum ProbeKind: String, Sendable, CaseIterable {
+    case liveness = "livenessProbe"
+    case readiness = "readinessProbe"
+    case startup = "startupProbe"
+}
+
+public enum ProbeHandler: String, Sendable {
+    case httpGet, tcpSocket, grpc
+}
+
+public struct Probe: Sendable {
+    public var kind: ProbeKind
+    public var handler: ProbeHandler
+    public var port: PortReference?
+    public var portNode: YAMLNode?
+    /// For httpGet: the path (default `/`).
+    public var path: String
+    public var node: YAMLNode
+}
+
+public struct Container: Sendable {
+    public var name: String?
+    public var image: String?
+    public var imageNode: YAMLNode?
+    public var ports: [ContainerPort]
+    public var env: [EnvEntry]
+    public var command: [YAMLNode]
+    public var args: [YAMLNode]
+    public var probes: [Probe]
+    public var isInit: Bool
+    /// Init containers with `restartPolicy: Always` run beside the main ones.
+    public var isSidecar: Bool
+    public var node: YAMLNode
+
+    init(node: YAMLNode, isInit: Bool) {
+        self.node = node
+        self.isInit = isInit
+        name = node["name"]?.scalar
+        imageNode = node["image"]
+        image = imageNode?.scalar
+        isSidecar = isInit && node["restartPolicy"]?.scalar == "Always"
+        ports = (node["ports"]?.items ?? []).map { port in
+            ContainerPort(
+                number: port["containerPort"]?.int, name: port["name"]?.scalar,
+                protocol: port["protocol"]?.scalar ?? "TCP", node: port)
+        }
+        env = (node["env"]?.items ?? []).map { entry in
+            EnvEntry(name: entry["name"]?.scalar, nameNode: entry["name"], valueNode: entry["value"], node: entry)
+        }
+        command = node["command"]?.items ?? []
+        args = node["args"]?.items ?? []
+        probes = ProbeKind.allCases.compactMap { kind -> Probe? in
+            guard let probe = node[kind.rawValue] else { return nil }
+            for handler in [ProbeHandler.httpGet, .tcpSocket, .grpc] {
+                guard let body = probe[handler.rawValue] else { continue }
+                let portNode = body["port"]
+                return Probe(
+                    kind: kind, handler: handler, port: portNode.flatMap(PortReference.init(node:)), portNode: portNode,
+                    path: body["path"]?.scalar ?? "/", node: body)
+            }
+            return nil
+        }
+    }
+
+    /// Whether this container serves traffic for Service endpoints.
+    public var servesTraffic: Bool { !isInit || isSidecar }
+}
+
+/// A pod template: labels and containers, wherever the workload keeps it.
+public struct PodTemplate: Sendable {
+    public var labelsNode: YAMLNode?
+    public var labels: [LabelEntry]
+    public var containers: [Container]
+    /// The template's `metadata` node or the template itself, to point at.
+    public var node: YAMLNode
+    public var specNode: YAMLNode?
+
+    init(node: YAMLNode) {
+        self.node = node
+        labelsNode = node["metadata"]?["labels"]
+        labels = LabelEntry.entries(of: labelsNode)
+        specNode = node["spec"]
+        let spec = node["spec"]
+        containers =
+            (spec?["containers"]?.items ?? []).map { Container(node: $0, isInit: false) }
+            + (spec?["initContainers"]?.items ?? []).map { Container(node: $0, isInit: true) }
+    }
+
+    /// Containers whose ports receive Service traffic.
+    public var servingContainers: [Container] { containers.filter(\.servesTraffic) }
+}

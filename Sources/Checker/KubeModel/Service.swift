@@ -1,0 +1,56 @@
+import KubeYAML
+
+public struct ServicePort: Sendable {
+    public var name: String?
+    public var port: Int?
+    /// targetPort as written; nil means "same as port".
+    public var targetPort: PortReference?
+    public var targetPortNode: YAMLNode?
+    public var `protocol`: String
+    public var node: YAMLNode
+
+    /// The container port this Service port reaches: targetPort, defaulting to port.
+    public var effectiveTarget: PortReference? {
+        targetPort ?? port.map(PortReference.number)
+    }
+}
+
+public struct Service: Sendable {
+    public var object: ManifestObject
+    public var type: String
+    /// Selector entries; empty when the Service has no selector.
+    public var selector: [LabelEntry]
+    public var selectorNode: YAMLNode?
+    public var ports: [ServicePort]
+
+    public init?(object: ManifestObject) {
+        guard object.kind == "Service", object.apiGroup.isEmpty else { return nil }
+        self.object = object
+        let spec = object.spec
+        type = spec?["type"]?.scalar ?? "ClusterIP"
+        selectorNode = spec?["selector"]
+        selector = LabelEntry.entries(of: selectorNode)
+        ports = (spec?["ports"]?.items ?? []).map { port in
+            let target = port["targetPort"]
+            return ServicePort(
+                name: port["name"]?.scalar, port: port["port"]?.int,
+                targetPort: target.flatMap { $0.int == 0 || $0.isNull ? nil : PortReference(node: $0) },
+                targetPortNode: target, protocol: port["protocol"]?.scalar ?? "TCP", node: port)
+        }
+    }
+
+    /// Services that route to pods chosen by label: not ExternalName, not selector-less.
+    public var selectsPods: Bool { type != "ExternalName" && !selector.isEmpty }
+
+    public func selects(_ labels: [String: String]) -> Bool {
+        selector.allSatisfy { labels[$0.key] == $0.value }
+    }
+
+    /// The Service port a client reaching `port` (number or port name) lands on.
+    public func port(matching reference: PortReference) -> ServicePort? {
+        switch reference {
+        case .number(let number): ports.first { $0.port == number }
+        case .name(let name): ports.first { $0.name == name }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import KubeYAML
+
+/// A `matchExpressions` term.
+public struct SelectorRequirement: Sendable {
+    public enum Operator: String, Sendable {
+        case `in` = "In"
+        case notIn = "NotIn"
+        case exists = "Exists"
+        case doesNotExist = "DoesNotExist"
+    }
+    public var key: String
+    public var `operator`: Operator?
+    public var operatorText: String
+    public var values: [String]
+    public var node: YAMLNode
+
+    public func matches(_ labels: [String: String]) -> Bool {
+        switch `operator` {
+        case .in?: labels[key].map(values.contains) ?? false
+        case .notIn?: labels[key].map { !values.contains($0) } ?? true
+        case .exists?: labels[key] != nil
+        case .doesNotExist?: labels[key] == nil
+        case nil: false
+        }
+    }
+}
+
+/// A LabelSelector (`matchLabels` AND `matchExpressions`), or a plain map
+/// selector (ReplicationController), normalised to the same shape.
+public struct LabelSelector: Sendable {
+    public var matchLabels: [LabelEntry]
+    public var matchExpressions: [SelectorRequirement]
+    public var node: YAMLNode
+
+    public var isEmpty: Bool { matchLabels.isEmpty && matchExpressions.isEmpty }
+
+    public func matches(_ labels: [String: String]) -> Bool {
+        matchLabels.allSatisfy { labels[$0.key] == $0.value } && matchExpressions.allSatisfy { $0.matches(labels) }
+    }
+
+    static func labelSelector(_ node: YAMLNode) -> LabelSelector {
+        let expressions = (node["matchExpressions"]?.items ?? []).map { item in
+            let operatorText = item["operator"]?.scalar ?? ""
+            return SelectorRequirement(
+                key: item["key"]?.scalar ?? "", operator: .init(rawValue: operatorText), operatorText: operatorText,
+                values: (item["values"]?.items ?? []).compactMap(\.scalar), node: item)
+        }
+        return LabelSelector(
+            matchLabels: LabelEntry.entries(of: node["matchLabels"]), matchExpressions: expressions, node: node)
+    }
+
+    static func plainMap(_ node: YAMLNode) -> LabelSelector {
+        LabelSelector(matchLabels: LabelEntry.entries(of: node), matchExpressions: [], node: node)
+    }
+}
+
+/// Any object that creates pods from a template.
+public struct Workload: Sendable {
+    public static let kinds: Set<String> = [
+        "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController", "Job", "CronJob",
+    ]
+
+    public var object: ManifestObject
+    public var template: PodTemplate
+    /// The selector as written; nil when absent (Pod, Job, defaulted RC).
+    public var selector: LabelSelector?
+    public var replicas: Int
+
+    public init?(object: ManifestObject) {
+        guard Self.kinds.contains(object.kind) else { return nil }
+        self.object = object
+        let spec = object.spec
+        switch object.kind {
+        case "Pod":
+            template = PodTemplate(node: object.root)
+            selector = nil
+        case "CronJob":
+            guard let node = spec?["jobTemplate"]?["spec"]?["template"] else { return nil }
+            template = PodTemplate(node: node)
+            selector = nil
+        case "ReplicationController":
+            guard let node = spec?["template"] else { return nil }
+            template = PodTemplate(node: node)
+            selector = spec?["selector"].map(LabelSelector.plainMap)
+        default:
+            guard let node = spec?["template"] else { return nil }
+            template = PodTemplate(node: node)
+            selector = spec?["selector"].map(LabelSelector.labelSelector)
+        }
+        replicas = spec?["replicas"]?.int ?? 1
+    }
+
+    /// The labels pods of this workload carry.
+    public var podLabels: [String: String] { template.labels.dictionary }
+}

@@ -1,0 +1,11 @@
+import KubeDiagnostics
+import KubeModel
+
+/// Every rule kubewire knows, in the order `kubewire rules` lists them.
+public enum RuleRegistry {
+    public static let all: [any Rule] = [
+        ServiceSelectorRule(),
+    ]
+
+    public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// One check: a self-describing unit in the registry (`kubewire rules`).
+public protocol Rule: Sendable {
+    var info: RuleInfo { get }
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic]
+}
+
+/// What a rule may know besides the graph.
+public struct RuleContext: Sendable {
+    /// The Kubernetes release the manifests target (`--kube-version`).
+    public var kubeVersion: KubeVersion
+    /// Whether a path exists on disk (skaffold contexts, Dockerfiles).
+    public var fileExists: @Sendable (String) -> Bool
+
+    public init(
+        kubeVersion: KubeVersion = .current,
+        fileExists: @escaping @Sendable (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+    ) {
+        self.kubeVersion = kubeVersion
+        self.fileExists = fileExists
+    }
+}
+
+/// A `major.minor` Kubernetes release.
+public struct KubeVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
+    public var major: Int
+    public var minor: Int
+
+    public static let current = KubeVersion(major: 1, minor: 34)
+
+    public init(major: Int, minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    /// Parses `1.29`, `v1.29`, `1.29.3`.
+    public init?(_ text: String) {
+        var body = Substring(text)
+        if body.hasPrefix("v") { body = body.dropFirst() }
+        let parts = body.split(separator: ".")
+        guard parts.count >= 2, parts.count <= 3, let major = Int(parts[0]), let minor = Int(parts[1]),
+            parts.count < 3 || Int(parts[2]) != nil
+        else { return nil }
+        self.init(major: major, minor: minor)
+    }
+
+    public var description: String { "\(major).\(minor)" }
+
+    public static func < (a: KubeVersion, b: KubeVersion) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
+}
+
+extension RuleInfo {
+    /// A finding of this rule at its default severity.
+    func diagnostic(
+        _ message: String, at span: SourceSpan?, object: ManifestObject? = nil, notes: [DiagnosticNote] = [],
+        fix: SuggestedFix? = nil, severity: Severity? = nil
+    ) -> Diagnostic {
+        Diagnostic(
+            ruleID: id, severity: severity ?? defaultSeverity, span: span, message: message, notes: notes, fix: fix,
+            object: object?.reference)
+    }
+}
