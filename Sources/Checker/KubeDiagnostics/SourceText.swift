@@ -27,7 +27,8 @@ public struct SourceMap: Sendable {
     }
 
     private static func split(_ text: String) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on scalars: "\r\n" is one Character and would not match "\n".
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     private static func pick(_ lines: [Substring], _ number: Int) -> String? {

@@ -30,7 +30,12 @@ public struct ManifestObject: Sendable {
     }
 
     public func span(_ node: YAMLNode) -> SourceSpan {
-        SourceSpan(
+        // A block collection ends where the next token starts, often lines
+        // later; underline only its first character.
+        if !node.isScalar {
+            return SourceSpan(file: file, line: Int(node.start.line), column: Int(node.start.column))
+        }
+        return SourceSpan(
             file: file, line: Int(node.start.line), column: Int(node.start.column),
             endLine: Int(node.end.line), endColumn: Int(node.end.column))
     }

@@ -5,6 +5,11 @@ import KubeModel
 public enum RuleRegistry {
     public static let all: [any Rule] = [
         ServiceSelectorRule(),
+        WorkloadSelectorRule(),
+        ServiceTargetPortRule(),
+        IngressBackendRule(),
+        ServiceURLRule(),
+        ProbePortRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }

@@ -22,7 +22,7 @@ struct ServiceSelectorRule: Rule {
 
     private func diagnose(_ service: Service, graph: ManifestGraph) -> Diagnostic {
         let object = service.object
-        let selectorSpan = service.selectorNode.map(object.span) ?? object.startSpan
+        let selectorSpan = (object.spec?.keyNode("selector") ?? service.selectorNode).map(object.span) ?? object.startSpan
         let candidates = graph.workloads(in: object.namespace).filter { !$0.template.labels.isEmpty }
         guard let best = closest(service, among: candidates) else {
             let elsewhere = graph.workloads.filter {

@@ -1,0 +1,111 @@
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// Every Ingress backend must name a Service in the Ingress's namespace and a
+/// port that Service exposes, and that Service must lead to a container.
+struct IngressBackendRule: Rule {
+    let info = RuleInfo(
+        id: "ingress-backend",
+        summary: "Ingress backends name an existing Service and a port it exposes, and reach a container port",
+        why: "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly.",
+        fix: "Name a Service in the Ingress's namespace and one of its `port` numbers or port names (not the targetPort); fix the Service's selector or targetPort if the chain breaks there."
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for ingress in graph.ingresses {
+            if let backend = ingress.defaultBackend, let finding = check(backend, label: "the default backend", ingress, graph) {
+                findings.append(finding)
+            }
+            for rule in ingress.rules {
+                for path in rule.paths {
+                    guard let backend = path.backend else {
+                        findings.append(
+                            info.diagnostic(
+                                "path \(path.effectivePath) has no backend", at: ingress.object.span(path.node),
+                                object: ingress.object))
+                        continue
+                    }
+                    let label = "path \(path.effectivePath)" + (rule.host.map { " of host \($0)" } ?? "")
+                    if let finding = check(backend, label: label, ingress, graph) { findings.append(finding) }
+                }
+            }
+        }
+        return findings
+    }
+
+    private func check(_ backend: IngressBackend, label: String, _ ingress: Ingress, _ graph: ManifestGraph)
+        -> Diagnostic?
+    {
+        if backend.isResource { return nil }
+        let object = ingress.object
+        let nameField = ingress.isLegacy ? "serviceName" : "service.name"
+        guard let name = backend.serviceName, let nameNode = backend.serviceNameNode else {
+            return info.diagnostic(
+                "\(label) names no Service (`\(nameField)` is missing)", at: object.span(backend.node), object: object)
+        }
+        guard let service = graph.service(named: name, in: object.namespace) else {
+            let names = graph.services.filter { $0.object.namespace == object.namespace }.map(\.object.name)
+            let guess = nearest(name, in: names)
+            var notes: [DiagnosticNote] = []
+            if let guess, let target = graph.service(named: guess, in: object.namespace) {
+                notes.append(DiagnosticNote("Service \(guess) is defined here", at: target.object.nameSpan))
+            }
+            return info.diagnostic(
+                "\(label) routes to Service \(name), which does not exist in namespace \(object.namespace) (503)",
+                at: object.span(nameNode), object: object, notes: notes,
+                fix: guess.map { SuggestedFix("did you mean \($0)?", replacing: object.span(nameNode), with: $0) })
+        }
+        let serviceNote = DiagnosticNote(
+            "Service \(name) exposes \(Self.describe(service.ports))",
+            at: service.object.span(service.object.spec?["ports"] ?? service.object.root))
+        guard let reference = backend.port else {
+            let field = ingress.isLegacy ? "servicePort" : "service.port.number or service.port.name"
+            return info.diagnostic(
+                "\(label) routes to Service \(name) but gives no port (`\(field)`)",
+                at: object.span(backend.portNode ?? nameNode), object: object, notes: [serviceNote])
+        }
+        let portNode = backend.portNode ?? nameNode
+        guard let port = service.port(matching: reference) else {
+            let primary = object.span(portNode)
+            if case .number(let number) = reference,
+                let byTarget = service.ports.first(where: { $0.targetPort == .number(number) }), let real = byTarget.port
+            {
+                return info.diagnostic(
+                    "\(label) uses port \(number), which is Service \(name)'s targetPort; an Ingress names the Service port (\(real))",
+                    at: primary, object: object, notes: [serviceNote],
+                    fix: SuggestedFix("use port \(real)", replacing: primary, with: String(real)), severity: .warning)
+            }
+            let fix: SuggestedFix?
+            switch reference {
+            case .number(let number):
+                let numbers = service.ports.compactMap(\.port)
+                let guess = numbers.min { abs($0 - number) < abs($1 - number) }
+                fix = guess.map { SuggestedFix("did you mean \($0)?", replacing: primary, with: String($0)) }
+            case .name(let portName):
+                let names = service.ports.compactMap(\.name)
+                fix = (nearest(portName, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
+                    SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0)
+                }
+            }
+            return info.diagnostic(
+                "\(label) routes to port \(reference) of Service \(name), which exposes no such port (503)",
+                at: primary, object: object, notes: [serviceNote], fix: fix)
+        }
+        if let (reason, note) = Wiring.deadEnd(service, port, in: graph) {
+            return info.diagnostic(
+                "\(label) routes to Service \(name) port \(reference), but \(reason)", at: object.span(nameNode),
+                object: object, notes: [note])
+        }
+        return nil
+    }
+
+    static func describe(_ ports: [ServicePort]) -> String {
+        guard !ports.isEmpty else { return "no ports" }
+        return "ports "
+            + ports.map { port in
+                (port.port.map(String.init) ?? "?") + (port.name.map { " (\($0))" } ?? "")
+            }.joined(separator: ", ")
+    }
+}

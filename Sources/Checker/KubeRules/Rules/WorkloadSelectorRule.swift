@@ -1,0 +1,123 @@
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// The API server refuses a workload whose selector does not select its own
+/// pod template ("selector does not match template labels").
+struct WorkloadSelectorRule: Rule {
+    let info = RuleInfo(
+        id: "workload-selector",
+        summary: "Workload selector (matchLabels and matchExpressions) matches its own pod template labels",
+        why: "The API server rejects a Deployment, ReplicaSet, StatefulSet or DaemonSet whose selector is missing, empty or does not select its template's labels; a Job or CronJob with a hand-written selector is rejected too.",
+        fix: "Make spec.selector.matchLabels a subset of spec.template.metadata.labels (and every matchExpression true for them)."
+    )
+
+    private static let requiresSelector: Set<String> = ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"]
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        graph.workloads.flatMap(check)
+    }
+
+    private func check(_ workload: Workload) -> [Diagnostic] {
+        let object = workload.object
+        let kind = object.kind
+        switch kind {
+        case "Job":
+            if let selector = workload.selector, object.spec?["manualSelector"]?.scalar != "true" {
+                return [
+                    info.diagnostic(
+                        "Job \(object.name) sets spec.selector without manualSelector: true; the API server generates Job selectors and rejects this one",
+                        at: object.span(object.spec?.keyNode("selector") ?? selector.node), object: object,
+                        fix: SuggestedFix("remove spec.selector (or set manualSelector: true if you really manage it)"))
+                ]
+            }
+            return []
+        case "CronJob":
+            if let node = object.spec?["jobTemplate"]?["spec"]?["selector"] {
+                return [
+                    info.diagnostic(
+                        "CronJob \(object.name) sets spec.jobTemplate.spec.selector; it is generated and must be absent",
+                        at: object.span(node), object: object, fix: SuggestedFix("remove spec.jobTemplate.spec.selector"))
+                ]
+            }
+            return []
+        case "Pod":
+            return []
+        default:
+            break
+        }
+        guard let selector = workload.selector else {
+            guard Self.requiresSelector.contains(kind), object.apiVersion == "apps/v1" else { return [] }
+            let anchor = object.spec.flatMap { spec in object.root.keyNode("spec") ?? spec } ?? object.root
+            return [
+                info.diagnostic(
+                    "\(kind) \(object.name) has no spec.selector; apps/v1 requires one",
+                    at: object.span(anchor), object: object,
+                    fix: SuggestedFix(
+                        "add spec.selector.matchLabels with the template labels (\(workload.template.labels.rendered))"))
+            ]
+        }
+        var findings: [Diagnostic] = []
+        for requirement in selector.matchExpressions {
+            if requirement.operator == nil {
+                findings.append(
+                    info.diagnostic(
+                        "matchExpressions operator `\(requirement.operatorText)` is not one of In, NotIn, Exists, DoesNotExist",
+                        at: object.span(requirement.node["operator"] ?? requirement.node), object: object))
+            } else if [.in, .notIn].contains(requirement.operator) && requirement.values.isEmpty {
+                findings.append(
+                    info.diagnostic(
+                        "operator \(requirement.operatorText) needs a non-empty `values` list",
+                        at: object.span(requirement.node), object: object))
+            } else if [.exists, .doesNotExist].contains(requirement.operator) && !requirement.values.isEmpty {
+                findings.append(
+                    info.diagnostic(
+                        "operator \(requirement.operatorText) takes no `values`",
+                        at: object.span(requirement.node["values"] ?? requirement.node), object: object))
+            }
+        }
+        if !findings.isEmpty { return findings }
+        if selector.isEmpty {
+            guard kind != "ReplicationController" else { return [] }  // an empty RC selector defaults to the labels
+            return [
+                info.diagnostic(
+                    "\(kind) \(object.name) has an empty selector, which the API server rejects",
+                    at: object.span(selector.node), object: object,
+                    fix: SuggestedFix("select the template labels: \(workload.template.labels.rendered)"))
+            ]
+        }
+        let labels = workload.podLabels
+        guard !selector.matches(labels) else { return [] }
+        let templateNote = DiagnosticNote(
+            workload.template.labels.isEmpty
+                ? "the pod template has no labels" : "the pod template is labelled \(workload.template.labels.rendered)",
+            at: object.span(workload.template.labelsNode ?? workload.template.node))
+        if let entry = selector.matchLabels.first(where: { labels[$0.key] != $0.value }) {
+            if let actual = labels[entry.key] {
+                return [
+                    info.diagnostic(
+                        "selector requires `\(entry.key): \(entry.value)` but the pod template of \(kind) \(object.name) has `\(entry.key): \(actual)`",
+                        at: object.span(entry.valueNode), object: object, notes: [templateNote],
+                        fix: SuggestedFix(
+                            "make the selector and the template agree, e.g. `\(entry.key): \(actual)`",
+                            replacing: object.span(entry.valueNode), with: actual))
+                ]
+            }
+            let nearKey = nearest(entry.key, in: labels.keys)
+            return [
+                info.diagnostic(
+                    "selector requires label `\(entry.key)` but the pod template of \(kind) \(object.name) has no such label",
+                    at: object.span(entry.keyNode), object: object, notes: [templateNote],
+                    fix: nearKey.map {
+                        SuggestedFix("did you mean `\($0)`?", replacing: object.span(entry.keyNode), with: $0)
+                    } ?? SuggestedFix("add `\(entry.key): \(entry.value)` to spec.template.metadata.labels"))
+            ]
+        }
+        let failing = selector.matchExpressions.first { !$0.matches(labels) }
+        return [
+            info.diagnostic(
+                "matchExpressions `\(failing?.key ?? "") \(failing?.operatorText ?? "")` is false for the pod template labels of \(kind) \(object.name)",
+                at: object.span(failing?.node ?? selector.node), object: object, notes: [templateNote])
+        ]
+    }
+}

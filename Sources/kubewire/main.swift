@@ -1,1 +1,0 @@
-print("kubewire: not built yet")
