@@ -1,0 +1,113 @@
+import KubeDiagnostics
+import KubeYAML
+
+/// An http(s) URL found in a string, with its offset for precise columns.
+public struct ServiceURL: Sendable {
+    public var text: String
+    public var scheme: String
+    public var host: String
+    public var port: Int
+    public var explicitPort: Bool
+    /// Offset of the URL in the scalar's value, in Unicode scalars.
+    public var offset: Int
+
+    /// URLs in a value: whole value, or separated by commas or whitespace.
+    public static func find(in value: String) -> [ServiceURL] {
+        var results: [ServiceURL] = []
+        var offset = 0
+        var token = ""
+        var tokenStart = 0
+        func flush() {
+            if let url = ServiceURL(token, offset: tokenStart) { results.append(url) }
+            token = ""
+        }
+        for scalar in value.unicodeScalars {
+            if scalar == "," || scalar == " " || scalar == "\t" || scalar == "\n" || scalar == ";" {
+                flush()
+                tokenStart = offset + 1
+            } else {
+                if token.isEmpty { tokenStart = offset }
+                token.unicodeScalars.append(scalar)
+            }
+            offset += 1
+        }
+        flush()
+        return results
+    }
+
+    public init?(_ token: String, offset: Int) {
+        let lower = token.lowercased()
+        let scheme: String
+        if lower.hasPrefix("http://") {
+            scheme = "http"
+        } else if lower.hasPrefix("https://") {
+            scheme = "https"
+        } else {
+            return nil
+        }
+        let rest = token.dropFirst(scheme.count + 3)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        var host = hostPort
+        var port = scheme == "http" ? 80 : 443
+        var explicit = false
+        if let colon = hostPort.lastIndex(of: ":") {
+            guard let number = Int(hostPort[hostPort.index(after: colon)...]) else { return nil }
+            host = String(hostPort[..<colon])
+            port = number
+            explicit = true
+        }
+        // Templated values ($(VAR), {{ }}) are resolved elsewhere.
+        guard !host.isEmpty, !host.contains("$"), !host.contains("{") else { return nil }
+        self.text = token
+        self.scheme = scheme
+        self.host = host.hasSuffix(".") ? String(host.dropLast()) : host
+        self.port = port
+        self.explicitPort = explicit
+        self.offset = offset
+    }
+
+    /// The Service this host names, or nil for hosts outside the cluster.
+    public func serviceTarget(defaultNamespace: String, knownNamespaces: Set<String>, graph: ManifestGraph) -> NamespacedName? {
+        let labels = host.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if labels.contains(where: \.isEmpty) { return nil }
+        switch labels.count {
+        case 1:
+            if labels[0] == "localhost" || labels[0].allSatisfy(\.isNumber) { return nil }
+            return NamespacedName(namespace: defaultNamespace, name: labels[0])
+        case 2:
+            // `name.namespace`, but only when that namespace is one we know: `example.com` is not.
+            guard knownNamespaces.contains(labels[1]) || graph.service(named: labels[0], in: labels[1]) != nil
+            else { return nil }
+            return NamespacedName(namespace: labels[1], name: labels[0])
+        case 3 where labels[2] == "svc":
+            return NamespacedName(namespace: labels[1], name: labels[0])
+        case 5 where labels[2] == "svc" && labels[3] == "cluster" && labels[4] == "local":
+            return NamespacedName(namespace: labels[1], name: labels[0])
+        default:
+            return nil
+        }
+    }
+
+    /// The span of the URL inside a one-line scalar; the whole scalar otherwise.
+    public func span(in node: YAMLNode, object: ManifestObject) -> SourceSpan {
+        guard node.start.line == node.end.line, let style = node.style, style != .literal, style != .folded,
+            let raw = node.scalar, !(style == .doubleQuoted && raw.contains("\\"))
+        else { return object.span(node) }
+        let column = Int(node.start.column) + (style.isQuoted ? 1 : 0) + offset
+        let length = text.unicodeScalars.count
+        return SourceSpan(
+            file: object.file, line: Int(node.start.line), column: column, endLine: Int(node.start.line),
+            endColumn: column + length)
+    }
+}
+
+extension ServiceURL {
+    /// The URL text with its authority replaced, e.g. by a local listener.
+    public func replacingAuthority(with authority: String) -> String {
+        let prefixLength = scheme.count + 3
+        let rest = text.dropFirst(prefixLength)
+        let path = rest.drop { $0 != "/" && $0 != "?" && $0 != "#" }
+        return String(text.prefix(prefixLength)) + authority + path
+    }
+}
