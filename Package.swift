@@ -134,6 +134,7 @@ let package = Package(
                 "BlogCore", "PostsService", "CommentsService", "ModerationService", "QueryService",
                 "EventBusService", "ClientService",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tests/BlogServiceTests"
         ),

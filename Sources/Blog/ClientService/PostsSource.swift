@@ -49,14 +49,14 @@ public struct QueryPostsSource: PostsSource {
     guard response.status == .ok else {
       throw UnexpectedStatus(status: response.status.code, url: request.url)
     }
-    return try Self.decodeInOrder(body)
+    return try Self.decodeInOrder(Array(body))
   }
 
   /// A JSON object keyed by id loses its order when decoded as a dictionary, so the order is
   /// read from the text.
-  static func decodeInOrder(_ body: Data) throws -> [PostView] {
-    let byID = try JSONDecoder().decode([String: PostView].self, from: body)
-    let order = topLevelKeys(of: Array(body))
+  public static func decodeInOrder(_ body: [UInt8]) throws -> [PostView] {
+    let byID = try JSONDecoder().decode([String: PostView].self, from: Data(body))
+    let order = topLevelKeys(of: body)
     let ordered = order.compactMap { byID[$0] }
     return ordered.count == byID.count ? ordered : byID.values.sorted { $0.id < $1.id }
   }
