@@ -1,1 +1,8 @@
-print("moderation: not built yet")
+import BlogCore
+import ModerationService
+
+await Bootstrap.run(
+  service: "moderation", configuration: ModerationConfiguration.init(environment:)
+) { configuration in
+  try await ModerationService.buildApplication(configuration: configuration)
+}

@@ -1,1 +1,7 @@
-print("posts: not built yet")
+import BlogCore
+import PostsService
+
+await Bootstrap.run(service: "posts", configuration: PostsConfiguration.init(environment:)) {
+  configuration in
+  try await PostsService.buildApplication(configuration: configuration)
+}

@@ -1,1 +1,7 @@
-print("query: not built yet")
+import BlogCore
+import QueryService
+
+await Bootstrap.run(service: "query", configuration: QueryConfiguration.init(environment:)) {
+  configuration in
+  try await QueryService.buildApplication(configuration: configuration)
+}
