@@ -40,7 +40,6 @@ public final class ServiceProxy: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { [self] inbound in
                 guard let endpoint = self.pick() else { return inbound.close() }
                 return ClientBootstrap(group: inbound.eventLoop)
@@ -49,10 +48,10 @@ public final class ServiceProxy: Sendable {
                     .connect(host: "127.0.0.1", port: endpoint.port)
                     .flatMap { outbound in
                         let (left, right) = GlueHandler.matchedPair()
+                        // The inbound channel registers (and starts reading) only
+                        // once this future completes, so no byte arrives unglued.
                         return inbound.pipeline.addHandler(left).flatMap {
                             outbound.pipeline.addHandler(right)
-                        }.map {
-                            inbound.read()
                         }
                     }
                     .flatMapError { _ in inbound.close() }
