@@ -60,23 +60,37 @@ public final class OutboxRelay: Service, Sendable {
 
   /// Waits until the event at `position` has been accepted by the bus, or `timeout` passes.
   public func waitForDelivery(of position: Int64, timeout: Duration) async -> Bool {
-    if timeout <= .zero { return isDelivered(position) }
-    return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-      let token = state.withLockedValue { state -> UInt64? in
-        if state.deliveredThrough >= position { return nil }
-        state.nextToken += 1
-        state.waiters[state.nextToken] = Waiter(position: position, continuation: continuation)
-        return state.nextToken
-      }
-      guard let token else {
-        continuation.resume(returning: true)
-        return
-      }
-      Task {
+    if isDelivered(position) || timeout <= .zero { return isDelivered(position) }
+    return await withTaskGroup(of: Bool.self) { group in
+      group.addTask { await self.deliveryNotice(for: position) }
+      group.addTask {
         try? await Task.sleep(for: timeout)
-        let expired = self.state.withLockedValue { $0.waiters.removeValue(forKey: token) }
-        expired?.continuation.resume(returning: false)
+        return false
       }
+      let delivered = await group.next() ?? false
+      group.cancelAll()
+      return delivered || isDelivered(position)
+    }
+  }
+
+  private func deliveryNotice(for position: Int64) async -> Bool {
+    let token = state.withLockedValue { state -> UInt64 in
+      state.nextToken += 1
+      return state.nextToken
+    }
+    return await withTaskCancellationHandler {
+      await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+        let resolved = state.withLockedValue { state -> Bool? in
+          if state.deliveredThrough >= position { return true }
+          if Task.isCancelled { return false }
+          state.waiters[token] = Waiter(position: position, continuation: continuation)
+          return nil
+        }
+        if let resolved { continuation.resume(returning: resolved) }
+      }
+    } onCancel: {
+      let waiter = state.withLockedValue { $0.waiters.removeValue(forKey: token) }
+      waiter?.continuation.resume(returning: false)
     }
   }
 

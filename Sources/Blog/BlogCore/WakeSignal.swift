@@ -26,6 +26,15 @@ public final class WakeSignal: Sendable {
 
   /// Returns on `notify()`, after `timeout`, or on cancellation, whichever comes first.
   public func wait(timeout: Duration) async {
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await self.waitForNotify() }
+      group.addTask { try? await Task.sleep(for: timeout) }
+      await group.next()
+      group.cancelAll()
+    }
+  }
+
+  private func waitForNotify() async {
     let token = state.withLockedValue { state -> UInt64 in
       state.nextToken += 1
       return state.nextToken
@@ -40,14 +49,7 @@ public final class WakeSignal: Sendable {
           state.waiter = (token, continuation)
           return false
         }
-        if resumeNow {
-          continuation.resume()
-          return
-        }
-        Task {
-          try? await Task.sleep(for: timeout)
-          self.release(token)
-        }
+        if resumeNow { continuation.resume() }
       }
     } onCancel: {
       self.release(token)

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+@main
+struct BlogBench: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "blog-bench",
+    abstract: "Event propagation latency and query GET /posts throughput of the blog services.")
+
+  @Option(help: "Directory holding the built service executables.")
+  var binDir = ".build/release"
+
+  @Option(help: "Comments timed from POST to their final status in query.")
+  var comments = 1000
+
+  @Option(help: "wrk duration in seconds.")
+  var duration = 10
+
+  @Option(help: "wrk connections.")
+  var connections = 64
+
+  mutating func run() async throws {
+    let binDirectory = URL(fileURLWithPath: binDir).standardizedFileURL.path
+    let propagation = try await withServices(binDirectory) { services in
+      try await measurePropagation(services, count: comments)
+    }
+    report(propagation: propagation)
+
+    let load = try await withServices(binDirectory) { services in
+      try await measureQueryLoad(services, duration: duration, connections: connections)
+    }
+    report(load: load)
+  }
+
+  /// Runs `body` with a fresh set of services and kills them afterwards, whatever happens.
+  func withServices<T>(_ binDirectory: String, _ body: (ServiceProcesses) async throws -> T)
+    async throws -> T
+  {
+    let services = try ServiceProcesses(binDirectory: binDirectory)
+    let stopper = SignalStopper { services.stopAll() }
+    defer {
+      stopper.cancel()
+      services.stopAll()
+      services.removeFiles()
+    }
+    try await services.startAll()
+    return try await body(services)
+  }
+
+  func report(propagation: [Double]) {
+    let p50 = percentile(propagation, 0.50)
+    let p99 = percentile(propagation, 0.99)
+    print(
+      "event propagation (comment POST -> final status in query GET /posts), \(propagation.count) comments:"
+    )
+    print(String(format: "  p50 %.2f ms", p50))
+    print(String(format: "  p99 %.2f ms   target <= 100 ms %@", p99, p99 <= 100 ? "ok" : "MISSED"))
+  }
+
+  func report(load: QueryLoad) {
+    print(
+      "query GET /posts, 100 posts x 5 comments (\(load.bodyBytes) bytes), wrk -t2 -c\(connections) -d\(duration)s:"
+    )
+    print(
+      String(
+        format: "  query  %.0f req/s   p99 %.2f ms   target p99 <= 5 ms %@",
+        load.query.requestsPerSecond, load.query.p99Milliseconds,
+        load.query.p99Milliseconds <= 5 ? "ok" : "MISSED"))
+    print(
+      String(
+        format: "  node   %.0f req/s   p99 %.2f ms", load.node.requestsPerSecond,
+        load.node.p99Milliseconds))
+    let ratio = load.query.requestsPerSecond / max(load.node.requestsPerSecond, 1)
+    print(
+      String(
+        format: "  ratio query/node %.2fx   target >= 2x %@", ratio, ratio >= 2 ? "ok" : "MISSED"))
+  }
+}
+
+func percentile(_ values: [Double], _ fraction: Double) -> Double {
+  guard !values.isEmpty else { return .nan }
+  let sorted = values.sorted()
+  let index = min(sorted.count - 1, max(0, Int((Double(sorted.count) * fraction).rounded(.up)) - 1))
+  return sorted[index]
+}
+
+/// Kills the children if the benchmark itself is interrupted.
+final class SignalStopper {
+  private var sources: [DispatchSourceSignal] = []
+
+  init(_ stop: @escaping @Sendable () -> Void) {
+    for number in [SIGINT, SIGTERM] {
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler {
+        stop()
+        exit(130)
+      }
+      source.resume()
+      sources.append(source)
+    }
+  }
+
+  func cancel() {
+    for source in sources { source.cancel() }
+    sources.removeAll()
+  }
+}
