@@ -5,6 +5,7 @@ import KubeModel
 public enum RuleRegistry {
     public static let all: [any Rule] = [
         ServiceSelectorRule(),
+        IngressPathRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }
