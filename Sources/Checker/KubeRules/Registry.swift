@@ -6,6 +6,8 @@ public enum RuleRegistry {
     public static let all: [any Rule] = [
         ServiceSelectorRule(),
         IngressPathRule(),
+        SkaffoldImageRule(),
+        SkaffoldContextRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }
