@@ -8,6 +8,7 @@ public enum RuleRegistry {
         IngressPathRule(),
         SkaffoldImageRule(),
         SkaffoldContextRule(),
+        APIVersionRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }
