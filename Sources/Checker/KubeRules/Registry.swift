@@ -9,6 +9,8 @@ public enum RuleRegistry {
         SkaffoldImageRule(),
         SkaffoldContextRule(),
         APIVersionRule(),
+        FieldTypeRule(),
+        NameFormatRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }
