@@ -11,6 +11,9 @@ public enum RuleRegistry {
         APIVersionRule(),
         FieldTypeRule(),
         NameFormatRule(),
+        DuplicateObjectRule(),
+        DuplicateEnvRule(),
+        DuplicatePortRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }
