@@ -25,10 +25,10 @@ struct DuplicateEnvRule: Rule {
                         first[name] = entry
                         continue
                     }
-                    let where_ = container.name.map { "container \($0)" } ?? "this container"
+                    let place = container.name.map { "container \($0)" } ?? "this container"
                     findings.append(
                         info.diagnostic(
-                            "env \(name) is defined twice in \(where_); only the later value takes effect",
+                            "env \(name) is defined twice in \(place); only the later value takes effect",
                             at: object.span(nameNode), object: object,
                             notes: [DiagnosticNote("first defined here", at: earlier.nameNode.map(object.span))],
                             fix: SuggestedFix("remove one of the two \(name) entries")))

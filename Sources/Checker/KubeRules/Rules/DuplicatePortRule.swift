@@ -36,10 +36,10 @@ struct DuplicatePortRule: Rule {
                     if let number = port.number, let numberNode = port.node["containerPort"] {
                         let key = "\(number)/\(port.protocol)"
                         if let earlier = numbers[key] {
-                            let where_ = container.name.map { "container \($0)" } ?? "one container"
+                            let place = container.name.map { "container \($0)" } ?? "one container"
                             findings.append(
                                 info.diagnostic(
-                                    "containerPort \(number)/\(port.protocol) is declared twice in \(where_)",
+                                    "containerPort \(number)/\(port.protocol) is declared twice in \(place)",
                                     at: object.span(numberNode), object: object,
                                     notes: [DiagnosticNote("first declared here", at: object.span(earlier))],
                                     fix: SuggestedFix("remove the duplicate port entry"), severity: .warning))
