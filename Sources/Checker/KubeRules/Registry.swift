@@ -10,6 +10,15 @@ public enum RuleRegistry {
         IngressBackendRule(),
         ServiceURLRule(),
         ProbePortRule(),
+        IngressPathRule(),
+        SkaffoldImageRule(),
+        SkaffoldContextRule(),
+        APIVersionRule(),
+        FieldTypeRule(),
+        NameFormatRule(),
+        DuplicateObjectRule(),
+        DuplicateEnvRule(),
+        DuplicatePortRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }

@@ -1,0 +1,259 @@
+import Foundation
+
+/// nginx location regexes as ingress-nginx writes them (`~* "^<path>"`),
+/// approximated with NSRegularExpression (ICU), which agrees with PCRE on the
+/// syntax Ingress paths use.
+enum LocationRegex {
+    static let metacharacters: Set<Character> = [
+        "?", "*", "+", "(", ")", "[", "]", "{", "}", "|", "^", "$", "\\",
+    ]
+
+    /// Whether the path uses regex syntax (`.` alone is common in literal paths).
+    static func looksLikeRegex(_ path: String) -> Bool {
+        path.contains { metacharacters.contains($0) }
+    }
+
+    /// `^<path>`, case-insensitive, or the reason it does not compile.
+    static func compile(_ path: String) -> Result<NSRegularExpression, RegexProblem> {
+        do {
+            return .success(try NSRegularExpression(pattern: "^" + path, options: [.caseInsensitive]))
+        } catch {
+            return .failure(RegexProblem(reason: diagnose(path)))
+        }
+    }
+
+    /// Whether the anchored regex matches at the start of `text` (nginx: first match wins, no end anchor).
+    static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
+        regex.firstMatch(in: text, options: [.anchored], range: NSRange(text.startIndex..., in: text))
+            != nil
+    }
+
+    /// A readable reason for a pattern ICU rejects; ICU's own error carries only a code.
+    static func diagnose(_ pattern: String) -> String {
+        var depth = 0
+        var inClass = false
+        var escaped = false
+        var previous: Character?
+        for character in pattern {
+            defer { previous = escaped ? nil : character }
+            if escaped {
+                escaped = false
+                continue
+            }
+            if character == "\\" {
+                escaped = true
+                continue
+            }
+            if inClass {
+                if character == "]" { inClass = false }
+                continue
+            }
+            switch character {
+            case "[": inClass = true
+            case "(": depth += 1
+            case ")":
+                depth -= 1
+                if depth < 0 { return "unmatched `)`" }
+            case "?" where previous == "(":
+                break  // `(?:`, `(?i)`, `(?<name>`
+            case "*", "+", "?":
+                if previous == nil || previous == "(" || previous == "|" {
+                    return "`\(character)` has nothing to repeat"
+                }
+            default: break
+            }
+        }
+        if escaped { return "trailing backslash" }
+        if inClass { return "unterminated character class `[`" }
+        if depth > 0 { return "missing `)`" }
+        return "ICU rejects this pattern (invalid quantifier, escape or group syntax)"
+    }
+
+    /// Strings that the path's regex matches: the path itself when literal,
+    /// otherwise a shortest-ish and a longer synthesised sample, each verified.
+    static func samples(for path: String) -> [String] {
+        guard looksLikeRegex(path) else { return [path] }
+        guard case .success(let regex) = compile(path) else { return [] }
+        var result: [String] = []
+        for expand in [false, true] {
+            var sampler = RegexSampler(pattern: Array(path), expand: expand)
+            guard let sample = sampler.sample(), matches(regex, sample), !result.contains(sample) else {
+                continue
+            }
+            result.append(sample)
+        }
+        return result
+    }
+}
+
+struct RegexProblem: Error {
+    var reason: String
+}
+
+/// Builds one string a regex matches: `.*` → `x`, `?` parts dropped, `+` once,
+/// a class → one of its members. With `expand`, optional parts are kept and
+/// repetitions doubled, so two samples cover both ends of the pattern.
+struct RegexSampler {
+    let pattern: [Character]
+    let expand: Bool
+    var index = 0
+
+    init(pattern: [Character], expand: Bool) {
+        self.pattern = pattern
+        self.expand = expand
+    }
+
+    mutating func sample() -> String? {
+        guard let result = alternation(), index == pattern.count else { return nil }
+        return result
+    }
+
+    private var current: Character? { index < pattern.count ? pattern[index] : nil }
+
+    private mutating func alternation() -> String? {
+        guard let first = sequence() else { return nil }
+        while current == "|" {
+            index += 1
+            guard sequence() != nil else { return nil }
+        }
+        return first
+    }
+
+    private mutating func sequence() -> String? {
+        var out = ""
+        while let character = current, character != "|", character != ")" {
+            guard let atom = atom() else { return nil }
+            guard let (low, high) = quantifier() else { return nil }
+            out += String(repeating: atom, count: expand ? high : low)
+        }
+        return out
+    }
+
+    private mutating func atom() -> String? {
+        guard let character = current else { return nil }
+        index += 1
+        switch character {
+        case "(":
+            var lookaround = false
+            if current == "?" {
+                index += 1
+                guard let kind = current else { return nil }
+                switch kind {
+                case ":": index += 1
+                case "=", "!":
+                    index += 1
+                    lookaround = true
+                case "<"
+                where index + 1 < pattern.count && (pattern[index + 1] == "=" || pattern[index + 1] == "!"):
+                    index += 2
+                    lookaround = true
+                case "<", "P", "'":
+                    while let c = current, c != ">", c != "'" { index += 1 }
+                    index += 1
+                default:
+                    // Inline flags `(?i)` or `(?i:...)`.
+                    while let c = current, c != ")", c != ":" { index += 1 }
+                    if current == ")" {
+                        index += 1
+                        return ""
+                    }
+                    index += 1
+                }
+            }
+            guard let inner = alternation(), current == ")" else { return nil }
+            index += 1
+            return lookaround ? "" : inner
+        case "[":
+            var text = "["
+            if current == "^" {
+                text.append("^")
+                index += 1
+            }
+            if current == "]" {
+                text.append("]")
+                index += 1
+            }
+            while let c = current, c != "]" {
+                text.append(c)
+                index += 1
+                if c == "\\", let next = current {
+                    text.append(next)
+                    index += 1
+                }
+            }
+            guard current == "]" else { return nil }
+            index += 1
+            text.append("]")
+            return member(of: text)
+        case "\\":
+            guard let escaped = current else { return nil }
+            index += 1
+            switch escaped {
+            case "d": return "1"
+            case "w": return "a"
+            case "s": return " "
+            case "D", "W", "S": return "-"
+            case "b", "B", "A", "z", "Z", "G": return ""
+            default: return String(escaped)
+            }
+        case ".": return "x"
+        case "^", "$": return ""
+        case "*", "+", "?": return nil
+        default: return String(character)
+        }
+    }
+
+    /// The counts to use for a quantifier after an atom: (minimal, expanded).
+    private mutating func quantifier() -> (Int, Int)? {
+        var bounds: (Int, Int)
+        switch current {
+        case "*"?:
+            index += 1
+            bounds = (1, 2)
+        case "+"?:
+            index += 1
+            bounds = (1, 2)
+        case "?"?:
+            index += 1
+            bounds = (0, 1)
+        case "{"?:
+            var probe = index + 1
+            var digits = ""
+            while probe < pattern.count, pattern[probe].isASCII, pattern[probe].isNumber {
+                digits.append(pattern[probe])
+                probe += 1
+            }
+            guard let parsed = Int(digits) else { return (1, 1) }  // a literal `{`
+            let low = min(parsed, 64)
+            var high = low
+            if probe < pattern.count, pattern[probe] == "," {
+                probe += 1
+                var more = ""
+                while probe < pattern.count, pattern[probe].isASCII, pattern[probe].isNumber {
+                    more.append(pattern[probe])
+                    probe += 1
+                }
+                high = Int(more) ?? low + 1
+            }
+            guard probe < pattern.count, pattern[probe] == "}" else { return (1, 1) }
+            index = probe + 1
+            bounds = (low, min(max(high, low), low + 3))
+        default:
+            return (1, 1)
+        }
+        // Lazy or possessive suffix.
+        if current == "?" || current == "+" { index += 1 }
+        return bounds
+    }
+
+    /// One character the class accepts, tried against ICU itself.
+    private func member(of classText: String) -> String? {
+        guard let regex = try? NSRegularExpression(pattern: "^" + classText + "$") else { return nil }
+        var candidates: [String] = ["x", "a", "1", "A", "-", "_", "/", ".", "z", "0"]
+        if !classText.hasPrefix("[^") {
+            let body = classText.dropFirst().prefix { $0 != "]" && $0 != "\\" }
+            if let first = body.first { candidates.insert(String(first), at: 0) }
+        }
+        return candidates.first { LocationRegex.matches(regex, $0) }
+    }
+}

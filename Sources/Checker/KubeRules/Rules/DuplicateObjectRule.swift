@@ -1,0 +1,57 @@
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// Two documents that describe the same object: the later one silently
+/// replaces the earlier when applied.
+struct DuplicateObjectRule: Rule {
+    let info = RuleInfo(
+        id: "duplicate-object",
+        summary: "No object (API group, kind, namespace, name) is defined twice across the inputs",
+        why:
+            "`kubectl apply` of both documents applies them one after the other to the same object: the later definition wins and the earlier one is silently lost, usually a copy-paste that forgot to rename.",
+        fix: "Rename one of the two objects (and what refers to it), or delete the stale copy."
+    )
+
+    /// Kinds without a namespace: their namespace field is ignored.
+    static let clusterScoped: Set<String> = [
+        "Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding",
+        "CustomResourceDefinition", "IngressClass", "PriorityClass", "RuntimeClass",
+        "PodSecurityPolicy",
+        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService", "CSIDriver",
+        "CSINode",
+        "VolumeAttachment", "CertificateSigningRequest", "FlowSchema", "PriorityLevelConfiguration",
+    ]
+
+    private struct Key: Hashable {
+        var group: String
+        var kind: String
+        var namespace: String
+        var name: String
+    }
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        var first: [Key: ManifestObject] = [:]
+        var findings: [Diagnostic] = []
+        for object in graph.objects
+        where !object.apiVersion.hasPrefix("skaffold/") && !object.name.isEmpty {
+            // generateName objects get a fresh name each time.
+            guard object.metadata?["name"] != nil else { continue }
+            let namespace = Self.clusterScoped.contains(object.kind) ? "" : object.namespace
+            let key = Key(
+                group: object.apiGroup, kind: object.kind, namespace: namespace, name: object.name)
+            guard let earlier = first[key] else {
+                first[key] = object
+                continue
+            }
+            let scope = namespace.isEmpty ? "" : " in namespace \(namespace)"
+            findings.append(
+                info.diagnostic(
+                    "\(object.kind) \(object.name)\(scope) is defined twice; applying both keeps only the later definition",
+                    at: object.nameSpan, object: object,
+                    notes: [DiagnosticNote("first defined here", at: earlier.nameSpan)],
+                    fix: SuggestedFix("rename one of them or delete the duplicate")))
+        }
+        return findings
+    }
+}

@@ -1,0 +1,94 @@
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// Port lists the API server rejects or that make a named port ambiguous.
+struct DuplicatePortRule: Rule {
+    let info = RuleInfo(
+        id: "duplicate-port",
+        summary: "Port names and numbers are unique, and multi-port Services name every port",
+        why:
+            "A Service with two ports of the same name or the same port+protocol, or with several ports and one unnamed, is rejected by the API server (`spec.ports[1].name: Required value`); a container port name used twice in one pod makes a named targetPort ambiguous; the same containerPort twice in one container is a copy-paste the API server only warns about.",
+        fix:
+            "Give every port a distinct name and number; with more than one Service port, name each one."
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for workload in graph.workloads {
+            let object = workload.object
+            var names: [String: YAMLNode] = [:]
+            for container in workload.template.containers {
+                var numbers: [String: YAMLNode] = [:]
+                for port in container.ports {
+                    if let nameNode = port.node["name"], let name = nameNode.string, !name.isEmpty {
+                        if let earlier = names[name] {
+                            findings.append(
+                                info.diagnostic(
+                                    "container port name \(name) is used twice in the pod of \(object.kind) \(object.name); a Service targetPort \(name) could reach either",
+                                    at: object.span(nameNode), object: object,
+                                    notes: [DiagnosticNote("first used here", at: object.span(earlier))],
+                                    fix: SuggestedFix("give each container port its own name")))
+                        } else {
+                            names[name] = nameNode
+                        }
+                    }
+                    if let number = port.number, let numberNode = port.node["containerPort"] {
+                        let key = "\(number)/\(port.protocol)"
+                        if let earlier = numbers[key] {
+                            let place = container.name.map { "container \($0)" } ?? "one container"
+                            findings.append(
+                                info.diagnostic(
+                                    "containerPort \(number)/\(port.protocol) is declared twice in \(place)",
+                                    at: object.span(numberNode), object: object,
+                                    notes: [DiagnosticNote("first declared here", at: object.span(earlier))],
+                                    fix: SuggestedFix("remove the duplicate port entry"), severity: .warning))
+                        } else {
+                            numbers[key] = numberNode
+                        }
+                    }
+                }
+            }
+        }
+        for service in graph.services {
+            let object = service.object
+            var names: [String: YAMLNode] = [:]
+            var numbers: [String: YAMLNode] = [:]
+            for port in service.ports {
+                let nameNode = port.node["name"]
+                if let nameNode, let name = nameNode.string, !name.isEmpty {
+                    if let earlier = names[name] {
+                        findings.append(
+                            info.diagnostic(
+                                "Service \(object.name) has two ports named \(name); port names must be unique",
+                                at: object.span(nameNode), object: object,
+                                notes: [DiagnosticNote("first used here", at: object.span(earlier))],
+                                fix: SuggestedFix("rename one of the ports")))
+                    } else {
+                        names[name] = nameNode
+                    }
+                } else if service.ports.count > 1 {
+                    findings.append(
+                        info.diagnostic(
+                            "Service \(object.name) has \(service.ports.count) ports, so every port needs a name; this one has none",
+                            at: object.span(port.node), object: object,
+                            fix: SuggestedFix("add `name:` (a DNS-1123 label such as `http`) to this port")))
+                }
+                if let number = port.port, let numberNode = port.node["port"] {
+                    let key = "\(number)/\(port.protocol)"
+                    if let earlier = numbers[key] {
+                        findings.append(
+                            info.diagnostic(
+                                "Service \(object.name) declares port \(number)/\(port.protocol) twice; the API server rejects duplicate ports",
+                                at: object.span(numberNode), object: object,
+                                notes: [DiagnosticNote("first declared here", at: object.span(earlier))],
+                                fix: SuggestedFix("remove the duplicate or use another port number")))
+                    } else {
+                        numbers[key] = numberNode
+                    }
+                }
+            }
+        }
+        return findings
+    }
+}
