@@ -1,1 +1,318 @@
-print("todo")
+// wire-bench: how much kubewire's full check costs over libyaml's bare parse.
+//
+//   wire-bench [--pairs 5000] [--scale 10] [--runs 3] [--keep]
+//
+// Generates a synthetic corpus (Deployment+Service pairs and one Ingress,
+// with planted wiring bugs), times a bare libyaml event parse of it and the
+// full check (ManifestLoader.load + Checker.check, measured in a child
+// process so its peak RSS is its own), repeats at `--scale` times the size
+// for linearity, and prints every figure next to its target. Exits non-zero
+// only when the harness itself fails.
+
+import Foundation
+import KubeDiagnostics
+import KubeModel
+import KubeRules
+import KubeYAML
+
+struct Finding: Codable, Hashable {
+    var rule: String
+    var file: String
+    var line: Int
+    var message: String
+}
+
+/// What the child process measured (one line of JSON on stdout).
+struct CheckResult: Codable {
+    var bestSeconds: Double
+    var loadSeconds: Double
+    var checkSeconds: Double
+    var objects: Int
+    var files: Int
+    var problems: [String]
+    var findings: [Finding]
+    var peakRSSKiB: Int
+}
+
+enum Targets {
+    static let ratio = 2.0
+    static let peakRSSMiB = 64.0
+    static let linearity = 11.0
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+}
+
+enum Bench {
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// `VmHWM` of this process, in KiB (0 where /proc is missing).
+    static func peakRSSKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") ?? 0
+        }
+        return 0
+    }
+
+    // MARK: child: the full check
+
+    static func childCheck(directory: String, runs: Int) throws {
+        var best: (total: Double, load: Double, check: Double)?
+        var summary: (objects: Int, files: Int, problems: [Diagnostic], findings: [Diagnostic])?
+        for _ in 0..<runs {
+            // One run's graph at a time: nothing of the previous run is alive.
+            do {
+                var loaded: LoadedManifests?
+                var findings: [Diagnostic] = []
+                let load = seconds { loaded = ManifestLoader.load([.path(directory)]) }
+                guard let loaded else { throw HarnessError(description: "load returned nothing") }
+                let check = seconds { findings = Checker().check(loaded.graph) }
+                if best == nil || load + check < best?.total ?? .infinity { best = (load + check, load, check) }
+                summary = (loaded.graph.objects.count, loaded.inputNames.count, loaded.problems, findings)
+            }
+        }
+        guard let best, let summary else { throw HarnessError(description: "no run") }
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        func relative(_ file: String) -> String { file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file }
+        let result = CheckResult(
+            bestSeconds: best.total, loadSeconds: best.load, checkSeconds: best.check,
+            objects: summary.objects, files: summary.files,
+            problems: summary.problems.map { "\($0.span?.description ?? "-") \($0.ruleID): \($0.message)" },
+            findings: summary.findings.map {
+                Finding(
+                    rule: $0.ruleID, file: relative($0.span?.file ?? "-"), line: $0.span?.line ?? 0, message: $0.message
+                )
+            },
+            peakRSSKiB: peakRSSKiB())
+        let data = try JSONEncoder().encode(result)
+        FileHandle.standardOutput.write(Data("RESULT ".utf8) + data + Data("\n".utf8))
+    }
+
+    /// Resident memory after each stage of a load, to see where it goes.
+    static func memoryBreakdown(directory: String) throws {
+        func rss() -> String {
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+        }
+        print("start: \(rss())")
+        if CommandLine.arguments.contains("--graph-first") {
+            let loaded = ManifestLoader.load([.path(directory)])
+            print("ManifestLoader.load (graph): \(rss())")
+            let findings = Checker().check(loaded.graph)
+            print("after check (\(findings.count) findings): \(rss()), peak \(peakRSSKiB()) kB")
+            return
+        }
+        let files = (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.map { directory + "/" + $0 }
+        var kept: [YAMLLoadResult] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            kept.append(data.withUnsafeBytes { YAMLLoader.load(bytes: $0, file: file) })
+        }
+        print("YAML trees of \(kept.count) files: \(rss())")
+        kept = []
+        print("trees released: \(rss())")
+        let loaded = ManifestLoader.load([.path(directory)])
+        print("ManifestLoader.load (graph): \(rss())")
+        let findings = Checker().check(loaded.graph)
+        print("after check (\(findings.count) findings): \(rss())")
+        print("peak: \(peakRSSKiB()) kB")
+    }
+
+    static func runChild(directory: URL, runs: Int) throws -> CheckResult {
+        guard let executable = Bundle.main.executableURL else { throw HarnessError(description: "no executable path") }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["--phase", "check", "--dir", directory.path, "--runs", String(runs)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw HarnessError(description: "the check child exited \(process.terminationStatus)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") }) else {
+            throw HarnessError(description: "the check child printed no result:\n\(text)")
+        }
+        return try JSONDecoder().decode(CheckResult.self, from: Data(line.dropFirst(7).utf8))
+    }
+
+    // MARK: parent
+
+    static func rawBest(_ corpus: Corpus, runs: Int) throws -> Double {
+        let paths = corpus.files.map { corpus.root.appendingPathComponent($0).path }
+        var best = Double.infinity
+        for _ in 0..<runs {
+            var events = 0
+            let time = try seconds { events = try RawParse.run(files: paths) }
+            guard events > corpus.objects else { throw HarnessError(description: "raw parse saw \(events) events") }
+            best = min(best, time)
+        }
+        return best
+    }
+
+    static func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+    static func secs(_ value: Double) -> String { String(format: "%.3f s", value) }
+    static func rate(_ objects: Int, _ time: Double) -> String {
+        String(format: "%.0f objects/s", Double(objects) / max(time, 1e-9))
+    }
+    static func verdict(_ ok: Bool) -> String { ok ? "PASS" : "MISSED" }
+    static func column(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    static func parent(pairs: Int, scale: Int, runs: Int, keep: Bool) throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wire-bench-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { if !keep { try? FileManager.default.removeItem(at: base) } }
+        print("wire-bench: kubewire full check vs. bare libyaml parse")
+        print(
+            "machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; best of \(runs) runs; corpus in \(base.path)"
+        )
+
+        var small: Corpus?
+        let smallTime = try seconds { small = try Corpus.generate(pairs: pairs, at: base.appendingPathComponent("1x")) }
+        var large: Corpus?
+        let largeTime = try seconds {
+            large = try Corpus.generate(pairs: pairs * scale, at: base.appendingPathComponent("\(scale)x"))
+        }
+        guard let small, let large else { throw HarnessError(description: "no corpus") }
+        for (label, corpus, time) in [("1x", small, smallTime), ("\(scale)x", large, largeTime)] {
+            print(
+                "corpus \(label): \(corpus.files.count) files, \(corpus.objects) objects, \(mb(corpus.bytes)) "
+                    + "(generated in \(secs(time)))")
+        }
+
+        let raw = try rawBest(small, runs: runs)
+        let rawLarge = try rawBest(large, runs: runs)
+        let full = try runChild(directory: small.root, runs: runs)
+        let fullLarge = try runChild(directory: large.root, runs: runs)
+        for result in [full, fullLarge] where !result.problems.isEmpty {
+            throw HarnessError(
+                description: "the corpus has input problems:\n" + result.problems.prefix(5).joined(separator: "\n"))
+        }
+        guard full.objects == small.objects, fullLarge.objects == large.objects else {
+            throw HarnessError(
+                description:
+                    "loaded \(full.objects)/\(fullLarge.objects) objects, generated \(small.objects)/\(large.objects)")
+        }
+
+        print("")
+        print("1x corpus (\(small.objects) objects)")
+        print("  " + column("raw libyaml event parse, 1 thread", 40) + column(secs(raw), 12) + rate(small.objects, raw))
+        print(
+            "  " + column("full check (load + rules)", 40) + column(secs(full.bestSeconds), 12)
+                + rate(small.objects, full.bestSeconds))
+        print("  " + column("  of which load (parallel parse)", 40) + secs(full.loadSeconds))
+        print("  " + column("  of which rules", 40) + secs(full.checkSeconds))
+        let ratio = full.bestSeconds / raw
+        print(
+            "  " + column("ratio full/raw", 40) + column(String(format: "%.2fx", ratio), 12)
+                + column(String(format: "target <= %.1fx", Targets.ratio), 22) + verdict(ratio <= Targets.ratio))
+        let peak = Double(full.peakRSSKiB) / 1024
+        print(
+            "  " + column("peak RSS of the full check (VmHWM)", 40) + column(String(format: "%.1f MiB", peak), 12)
+                + column(String(format: "target <= %.0f MiB", Targets.peakRSSMiB), 22)
+                + verdict(peak > 0 && peak <= Targets.peakRSSMiB))
+
+        print("")
+        print("\(scale)x corpus (\(large.objects) objects)")
+        print(
+            "  " + column("raw libyaml event parse, 1 thread", 40) + column(secs(rawLarge), 12)
+                + rate(large.objects, rawLarge))
+        print(
+            "  " + column("full check (load + rules)", 40) + column(secs(fullLarge.bestSeconds), 12)
+                + rate(large.objects, fullLarge.bestSeconds))
+        print("  " + column("  of which load (parallel parse)", 40) + secs(fullLarge.loadSeconds))
+        print("  " + column("  of which rules", 40) + secs(fullLarge.checkSeconds))
+        print(
+            "  " + column("peak RSS of the full check (VmHWM)", 40)
+                + String(format: "%.1f MiB (informational)", Double(fullLarge.peakRSSKiB) / 1024))
+        let rawGrowth = rawLarge / raw
+        let growth = fullLarge.bestSeconds / full.bestSeconds
+        print("  " + column("raw time growth \(scale)x/1x", 40) + String(format: "%.2fx", rawGrowth))
+        let limit = Targets.linearity * Double(scale) / 10
+        print(
+            "  " + column("full check time growth \(scale)x/1x", 40) + column(String(format: "%.2fx", growth), 12)
+                + column(String(format: "target <= %.1fx", limit), 22) + verdict(growth <= limit))
+
+        print("")
+        var allFound = true
+        for (label, corpus, result) in [("1x", small, full), ("\(scale)x", large, fullLarge)] {
+            let found = corpus.bugs.filter { bug in
+                result.findings.contains { $0.rule == bug.rule && $0.file == bug.file }
+            }
+            let unexpected = result.findings.filter { finding in
+                !corpus.bugs.contains { $0.rule == finding.rule && $0.file == finding.file }
+            }
+            let ok = found.count == corpus.bugs.count
+            allFound = allFound && ok
+            print(
+                "planted bugs, \(label): " + column("\(found.count)/\(corpus.bugs.count) found", 40 - 16 - label.count)
+                    + column("", 12) + column("target: all", 22) + verdict(ok))
+            for bug in corpus.bugs {
+                let hit = result.findings.first { $0.rule == bug.rule && $0.file == bug.file }
+                let status = hit.map { "found at line \($0.line)" } ?? "MISSED"
+                print("    " + column(bug.rule, 20) + column(bug.file, 26) + column(status, 18) + bug.what)
+            }
+            print("    other findings: \(unexpected.count)")
+            for finding in unexpected.prefix(5) {
+                print("      \(finding.rule) \(finding.file):\(finding.line) \(finding.message)")
+            }
+        }
+        if keep { print("\ncorpus kept in \(base.path)") }
+        _ = allFound
+    }
+
+    static func main(_ arguments: [String]) -> Int32 {
+        var options: [String: String] = [:]
+        var flags = Set<String>()
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--keep" || argument == "--graph-first" {
+                flags.insert(argument)
+            } else if argument.hasPrefix("--"), index + 1 < arguments.count {
+                options[argument] = arguments[index + 1]
+                index += 1
+            } else {
+                FileHandle.standardError.write(Data("wire-bench: unexpected argument \(argument)\n".utf8))
+                return 2
+            }
+            index += 1
+        }
+        let runs = max(1, Int(options["--runs"] ?? "") ?? 3)
+        do {
+            if options["--phase"] == "memory" {
+                guard let directory = options["--dir"] else {
+                    throw HarnessError(description: "--phase memory needs --dir")
+                }
+                try memoryBreakdown(directory: directory)
+            } else if options["--phase"] == "check" {
+                guard let directory = options["--dir"] else {
+                    throw HarnessError(description: "--phase check needs --dir")
+                }
+                try childCheck(directory: directory, runs: runs)
+            } else {
+                let pairs = max(100, Int(options["--pairs"] ?? "") ?? 5_000)
+                let scale = max(2, Int(options["--scale"] ?? "") ?? 10)
+                try parent(pairs: pairs, scale: scale, runs: runs, keep: flags.contains("--keep"))
+            }
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("wire-bench: \(error)\n".utf8))
+            return 1
+        }
+    }
+}
+
+exit(Bench.main(Array(CommandLine.arguments.dropFirst())))

@@ -11,12 +11,27 @@ public struct ManifestGraph: Sendable {
 
     private var serviceIndex: [NamespacedName: Int] = [:]
     private var workloadsByNamespace: [String: [Int]] = [:]
+    /// Workloads by namespace and one pod label `key=value`, ascending: a
+    /// Service's candidates are the shortest list among its selector entries.
+    private var workloadsByLabel: [PodLabel: [Int]] = [:]
+    /// `Workload.podLabels`, computed once per workload.
+    private var podLabels: [[String: String]] = []
+    /// The first object with each identity.
+    private var objectIndex: [ObjectReference: Int] = [:]
 
     public init(objects: [ManifestObject]) {
         self.objects = objects
-        for object in objects {
+        for (position, object) in objects.enumerated() {
+            if objectIndex[object.reference] == nil { objectIndex[object.reference] = position }
             if let workload = Workload(object: object) {
-                workloadsByNamespace[object.namespace, default: []].append(workloads.count)
+                let index = workloads.count
+                workloadsByNamespace[object.namespace, default: []].append(index)
+                let labels = workload.podLabels
+                for (key, value) in labels {
+                    workloadsByLabel[PodLabel(namespace: object.namespace, key: key, value: value), default: []].append(
+                        index)
+                }
+                podLabels.append(labels)
                 workloads.append(workload)
             } else if let service = Service(object: object) {
                 let key = NamespacedName(namespace: object.namespace, name: object.name)
@@ -42,7 +57,14 @@ public struct ManifestGraph: Sendable {
     /// Workloads whose pods a Service selects.
     public func workloads(selectedBy service: Service) -> [Workload] {
         guard service.selectsPods else { return [] }
-        return workloads(in: service.object.namespace).filter { service.selects($0.podLabels) }
+        let namespace = service.object.namespace
+        var candidates: [Int]?
+        for entry in service.selector {
+            let list = workloadsByLabel[PodLabel(namespace: namespace, key: entry.key, value: entry.value)] ?? []
+            if list.count < candidates?.count ?? Int.max { candidates = list }
+            if list.isEmpty { return [] }
+        }
+        return (candidates ?? []).filter { service.selects(podLabels[$0]) }.map { workloads[$0] }
     }
 
     /// Namespaces that contain at least one object.
@@ -50,8 +72,14 @@ public struct ManifestGraph: Sendable {
 
     /// The object with this identity, for per-object settings (annotations).
     public func object(_ reference: ObjectReference) -> ManifestObject? {
-        objects.first { $0.kind == reference.kind && $0.namespace == reference.namespace && $0.name == reference.name }
+        objectIndex[reference].map { objects[$0] }
     }
+}
+
+private struct PodLabel: Hashable {
+    var namespace: String
+    var key: String
+    var value: String
 }
 
 public struct NamespacedName: Hashable, Sendable {

@@ -14,7 +14,23 @@ enum ScalarResolver {
         }
     }
 
+    /// Whether a plain scalar starting with `byte` can be anything but a
+    /// string: every null, bool, int and float form starts with one of these.
+    @inline(__always) static func mayBeTyped(firstByte byte: UInt8?) -> Bool {
+        guard let byte else { return true }
+        switch byte {
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
+            UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "o"),
+            UInt8(ascii: "O"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return false
+        }
+    }
+
     static func resolvePlain(_ text: String) -> ScalarType {
+        guard mayBeTyped(firstByte: text.utf8.first) else { return .string }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
@@ -37,7 +53,9 @@ enum ScalarResolver {
 
     /// Decimal, `0x` hex, `0o`/leading-0 octal, `0b` binary, with `_` separators (YAML 1.1).
     static func parseInt(_ text: String) -> Int? {
-        var body = Substring(text.replacingOccurrences(of: "_", with: ""))
+        var body =
+            text.utf8.contains(UInt8(ascii: "_"))
+            ? Substring(String(decoding: text.utf8.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)) : Substring(text)
         var sign = 1
         if body.hasPrefix("-") {
             sign = -1

@@ -35,7 +35,7 @@ public enum YAMLLoader {
     public static func load(
         bytes: UnsafeRawBufferPointer, file: String, limits: YAMLLimits = YAMLLimits()
     ) -> YAMLLoadResult {
-        var builder = TreeBuilder(file: file, limits: limits)
+        var builder = TreeBuilder(file: file, limits: limits, inputBytes: bytes.count)
         if bytes.count > limits.maxInputBytes {
             builder.problems.append(
                 Diagnostic(
@@ -54,14 +54,14 @@ public enum YAMLLoader {
     }
 }
 
-private struct Collection {
+/// A collection whose end event has not come yet.
+private struct OpenCollection {
     var isMapping: Bool
-    var items: [YAMLNode] = []
-    var pairs: [YAMLPair] = []
-    var pendingKey: YAMLNode?
     var start: Mark
     var anchor: String?
     var tag: String?
+    /// Where its children start in `TreeBuilder.pending`.
+    var firstPending: Int
     var nodeCount = 1
 }
 
@@ -71,21 +71,58 @@ private struct TreeBuilder {
     var documents: [YAMLDocument] = []
     var problems: [Diagnostic] = []
 
-    private var stack: [Collection] = []
-    private var anchors: [String: (node: YAMLNode, count: Int)] = [:]
+    // The table under construction.
+    private var records: [NodeRecord] = []
+    private var children: [Int32] = []
+    private var text: [UInt8] = []
+    private var otherTags: [Int32: String] = [:]
+    private var wideMarks: [Int32: WideMarks] = [:]
+
+    private var stack: [OpenCollection] = []
+    /// Children of the open collections, innermost last.
+    private var pending: [Int32] = []
+    private var anchors: [String: (node: Int32, count: Int)] = [:]
     private var aliasedNodes = 0
-    private var root: YAMLNode?
+    private var root: Int32?
+    private var roots: [(node: Int32, index: Int)] = []
     private var documentIndex = 0
     private var failed = false
 
-    init(file: String, limits: YAMLLimits) {
+    init(file: String, limits: YAMLLimits, inputBytes: Int) {
         self.file = file
         self.limits = limits
+        // About one node per 12 input bytes in typical manifests.
+        records.reserveCapacity(min(inputBytes / 12 + 16, 1 << 20))
+        text.reserveCapacity(min(inputBytes / 2 + 16, 1 << 24))
+        children.reserveCapacity(min(inputBytes / 10 + 16, 1 << 20))
     }
 
     var result: YAMLLoadResult { YAMLLoadResult(file: file, documents: documents, problems: problems) }
 
     mutating func run(_ bytes: UnsafeRawBufferPointer) {
+        parse(bytes)
+        finish()
+    }
+
+    /// Freezes the table and hands out the documents.
+    private mutating func finish() {
+        guard !roots.isEmpty else { return }
+        let table = YAMLTable(
+            records: Self.compact(records), children: Self.compact(children), text: Self.compact(text),
+            otherTags: otherTags, wideMarks: wideMarks)
+        records = []
+        children = []
+        text = []
+        documents = roots.map { YAMLDocument(root: YAMLNode(table: table, index: $0.node), index: $0.index) }
+    }
+
+    /// A copy without spare capacity when the spare part is large.
+    private static func compact<T>(_ array: [T]) -> [T] {
+        guard array.capacity - array.count > array.count / 8 + 16 else { return array }
+        return array.withUnsafeBufferPointer { Array($0) }
+    }
+
+    private mutating func parse(_ bytes: UnsafeRawBufferPointer) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) != 0 else {
             fail(at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "libyaml could not allocate a parser")
@@ -112,21 +149,25 @@ private struct TreeBuilder {
     }
 
     private mutating func handle(_ event: inout yaml_event_t) {
-        let start = Mark(line: Int32(event.start_mark.line) + 1, column: Int32(event.start_mark.column) + 1)
-        let end = Mark(line: Int32(event.end_mark.line) + 1, column: Int32(event.end_mark.column) + 1)
+        let start = Mark(
+            line: Int32(truncatingIfNeeded: event.start_mark.line) &+ 1,
+            column: Int32(truncatingIfNeeded: event.start_mark.column) &+ 1)
+        let end = Mark(
+            line: Int32(truncatingIfNeeded: event.end_mark.line) &+ 1,
+            column: Int32(truncatingIfNeeded: event.end_mark.column) &+ 1)
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             stack.removeAll(keepingCapacity: true)
+            pending.removeAll(keepingCapacity: true)
             anchors.removeAll(keepingCapacity: true)
             aliasedNodes = 0
             root = nil
         case YAML_DOCUMENT_END_EVENT:
-            if let root { documents.append(YAMLDocument(root: root, index: documentIndex)) }
+            if let root { roots.append((root, documentIndex)) }
             documentIndex += 1
             root = nil
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            let text = Self.string(scalar.value, Int(scalar.length))
             let style: ScalarStyle =
                 switch scalar.style {
                 case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
@@ -136,31 +177,41 @@ private struct TreeBuilder {
                 default: .plain
                 }
             let tag = Self.optionalString(scalar.tag)
+            guard let offset = appendText(scalar.value, Int(scalar.length)) else { return }
             // A non-specific "!" tag forces a string.
-            let node = YAMLNode(
-                .scalar(text, style), start: start, end: end,
-                tag: tag == "!" ? "tag:yaml.org,2002:str" : tag)
+            let node = append(
+                kind: .scalar, style: style, tag: tag == "!" ? "tag:yaml.org,2002:str" : tag, payload: offset,
+                start: start, end: end)
             attach(node, count: 1, anchor: Self.optionalString(scalar.anchor))
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
             open(
-                Collection(
+                OpenCollection(
                     isMapping: false, start: start, anchor: Self.optionalString(data.anchor),
-                    tag: Self.optionalString(data.tag)))
+                    tag: Self.optionalString(data.tag), firstPending: pending.count))
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
             open(
-                Collection(
+                OpenCollection(
                     isMapping: true, start: start, anchor: Self.optionalString(data.anchor),
-                    tag: Self.optionalString(data.tag)))
+                    tag: Self.optionalString(data.tag), firstPending: pending.count))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let collection = stack.popLast() else { return }
-            let node: YAMLNode
-            if collection.isMapping {
-                node = YAMLNode(.mapping(finishMapping(collection.pairs)), start: collection.start, end: end, tag: collection.tag)
-            } else {
-                node = YAMLNode(.sequence(collection.items), start: collection.start, end: end, tag: collection.tag)
+            let offset = children.count
+            guard offset < Int(UInt32.max) - pending.count else {
+                fail(at: collection.start, rule: InputProblem.limit, "too many nodes in one stream")
+                return
             }
+            if collection.isMapping {
+                finishMapping(from: collection.firstPending)
+            } else {
+                children.append(Int32(truncatingIfNeeded: pending.count - collection.firstPending))
+                children.append(contentsOf: pending[collection.firstPending...])
+            }
+            pending.removeSubrange(collection.firstPending...)
+            let node = append(
+                kind: collection.isMapping ? .mapping : .sequence, style: .plain, tag: collection.tag,
+                payload: UInt32(offset), start: collection.start, end: end)
             attach(node, count: collection.nodeCount, anchor: collection.anchor)
         case YAML_ALIAS_EVENT:
             let name = Self.optionalString(event.data.alias.anchor) ?? ""
@@ -176,99 +227,227 @@ private struct TreeBuilder {
                 )
                 return
             }
-            var copy = target.node
-            // Point at the alias, not at the anchor, for findings on this use.
-            copy.start = start
-            copy.end = end
-            attach(copy, count: target.count, anchor: nil)
+            // The same node, pointing at the alias, not at the anchor, for findings on this use.
+            let node = Int32(truncatingIfNeeded: records.count)
+            let record = records[Int(target.node)].moved(start: start, end: end)
+            records.append(record)
+            if record.isWide { wideMarks[node] = WideMarks(start: start, end: end) }
+            if record.tag == .other { otherTags[node] = otherTags[target.node] }
+            attach(node, count: target.count, anchor: nil)
         default:
             break
         }
     }
 
-    private mutating func open(_ collection: Collection) {
+    /// Appends a scalar's bytes with their length; nil (and a failure) past 4 GiB.
+    private mutating func appendText(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> UInt32? {
+        let offset = text.count
+        guard offset + length + 10 < Int(UInt32.max) else {
+            fail(at: Mark(line: 1, column: 1), rule: InputProblem.limit, "too much scalar text in one stream")
+            return nil
+        }
+        var remaining = length
+        repeat {
+            let byte = UInt8(remaining & 0x7F)
+            remaining >>= 7
+            text.append(remaining == 0 ? byte : byte | 0x80)
+        } while remaining > 0
+        if let pointer, length > 0 {
+            text.append(contentsOf: UnsafeBufferPointer(start: pointer, count: length))
+        }
+        return UInt32(offset)
+    }
+
+    private mutating func append(
+        kind: NodeKind, style: ScalarStyle, tag: String?, payload: UInt32, start: Mark, end: Mark
+    ) -> Int32 {
+        let node = Int32(truncatingIfNeeded: records.count)
+        let code = TagCode(tag)
+        let record = NodeRecord(kind: kind, style: style, tag: code, payload: payload, start: start, end: end)
+        records.append(record)
+        if record.isWide { wideMarks[node] = WideMarks(start: start, end: end) }
+        if code == .other, let tag { otherTags[node] = tag }
+        return node
+    }
+
+    private mutating func open(_ collection: OpenCollection) {
         guard stack.count < limits.maxDepth else {
             fail(at: collection.start, rule: InputProblem.limit, "nesting deeper than \(limits.maxDepth) levels")
+            return
+        }
+        guard records.count < Int(Int32.max) - 1 else {
+            fail(at: collection.start, rule: InputProblem.limit, "too many nodes in one stream")
             return
         }
         stack.append(collection)
     }
 
-    private mutating func attach(_ node: YAMLNode, count: Int, anchor: String?) {
+    private mutating func attach(_ node: Int32, count: Int, anchor: String?) {
         if let anchor { anchors[anchor] = (node, count) }
         guard !stack.isEmpty else {
             root = node
             return
         }
-        let top = stack.count - 1
-        stack[top].nodeCount += count
-        if stack[top].isMapping {
-            if let key = stack[top].pendingKey {
-                stack[top].pairs.append(YAMLPair(key: key, value: node))
-                stack[top].pendingKey = nil
-            } else {
-                stack[top].pendingKey = node
-            }
-        } else {
-            stack[top].items.append(node)
+        stack[stack.count - 1].nodeCount += count
+        pending.append(node)
+    }
+
+    // MARK: mappings
+
+    private func start(_ node: Int32) -> Mark { Self.start(of: records[Int(node)], node, wideMarks) }
+
+    private func end(_ node: Int32) -> Mark {
+        let record = records[Int(node)]
+        if record.isWide, let wide = wideMarks[node] { return wide.end }
+        return Mark(
+            line: Int32(truncatingIfNeeded: record.startLine &+ UInt32(record.endLineDelta)),
+            column: Int32(record.endColumn))
+    }
+
+    private static func start(of record: NodeRecord, _ node: Int32, _ wideMarks: [Int32: WideMarks]) -> Mark {
+        if record.isWide, let wide = wideMarks[node] { return wide.start }
+        return Mark(line: Int32(truncatingIfNeeded: record.startLine), column: Int32(record.startColumn))
+    }
+
+    private func textRange(_ node: Int32) -> Range<Int> {
+        var position = Int(records[Int(node)].payload)
+        var length = 0
+        var shift = 0
+        while true {
+            let byte = text[position]
+            position += 1
+            length |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { break }
+            shift += 7
+        }
+        return position..<position + length
+    }
+
+    private func string(_ node: Int32) -> String {
+        let range = textRange(node)
+        return text.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self)
         }
     }
 
-    /// Applies `<<` merge keys (explicit keys win, earlier sources win) and
-    /// reports keys written twice.
-    private mutating func finishMapping(_ pairs: [YAMLPair]) -> [YAMLPair] {
-        var explicit: [YAMLPair] = []
-        explicit.reserveCapacity(pairs.count)
-        var merged: [YAMLPair] = []
-        var seen: [String: YAMLNode] = [:]
-        for pair in pairs {
-            if Self.isMergeKey(pair.key) {
-                let sources = pair.value.isSequence ? pair.value.items : [pair.value]
+    /// Two scalar keys are the same key when their texts are equal `String`s.
+    private func sameKey(_ a: Int32, _ b: Int32) -> Bool {
+        let x = textRange(a)
+        let y = textRange(b)
+        return text.withUnsafeBufferPointer { buffer in
+            let first = UnsafeBufferPointer(rebasing: buffer[x])
+            let second = UnsafeBufferPointer(rebasing: buffer[y])
+            if first.elementsEqual(second) { return true }
+            if YAMLTable.isASCII(first) && YAMLTable.isASCII(second) { return false }
+            return String(decoding: first, as: UTF8.self) == String(decoding: second, as: UTF8.self)
+        }
+    }
+
+    private func isMergeKey(_ node: Int32) -> Bool {
+        let record = records[Int(node)]
+        guard record.kind == .scalar else { return false }
+        let range = textRange(node)
+        guard range.count == 2, text[range.lowerBound] == UInt8(ascii: "<"),
+            text[range.lowerBound + 1] == UInt8(ascii: "<")
+        else { return false }
+        if record.tag != .none { return record.tag == .merge }
+        return record.style == .plain
+    }
+
+    /// Keys seen so far in one mapping: a list for small mappings, a
+    /// dictionary by `String` for large ones.
+    private struct SeenKeys {
+        var list: [Int32] = []
+        var dictionary: [String: Int32]?
+    }
+
+    private func firstSeen(_ key: Int32, in seen: SeenKeys) -> Int32? {
+        if let dictionary = seen.dictionary { return dictionary[string(key)] }
+        return seen.list.first { sameKey($0, key) }
+    }
+
+    private func remember(_ key: Int32, in seen: inout SeenKeys) {
+        if seen.dictionary != nil {
+            seen.dictionary?[string(key)] = key
+            return
+        }
+        seen.list.append(key)
+        if seen.list.count > 16 {
+            var dictionary: [String: Int32] = [:]
+            for key in seen.list where dictionary[string(key)] == nil { dictionary[string(key)] = key }
+            seen.dictionary = dictionary
+            seen.list = []
+        }
+    }
+
+    /// Writes the pairs of the mapping whose children start at `pending[first]`
+    /// into `children`, applying `<<` merge keys (explicit keys win, earlier
+    /// sources win) and reporting keys written twice.
+    private mutating func finishMapping(from first: Int) {
+        let countSlot = children.count
+        children.append(0)
+        var seen = SeenKeys()
+        var merged: [(key: Int32, value: Int32)] = []
+        var position = first
+        while position + 1 < pending.count {
+            let key = pending[position]
+            let value = pending[position + 1]
+            position += 2
+            if isMergeKey(key) {
+                let valueRecord = records[Int(value)]
+                let sources: [Int32]
+                if valueRecord.kind == .sequence {
+                    let start = Int(valueRecord.payload)
+                    sources = Array(children[start + 1..<start + 1 + Int(children[start])])
+                } else {
+                    sources = [value]
+                }
                 for source in sources {
-                    guard source.isMapping else {
+                    let sourceRecord = records[Int(source)]
+                    guard sourceRecord.kind == .mapping else {
                         problems.append(
                             Diagnostic(
-                                ruleID: InputProblem.yamlSyntax.id, severity: .error, span: span(source.start, source.end),
+                                ruleID: InputProblem.yamlSyntax.id, severity: .error,
+                                span: span(start(source), end(source)),
                                 message: "a `<<` merge key takes a mapping or a sequence of mappings"))
                         continue
                     }
-                    merged.append(contentsOf: source.pairs)
+                    let start = Int(sourceRecord.payload)
+                    let count = Int(children[start])
+                    var pair = start + 1
+                    while pair + 1 < start + 1 + count {
+                        merged.append((children[pair], children[pair + 1]))
+                        pair += 2
+                    }
                 }
                 continue
             }
-            if let key = pair.key.scalar {
-                if let first = seen[key] {
+            if records[Int(key)].kind == .scalar {
+                if let earlier = firstSeen(key, in: seen) {
+                    let name = string(key)
                     problems.append(
                         Diagnostic(
                             ruleID: InputProblem.duplicateKey.id, severity: .error,
-                            span: span(pair.key.start, pair.key.end),
-                            message: "duplicate key `\(key)` in this mapping",
-                            notes: [DiagnosticNote("first defined here", at: span(first.start, first.end))],
-                            fix: SuggestedFix("remove one of the two `\(key)` keys")))
+                            span: span(start(key), end(key)),
+                            message: "duplicate key `\(name)` in this mapping",
+                            notes: [DiagnosticNote("first defined here", at: span(start(earlier), end(earlier)))],
+                            fix: SuggestedFix("remove one of the two `\(name)` keys")))
                 } else {
-                    seen[key] = pair.key
+                    remember(key, in: &seen)
                 }
             }
-            explicit.append(pair)
+            children.append(key)
+            children.append(value)
         }
-        guard !merged.isEmpty else { return explicit }
         for pair in merged {
-            guard let key = pair.key.scalar else {
-                explicit.append(pair)
-                continue
+            if records[Int(pair.key)].kind == .scalar {
+                guard firstSeen(pair.key, in: seen) == nil else { continue }
+                remember(pair.key, in: &seen)
             }
-            if seen[key] == nil {
-                seen[key] = pair.key
-                explicit.append(pair)
-            }
+            children.append(pair.key)
+            children.append(pair.value)
         }
-        return explicit
-    }
-
-    private static func isMergeKey(_ node: YAMLNode) -> Bool {
-        guard case .scalar("<<", let style) = node.content else { return false }
-        if let tag = node.tag { return tag == "tag:yaml.org,2002:merge" }
-        return style == .plain
+        children[countSlot] = Int32(truncatingIfNeeded: children.count - countSlot - 1)
     }
 
     private func span(_ start: Mark, _ end: Mark) -> SourceSpan {
@@ -320,11 +499,6 @@ private struct TreeBuilder {
             }
         }
         return Mark(line: line, column: column)
-    }
-
-    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> String {
-        guard let pointer, length > 0 else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
     }
 
     private static func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

@@ -1,0 +1,279 @@
+/// The nodes of one YAML stream, stored flat: 16 bytes a node, children as
+/// index lists, scalar text in one byte buffer. `YAMLNode` values read from
+/// here through an index, so a loaded tree costs a few small allocations per
+/// stream instead of one array per collection and one string per scalar.
+final class YAMLTable: Sendable {
+    let records: [NodeRecord]
+    /// Per collection, at its record's `payload`: the child count, then the
+    /// child indices (key, value, key, value, … for a mapping).
+    let children: [Int32]
+    /// Per scalar, at its record's `payload`: a LEB128 length, then UTF-8 bytes.
+    let text: [UInt8]
+    /// Tags other than the core schema's, by node.
+    let otherTags: [Int32: String]
+    /// Marks that do not fit a record (columns or end-line offsets over 65534).
+    let wideMarks: [Int32: WideMarks]
+
+    init(
+        records: [NodeRecord], children: [Int32], text: [UInt8], otherTags: [Int32: String],
+        wideMarks: [Int32: WideMarks]
+    ) {
+        self.records = records
+        self.children = children
+        self.text = text
+        self.otherTags = otherTags
+        self.wideMarks = wideMarks
+    }
+
+    // MARK: records
+
+    @inline(__always) func kind(_ index: Int32) -> NodeKind { records[Int(index)].kind }
+
+    func start(_ index: Int32) -> Mark {
+        let record = records[Int(index)]
+        if record.isWide, let wide = wideMarks[index] { return wide.start }
+        return Mark(line: Int32(truncatingIfNeeded: record.startLine), column: Int32(record.startColumn))
+    }
+
+    func end(_ index: Int32) -> Mark {
+        let record = records[Int(index)]
+        if record.isWide, let wide = wideMarks[index] { return wide.end }
+        return Mark(
+            line: Int32(truncatingIfNeeded: record.startLine &+ UInt32(record.endLineDelta)),
+            column: Int32(record.endColumn))
+    }
+
+    func tag(_ index: Int32) -> String? {
+        let code = records[Int(index)].tag
+        if code == .other { return otherTags[index] }
+        return code.name
+    }
+
+    // MARK: scalars
+
+    /// Offset and length of a scalar's bytes in `text`.
+    @inline(__always) func textRange(_ index: Int32) -> (start: Int, count: Int) {
+        var position = Int(records[Int(index)].payload)
+        var length = 0
+        var shift = 0
+        while true {
+            let byte = text[position]
+            position += 1
+            length |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { break }
+            shift += 7
+        }
+        return (position, length)
+    }
+
+    /// The first byte of a scalar; nil when it is empty.
+    @inline(__always) func firstByte(_ index: Int32) -> UInt8? {
+        let (start, count) = textRange(index)
+        return count == 0 ? nil : text[start]
+    }
+
+    func string(_ index: Int32) -> String {
+        let (start, count) = textRange(index)
+        if count == 0 { return "" }
+        return text.withUnsafeBufferPointer { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<start + count]), as: UTF8.self)
+        }
+    }
+
+    /// Whether scalar `index` is `key` under `String` equality (canonical
+    /// equivalence): bytes first, and a `String` comparison only when either
+    /// side is not ASCII.
+    func scalar(_ index: Int32, equals key: String) -> Bool {
+        let (start, count) = textRange(index)
+        var key = key
+        return key.withUTF8 { keyBytes in
+            text.withUnsafeBufferPointer { buffer in
+                let bytes = UnsafeBufferPointer(rebasing: buffer[start..<start + count])
+                if bytes.elementsEqual(keyBytes) { return true }
+                if Self.isASCII(bytes) && Self.isASCII(keyBytes) { return false }
+                return String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
+            }
+        }
+    }
+
+    /// Whether two scalars of this table are equal as `String`s.
+    func scalar(_ a: Int32, equals b: Int32) -> Bool {
+        let (startA, countA) = textRange(a)
+        let (startB, countB) = textRange(b)
+        return text.withUnsafeBufferPointer { buffer in
+            let x = UnsafeBufferPointer(rebasing: buffer[startA..<startA + countA])
+            let y = UnsafeBufferPointer(rebasing: buffer[startB..<startB + countB])
+            if x.elementsEqual(y) { return true }
+            if Self.isASCII(x) && Self.isASCII(y) { return false }
+            return String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
+        }
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 < 0x80 }
+    }
+
+    // MARK: collections
+
+    @inline(__always) func childCount(_ index: Int32) -> Int {
+        Int(children[Int(records[Int(index)].payload)])
+    }
+
+    /// Position in `children` of the first child of collection `index`.
+    @inline(__always) func firstChild(_ index: Int32) -> Int {
+        Int(records[Int(index)].payload) + 1
+    }
+
+    /// The value of the first pair whose scalar key equals `key`, as a key/value index pair.
+    func lookup(_ index: Int32, _ key: String) -> (key: Int32, value: Int32)? {
+        let first = firstChild(index)
+        let count = childCount(index)
+        var position = first
+        while position + 1 < first + count {
+            let keyIndex = children[position]
+            if records[Int(keyIndex)].kind == .scalar && scalar(keyIndex, equals: key) {
+                return (keyIndex, children[position + 1])
+            }
+            position += 2
+        }
+        return nil
+    }
+
+    func content(_ index: Int32) -> YAMLNode.Content {
+        let record = records[Int(index)]
+        switch record.kind {
+        case .scalar:
+            return .scalar(string(index), record.style)
+        case .sequence:
+            let first = firstChild(index)
+            let count = childCount(index)
+            var items: [YAMLNode] = []
+            items.reserveCapacity(count)
+            for position in first..<first + count { items.append(YAMLNode(table: self, index: children[position])) }
+            return .sequence(items)
+        case .mapping:
+            return .mapping(pairs(index))
+        }
+    }
+
+    func pairs(_ index: Int32) -> [YAMLPair] {
+        let first = firstChild(index)
+        let count = childCount(index) / 2
+        var pairs: [YAMLPair] = []
+        pairs.reserveCapacity(count)
+        for pair in 0..<count {
+            pairs.append(
+                YAMLPair(
+                    key: YAMLNode(table: self, index: children[first + 2 * pair]),
+                    value: YAMLNode(table: self, index: children[first + 2 * pair + 1])))
+        }
+        return pairs
+    }
+
+    func items(_ index: Int32) -> [YAMLNode] {
+        let first = firstChild(index)
+        let count = childCount(index)
+        var items: [YAMLNode] = []
+        items.reserveCapacity(count)
+        for position in first..<first + count { items.append(YAMLNode(table: self, index: children[position])) }
+        return items
+    }
+}
+
+enum NodeKind: UInt8 {
+    case scalar = 0
+    case sequence = 1
+    case mapping = 2
+}
+
+/// Explicit tags, coded; `other` is looked up in `YAMLTable.otherTags`.
+enum TagCode: UInt8 {
+    case none = 0
+    case str, int, float, bool, null, merge, other
+
+    init(_ tag: String?) {
+        switch tag {
+        case nil: self = .none
+        case "tag:yaml.org,2002:str": self = .str
+        case "tag:yaml.org,2002:int": self = .int
+        case "tag:yaml.org,2002:float": self = .float
+        case "tag:yaml.org,2002:bool": self = .bool
+        case "tag:yaml.org,2002:null": self = .null
+        case "tag:yaml.org,2002:merge": self = .merge
+        default: self = .other
+        }
+    }
+
+    var name: String? {
+        switch self {
+        case .none, .other: nil
+        case .str: "tag:yaml.org,2002:str"
+        case .int: "tag:yaml.org,2002:int"
+        case .float: "tag:yaml.org,2002:float"
+        case .bool: "tag:yaml.org,2002:bool"
+        case .null: "tag:yaml.org,2002:null"
+        case .merge: "tag:yaml.org,2002:merge"
+        }
+    }
+
+    var scalarType: ScalarType? {
+        switch self {
+        case .str: .string
+        case .int: .int
+        case .float: .float
+        case .bool: .bool
+        case .null: .null
+        case .none, .merge, .other: nil
+        }
+    }
+}
+
+struct WideMarks: Sendable {
+    var start: Mark
+    var end: Mark
+}
+
+/// One node in 16 bytes.
+struct NodeRecord: Sendable {
+    /// Offset in `text` (scalars) or `children` (collections).
+    var payload: UInt32
+    var startLine: UInt32
+    var startColumn: UInt16
+    var endLineDelta: UInt16
+    var endColumn: UInt16
+    /// kind (2 bits) | style (3 bits) << 2 | tag (3 bits) << 5
+    var bits: UInt8
+    /// 1: the marks are in `wideMarks`.
+    var flags: UInt8
+
+    init(kind: NodeKind, style: ScalarStyle, tag: TagCode, payload: UInt32, start: Mark, end: Mark) {
+        self.payload = payload
+        bits = kind.rawValue | (style.rawValue << 2) | (tag.rawValue << 5)
+        let delta = Int64(end.line) - Int64(start.line)
+        if start.line >= 0, start.column >= 0, start.column < 0xFFFF, end.column >= 0, end.column < 0xFFFF, delta >= 0,
+            delta < 0xFFFF
+        {
+            startLine = UInt32(start.line)
+            startColumn = UInt16(start.column)
+            endLineDelta = UInt16(delta)
+            endColumn = UInt16(end.column)
+            flags = 0
+        } else {
+            startLine = 0
+            startColumn = 0
+            endLineDelta = 0
+            endColumn = 0
+            flags = 1
+        }
+    }
+
+    var isWide: Bool { flags & 1 != 0 }
+    var kind: NodeKind { NodeKind(rawValue: bits & 0x3) ?? .scalar }
+    var style: ScalarStyle { ScalarStyle(rawValue: (bits >> 2) & 0x7) ?? .plain }
+    var tag: TagCode { TagCode(rawValue: bits >> 5) ?? .none }
+
+    /// The same node at other marks (an alias use).
+    func moved(start: Mark, end: Mark) -> NodeRecord {
+        NodeRecord(kind: kind, style: style, tag: tag, payload: payload, start: start, end: end)
+    }
+}

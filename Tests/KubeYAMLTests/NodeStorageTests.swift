@@ -1,0 +1,128 @@
+import KubeYAML
+import Testing
+
+/// Loaded nodes live in a compact table; these pin the edges of that storage
+/// to the behaviour of plain values.
+@Suite("node storage")
+struct NodeStorageTests {
+    @Test func columnsBeyondSixteenBits() throws {
+        let padding = String(repeating: "x", count: 70_000)
+        let node = try root("{a: \(padding), b: [1, 2]}")
+        #expect(node["a"]?.scalar?.count == 70_000)
+        #expect(node["a"]?.end == mark(1, 70_005))
+        #expect(node.keyNode("b")?.start == mark(1, 70_007))
+        #expect(node["b"]?.items.last?.start == mark(1, 70_014))
+        #expect(node["b"]?.items.last?.int == 2)
+    }
+
+    @Test func scalarsSpanningManyLines() throws {
+        let body = Array(repeating: "  line", count: 70_000).joined(separator: "\n")
+        let node = try root("text: |\n\(body)\nnext: 1\n")
+        #expect(node["text"]?.start == mark(1, 7))
+        #expect(node["text"]?.end == mark(70_002, 1))
+        #expect(node.keyNode("next")?.start == mark(70_002, 1))
+        #expect(node["text"]?.scalar?.hasPrefix("line\nline\n") == true)
+    }
+
+    @Test func longScalarsKeepTheirText() throws {
+        let long = String(repeating: "ü", count: 300)
+        let node = try root("k: \(long)\n")
+        #expect(node["k"]?.scalar == long)
+        #expect(node["k"]?.end == mark(1, 304))
+    }
+
+    @Test func keyLookupUsesStringEquality() throws {
+        // U+212A KELVIN SIGN is canonically equivalent to "K".
+        let node = try root("\"\u{212A}ind\": Service\ncafé: 1\n")
+        #expect(node["Kind"]?.scalar == "Service")
+        #expect(node["cafe\u{301}"]?.int == 1)
+        #expect(node["cafe"] == nil)
+    }
+
+    @Test func canonicallyEquivalentKeysAreDuplicates() throws {
+        let problem = try onlyProblem(load("café: 1\n\"cafe\u{301}\": 2\n"))
+        #expect(problem.ruleID == "duplicate-key")
+        #expect(problem.span?.line == 2)
+    }
+
+    @Test func duplicateInALargeMapping() throws {
+        let keys = (0..<40).map { "key\($0): \($0)" }.joined(separator: "\n")
+        let result = load(keys + "\nkey7: again\n")
+        let problem = try onlyProblem(result)
+        #expect(problem.ruleID == "duplicate-key")
+        #expect(problem.span?.line == 41)
+        #expect(problem.notes.first?.span?.line == 8)
+        // Both values stay; lookup finds the first.
+        #expect(result.documents.first?.root["key7"]?.int == 7)
+        #expect(result.documents.first?.root.pairs.count == 41)
+    }
+
+    @Test func mergeIntoALargeMapping() throws {
+        let keys = (0..<30).map { "  k\($0): \($0)" }.joined(separator: "\n")
+        let node = try root("base: &b {k3: base, extra: yes}\nm:\n  <<: *b\n\(keys)\n")
+        let m = try #require(node["m"])
+        #expect(m.pairs.count == 31)
+        #expect(m["k3"]?.int == 3)
+        #expect(m["extra"]?.scalarType == .bool)
+    }
+
+    @Test func customTagsSurviveAliases() throws {
+        let node = try root("a: &x !custom value\nb: *x\nc: !!binary aGk=\n")
+        #expect(node["a"]?.tag == "!custom")
+        #expect(node["b"]?.tag == "!custom")
+        #expect(node["b"]?.scalarType == .string)
+        #expect(node["c"]?.tag == "tag:yaml.org,2002:binary")
+        #expect(node["c"]?.scalarType == .string)
+    }
+
+    @Test func builtNodesBehaveLikeLoadedOnes() {
+        let key = YAMLNode(.scalar("port", .plain), start: mark(1, 1), end: mark(1, 5))
+        let value = YAMLNode(.scalar("80", .plain), start: mark(1, 7), end: mark(1, 9))
+        let map = YAMLNode(.mapping([YAMLPair(key: key, value: value)]), start: mark(1, 1), end: mark(1, 9))
+        #expect(map["port"]?.int == 80)
+        #expect(map.keyNode("port")?.end == mark(1, 5))
+        #expect(map.isMapping)
+        #expect(map.pairs.count == 1)
+        let tagged = YAMLNode(.scalar("80", .plain), start: mark(1, 1), end: mark(1, 3), tag: "tag:yaml.org,2002:str")
+        #expect(tagged.string == "80")
+    }
+
+    @Test func settersDetachFromTheTable() throws {
+        let loaded = try root("a: {b: 1}\n")
+        var node = try #require(loaded["a"])
+        node.start = mark(9, 9)
+        #expect(node.start == mark(9, 9))
+        #expect(node.end == mark(1, 10))
+        #expect(node["b"]?.int == 1)
+        node.tag = "!x"
+        #expect(node.tag == "!x")
+        node.content = .scalar("replaced", .doubleQuoted)
+        #expect(node.scalar == "replaced")
+        #expect(node.style == .doubleQuoted)
+        #expect(node.start == mark(9, 9))
+        // The loaded tree is unchanged.
+        #expect(loaded["a"]?["b"]?.int == 1)
+        #expect(loaded["a"]?.start == mark(1, 4))
+        #expect(loaded["a"]?.tag == nil)
+    }
+
+    @Test func contentOfLoadedNodes() throws {
+        let node = try root("s: 'x'\nq: [1]\nm: {k: v}\n")
+        guard case .scalar(let text, let style) = node["s"]?.content else {
+            Issue.record("not a scalar")
+            return
+        }
+        #expect(text == "x")
+        #expect(style == .singleQuoted)
+        guard case .sequence(let items) = node["q"]?.content else {
+            Issue.record("not a sequence")
+            return
+        }
+        #expect(items.first?.int == 1)
+        guard case .mapping(let pairs) = node["m"]?.content else {
+            Issue.record("not a mapping")
+            return
+        }
+        #expect(pairs.first?.value.scalar == "v")
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// The package root, from this file's path (Tests/KubewireCLITests/Support.swift).
+let packageRoot: URL = {
+    if let root = ProcessInfo.processInfo.environment["KUBEWIRE_ROOT"], !root.isEmpty {
+        return URL(fileURLWithPath: root)
+    }
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+}()
+
+/// The built `kubewire`: `$KUBEWIRE_BIN_DIR/kubewire`, else `.build/debug/kubewire`.
+let kubewireBinary: URL = {
+    if let dir = ProcessInfo.processInfo.environment["KUBEWIRE_BIN_DIR"], !dir.isEmpty {
+        return URL(fileURLWithPath: dir).appendingPathComponent("kubewire")
+    }
+    return packageRoot.appendingPathComponent(".build/debug/kubewire")
+}()
+
+func fixture(_ path: String) -> String {
+    packageRoot.appendingPathComponent("fixtures").appendingPathComponent(path).path
+}
+
+struct RunResult: CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+}
+
+/// A scratch folder (also used as the working directory, so no stray
+/// `.kubewire.yaml` is picked up).
+final class Scratch {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("kubewire-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try Data(text.utf8).write(to: file)
+        return file.path
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+/// Runs `kubewire` with `arguments`, optional standard input, in `directory`.
+func kubewire(
+    _ arguments: [String], stdin: String? = nil, in directory: Scratch,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> RunResult {
+    try #require(
+        FileManager.default.isExecutableFile(atPath: kubewireBinary.path),
+        "build kubewire first (swift build), or set KUBEWIRE_BIN_DIR; looked for \(kubewireBinary.path)",
+        sourceLocation: sourceLocation)
+    let process = Process()
+    process.executableURL = kubewireBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = directory.url
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = "1"
+    process.environment = environment
+    // Files, not pipes: a full pipe would block the child while we wait.
+    let out = directory.url.appendingPathComponent(".stdout-\(UUID().uuidString)")
+    let err = directory.url.appendingPathComponent(".stderr-\(UUID().uuidString)")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+    let outHandle = try FileHandle(forWritingTo: out)
+    let errHandle = try FileHandle(forWritingTo: err)
+    process.standardOutput = outHandle
+    process.standardError = errHandle
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    process.waitUntilExit()
+    try outHandle.close()
+    try errHandle.close()
+    defer {
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
+    }
+    return RunResult(
+        status: process.terminationStatus,
+        stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+        stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+}
+
+func jsonObject(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    return try #require(value as? [String: Any], "not a JSON object: \(text)", sourceLocation: sourceLocation)
+}
+
+/// A Deployment without declared ports behind a Service: only a warning
+/// (nothing proves the container listens on the targetPort).
+let warningOnlyManifest = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: quiet}
+    spec:
+      selector: {matchLabels: {app: quiet}}
+      template:
+        metadata: {labels: {app: quiet}}
+        spec:
+          containers: [{name: quiet, image: quiet}]
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: quiet-srv}
+    spec:
+      selector: {app: quiet}
+      ports: [{port: 80, targetPort: 8080}]
+    """
