@@ -152,11 +152,11 @@ struct OutputOptions: ParsableArguments {
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output))
             } catch {
-                FileHandle.standardError.write(Data("kubewire: cannot write \(output): \(error.localizedDescription)\n".utf8))
+                Console.error("kubewire: cannot write \(output): \(error.localizedDescription)\n")
                 throw ExitCode(2)
             }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            Console.out(text)
         }
     }
 }

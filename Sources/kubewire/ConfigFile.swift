@@ -109,7 +109,7 @@ struct ConfigFile {
     private static func fail(_ problems: [Diagnostic]) -> Never {
         for problem in problems {
             let location = problem.span.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
-            FileHandle.standardError.write(Data("\(location)error: \(problem.message)\n".utf8))
+            Console.error("\(location)error: \(problem.message)\n")
         }
         Foundation.exit(2)
     }

@@ -19,6 +19,7 @@ struct Kubewire: AsyncParsableCommand {
 
     /// ArgumentParser exits 64 on usage errors; ours is 2, as documented.
     static func main() async {
+        Console.resetSignals()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -29,7 +30,7 @@ struct Kubewire: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure || code.rawValue == 64 {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Console.error(fullMessage(for: error) + "\n")
                 Foundation.exit(2)
             }
             exit(withError: error)

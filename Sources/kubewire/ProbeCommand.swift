@@ -49,17 +49,16 @@ struct ProbeCommand: AsyncParsableCommand {
         if loaded.problems.isEmpty {
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             let results = await IngressProbe.run(targets, baseURL: baseURL, client: client)
-            if output.format == .text {
-                var lines = ""
-                for result in results {
-                    let target = result.target
-                    let verdict = result.failure == nil ? "PASS" : "FAIL"
-                    lines += "\(verdict) \(target.host ?? "*") \(target.path) → GET \(target.requestPath): \(result.status.map(String.init) ?? "no answer")"
-                    lines += result.reached.map { " via \($0)" } ?? ""
-                    lines += "\n"
-                }
-                FileHandle.standardError.write(Data(lines.utf8))
+            // The per-path verdicts go to stderr in every format, so the report on stdout stays machine-readable.
+            var lines = ""
+            for result in results {
+                let target = result.target
+                let verdict = result.failure == nil ? "PASS" : "FAIL"
+                lines += "\(verdict) \(target.host ?? "*") \(target.path) → GET \(target.requestPath): \(result.status.map(String.init) ?? "no answer")"
+                lines += result.reached.map { " via \($0)" } ?? ""
+                lines += "\n"
             }
+            Console.error(lines)
             diagnostics += IngressProbe.diagnostics(results)
             if blogFlow {
                 let host = blogHost ?? targets.compactMap(\.host).first ?? url.host ?? "localhost"

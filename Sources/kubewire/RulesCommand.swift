@@ -20,7 +20,7 @@ struct RulesCommand: ParsableCommand {
                 ["id": $0.id, "severity": $0.defaultSeverity.rawValue, "summary": $0.summary, "why": $0.why, "fix": $0.fix]
             }
             let data = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            Console.out(String(decoding: data, as: UTF8.self) + "\n")
             return
         }
         let width = infos.map(\.id.count).max() ?? 0
@@ -33,6 +33,6 @@ struct RulesCommand: ParsableCommand {
                 text += "    why: \(info.why)\n    fix: \(info.fix)\n\n"
             }
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        Console.out(text)
     }
 }

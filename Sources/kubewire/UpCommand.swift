@@ -46,6 +46,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Namespace of objects that name none.")
     var namespace: String = "default"
 
+    @Flag(name: .customLong("exit-with-parent"), help: "Stop everything when the process that started kubewire up dies (for test harnesses).")
+    var exitWithParent = false
+
     func run() async throws {
         guard !inputs.isEmpty else { throw ValidationError("give the manifests to run, e.g. kubewire up infra/ skaffold.yaml") }
         guard (0...65535).contains(ingressPort) else { throw ValidationError("--ingress-port must be 0…65535") }
@@ -56,7 +59,7 @@ struct UpCommand: AsyncParsableCommand {
         let loaded = ManifestLoader.load(inputs.map(ManifestInput.init(argument:)), options: LoadOptions(defaultNamespace: namespace))
         if !loaded.problems.isEmpty {
             let report = Report(diagnostics: loaded.problems, rules: InputProblem.all, sources: loaded.sources, inputCount: loaded.inputNames.count, objectCount: loaded.graph.objects.count)
-            FileHandle.standardError.write(Data(render(report, as: .text, options: RenderOptions(color: false)).utf8))
+            Console.error(render(report, as: .text, options: RenderOptions(color: false)))
             throw ExitCode(2)
         }
         let findings = Checker().check(loaded.graph).filter { $0.severity == .error }
@@ -75,7 +78,7 @@ struct UpCommand: AsyncParsableCommand {
         let cluster = LocalCluster(
             plan: plan, graph: loaded.graph,
             options: RunOptions(nginxPath: nginxPath, stateDirectory: state, ingressPort: ingressPort, readyTimeout: .seconds(readyTimeout), log: log))
-        let stop = SignalWaiter()
+        let stop = SignalWaiter(watchParent: exitWithParent)
         let started = ContinuousClock.now
         let endpoints: ClusterEndpoints
         do {
@@ -91,7 +94,7 @@ struct UpCommand: AsyncParsableCommand {
             summary += "kubewire:   \(host): curl -H 'Host: \(host)' \(endpoints.ingressURL)/   (or open it with --host-resolver-rules=\"MAP \(host) 127.0.0.1:\(endpoints.ingressURL.split(separator: ":").last ?? "")\")\n"
         }
         summary += "kubewire: state, logs and nginx.conf in \(state); Ctrl-C to stop\n"
-        FileHandle.standardError.write(Data(summary.utf8))
+        Console.error(summary)
         if let readyFile {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -101,13 +104,13 @@ struct UpCommand: AsyncParsableCommand {
             _ = rename(temporary, readyFile)
         }
         let signal = await stop.wait()
-        log("kubewire: received \(signal == SIGINT ? "SIGINT" : "SIGTERM"); stopping")
+        log("kubewire: \(signal == SIGINT ? "received SIGINT" : signal == SIGTERM ? "received SIGTERM" : "parent exited"); stopping")
         await cluster.stop()
         log("kubewire: stopped")
     }
 
     private func log(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Console.error(line + "\n")
     }
 
     private func failure(_ message: String, code: Int32) -> ExitCode {
@@ -116,20 +119,33 @@ struct UpCommand: AsyncParsableCommand {
     }
 }
 
-/// Waits for SIGINT or SIGTERM without the default handlers killing us.
+/// Waits for SIGINT or SIGTERM without the default handlers killing us, and
+/// optionally for the parent to die (returning 0), so a test harness that is
+/// killed outright still leaves no cluster behind.
 final class SignalWaiter: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
+    private var parentWatch: DispatchSourceTimer?
     private let queue = DispatchQueue(label: "kubewire.signals")
     private var continuation: CheckedContinuation<Int32, Never>?
     private var received: Int32?
 
-    init() {
+    init(watchParent: Bool = false) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [weak self] in self?.fire(number) }
             source.resume()
             sources.append(source)
+        }
+        if watchParent {
+            let parent = getppid()
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+            timer.setEventHandler { [weak self] in
+                if getppid() != parent { self?.fire(0) }
+            }
+            timer.resume()
+            parentWatch = timer
         }
     }
 

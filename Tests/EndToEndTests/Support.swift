@@ -29,6 +29,18 @@ struct ProcessResult {
     var errors: String
 }
 
+/// Starts a child with no signal blocked: Foundation spawns with the calling
+/// thread's mask, and test-runner threads block SIGTERM, which the child would
+/// inherit and so never stop when asked.
+func launch(_ process: Process) throws {
+    var none = sigset_t()
+    var saved = sigset_t()
+    sigemptyset(&none)
+    pthread_sigmask(SIG_SETMASK, &none, &saved)
+    defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+    try process.run()
+}
+
 /// Runs a program to completion (never through a shell).
 func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120)) throws -> ProcessResult {
     let process = Process()
@@ -38,7 +50,7 @@ func run(_ executable: String, _ arguments: [String], timeout: Duration = .secon
     let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
-    try process.run()
+    try launch(process)
     let outputData = ReadAll(output.fileHandleForReading)
     let errorData = ReadAll(errors.fileHandleForReading)
     let deadline = ContinuousClock.now + timeout
@@ -89,11 +101,11 @@ final class UpProcess {
         readyFile = stateDirectory + "/ready.json"
         process.executableURL = URL(fileURLWithPath: Paths.kubewire)
         process.arguments =
-            ["up"] + inputs + ["--bin-dir", Paths.binDirectory, "--state-dir", stateDirectory, "--ready-file", readyFile]
+            ["up"] + inputs + ["--bin-dir", Paths.binDirectory, "--state-dir", stateDirectory, "--ready-file", readyFile, "--exit-with-parent"]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        try launch(process)
         log = ReadAll(pipe.fileHandleForReading)
     }
 

@@ -33,7 +33,7 @@ final class WebDriver {
         driver.arguments = ["--port=\(port)"]
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice
-        try driver.run()
+        try launch(driver)
     }
 
     /// Starts headless Chromium with `host` resolving to the local ingress.
@@ -96,7 +96,9 @@ final class WebDriver {
         if !session.isEmpty { _ = try? await call(.DELETE, "/session/\(session)") }
         if driver.isRunning {
             kill(driver.processIdentifier, SIGTERM)
-            driver.waitUntilExit()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while driver.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+            if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
         }
     }
 
