@@ -26,11 +26,12 @@ deps:
 	  $(SUDO) $(APT_GET) update -qq && $(SUDO) $(APT_GET) install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-# Headless Chromium for the browser end-to-end test.
+# Headless Chromium and its WebDriver for the browser end-to-end test.
 deps-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "make deps-browser: installing chromium"; \
-	  $(SUDO) $(APT_GET) update -qq && $(SUDO) $(APT_GET) install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
+	  echo "make deps-browser: installing chromium and chromium-driver"; \
+	  $(SUDO) $(APT_GET) update -qq && \
+	  $(SUDO) $(APT_GET) install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null; }
 
 # wrk drives the HTTP load benchmark.
 deps-bench:
