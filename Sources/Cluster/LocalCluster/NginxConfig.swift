@@ -76,6 +76,7 @@ public struct NginxConfig: Sendable {
             """
         for location in server.locations {
             try Self.validatePath(location.path, what: "Ingress path")
+            try Self.validateMarker(location.marker)
             let quoted = "\"" + location.path.replacingOccurrences(of: "\\", with: "\\\\") + "\""
             let head: String
             switch location.match {
@@ -113,6 +114,15 @@ public struct NginxConfig: Sendable {
         let pattern = "^(\\*\\.)?\(label)(\\.\(label))*$"
         guard host.count <= 253, host.range(of: pattern, options: .regularExpression) != nil else {
             throw Refusal(description: "refusing Ingress host `\(printable(host))`: not a DNS name, so it is not written into the nginx config")
+        }
+    }
+
+    /// `namespace/service:port` goes into a quoted header value: names only.
+    static func validateMarker(_ marker: String) throws {
+        guard marker.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._:/".contains($0)) }) else {
+            throw Refusal(
+                description:
+                    "refusing backend `\(printable(marker))`: not a Service name, so it is not written into the config")
         }
     }
 

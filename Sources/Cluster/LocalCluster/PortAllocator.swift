@@ -6,14 +6,29 @@
     import Darwin
 #endif
 
+import NIOConcurrencyHelpers
+
 /// Free loopback ports, so parallel runs never clash on fixed numbers.
 public enum PortAllocator {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
 
-    /// Asks the kernel for a free port on 127.0.0.1 (bind to 0, read it back).
+    /// Ports already handed out: the kernel picks bind-to-0 ports at random and
+    /// may return a closed one again, which would give two listeners one port.
+    private static let handedOut = NIOLockedValueBox<Set<Int>>([])
+
+    /// A free port on 127.0.0.1 that this process has not handed out before.
     public static func freePort() throws -> Int {
+        for _ in 0..<100 {
+            let port = try kernelPort()
+            if handedOut.withLockedValue({ $0.insert(port).inserted }) { return port }
+        }
+        throw Failure(description: "no free port that was not handed out already after 100 attempts")
+    }
+
+    /// Asks the kernel for a free port on 127.0.0.1 (bind to 0, read it back).
+    private static func kernelPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         defer { close(fd) }

@@ -48,7 +48,8 @@ public enum RegexSample {
                 index += 1
                 switch escaped {
                 case "d": output.append("1")
-                case "w", "S", "D", "W": output.append("a")
+                case "w", "S", "D": output.append("a")
+                case "W": output.append("-")
                 case "s": output.append("-")
                 default: output.append(escaped)
                 }
@@ -74,8 +75,10 @@ public enum RegexSample {
                 output.append(c)
             }
         }
-        guard matches(output, pattern) else { return nil }
-        return output.hasPrefix("/") ? output : "/" + output
+        let path = output.hasPrefix("/") ? output : "/" + output
+        // nginx matches the decoded path without query or fragment: such a sample would not reach the location.
+        guard !path.contains(where: { "?#%".contains($0) }), matches(path, pattern) else { return nil }
+        return path
     }
 
     /// ingress-nginx's `~* "^<path>"`: case-insensitive, anchored at the start only.
