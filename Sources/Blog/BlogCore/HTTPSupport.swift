@@ -144,11 +144,27 @@ extension Router {
   }
 }
 
+/// Logs requests at info, but the kubelet's (or `kubewire up`'s) health
+/// probes only at debug, so they do not drown the requests that matter.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+  private let probes = LogRequestsMiddleware<Context>(.debug)
+  private let requests = LogRequestsMiddleware<Context>(.info)
+
+  func handle(
+    _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+  ) async throws -> Response {
+    switch request.uri.path {
+    case "/healthz", "/readyz": try await probes.handle(request, context: context, next: next)
+    default: try await requests.handle(request, context: context, next: next)
+    }
+  }
+}
+
 public enum BlogRouter {
   /// A router with request logging and JSON errors, shared by every service.
   public static func make() -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: JSONErrorMiddleware())
     return router
   }
