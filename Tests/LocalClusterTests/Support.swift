@@ -120,12 +120,3 @@ let courseServicePlans = [
 func coursePlan() throws -> IngressPlan {
     try IngressPlan.make(graph: graph(courseIngressYAML + "---\n" + courseServicesYAML), services: courseServicePlans)
 }
-
-/// An nginx `location ~*` regex as nginx applies it: `^<path>`, case-insensitive,
-/// searched (not anchored: a top-level alternation's later branches float).
-func nginxRegexMatches(_ path: String, _ pattern: String) -> Bool {
-    guard let regex = try? NSRegularExpression(pattern: "^" + pattern, options: [.caseInsensitive]) else {
-        return false
-    }
-    return regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
-}

@@ -53,7 +53,7 @@ public enum IngressProbe {
                 for path in rule.paths {
                     let value = path.effectivePath
                     let regex = regexHosts.contains(rule.host ?? "_")
-                    let request = regex ? (RegexSample.sample(for: value) ?? value) : value
+                    let request = regex ? (LocationRegex.requestSample(for: value) ?? value) : value
                     var expected: String?
                     if let backend = path.backend, let name = backend.serviceName, let reference = backend.port {
                         let service = graph.service(named: name, in: object.namespace)

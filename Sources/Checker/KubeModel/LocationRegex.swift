@@ -2,19 +2,20 @@ import Foundation
 
 /// nginx location regexes as ingress-nginx writes them (`~* "^<path>"`),
 /// approximated with NSRegularExpression (ICU), which agrees with PCRE on the
-/// syntax Ingress paths use.
-enum LocationRegex {
+/// syntax Ingress paths use. Shared by the `ingress-path` rule (which paths
+/// swallow which) and the live probe (which request reaches a path).
+public enum LocationRegex {
     static let metacharacters: Set<Character> = [
         "?", "*", "+", "(", ")", "[", "]", "{", "}", "|", "^", "$", "\\",
     ]
 
     /// Whether the path uses regex syntax (`.` alone is common in literal paths).
-    static func looksLikeRegex(_ path: String) -> Bool {
+    public static func looksLikeRegex(_ path: String) -> Bool {
         path.contains { metacharacters.contains($0) }
     }
 
     /// `^<path>`, case-insensitive, or the reason it does not compile.
-    static func compile(_ path: String) -> Result<NSRegularExpression, RegexProblem> {
+    public static func compile(_ path: String) -> Result<NSRegularExpression, RegexProblem> {
         do {
             return .success(try NSRegularExpression(pattern: "^" + path, options: [.caseInsensitive]))
         } catch {
@@ -22,14 +23,20 @@ enum LocationRegex {
         }
     }
 
-    /// Whether the anchored regex matches at the start of `text` (nginx: first match wins, no end anchor).
-    static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
-        regex.firstMatch(in: text, options: [.anchored], range: NSRange(text.startIndex..., in: text))
-            != nil
+    /// Whether a compiled location regex matches `text` as nginx's PCRE search does: the `^` that
+    /// ingress-nginx prepends binds only the first branch of a top-level alternation (`^/a|/b`).
+    public static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
+        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    /// Whether the location for `path` (a regex path) matches the request path `text`.
+    public static func matches(_ text: String, path: String) -> Bool {
+        guard case .success(let regex) = compile(path) else { return false }
+        return matches(regex, text)
     }
 
     /// A readable reason for a pattern ICU rejects; ICU's own error carries only a code.
-    static func diagnose(_ pattern: String) -> String {
+    public static func diagnose(_ pattern: String) -> String {
         var depth = 0
         var inClass = false
         var escaped = false
@@ -71,7 +78,7 @@ enum LocationRegex {
 
     /// Strings that the path's regex matches: the path itself when literal,
     /// otherwise a shortest-ish and a longer synthesised sample, each verified.
-    static func samples(for path: String) -> [String] {
+    public static func samples(for path: String) -> [String] {
         guard looksLikeRegex(path) else { return [path] }
         guard case .success(let regex) = compile(path) else { return [] }
         var result: [String] = []
@@ -84,10 +91,23 @@ enum LocationRegex {
         }
         return result
     }
+
+    /// A request path that reaches the location of regex `path`, for probing it: it starts with `/`,
+    /// needs no query, fragment, percent-escape, space or `//` (nginx matches the decoded, merged path
+    /// without the query), and the location matches it. Nil when no sample qualifies.
+    public static func requestSample(for path: String) -> String? {
+        // The expanded sample first: it keeps optional slashes, so it reads like a real request.
+        for sample in samples(for: path).reversed() {
+            let request = sample.hasPrefix("/") ? sample : "/" + sample
+            guard !request.contains(where: { "?#% \t".contains($0) }), !request.contains("//") else { continue }
+            if matches(request, path: path) { return request }
+        }
+        return nil
+    }
 }
 
-struct RegexProblem: Error {
-    var reason: String
+public struct RegexProblem: Error, Sendable {
+    public var reason: String
 }
 
 /// Builds one string a regex matches: `.*` → `x`, `?` parts dropped, `+` once,
@@ -248,7 +268,9 @@ struct RegexSampler {
 
     /// One character the class accepts, tried against ICU itself.
     private func member(of classText: String) -> String? {
-        guard let regex = try? NSRegularExpression(pattern: "^" + classText + "$") else { return nil }
+        // Case-insensitive, as the location is: `[^a]` must not yield `A`.
+        guard let regex = try? NSRegularExpression(pattern: "^" + classText + "$", options: [.caseInsensitive])
+        else { return nil }
         var candidates: [String] = ["x", "a", "1", "A", "-", "_", "/", ".", "z", "0"]
         if !classText.hasPrefix("[^") {
             let body = classText.dropFirst().prefix { $0 != "]" && $0 != "\\" }
