@@ -71,20 +71,10 @@ struct EndToEndTests {
         try replace(
             in: copy + "/infra/k8s/query-depl.yaml", "  selector:\n    app: query\n  ports:",
             with: "  selector:\n    app: qurey\n  ports:")
-        let up = try UpProcess(inputs: [copy + "/infra", copy + "/skaffold.yaml"])
-        do {
-            let info = try await up.waitUntilReady()
-            let probe = try run(Paths.kubewire, ["probe", copy + "/infra", "--base-url", info.ingressURL, "--format", "json"])
-            #expect(probe.status == 1)
-            let failures = try diagnostics(probe.output)
-            #expect(failures.count == 1, "\(failures)")
-            #expect(failures.first?.contains("ingress path /posts:") == true, "\(failures)")
-            #expect(failures.first?.contains("no endpoints") == true, "\(failures)")
-        } catch {
-            Issue.record(error)
-        }
-        await up.stop()
-        #expect(up.survivors().isEmpty)
+        let failures = try await probeFailures(runningFrom: copy)
+        #expect(failures.count == 1, "\(failures)")
+        #expect(failures.first?.contains("ingress path /posts:") == true, "\(failures)")
+        #expect(failures.first?.contains("no endpoints") == true, "\(failures)")
     }
 
     @Test func probeNamesThePathsALongerRegexSwallows() async throws {
@@ -112,20 +102,34 @@ struct EndToEndTests {
 
             """
         try greedy.write(toFile: copy + "/infra/k8s/greedy-ingress.yaml", atomically: true, encoding: .utf8)
+        let failures = try await probeFailures(runningFrom: copy)
+        #expect(failures.count == 2, "\(failures)")
+        #expect(
+            failures.contains {
+                $0.contains("ingress path /posts/create:")
+                    && $0.contains("reached default/comments-srv:4001 instead of default/posts-clusterip-srv:4000")
+            }, "\(failures)")
+        #expect(
+            failures.contains { $0.contains("ingress path /posts:") && $0.contains("instead of default/query-srv:4002") },
+            "\(failures)")
+    }
+
+    /// Runs the cluster from a copy of the repository's infrastructure, probes it,
+    /// expects the probe to fail (exit 1), and returns the messages of its findings.
+    private func probeFailures(runningFrom copy: String) async throws -> [String] {
         let up = try UpProcess(inputs: [copy + "/infra", copy + "/skaffold.yaml"])
+        var failures: [String] = []
         do {
             let info = try await up.waitUntilReady()
             let probe = try run(Paths.kubewire, ["probe", copy + "/infra", "--base-url", info.ingressURL, "--format", "json"])
-            #expect(probe.status == 1)
-            let failures = try diagnostics(probe.output)
-            #expect(failures.count == 2, "\(failures)")
-            #expect(failures.contains { $0.contains("ingress path /posts/create:") && $0.contains("reached default/comments-srv:4001 instead of default/posts-clusterip-srv:4000") }, "\(failures)")
-            #expect(failures.contains { $0.contains("ingress path /posts:") && $0.contains("instead of default/query-srv:4002") }, "\(failures)")
+            #expect(probe.status == 1, "\(probe.errors)")
+            failures = try diagnostics(probe.output)
         } catch {
             Issue.record(error)
         }
         await up.stop()
-        #expect(up.survivors().isEmpty)
+        #expect(up.survivors().isEmpty, "processes left behind: \(up.survivors())")
+        return failures
     }
 
     @Test func browserCreatesAPostAndACommentAndSeesItsStatusAfterReload() async throws {
