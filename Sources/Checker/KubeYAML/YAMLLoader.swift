@@ -77,6 +77,7 @@ private struct TreeBuilder {
     private var text: [UInt8] = []
     private var otherTags: [Int32: String] = [:]
     private var wideMarks: [Int32: WideMarks] = [:]
+    private var asciiOnly = true
 
     private var stack: [OpenCollection] = []
     /// Children of the open collections, innermost last.
@@ -109,7 +110,7 @@ private struct TreeBuilder {
         guard !roots.isEmpty else { return }
         let table = YAMLTable(
             records: Self.compact(records), children: Self.compact(children), text: Self.compact(text),
-            otherTags: otherTags, wideMarks: wideMarks)
+            otherTags: otherTags, wideMarks: wideMarks, asciiOnly: asciiOnly)
         records = []
         children = []
         text = []
@@ -253,7 +254,9 @@ private struct TreeBuilder {
             text.append(remaining == 0 ? byte : byte | 0x80)
         } while remaining > 0
         if let pointer, length > 0 {
-            text.append(contentsOf: UnsafeBufferPointer(start: pointer, count: length))
+            let bytes = UnsafeBufferPointer(start: pointer, count: length)
+            if asciiOnly { asciiOnly = YAMLTable.isASCII(bytes) }
+            text.append(contentsOf: bytes)
         }
         return UInt32(offset)
     }

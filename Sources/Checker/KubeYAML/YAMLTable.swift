@@ -13,11 +13,14 @@ final class YAMLTable: Sendable {
     let otherTags: [Int32: String]
     /// Marks that do not fit a record (columns or end-line offsets over 65534).
     let wideMarks: [Int32: WideMarks]
+    /// Every scalar's text is ASCII, so `String` equality is byte equality.
+    let asciiOnly: Bool
 
     init(
         records: [NodeRecord], children: [Int32], text: [UInt8], otherTags: [Int32: String],
-        wideMarks: [Int32: WideMarks]
+        wideMarks: [Int32: WideMarks], asciiOnly: Bool = false
     ) {
+        self.asciiOnly = asciiOnly
         self.records = records
         self.children = children
         self.text = text
@@ -128,15 +131,49 @@ final class YAMLTable: Sendable {
     func lookup(_ index: Int32, _ key: String) -> (key: Int32, value: Int32)? {
         let first = firstChild(index)
         let count = childCount(index)
-        var position = first
-        while position + 1 < first + count {
-            let keyIndex = children[position]
-            if records[Int(keyIndex)].kind == .scalar && scalar(keyIndex, equals: key) {
-                return (keyIndex, children[position + 1])
+        var key = key
+        let found: Int? = key.withUTF8 { keyBytes -> Int? in
+            let keyIsASCII = Self.isASCII(keyBytes)
+            return text.withUnsafeBufferPointer { buffer -> Int? in
+                var position = first
+                while position + 1 < first + count {
+                    let keyIndex = children[position]
+                    if records[Int(keyIndex)].kind == .scalar {
+                        let (start, length) = textRange(keyIndex)
+                        let bytes = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
+                        if bytes.elementsEqual(keyBytes) { return position }
+                        if !(keyIsASCII && (asciiOnly || Self.isASCII(bytes)))
+                            && String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
+                        {
+                            return position
+                        }
+                    }
+                    position += 2
+                }
+                return nil
             }
-            position += 2
         }
-        return nil
+        guard let found else { return nil }
+        return (children[found], children[found + 1])
+    }
+
+    /// `ScalarResolver.resolvePlain` of a plain scalar's text, from its bytes.
+    func resolvePlain(_ index: Int32) -> ScalarType {
+        let (start, count) = textRange(index)
+        let resolved = text.withUnsafeBufferPointer { buffer in
+            ScalarResolver.resolvePlain(bytes: UnsafeBufferPointer(rebasing: buffer[start..<start + count]))
+        }
+        return resolved ?? ScalarResolver.resolvePlain(string(index))
+    }
+
+    /// `ScalarResolver.parseInt` of a scalar's text, from its bytes.
+    func parseInt(_ index: Int32) -> Int? {
+        let (start, count) = textRange(index)
+        let parsed = text.withUnsafeBufferPointer { buffer in
+            ScalarResolver.parseDecimal(bytes: UnsafeBufferPointer(rebasing: buffer[start..<start + count]))
+        }
+        if let parsed { return parsed.value }
+        return ScalarResolver.parseInt(string(index))
     }
 
     func content(_ index: Int32) -> YAMLNode.Content {
