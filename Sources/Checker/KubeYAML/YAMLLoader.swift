@@ -78,6 +78,10 @@ private struct TreeBuilder {
     private var otherTags: [Int32: String] = [:]
     private var wideMarks: [Int32: WideMarks] = [:]
     private var asciiOnly = true
+    /// Offsets + 1 in `text` of short scalars, direct-mapped by a hash of
+    /// their bytes: a repeated key or value (`name`, `TCP`) is mostly stored
+    /// once per stream. 0: empty slot.
+    private var shortTexts = [UInt32](repeating: 0, count: 512)
 
     private var stack: [OpenCollection] = []
     /// Children of the open collections, innermost last.
@@ -247,6 +251,17 @@ private struct TreeBuilder {
             fail(at: Mark(line: 1, column: 1), rule: InputProblem.limit, "too much scalar text in one stream")
             return nil
         }
+        var hash: Int?
+        if let pointer, length > 0 {
+            let bytes = UnsafeBufferPointer(start: pointer, count: length)
+            if asciiOnly { asciiOnly = YAMLTable.isASCII(bytes) }
+            if length <= Self.shortText {
+                let slot = Int(truncatingIfNeeded: Self.hash(bytes) & UInt64(shortTexts.count - 1))
+                let earlier = shortTexts[slot]
+                if earlier != 0, storedText(at: Int(earlier) - 1, equals: bytes) { return earlier - 1 }
+                hash = slot
+            }
+        }
         var remaining = length
         repeat {
             let byte = UInt8(remaining & 0x7F)
@@ -254,11 +269,30 @@ private struct TreeBuilder {
             text.append(remaining == 0 ? byte : byte | 0x80)
         } while remaining > 0
         if let pointer, length > 0 {
-            let bytes = UnsafeBufferPointer(start: pointer, count: length)
-            if asciiOnly { asciiOnly = YAMLTable.isASCII(bytes) }
-            text.append(contentsOf: bytes)
+            text.append(contentsOf: UnsafeBufferPointer(start: pointer, count: length))
         }
+        if let hash { shortTexts[hash] = UInt32(offset) + 1 }
         return UInt32(offset)
+    }
+
+    /// Longest scalar shared between nodes (its length fits one LEB128 byte).
+    private static let shortText = 48
+
+    /// FNV-1a.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    /// Whether the short scalar text stored at `offset` is `bytes`.
+    private func storedText(at offset: Int, equals bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard offset + 1 + bytes.count <= text.count, Int(text[offset]) == bytes.count else { return false }
+        return text.withUnsafeBufferPointer { buffer in
+            UnsafeBufferPointer(rebasing: buffer[offset + 1..<offset + 1 + bytes.count]).elementsEqual(bytes)
+        }
     }
 
     private mutating func append(

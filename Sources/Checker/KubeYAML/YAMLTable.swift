@@ -270,41 +270,38 @@ struct WideMarks: Sendable {
     var end: Mark
 }
 
-/// One node in 16 bytes.
+/// One node in 12 bytes.
 struct NodeRecord: Sendable {
     /// Offset in `text` (scalars) or `children` (collections).
     var payload: UInt32
     var startLine: UInt32
-    var startColumn: UInt16
-    var endLineDelta: UInt16
-    var endColumn: UInt16
+    /// 1-based; 0: the marks are in `wideMarks` (a column or line span over 255).
+    var startColumn: UInt8
+    var endLineDelta: UInt8
+    var endColumn: UInt8
     /// kind (2 bits) | style (3 bits) << 2 | tag (3 bits) << 5
     var bits: UInt8
-    /// 1: the marks are in `wideMarks`.
-    var flags: UInt8
 
     init(kind: NodeKind, style: ScalarStyle, tag: TagCode, payload: UInt32, start: Mark, end: Mark) {
         self.payload = payload
         bits = kind.rawValue | (style.rawValue << 2) | (tag.rawValue << 5)
         let delta = Int64(end.line) - Int64(start.line)
-        if start.line >= 0, start.column >= 0, start.column < 0xFFFF, end.column >= 0, end.column < 0xFFFF, delta >= 0,
-            delta < 0xFFFF
+        if start.line >= 0, start.column >= 1, start.column <= 0xFF, end.column >= 0, end.column <= 0xFF, delta >= 0,
+            delta <= 0xFF
         {
             startLine = UInt32(start.line)
-            startColumn = UInt16(start.column)
-            endLineDelta = UInt16(delta)
-            endColumn = UInt16(end.column)
-            flags = 0
+            startColumn = UInt8(start.column)
+            endLineDelta = UInt8(delta)
+            endColumn = UInt8(end.column)
         } else {
             startLine = 0
             startColumn = 0
             endLineDelta = 0
             endColumn = 0
-            flags = 1
         }
     }
 
-    var isWide: Bool { flags & 1 != 0 }
+    var isWide: Bool { startColumn == 0 }
     var kind: NodeKind { NodeKind(rawValue: bits & 0x3) ?? .scalar }
     var style: ScalarStyle { ScalarStyle(rawValue: (bits >> 2) & 0x7) ?? .plain }
     var tag: TagCode { TagCode(rawValue: bits >> 5) ?? .none }
