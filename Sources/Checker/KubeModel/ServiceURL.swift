@@ -78,7 +78,10 @@ public struct ServiceURL: Sendable {
             explicit = true
         }
         // Templated values ($(VAR), {{ }}) are resolved elsewhere.
-        guard !host.isEmpty, !host.contains("$"), !host.contains("{") else { return nil }
+        // (No `$` or `{` byte: the string search cannot find one either.)
+        guard !host.isEmpty, !(host.utf8.contains(UInt8(ascii: "$")) && host.contains("$")),
+            !(host.utf8.contains(UInt8(ascii: "{")) && host.contains("{"))
+        else { return nil }
         self.text = token
         self.scheme = scheme
         self.host = host.hasSuffix(".") ? String(host.dropLast()) : host

@@ -369,13 +369,17 @@ private struct TreeBuilder {
 
     /// Two scalar keys are the same key when their texts are equal `String`s.
     private func sameKey(_ a: Int32, _ b: Int32) -> Bool {
+        // The same stored text (a shared short scalar, an alias).
+        if records[Int(a)].payload == records[Int(b)].payload { return true }
         let x = textRange(a)
         let y = textRange(b)
+        // All text so far is ASCII: `String` equality is byte equality.
+        if asciiOnly && x.count != y.count { return false }
         return text.withUnsafeBufferPointer { buffer in
             let first = UnsafeBufferPointer(rebasing: buffer[x])
             let second = UnsafeBufferPointer(rebasing: buffer[y])
             if first.elementsEqual(second) { return true }
-            if YAMLTable.isASCII(first) && YAMLTable.isASCII(second) { return false }
+            if asciiOnly || (YAMLTable.isASCII(first) && YAMLTable.isASCII(second)) { return false }
             return String(decoding: first, as: UTF8.self) == String(decoding: second, as: UTF8.self)
         }
     }
