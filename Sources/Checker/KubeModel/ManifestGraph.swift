@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import KubeDiagnostics
 import KubeYAML
 
@@ -21,28 +23,76 @@ public struct ManifestGraph: Sendable {
 
     public init(objects: [ManifestObject]) {
         self.objects = objects
+        let views = Self.views(of: objects)
         for (position, object) in objects.enumerated() {
             if objectIndex[object.reference] == nil { objectIndex[object.reference] = position }
-            if let workload = Workload(object: object) {
+            switch views[position] {
+            case .workload(let workload, let labels):
                 let index = workloads.count
                 workloadsByNamespace[object.namespace, default: []].append(index)
-                let labels = workload.podLabels
                 for (key, value) in labels {
                     workloadsByLabel[PodLabel(namespace: object.namespace, key: key, value: value), default: []].append(
                         index)
                 }
                 podLabels.append(labels)
                 workloads.append(workload)
-            } else if let service = Service(object: object) {
+            case .service(let service):
                 let key = NamespacedName(namespace: object.namespace, name: object.name)
                 if serviceIndex[key] == nil { serviceIndex[key] = services.count }
                 services.append(service)
-            } else if let ingress = Ingress(object: object) {
+            case .ingress(let ingress):
                 ingresses.append(ingress)
-            } else if let config = SkaffoldConfig(object: object) {
+            case .skaffold(let config):
                 skaffoldConfigs.append(config)
+            case .none:
+                break
             }
         }
+    }
+
+    /// The typed view of an object, with a workload's pod labels.
+    private enum View: Sendable {
+        case workload(Workload, [String: String])
+        case service(Service)
+        case ingress(Ingress)
+        case skaffold(SkaffoldConfig)
+        case none
+
+        init(_ object: ManifestObject) {
+            if let workload = Workload(object: object) {
+                self = .workload(workload, workload.podLabels)
+            } else if let service = Service(object: object) {
+                self = .service(service)
+            } else if let ingress = Ingress(object: object) {
+                self = .ingress(ingress)
+            } else if let config = SkaffoldConfig(object: object) {
+                self = .skaffold(config)
+            } else {
+                self = .none
+            }
+        }
+    }
+
+    private final class ViewSlots: @unchecked Sendable {
+        // Each index is written by exactly one iteration of concurrentPerform.
+        var slots: [View]
+        init(count: Int) { slots = Array(repeating: .none, count: count) }
+    }
+
+    /// Views are independent of each other: build them on every core for large inputs.
+    private static func views(of objects: [ManifestObject]) -> [View] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, objects.count / 256)
+        guard workers > 1 else { return objects.map(View.init) }
+        let slots = ViewSlots(count: objects.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < objects.count {
+                let view = View(objects[index])
+                slots.slots.withUnsafeMutableBufferPointer { $0[index] = view }
+                index += workers
+            }
+        }
+        return slots.slots
     }
 
     /// The first Service with this name in the namespace.

@@ -57,6 +57,15 @@ public struct ManifestObject: Sendable {
         return result
     }
 
+    /// `annotations[key]` without building the dictionary: the last entry
+    /// with that key and a scalar value.
+    public func annotation(_ key: String) -> String? {
+        guard let map = metadata?["annotations"] else { return nil }
+        var found: String?
+        map.forEachScalarValue(forKey: key) { found = $0 }
+        return found
+    }
+
     public var labels: [LabelEntry] { LabelEntry.entries(of: metadata?["labels"]) }
 
     /// Group part of apiVersion (`apps` for `apps/v1`, `` for `v1`).

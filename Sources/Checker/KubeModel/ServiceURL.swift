@@ -13,26 +13,46 @@ public struct ServiceURL: Sendable {
 
     /// URLs in a value: whole value, or separated by commas or whitespace.
     public static func find(in value: String) -> [ServiceURL] {
+        // Every URL has `://` after its scheme.
+        guard Self.containsSchemeSeparator(value) else { return [] }
         var results: [ServiceURL] = []
+        let scalars = value.unicodeScalars
         var offset = 0
-        var token = ""
         var tokenStart = 0
-        func flush() {
-            if let url = ServiceURL(token, offset: tokenStart) { results.append(url) }
-            token = ""
+        var tokenStartIndex = scalars.startIndex
+        func flush(_ end: String.UnicodeScalarView.Index) {
+            if tokenStartIndex < end, let url = ServiceURL(String(scalars[tokenStartIndex..<end]), offset: tokenStart) {
+                results.append(url)
+            }
         }
-        for scalar in value.unicodeScalars {
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            let next = scalars.index(after: index)
             if scalar == "," || scalar == " " || scalar == "\t" || scalar == "\n" || scalar == ";" {
-                flush()
+                flush(index)
                 tokenStart = offset + 1
-            } else {
-                if token.isEmpty { tokenStart = offset }
-                token.unicodeScalars.append(scalar)
+                tokenStartIndex = next
             }
             offset += 1
+            index = next
         }
-        flush()
+        flush(scalars.endIndex)
         return results
+    }
+
+    private static func containsSchemeSeparator(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in
+            guard bytes.count >= 3 else { return false }
+            for index in 0..<bytes.count - 2
+            where bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "/")
+                && bytes[index + 2] == UInt8(ascii: "/")
+            {
+                return true
+            }
+            return false
+        }
     }
 
     public init?(_ token: String, offset: Int) {
@@ -58,7 +78,10 @@ public struct ServiceURL: Sendable {
             explicit = true
         }
         // Templated values ($(VAR), {{ }}) are resolved elsewhere.
-        guard !host.isEmpty, !host.contains("$"), !host.contains("{") else { return nil }
+        // (No `$` or `{` byte: the string search cannot find one either.)
+        guard !host.isEmpty, !(host.utf8.contains(UInt8(ascii: "$")) && host.contains("$")),
+            !(host.utf8.contains(UInt8(ascii: "{")) && host.contains("{"))
+        else { return nil }
         self.text = token
         self.scheme = scheme
         self.host = host.hasSuffix(".") ? String(host.dropLast()) : host

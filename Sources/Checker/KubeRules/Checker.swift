@@ -16,10 +16,16 @@ public struct Checker: Sendable {
     }
 
     public func check(_ graph: ManifestGraph) -> [Diagnostic] {
-        var findings: [Diagnostic] = []
-        for rule in rules {
-            findings.append(contentsOf: rule.check(graph, context: context))
+        // Rules are independent: run them at once, then join their findings
+        // in rule order, as a sequential run would.
+        let slots = FindingSlots(count: rules.count)
+        let rules = rules
+        let context = context
+        DispatchQueue.concurrentPerform(iterations: rules.count) { index in
+            let found = rules[index].check(graph, context: context)
+            slots.slots.withUnsafeMutableBufferPointer { $0[index] = found }
         }
+        let findings = slots.slots.flatMap { $0 }
         let silenced = Self.silencedRules(graph)
         guard !silenced.isEmpty else { return findings }
         return findings.filter { finding in
@@ -31,10 +37,16 @@ public struct Checker: Sendable {
     private static func silencedRules(_ graph: ManifestGraph) -> [ObjectReference: Set<String>] {
         var result: [ObjectReference: Set<String>] = [:]
         for object in graph.objects {
-            guard let value = object.annotations[disableAnnotation] else { continue }
+            guard let value = object.annotation(disableAnnotation) else { continue }
             let ids = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             result[object.reference, default: []].formUnion(ids)
         }
         return result
     }
+}
+
+private final class FindingSlots: @unchecked Sendable {
+    // Each index is written by exactly one iteration of concurrentPerform.
+    var slots: [[Diagnostic]]
+    init(count: Int) { slots = Array(repeating: [], count: count) }
 }

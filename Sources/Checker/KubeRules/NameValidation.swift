@@ -14,6 +14,7 @@ enum NameValidation {
 
     /// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63.
     static func dns1123Label(_ text: String) -> String? {
+        if FastASCII.check(text, FastASCII.isDNS1123Label) { return nil }
         let scalars = Array(text.unicodeScalars)
         if scalars.isEmpty { return "must not be empty" }
         if scalars.count > 63 { return "must be at most 63 characters (it has \(scalars.count))" }
@@ -28,6 +29,7 @@ enum NameValidation {
 
     /// `[a-z]([-a-z0-9]*[a-z0-9])?`, at most 63 (Service names).
     static func dns1035Label(_ text: String) -> String? {
+        if FastASCII.check(text, { FastASCII.isDNS1123Label($0) && FastASCII.isLower($0[0]) }) { return nil }
         if let problem = dns1123Label(text) { return problem }
         if let first = text.unicodeScalars.first, !(first >= "a" && first <= "z") {
             return "must start with a lower case letter"
@@ -37,6 +39,7 @@ enum NameValidation {
 
     /// DNS-1123 labels joined by `.`, at most 253.
     static func dns1123Subdomain(_ text: String) -> String? {
+        if FastASCII.check(text, FastASCII.isDNS1123Subdomain) { return nil }
         if text.isEmpty { return "must not be empty" }
         let count = text.unicodeScalars.count
         if count > 253 { return "must be at most 253 characters (it has \(count))" }
@@ -53,6 +56,7 @@ enum NameValidation {
 
     /// IANA_SVC_NAME: container port names and string targetPorts.
     static func ianaServiceName(_ text: String) -> String? {
+        if FastASCII.check(text, FastASCII.isIANAServiceName) { return nil }
         let scalars = Array(text.unicodeScalars)
         if scalars.isEmpty { return "must not be empty" }
         if scalars.count > 15 { return "must be at most 15 characters (it has \(scalars.count))" }
@@ -70,6 +74,7 @@ enum NameValidation {
     /// The name part of a qualified name (label keys, annotation keys) and label values.
     /// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, at most 63.
     static func qualifiedNamePart(_ text: String, allowEmpty: Bool) -> String? {
+        if FastASCII.check(text, { FastASCII.isQualifiedNamePart($0, allowEmpty: allowEmpty) }) { return nil }
         let scalars = Array(text.unicodeScalars)
         if scalars.isEmpty { return allowEmpty ? nil : "must not be empty" }
         if scalars.count > 63 { return "must be at most 63 characters (it has \(scalars.count))" }
@@ -84,6 +89,7 @@ enum NameValidation {
 
     /// A label or annotation key: optional DNS-1123 subdomain prefix, `/`, name.
     static func qualifiedName(_ text: String) -> String? {
+        if FastASCII.check(text, FastASCII.isQualifiedName) { return nil }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         switch parts.count {
         case 1:
@@ -95,6 +101,15 @@ enum NameValidation {
         default:
             return "must have at most one '/' (an optional DNS prefix, '/', and a name)"
         }
+    }
+
+    /// Whether lower-casing `text` leaves it unchanged, without building a copy for ASCII text.
+    static func lowercased(_ text: String) -> String {
+        var copy = text
+        let unchanged = copy.withUTF8 { bytes in
+            bytes.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+        }
+        return unchanged ? text : text.lowercased()
     }
 
     /// A plausible valid spelling: lower case, `_` and spaces as `-`, trimmed.
@@ -125,6 +140,76 @@ extension YAMLNode {
             case .null?: return "null"
             case .string?, nil: return "a string"
             }
+        }
+    }
+}
+
+/// Byte-level validity checks for ASCII text: each says only "valid"; any
+/// other answer goes to the checks above, which explain the problem.
+private enum FastASCII {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// True only when `text` is ASCII and `valid` accepts its bytes.
+    static func check(_ text: String, _ valid: (Bytes) -> Bool) -> Bool {
+        var copy = text
+        return copy.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } && valid(bytes) }
+    }
+
+    static func isLower(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    static func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+    static func isLowerAlnum(_ byte: UInt8) -> Bool { isLower(byte) || isDigit(byte) }
+    static func isAlnum(_ byte: UInt8) -> Bool { isLowerAlnum(byte) || isUpper(byte) }
+    static let hyphen = UInt8(ascii: "-")
+    static let dot = UInt8(ascii: ".")
+
+    static func isDNS1123Label(_ bytes: Bytes) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
+        return first != hyphen && last != hyphen && bytes.allSatisfy { isLowerAlnum($0) || $0 == hyphen }
+    }
+
+    static func isDNS1123Subdomain(_ bytes: Bytes) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= 253 else { return false }
+        var previous = dot
+        for byte in bytes {
+            guard isLowerAlnum(byte) || byte == hyphen || byte == dot else { return false }
+            // Each part starts and ends with an alphanumeric: no `.-`, `-.`, `..`.
+            if byte == dot && (previous == dot || previous == hyphen) { return false }
+            if byte == hyphen && previous == dot { return false }
+            previous = byte
+        }
+        return previous != dot && previous != hyphen
+    }
+
+    static func isIANAServiceName(_ bytes: Bytes) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= 15 else { return false }
+        guard first != hyphen, last != hyphen, bytes.contains(where: isLower) else { return false }
+        var previous: UInt8 = 0
+        for byte in bytes {
+            guard isLowerAlnum(byte) || byte == hyphen else { return false }
+            if byte == hyphen && previous == hyphen { return false }
+            previous = byte
+        }
+        return true
+    }
+
+    static func isQualifiedNamePart(_ bytes: Bytes, allowEmpty: Bool) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return allowEmpty }
+        return bytes.count <= 63 && isAlnum(first) && isAlnum(last)
+            && bytes.allSatisfy { isAlnum($0) || $0 == hyphen || $0 == UInt8(ascii: "_") || $0 == dot }
+    }
+
+    static func isQualifiedName(_ bytes: Bytes) -> Bool {
+        let slashes = bytes.indices.filter { bytes[$0] == UInt8(ascii: "/") }
+        switch slashes.count {
+        case 0:
+            return isQualifiedNamePart(bytes, allowEmpty: false)
+        case 1:
+            let slash = slashes[0]
+            return isDNS1123Subdomain(Bytes(rebasing: bytes[..<slash]))
+                && isQualifiedNamePart(Bytes(rebasing: bytes[(slash + 1)...]), allowEmpty: false)
+        default:
+            return false
         }
     }
 }

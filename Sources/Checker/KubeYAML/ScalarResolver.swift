@@ -51,6 +51,76 @@ enum ScalarResolver {
         return .string
     }
 
+    private static let nullForms: [[UInt8]] = ["~", "null", "Null", "NULL"].map { Array($0.utf8) }
+    private static let boolForms: [[UInt8]] = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF",
+    ].map { Array($0.utf8) }
+    private static let floatForms: [[UInt8]] = [
+        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
+    ].map { Array($0.utf8) }
+
+    /// `resolvePlain` from UTF-8 bytes for the common cases; nil when only
+    /// the `String` version can tell (non-ASCII, `_`, radix prefixes, floats).
+    static func resolvePlain(bytes: UnsafeBufferPointer<UInt8>) -> ScalarType? {
+        guard mayBeTyped(firstByte: bytes.first) else { return .string }
+        guard let first = bytes.first else { return .null }
+        for byte in bytes where byte >= 0x80 || byte == UInt8(ascii: "_") { return nil }
+        if bytes.count <= 5 {
+            if nullForms.contains(where: { $0.elementsEqual(bytes) }) { return .null }
+            if boolForms.contains(where: { $0.elementsEqual(bytes) }) { return .bool }
+            if floatForms.contains(where: { $0.elementsEqual(bytes) }) { return .float }
+        }
+        guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+            || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        else { return .string }
+        switch parseDecimal(bytes: bytes) {
+        case .value?: return .int
+        // All digits but too large for Int: neither an int nor a float (no `.`).
+        case .overflow?: return .string
+        case nil: return nil
+        }
+    }
+
+    enum Decimal {
+        case value(Int)
+        case overflow
+
+        var value: Int? {
+            if case .value(let value) = self { return value }
+            return nil
+        }
+    }
+
+    /// `parseInt` for an ASCII, optionally signed, plain decimal without `_`;
+    /// nil when the text is any other form.
+    static func parseDecimal(bytes: UnsafeBufferPointer<UInt8>) -> Decimal? {
+        var position = 0
+        var negative = false
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            position = 1
+        }
+        let digits = bytes.count - position
+        guard digits > 0 else { return nil }
+        // A leading 0 (octal, 0x, 0b, 0o) goes the `String` way.
+        if digits > 1 && bytes[position] == UInt8(ascii: "0") { return nil }
+        var value = 0
+        var overflow = false
+        while position < bytes.count {
+            let byte = bytes[position]
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            if !overflow {
+                let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+                overflow = o1 || o2
+                value = sum
+            }
+            position += 1
+        }
+        return overflow ? .overflow : .value(negative ? -value : value)
+    }
+
     /// Decimal, `0x` hex, `0o`/leading-0 octal, `0b` binary, with `_` separators (YAML 1.1).
     static func parseInt(_ text: String) -> Int? {
         var body =

@@ -77,6 +77,11 @@ private struct TreeBuilder {
     private var text: [UInt8] = []
     private var otherTags: [Int32: String] = [:]
     private var wideMarks: [Int32: WideMarks] = [:]
+    private var asciiOnly = true
+    /// Offsets + 1 in `text` of short scalars, direct-mapped by a hash of
+    /// their bytes: a repeated key or value (`name`, `TCP`) is mostly stored
+    /// once per stream. 0: empty slot.
+    private var shortTexts = [UInt32](repeating: 0, count: 512)
 
     private var stack: [OpenCollection] = []
     /// Children of the open collections, innermost last.
@@ -109,7 +114,7 @@ private struct TreeBuilder {
         guard !roots.isEmpty else { return }
         let table = YAMLTable(
             records: Self.compact(records), children: Self.compact(children), text: Self.compact(text),
-            otherTags: otherTags, wideMarks: wideMarks)
+            otherTags: otherTags, wideMarks: wideMarks, asciiOnly: asciiOnly)
         records = []
         children = []
         text = []
@@ -246,6 +251,17 @@ private struct TreeBuilder {
             fail(at: Mark(line: 1, column: 1), rule: InputProblem.limit, "too much scalar text in one stream")
             return nil
         }
+        var hash: Int?
+        if let pointer, length > 0 {
+            let bytes = UnsafeBufferPointer(start: pointer, count: length)
+            if asciiOnly { asciiOnly = YAMLTable.isASCII(bytes) }
+            if length <= Self.shortText {
+                let slot = Int(truncatingIfNeeded: Self.hash(bytes) & UInt64(shortTexts.count - 1))
+                let earlier = shortTexts[slot]
+                if earlier != 0, storedText(at: Int(earlier) - 1, equals: bytes) { return earlier - 1 }
+                hash = slot
+            }
+        }
         var remaining = length
         repeat {
             let byte = UInt8(remaining & 0x7F)
@@ -255,7 +271,28 @@ private struct TreeBuilder {
         if let pointer, length > 0 {
             text.append(contentsOf: UnsafeBufferPointer(start: pointer, count: length))
         }
+        if let hash { shortTexts[hash] = UInt32(offset) + 1 }
         return UInt32(offset)
+    }
+
+    /// Longest scalar shared between nodes (its length fits one LEB128 byte).
+    private static let shortText = 48
+
+    /// FNV-1a.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    /// Whether the short scalar text stored at `offset` is `bytes`.
+    private func storedText(at offset: Int, equals bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard offset + 1 + bytes.count <= text.count, Int(text[offset]) == bytes.count else { return false }
+        return text.withUnsafeBufferPointer { buffer in
+            UnsafeBufferPointer(rebasing: buffer[offset + 1..<offset + 1 + bytes.count]).elementsEqual(bytes)
+        }
     }
 
     private mutating func append(
@@ -332,13 +369,17 @@ private struct TreeBuilder {
 
     /// Two scalar keys are the same key when their texts are equal `String`s.
     private func sameKey(_ a: Int32, _ b: Int32) -> Bool {
+        // The same stored text (a shared short scalar, an alias).
+        if records[Int(a)].payload == records[Int(b)].payload { return true }
         let x = textRange(a)
         let y = textRange(b)
+        // All text so far is ASCII: `String` equality is byte equality.
+        if asciiOnly && x.count != y.count { return false }
         return text.withUnsafeBufferPointer { buffer in
             let first = UnsafeBufferPointer(rebasing: buffer[x])
             let second = UnsafeBufferPointer(rebasing: buffer[y])
             if first.elementsEqual(second) { return true }
-            if YAMLTable.isASCII(first) && YAMLTable.isASCII(second) { return false }
+            if asciiOnly || (YAMLTable.isASCII(first) && YAMLTable.isASCII(second)) { return false }
             return String(decoding: first, as: UTF8.self) == String(decoding: second, as: UTF8.self)
         }
     }

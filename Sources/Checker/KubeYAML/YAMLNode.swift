@@ -206,7 +206,7 @@ extension YAMLNode {
             }
             if record.style != .plain { return .string }
             guard ScalarResolver.mayBeTyped(firstByte: table.firstByte(index)) else { return .string }
-            return ScalarResolver.resolvePlain(table.string(index))
+            return table.resolvePlain(index)
         }
         guard case .scalar(let text, let style) = content else { return nil }
         if let tag { return ScalarResolver.type(forTag: tag) ?? .string }
@@ -221,10 +221,40 @@ extension YAMLNode {
 
     /// The value as an integer only when YAML would read it as one.
     public var int: Int? {
-        guard scalarType == .int, let text = scalar else { return nil }
+        guard scalarType == .int else { return nil }
+        if case .table(let table, let index) = backing { return table.parseInt(index) }
+        guard let text = scalar else { return nil }
         return ScalarResolver.parseInt(text)
     }
 
     /// Absent, `null`, `~` or empty plain scalar.
     public var isNull: Bool { scalarType == .null }
+}
+
+extension YAMLNode {
+    /// Calls `body` with the value text of every pair, in order, whose key is
+    /// the scalar `key` and whose value is a scalar (a mapping read as a
+    /// `[String: String]` keeps the last of them).
+    public func forEachScalarValue(forKey key: String, _ body: (String) -> Void) {
+        if case .table(let table, let index) = backing {
+            guard table.kind(index) == .mapping else { return }
+            let first = table.firstChild(index)
+            var position = first
+            let end = first + table.childCount(index)
+            while position + 1 < end {
+                let keyIndex = table.children[position]
+                let valueIndex = table.children[position + 1]
+                if table.kind(keyIndex) == .scalar, table.kind(valueIndex) == .scalar,
+                    table.scalar(keyIndex, equals: key)
+                {
+                    body(table.string(valueIndex))
+                }
+                position += 2
+            }
+            return
+        }
+        for pair in pairs {
+            if pair.key.scalar == key, let value = pair.value.scalar { body(value) }
+        }
+    }
 }

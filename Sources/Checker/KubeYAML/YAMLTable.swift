@@ -13,11 +13,14 @@ final class YAMLTable: Sendable {
     let otherTags: [Int32: String]
     /// Marks that do not fit a record (columns or end-line offsets over 65534).
     let wideMarks: [Int32: WideMarks]
+    /// Every scalar's text is ASCII, so `String` equality is byte equality.
+    let asciiOnly: Bool
 
     init(
         records: [NodeRecord], children: [Int32], text: [UInt8], otherTags: [Int32: String],
-        wideMarks: [Int32: WideMarks]
+        wideMarks: [Int32: WideMarks], asciiOnly: Bool = false
     ) {
+        self.asciiOnly = asciiOnly
         self.records = records
         self.children = children
         self.text = text
@@ -128,15 +131,49 @@ final class YAMLTable: Sendable {
     func lookup(_ index: Int32, _ key: String) -> (key: Int32, value: Int32)? {
         let first = firstChild(index)
         let count = childCount(index)
-        var position = first
-        while position + 1 < first + count {
-            let keyIndex = children[position]
-            if records[Int(keyIndex)].kind == .scalar && scalar(keyIndex, equals: key) {
-                return (keyIndex, children[position + 1])
+        var key = key
+        let found: Int? = key.withUTF8 { keyBytes -> Int? in
+            let keyIsASCII = Self.isASCII(keyBytes)
+            return text.withUnsafeBufferPointer { buffer -> Int? in
+                var position = first
+                while position + 1 < first + count {
+                    let keyIndex = children[position]
+                    if records[Int(keyIndex)].kind == .scalar {
+                        let (start, length) = textRange(keyIndex)
+                        let bytes = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
+                        if bytes.elementsEqual(keyBytes) { return position }
+                        if !(keyIsASCII && (asciiOnly || Self.isASCII(bytes)))
+                            && String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
+                        {
+                            return position
+                        }
+                    }
+                    position += 2
+                }
+                return nil
             }
-            position += 2
         }
-        return nil
+        guard let found else { return nil }
+        return (children[found], children[found + 1])
+    }
+
+    /// `ScalarResolver.resolvePlain` of a plain scalar's text, from its bytes.
+    func resolvePlain(_ index: Int32) -> ScalarType {
+        let (start, count) = textRange(index)
+        let resolved = text.withUnsafeBufferPointer { buffer in
+            ScalarResolver.resolvePlain(bytes: UnsafeBufferPointer(rebasing: buffer[start..<start + count]))
+        }
+        return resolved ?? ScalarResolver.resolvePlain(string(index))
+    }
+
+    /// `ScalarResolver.parseInt` of a scalar's text, from its bytes.
+    func parseInt(_ index: Int32) -> Int? {
+        let (start, count) = textRange(index)
+        let parsed = text.withUnsafeBufferPointer { buffer in
+            ScalarResolver.parseDecimal(bytes: UnsafeBufferPointer(rebasing: buffer[start..<start + count]))
+        }
+        if let parsed { return parsed.value }
+        return ScalarResolver.parseInt(string(index))
     }
 
     func content(_ index: Int32) -> YAMLNode.Content {
@@ -233,41 +270,38 @@ struct WideMarks: Sendable {
     var end: Mark
 }
 
-/// One node in 16 bytes.
+/// One node in 12 bytes.
 struct NodeRecord: Sendable {
     /// Offset in `text` (scalars) or `children` (collections).
     var payload: UInt32
     var startLine: UInt32
-    var startColumn: UInt16
-    var endLineDelta: UInt16
-    var endColumn: UInt16
+    /// 1-based; 0: the marks are in `wideMarks` (a column or line span over 255).
+    var startColumn: UInt8
+    var endLineDelta: UInt8
+    var endColumn: UInt8
     /// kind (2 bits) | style (3 bits) << 2 | tag (3 bits) << 5
     var bits: UInt8
-    /// 1: the marks are in `wideMarks`.
-    var flags: UInt8
 
     init(kind: NodeKind, style: ScalarStyle, tag: TagCode, payload: UInt32, start: Mark, end: Mark) {
         self.payload = payload
         bits = kind.rawValue | (style.rawValue << 2) | (tag.rawValue << 5)
         let delta = Int64(end.line) - Int64(start.line)
-        if start.line >= 0, start.column >= 0, start.column < 0xFFFF, end.column >= 0, end.column < 0xFFFF, delta >= 0,
-            delta < 0xFFFF
+        if start.line >= 0, start.column >= 1, start.column <= 0xFF, end.column >= 0, end.column <= 0xFF, delta >= 0,
+            delta <= 0xFF
         {
             startLine = UInt32(start.line)
-            startColumn = UInt16(start.column)
-            endLineDelta = UInt16(delta)
-            endColumn = UInt16(end.column)
-            flags = 0
+            startColumn = UInt8(start.column)
+            endLineDelta = UInt8(delta)
+            endColumn = UInt8(end.column)
         } else {
             startLine = 0
             startColumn = 0
             endLineDelta = 0
             endColumn = 0
-            flags = 1
         }
     }
 
-    var isWide: Bool { flags & 1 != 0 }
+    var isWide: Bool { startColumn == 0 }
     var kind: NodeKind { NodeKind(rawValue: bits & 0x3) ?? .scalar }
     var style: ScalarStyle { ScalarStyle(rawValue: (bits >> 2) & 0x7) ?? .plain }
     var tag: TagCode { TagCode(rawValue: bits >> 5) ?? .none }

@@ -216,7 +216,7 @@ struct NameFormatRule: Rule {
         for pair in map?.pairs ?? [] {
             guard let key = pair.key.scalar else { continue }
             // Annotation keys are validated lower-cased; label keys as written.
-            let checked = what.hasSuffix("annotation") ? key.lowercased() : key
+            let checked = what.hasSuffix("annotation") ? NameValidation.lowercased(key) : key
             guard let problem = NameValidation.qualifiedName(checked) else { continue }
             findings.append(
                 info.diagnostic(

@@ -52,10 +52,10 @@ struct ServiceURLRule: Rule {
                 at: span, object: object, notes: notes,
                 fix: guess.map { SuggestedFix("did you mean \($0)?", with: url.text.replacingOccurrences(of: "//\(url.host)", with: "//" + url.host.replacingOccurrences(of: target.name, with: $0))) })
         }
-        let serviceNote = DiagnosticNote(
-            "Service \(service.object.name) exposes \(IngressBackendRule.describe(service.ports))",
-            at: service.object.span(service.object.spec?["ports"] ?? service.object.root))
         guard let port = service.ports.first(where: { $0.port == url.port }) else {
+            let serviceNote = DiagnosticNote(
+                "Service \(service.object.name) exposes \(IngressBackendRule.describe(service.ports))",
+                at: service.object.span(service.object.spec?["ports"] ?? service.object.root))
             let guess = service.ports.compactMap(\.port).min { abs($0 - url.port) < abs($1 - url.port) }
             let portText = url.explicitPort ? "port \(url.port)" : "the default port \(url.port) for \(url.scheme)"
             return info.diagnostic(
