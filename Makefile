@@ -53,8 +53,9 @@ test: deps deps-browser
 	KUBEWIRE_BIN_DIR=$(abspath $(BIN)) KUBEWIRE_ROOT=$(CURDIR) \
 	  $(SWIFT) test $(SWIFT_FLAGS) --skip-build --no-parallel
 
+# Release binaries linked as the images ship them (static Swift runtime).
 bench: deps deps-bench
-	$(SWIFT) build --scratch-path $(SCRATCH) -c release
+	$(SWIFT) build --scratch-path $(SCRATCH) -c release --static-swift-stdlib
 	$(SCRATCH)/release/wire-bench
 	$(SCRATCH)/release/blog-bench --bin-dir $(SCRATCH)/release
 

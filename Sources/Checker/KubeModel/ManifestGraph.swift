@@ -24,6 +24,18 @@ public struct ManifestGraph: Sendable {
     public init(objects: [ManifestObject]) {
         self.objects = objects
         let views = Self.views(of: objects)
+        // Exact sizes: large inputs would otherwise keep up to half of each array spare.
+        var workloadCount = 0
+        var serviceCount = 0
+        for view in views {
+            if case .workload = view { workloadCount += 1 }
+            if case .service = view { serviceCount += 1 }
+        }
+        workloads.reserveCapacity(workloadCount)
+        podLabels.reserveCapacity(workloadCount)
+        services.reserveCapacity(serviceCount)
+        serviceIndex.reserveCapacity(serviceCount)
+        objectIndex.reserveCapacity(objects.count)
         for (position, object) in objects.enumerated() {
             if objectIndex[object.reference] == nil { objectIndex[object.reference] = position }
             switch views[position] {

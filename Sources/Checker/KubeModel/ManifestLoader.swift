@@ -68,10 +68,12 @@ public enum ManifestLoader {
             results.append(parse(text: stdinText, name: standardInputName, options: options))
         }
         var objects: [ManifestObject] = []
+        objects.reserveCapacity(results.reduce(0) { $0 + $1.objects.count })
         for result in results {
             problems.append(contentsOf: result.problems)
             objects.append(contentsOf: result.objects)
         }
+        results = []
         let names = files + (stdinText == nil ? [] : [standardInputName])
         return LoadedManifests(graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources)
     }

@@ -10,10 +10,12 @@ public struct ContainerPort: Sendable {
 
 public struct EnvEntry: Sendable {
     public var name: String?
-    public var nameNode: YAMLNode?
-    /// `value`, when written (any type: the field-type rule checks it is a string).
-    public var valueNode: YAMLNode?
     public var node: YAMLNode
+
+    // Read from `node` on use: workloads have many env entries and few findings.
+    public var nameNode: YAMLNode? { node["name"] }
+    /// `value`, when written (any type: the field-type rule checks it is a string).
+    public var valueNode: YAMLNode? { node["value"] }
 }
 
 public enum ProbeKind: String, Sendable, CaseIterable {
@@ -63,7 +65,7 @@ public struct Container: Sendable {
                 protocol: port["protocol"]?.scalar ?? "TCP", node: port)
         }
         env = (node["env"]?.items ?? []).map { entry in
-            EnvEntry(name: entry["name"]?.scalar, nameNode: entry["name"], valueNode: entry["value"], node: entry)
+            EnvEntry(name: entry["name"]?.scalar, node: entry)
         }
         command = node["command"]?.items ?? []
         args = node["args"]?.items ?? []

@@ -31,19 +31,22 @@ struct DuplicateObjectRule: Rule {
     }
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        var first: [Key: ManifestObject] = [:]
+        // Positions, not copies: large inputs have tens of thousands of objects.
+        var first: [Key: Int] = [:]
+        first.reserveCapacity(graph.objects.count)
         var findings: [Diagnostic] = []
-        for object in graph.objects
+        for (position, object) in graph.objects.enumerated()
         where !object.apiVersion.hasPrefix("skaffold/") && !object.name.isEmpty {
             // generateName objects get a fresh name each time.
             guard object.metadata?["name"] != nil else { continue }
             let namespace = Self.clusterScoped.contains(object.kind) ? "" : object.namespace
             let key = Key(
                 group: object.apiGroup, kind: object.kind, namespace: namespace, name: object.name)
-            guard let earlier = first[key] else {
-                first[key] = object
+            guard let earlierPosition = first[key] else {
+                first[key] = position
                 continue
             }
+            let earlier = graph.objects[earlierPosition]
             let scope = namespace.isEmpty ? "" : " in namespace \(namespace)"
             findings.append(
                 info.diagnostic(

@@ -36,16 +36,17 @@ struct IngressPathRule: Rule {
         }
         // ingress-nginx semantics: Ingresses of class nginx (and unclassed
         // ones, reported above, analysed as if they were meant for nginx).
-        let nginx = graph.ingresses.filter { declaredClass($0) == nil || declaredClass($0) == "nginx" }
+        let nginx = IngressList(graph.ingresses.filter { declaredClass($0) == nil || declaredClass($0) == "nginx" })
         var hosts: [String] = []
         var byHost: [String: [Location]] = [:]
         var seenHosts = Set<String>()
-        for ingress in nginx {
-            for rule in ingress.rules {
+        for (ingressIndex, ingress) in nginx.ingresses.enumerated() {
+            for (ruleIndex, rule) in ingress.rules.enumerated() {
                 let host = rule.host ?? ""
                 if seenHosts.insert(host).inserted { hosts.append(host) }
-                for path in rule.paths {
-                    byHost[host, default: []].append(Location(ingress: ingress, path: path))
+                for pathIndex in rule.paths.indices {
+                    byHost[host, default: []].append(
+                        Location(list: nginx, ingressIndex: ingressIndex, ruleIndex: ruleIndex, pathIndex: pathIndex))
                 }
             }
         }
@@ -65,9 +66,21 @@ struct IngressPathRule: Rule {
         return findings
     }
 
+    /// The Ingresses of one run, shared by every `Location` of it.
+    private final class IngressList {
+        let ingresses: [Ingress]
+        init(_ ingresses: [Ingress]) { self.ingresses = ingresses }
+    }
+
+    /// One path of one Ingress rule, by position: a large Ingress has
+    /// thousands, and copies of `Ingress` and `IngressPath` values are big.
     private struct Location {
-        var ingress: Ingress
-        var path: IngressPath
+        let list: IngressList
+        let ingressIndex: Int
+        let ruleIndex: Int
+        let pathIndex: Int
+        var ingress: Ingress { list.ingresses[ingressIndex] }
+        var path: IngressPath { ingress.rules[ruleIndex].paths[pathIndex] }
         var object: ManifestObject { ingress.object }
         var span: SourceSpan { path.pathNode.map(object.span) ?? object.span(path.node) }
         /// ingress-nginx renders a missing pathType and ImplementationSpecific as Prefix.
@@ -225,6 +238,7 @@ struct IngressPathRule: Rule {
             var type: String
         }
         var first: [Key: Location] = [:]
+        first.reserveCapacity(locations.count)
         var findings: [Diagnostic] = []
         for location in locations {
             let key = Key(path: location.path.effectivePath, type: location.normalisedType)
