@@ -59,4 +59,27 @@ struct CompactStorageTests {
         #expect(node["k"]?.scalarType == .string)
         #expect(node["l"]?.int == 3)
     }
+
+    @Test func streamsOverSixtyFiveThousandNodesKeepEveryChild() throws {
+        // Past 65,536 nodes child indices no longer fit two bytes.
+        let items = (0..<40_000).map { "  - {i: \($0)}" }.joined(separator: "\n")
+        let keys = (0..<40_000).map { "  k\($0): \($0)" }.joined(separator: "\n")
+        let node = try root("list:\n\(items)\nmap:\n\(keys)\nlast: done\n")
+        let list = try #require(node["list"]?.items)
+        #expect(list.count == 40_000)
+        #expect(list[39_999]["i"]?.int == 39_999)
+        let map = try #require(node["map"])
+        #expect(map.pairs.count == 40_000)
+        #expect(map["k39999"]?.int == 39_999)
+        #expect(map["k39999"]?.start == mark(80_002, 11))
+        #expect(node["last"]?.scalar == "done")
+    }
+
+    @Test func smallStreamsReadTheSameThroughNarrowIndices() throws {
+        let node = try root("a: [1, 2, {b: c}]\nd: {e: f}\n")
+        #expect(node["a"]?.items.count == 3)
+        #expect(node["a"]?.items[2]["b"]?.scalar == "c")
+        #expect(node["d"]?["e"]?.scalar == "f")
+        #expect(node.pairs.map { $0.key.scalar } == ["a", "d"])
+    }
 }

@@ -112,8 +112,9 @@ public struct ManifestGraph: Sendable {
         serviceIndex[NamespacedName(namespace: namespace, name: name)].map { services[$0] }
     }
 
-    public func workloads(in namespace: String) -> [Workload] {
-        (workloadsByNamespace[namespace] ?? []).map { workloads[$0] }
+    /// Lazily: a namespace can hold thousands of workloads.
+    public func workloads(in namespace: String) -> LazyMapSequence<[Int], Workload> {
+        (workloadsByNamespace[namespace] ?? []).lazy.map { workloads[$0] }
     }
 
     /// Workloads whose pods a Service selects.

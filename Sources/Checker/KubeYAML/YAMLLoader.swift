@@ -113,7 +113,7 @@ private struct TreeBuilder {
     private mutating func finish() {
         guard !roots.isEmpty else { return }
         let table = YAMLTable(
-            records: Self.compact(records), children: Self.compact(children), text: Self.compact(text),
+            records: Self.compact(records), children: ChildIndices(children), text: Self.compact(text),
             otherTags: otherTags, wideMarks: wideMarks, asciiOnly: asciiOnly)
         records = []
         children = []
@@ -123,7 +123,7 @@ private struct TreeBuilder {
 
     /// A copy without spare capacity when the spare part is large.
     private static func compact<T>(_ array: [T]) -> [T] {
-        guard array.capacity - array.count > array.count / 8 + 16 else { return array }
+        guard array.capacity - array.count > array.count / 32 + 16 else { return array }
         return array.withUnsafeBufferPointer { Array($0) }
     }
 

@@ -6,7 +6,7 @@ final class YAMLTable: Sendable {
     let records: [NodeRecord]
     /// Per collection, at its record's `payload`: the child count, then the
     /// child indices (key, value, key, value, … for a mapping).
-    let children: [Int32]
+    let children: ChildIndices
     /// Per scalar, at its record's `payload`: a LEB128 length, then UTF-8 bytes.
     let text: [UInt8]
     /// Tags other than the core schema's, by node.
@@ -17,7 +17,7 @@ final class YAMLTable: Sendable {
     let asciiOnly: Bool
 
     init(
-        records: [NodeRecord], children: [Int32], text: [UInt8], otherTags: [Int32: String],
+        records: [NodeRecord], children: ChildIndices, text: [UInt8], otherTags: [Int32: String],
         wideMarks: [Int32: WideMarks], asciiOnly: Bool = false
     ) {
         self.asciiOnly = asciiOnly
@@ -262,6 +262,35 @@ enum TagCode: UInt8 {
         case .null: .null
         case .none, .merge, .other: nil
         }
+    }
+}
+
+/// `YAMLTable.children`: two bytes an entry when every count and node index
+/// of the stream fits (streams under 65,536 nodes, nearly all manifests),
+/// four bytes otherwise.
+struct ChildIndices: Sendable {
+    private let narrow: [UInt16]
+    private let wide: [Int32]
+
+    init(_ entries: [Int32]) {
+        var narrow: [UInt16] = []
+        narrow.reserveCapacity(entries.count)
+        for entry in entries {
+            guard entry >= 0 && entry <= Int32(UInt16.max) else {
+                self.narrow = []
+                wide = entries
+                return
+            }
+            narrow.append(UInt16(truncatingIfNeeded: entry))
+        }
+        self.narrow = narrow
+        wide = []
+    }
+
+    var isNarrow: Bool { wide.isEmpty }
+
+    @inline(__always) subscript(position: Int) -> Int32 {
+        wide.isEmpty ? Int32(narrow[position]) : wide[position]
     }
 }
 

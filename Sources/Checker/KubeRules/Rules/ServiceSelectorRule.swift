@@ -80,7 +80,7 @@ struct ServiceSelectorRule: Rule {
 
     /// The workload whose labels are nearest the selector: every selector entry
     /// costs the edit distance to the nearest pod label `key: value`.
-    private func closest(_ service: Service, among workloads: [Workload]) -> Candidate? {
+    private func closest(_ service: Service, among workloads: some Sequence<Workload>) -> Candidate? {
         var best: Candidate?
         for workload in workloads {
             var total = 0
