@@ -16,55 +16,60 @@ public struct ManifestGraph: Sendable {
     /// Workloads by namespace and one pod label `key=value`, ascending: a
     /// Service's candidates are the shortest list among its selector entries.
     private var workloadsByLabel: [PodLabel: [Int]] = [:]
-    /// `Workload.podLabels`, computed once per workload.
-    private var podLabels: [[String: String]] = []
     /// The first object with each identity.
     private var objectIndex: [ObjectReference: Int] = [:]
 
     public init(objects: [ManifestObject]) {
         self.objects = objects
-        let views = Self.views(of: objects)
         // Exact sizes: large inputs would otherwise keep up to half of each array spare.
-        var workloadCount = 0
-        var serviceCount = 0
-        for view in views {
-            if case .workload = view { workloadCount += 1 }
-            if case .service = view { serviceCount += 1 }
-        }
+        let serviceCount = objects.reduce(0) { $0 + ($1.kind == "Service" ? 1 : 0) }
+        let workloadCount = objects.reduce(0) { $0 + (Workload.kinds.contains($1.kind) ? 1 : 0) }
         workloads.reserveCapacity(workloadCount)
-        podLabels.reserveCapacity(workloadCount)
         services.reserveCapacity(serviceCount)
         serviceIndex.reserveCapacity(serviceCount)
         objectIndex.reserveCapacity(objects.count)
-        for (position, object) in objects.enumerated() {
-            if objectIndex[object.reference] == nil { objectIndex[object.reference] = position }
-            switch views[position] {
-            case .workload(let workload, let labels):
-                let index = workloads.count
-                workloadsByNamespace[object.namespace, default: []].append(index)
-                for (key, value) in labels {
-                    workloadsByLabel[PodLabel(namespace: object.namespace, key: key, value: value), default: []].append(
-                        index)
-                }
-                podLabels.append(labels)
-                workloads.append(workload)
-            case .service(let service):
-                let key = NamespacedName(namespace: object.namespace, name: object.name)
-                if serviceIndex[key] == nil { serviceIndex[key] = services.count }
-                services.append(service)
-            case .ingress(let ingress):
-                ingresses.append(ingress)
-            case .skaffold(let config):
-                skaffoldConfigs.append(config)
-            case .none:
-                break
+        // Views in chunks: a view holds a whole typed object, and one array of
+        // them for every input object would double the model at its peak.
+        var chunkStart = 0
+        while chunkStart < objects.count {
+            let chunk = chunkStart..<min(chunkStart + Self.chunkSize, objects.count)
+            for (position, view) in zip(chunk, Self.views(of: objects[chunk])) {
+                add(view, of: objects[position], at: position)
             }
+            chunkStart = chunk.upperBound
         }
     }
 
-    /// The typed view of an object, with a workload's pod labels.
+    private static let chunkSize = 2048
+
+    private mutating func add(_ view: View, of object: ManifestObject, at position: Int) {
+        if objectIndex[object.reference] == nil { objectIndex[object.reference] = position }
+        switch view {
+        case .workload(let workload):
+            let index = workloads.count
+            workloadsByNamespace[object.namespace, default: []].append(index)
+            // A repeated label key indexes every value; `Service.selects` decides.
+            for label in workload.template.labels {
+                workloadsByLabel[PodLabel(namespace: object.namespace, key: label.key, value: label.value), default: []]
+                    .append(index)
+            }
+            workloads.append(workload)
+        case .service(let service):
+            let key = NamespacedName(namespace: object.namespace, name: object.name)
+            if serviceIndex[key] == nil { serviceIndex[key] = services.count }
+            services.append(service)
+        case .ingress(let ingress):
+            ingresses.append(ingress)
+        case .skaffold(let config):
+            skaffoldConfigs.append(config)
+        case .none:
+            break
+        }
+    }
+
+    /// The typed view of an object.
     private enum View: Sendable {
-        case workload(Workload, [String: String])
+        case workload(Workload)
         case service(Service)
         case ingress(Ingress)
         case skaffold(SkaffoldConfig)
@@ -72,7 +77,7 @@ public struct ManifestGraph: Sendable {
 
         init(_ object: ManifestObject) {
             if let workload = Workload(object: object) {
-                self = .workload(workload, workload.podLabels)
+                self = .workload(workload)
             } else if let service = Service(object: object) {
                 self = .service(service)
             } else if let ingress = Ingress(object: object) {
@@ -92,14 +97,15 @@ public struct ManifestGraph: Sendable {
     }
 
     /// Views are independent of each other: build them on every core for large inputs.
-    private static func views(of objects: [ManifestObject]) -> [View] {
+    private static func views(of objects: ArraySlice<ManifestObject>) -> [View] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, objects.count / 256)
         guard workers > 1 else { return objects.map(View.init) }
         let slots = ViewSlots(count: objects.count)
+        let base = objects.startIndex
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var index = worker
             while index < objects.count {
-                let view = View(objects[index])
+                let view = View(objects[base + index])
                 slots.slots.withUnsafeMutableBufferPointer { $0[index] = view }
                 index += workers
             }
@@ -127,7 +133,7 @@ public struct ManifestGraph: Sendable {
             if list.count < candidates?.count ?? Int.max { candidates = list }
             if list.isEmpty { return [] }
         }
-        return (candidates ?? []).filter { service.selects(podLabels[$0]) }.map { workloads[$0] }
+        return (candidates ?? []).filter { service.selects(workloads[$0].template.labels) }.map { workloads[$0] }
     }
 
     /// Namespaces that contain at least one object.

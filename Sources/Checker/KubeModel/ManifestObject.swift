@@ -84,10 +84,16 @@ public struct LabelEntry: Sendable {
 
     static func entries(of node: YAMLNode?) -> [LabelEntry] {
         guard let node else { return [] }
-        return node.pairs.compactMap { pair in
-            guard let key = pair.key.scalar, let value = pair.value.scalar else { return nil }
-            return LabelEntry(key: key, value: pair.value.isNull ? "" : value, keyNode: pair.key, valueNode: pair.value)
+        let pairs = node.pairs
+        // Exact capacity: every workload and Service keeps a few of these.
+        var entries: [LabelEntry] = []
+        entries.reserveCapacity(pairs.count)
+        for pair in pairs {
+            guard let key = pair.key.scalar, let value = pair.value.scalar else { continue }
+            entries.append(
+                LabelEntry(key: key, value: pair.value.isNull ? "" : value, keyNode: pair.key, valueNode: pair.value))
         }
+        return entries
     }
 }
 

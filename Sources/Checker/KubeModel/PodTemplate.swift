@@ -44,8 +44,6 @@ public struct Container: Sendable {
     public var imageNode: YAMLNode?
     public var ports: [ContainerPort]
     public var env: [EnvEntry]
-    public var command: [YAMLNode]
-    public var args: [YAMLNode]
     public var probes: [Probe]
     public var isInit: Bool
     /// Init containers with `restartPolicy: Always` run beside the main ones.
@@ -67,20 +65,26 @@ public struct Container: Sendable {
         env = (node["env"]?.items ?? []).map { entry in
             EnvEntry(name: entry["name"]?.scalar, node: entry)
         }
-        command = node["command"]?.items ?? []
-        args = node["args"]?.items ?? []
-        probes = ProbeKind.allCases.compactMap { kind -> Probe? in
-            guard let probe = node[kind.rawValue] else { return nil }
+        let written = ProbeKind.allCases.compactMap { kind in node[kind.rawValue].map { (kind, $0) } }
+        var probes: [Probe] = []
+        probes.reserveCapacity(written.count)
+        for (kind, probe) in written {
             for handler in [ProbeHandler.httpGet, .tcpSocket, .grpc] {
                 guard let body = probe[handler.rawValue] else { continue }
                 let portNode = body["port"]
-                return Probe(
-                    kind: kind, handler: handler, port: portNode.flatMap(PortReference.init(node:)), portNode: portNode,
-                    path: body["path"]?.scalar ?? "/", node: body)
+                probes.append(
+                    Probe(
+                        kind: kind, handler: handler, port: portNode.flatMap(PortReference.init(node:)),
+                        portNode: portNode, path: body["path"]?.scalar ?? "/", node: body))
+                break
             }
-            return nil
         }
+        self.probes = probes
     }
+
+    // Read from `node` on use, like env nodes: few rules look at them.
+    public var command: [YAMLNode] { node["command"]?.items ?? [] }
+    public var args: [YAMLNode] { node["args"]?.items ?? [] }
 
     /// Whether this container serves traffic for Service endpoints.
     public var servesTraffic: Bool { !isInit || isSidecar }

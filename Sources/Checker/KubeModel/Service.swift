@@ -46,6 +46,11 @@ public struct Service: Sendable {
         selector.allSatisfy { labels[$0.key] == $0.value }
     }
 
+    /// `selects(_:)` on label entries as written (the last of a repeated key counts).
+    public func selects(_ labels: [LabelEntry]) -> Bool {
+        selector.allSatisfy { entry in labels.last { $0.key == entry.key }?.value == entry.value }
+    }
+
     /// The Service port a client reaching `port` (number or port name) lands on.
     public func port(matching reference: PortReference) -> ServicePort? {
         switch reference {

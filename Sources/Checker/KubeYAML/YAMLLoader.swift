@@ -336,14 +336,12 @@ private struct TreeBuilder {
     private func end(_ node: Int32) -> Mark {
         let record = records[Int(node)]
         if record.isWide, let wide = wideMarks[node] { return wide.end }
-        return Mark(
-            line: Int32(truncatingIfNeeded: record.startLine &+ UInt32(record.endLineDelta)),
-            column: Int32(record.endColumn))
+        return record.end
     }
 
     private static func start(of record: NodeRecord, _ node: Int32, _ wideMarks: [Int32: WideMarks]) -> Mark {
         if record.isWide, let wide = wideMarks[node] { return wide.start }
-        return Mark(line: Int32(truncatingIfNeeded: record.startLine), column: Int32(record.startColumn))
+        return record.start
     }
 
     private func textRange(_ node: Int32) -> Range<Int> {

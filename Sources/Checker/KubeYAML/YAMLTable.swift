@@ -1,4 +1,4 @@
-/// The nodes of one YAML stream, stored flat: 16 bytes a node, children as
+/// The nodes of one YAML stream, stored flat: 10 bytes a node, children as
 /// index lists, scalar text in one byte buffer. `YAMLNode` values read from
 /// here through an index, so a loaded tree costs a few small allocations per
 /// stream instead of one array per collection and one string per scalar.
@@ -35,15 +35,13 @@ final class YAMLTable: Sendable {
     func start(_ index: Int32) -> Mark {
         let record = records[Int(index)]
         if record.isWide, let wide = wideMarks[index] { return wide.start }
-        return Mark(line: Int32(truncatingIfNeeded: record.startLine), column: Int32(record.startColumn))
+        return record.start
     }
 
     func end(_ index: Int32) -> Mark {
         let record = records[Int(index)]
         if record.isWide, let wide = wideMarks[index] { return wide.end }
-        return Mark(
-            line: Int32(truncatingIfNeeded: record.startLine &+ UInt32(record.endLineDelta)),
-            column: Int32(record.endColumn))
+        return record.end
     }
 
     func tag(_ index: Int32) -> String? {
@@ -299,26 +297,30 @@ struct WideMarks: Sendable {
     var end: Mark
 }
 
-/// One node in 12 bytes.
+/// One node in 10 bytes: every field is at most two bytes wide, so the
+/// record needs two-byte alignment only (a `UInt32` field would pad it to 12).
 struct NodeRecord: Sendable {
-    /// Offset in `text` (scalars) or `children` (collections).
-    var payload: UInt32
-    var startLine: UInt32
-    /// 1-based; 0: the marks are in `wideMarks` (a column or line span over 255).
-    var startColumn: UInt8
-    var endLineDelta: UInt8
-    var endColumn: UInt8
+    /// Offset in `text` (scalars) or `children` (collections), in two halves.
+    private var payloadLow: UInt16
+    private var payloadHigh: UInt16
+    private var startLine: UInt16
+    /// 1-based; 0: the marks are in `wideMarks` (a line over 65,535, or a
+    /// column or line span over 255).
+    private(set) var startColumn: UInt8
+    private var endLineDelta: UInt8
+    private var endColumn: UInt8
     /// kind (2 bits) | style (3 bits) << 2 | tag (3 bits) << 5
-    var bits: UInt8
+    private var bits: UInt8
 
     init(kind: NodeKind, style: ScalarStyle, tag: TagCode, payload: UInt32, start: Mark, end: Mark) {
-        self.payload = payload
+        payloadLow = UInt16(truncatingIfNeeded: payload)
+        payloadHigh = UInt16(truncatingIfNeeded: payload >> 16)
         bits = kind.rawValue | (style.rawValue << 2) | (tag.rawValue << 5)
         let delta = Int64(end.line) - Int64(start.line)
-        if start.line >= 0, start.column >= 1, start.column <= 0xFF, end.column >= 0, end.column <= 0xFF, delta >= 0,
-            delta <= 0xFF
+        if start.line >= 0, start.line <= 0xFFFF, start.column >= 1, start.column <= 0xFF, end.column >= 0,
+            end.column <= 0xFF, delta >= 0, delta <= 0xFF
         {
-            startLine = UInt32(start.line)
+            startLine = UInt16(start.line)
             startColumn = UInt8(start.column)
             endLineDelta = UInt8(delta)
             endColumn = UInt8(end.column)
@@ -329,6 +331,13 @@ struct NodeRecord: Sendable {
             endColumn = 0
         }
     }
+
+    @inline(__always) var payload: UInt32 { UInt32(payloadLow) | UInt32(payloadHigh) << 16 }
+
+    /// Valid when not `isWide`.
+    var start: Mark { Mark(line: Int32(startLine), column: Int32(startColumn)) }
+    /// Valid when not `isWide`.
+    var end: Mark { Mark(line: Int32(startLine) + Int32(endLineDelta), column: Int32(endColumn)) }
 
     var isWide: Bool { startColumn == 0 }
     var kind: NodeKind { NodeKind(rawValue: bits & 0x3) ?? .scalar }

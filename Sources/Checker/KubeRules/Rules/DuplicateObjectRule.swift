@@ -31,23 +31,29 @@ struct DuplicateObjectRule: Rule {
     }
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        // Positions, not copies: large inputs have tens of thousands of objects.
-        var first: [Key: Int] = [:]
-        first.reserveCapacity(graph.objects.count)
+        // Positions by key hash: large inputs have tens of thousands of
+        // objects, and a table of full keys would be the rule's largest cost.
+        var firstByHash: [Int: Int] = [:]
+        // Keys whose hash an earlier, different key already took.
+        var collided: [Key: Int] = [:]
         var findings: [Diagnostic] = []
-        for (position, object) in graph.objects.enumerated()
-        where !object.apiVersion.hasPrefix("skaffold/") && !object.name.isEmpty {
-            // generateName objects get a fresh name each time.
-            guard object.metadata?["name"] != nil else { continue }
-            let namespace = Self.clusterScoped.contains(object.kind) ? "" : object.namespace
-            let key = Key(
-                group: object.apiGroup, kind: object.kind, namespace: namespace, name: object.name)
-            guard let earlierPosition = first[key] else {
-                first[key] = position
-                continue
+        for (position, object) in graph.objects.enumerated() {
+            guard let key = Self.key(of: object) else { continue }
+            let earlierPosition: Int?
+            if let candidate = firstByHash[key.hashValue] {
+                if Self.key(of: graph.objects[candidate]) == key {
+                    earlierPosition = candidate
+                } else {
+                    earlierPosition = collided[key]
+                    if earlierPosition == nil { collided[key] = position }
+                }
+            } else {
+                firstByHash[key.hashValue] = position
+                earlierPosition = nil
             }
+            guard let earlierPosition else { continue }
             let earlier = graph.objects[earlierPosition]
-            let scope = namespace.isEmpty ? "" : " in namespace \(namespace)"
+            let scope = key.namespace.isEmpty ? "" : " in namespace \(key.namespace)"
             findings.append(
                 info.diagnostic(
                     "\(object.kind) \(object.name)\(scope) is defined twice; applying both keeps only the later definition",
@@ -56,5 +62,15 @@ struct DuplicateObjectRule: Rule {
                     fix: SuggestedFix("rename one of them or delete the duplicate")))
         }
         return findings
+    }
+
+    /// The identity `kubectl apply` uses; nil for objects that have none.
+    private static func key(of object: ManifestObject) -> Key? {
+        guard !object.apiVersion.hasPrefix("skaffold/"), !object.name.isEmpty,
+            // generateName objects get a fresh name each time.
+            object.metadata?["name"] != nil
+        else { return nil }
+        let namespace = clusterScoped.contains(object.kind) ? "" : object.namespace
+        return Key(group: object.apiGroup, kind: object.kind, namespace: namespace, name: object.name)
     }
 }

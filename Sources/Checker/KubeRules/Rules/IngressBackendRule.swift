@@ -46,7 +46,7 @@ struct IngressBackendRule: Rule {
                 "\(label) names no Service (`\(nameField)` is missing)", at: object.span(backend.node), object: object)
         }
         guard let service = graph.service(named: name, in: object.namespace) else {
-            let names = graph.services.filter { $0.object.namespace == object.namespace }.map(\.object.name)
+            let names = Array(graph.services.lazy.filter { $0.object.namespace == object.namespace }.map(\.object.name))
             let guess = nearest(name, in: names)
             var notes: [DiagnosticNote] = []
             if let guess, let target = graph.service(named: guess, in: object.namespace) {
@@ -57,9 +57,12 @@ struct IngressBackendRule: Rule {
                 at: object.span(nameNode), object: object, notes: notes,
                 fix: guess.map { SuggestedFix("did you mean \($0)?", replacing: object.span(nameNode), with: $0) })
         }
-        let serviceNote = DiagnosticNote(
-            "Service \(name) exposes \(Self.describe(service.ports))",
-            at: service.object.span(service.object.spec?["ports"] ?? service.object.root))
+        // Built only for a finding: most backends are fine.
+        var serviceNote: DiagnosticNote {
+            DiagnosticNote(
+                "Service \(name) exposes \(Self.describe(service.ports))",
+                at: service.object.span(service.object.spec?["ports"] ?? service.object.root))
+        }
         guard let reference = backend.port else {
             let field = ingress.isLegacy ? "servicePort" : "service.port.number or service.port.name"
             return info.diagnostic(

@@ -25,8 +25,8 @@ struct ServiceSelectorRule: Rule {
         let selectorSpan = (object.spec?.keyNode("selector") ?? service.selectorNode).map(object.span) ?? object.startSpan
         let candidates = graph.workloads(in: object.namespace).filter { !$0.template.labels.isEmpty }
         guard let best = closest(service, among: candidates) else {
-            let elsewhere = graph.workloads.filter {
-                $0.object.namespace != object.namespace && service.selects($0.podLabels)
+            let elsewhere = graph.workloads.lazy.filter {
+                $0.object.namespace != object.namespace && service.selects($0.template.labels)
             }
             var notes: [DiagnosticNote] = []
             if let other = elsewhere.first {

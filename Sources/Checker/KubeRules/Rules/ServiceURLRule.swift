@@ -41,7 +41,7 @@ struct ServiceURLRule: Rule {
         else { return nil }
         let span = url.span(in: node, object: object)
         guard let service = graph.service(named: target.name, in: target.namespace) else {
-            let names = graph.services.filter { $0.object.namespace == target.namespace }.map(\.object.name)
+            let names = Array(graph.services.lazy.filter { $0.object.namespace == target.namespace }.map(\.object.name))
             let guess = nearest(target.name, in: names)
             var notes: [DiagnosticNote] = []
             if let guess, let found = graph.service(named: guess, in: target.namespace) {
