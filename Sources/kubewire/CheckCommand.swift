@@ -143,7 +143,8 @@ struct OutputOptions: ParsableArguments {
         case .always: useColor = true
         case .never: useColor = false
         case .auto:
-            useColor = output == nil && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            useColor =
+                output == nil && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         }
         let text = render(
             report, as: format,

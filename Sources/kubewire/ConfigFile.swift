@@ -24,7 +24,11 @@ struct ConfigFile {
 
     static func load(path: String, output: OutputOptions) throws -> ConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            fail([Diagnostic(ruleID: InputProblem.unreadable.id, severity: .error, span: SourceSpan(file: path, line: 1, column: 1), message: "cannot read configuration file \(path)")])
+            fail([
+                Diagnostic(
+                    ruleID: InputProblem.unreadable.id, severity: .error,
+                    span: SourceSpan(file: path, line: 1, column: 1), message: "cannot read configuration file \(path)")
+            ])
         }
         let loaded = data.withUnsafeBytes { YAMLLoader.load(bytes: $0, file: path) }
         if !loaded.problems.isEmpty { fail(loaded.problems) }

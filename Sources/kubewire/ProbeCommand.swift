@@ -21,10 +21,14 @@ struct ProbeCommand: AsyncParsableCommand {
     @Argument(help: "Manifest files and folders with the Ingress objects.")
     var inputs: [String] = []
 
-    @Option(name: .customLong("base-url"), help: "Where the ingress answers, e.g. http://posts.com or http://127.0.0.1:8080.")
+    @Option(
+        name: .customLong("base-url"),
+        help: "Where the ingress answers, e.g. http://posts.com or http://127.0.0.1:8080.")
     var baseURL: String
 
-    @Flag(name: .customLong("blog-flow"), help: "Also create a post and comments through the ingress and wait for moderation.")
+    @Flag(
+        name: .customLong("blog-flow"),
+        help: "Also create a post and comments through the ingress and wait for moderation.")
     var blogFlow = false
 
     @Option(name: .customLong("blog-host"), help: "Host header for the blog flow (default: the first Ingress host).")
@@ -37,24 +41,29 @@ struct ProbeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard !inputs.isEmpty else { throw ValidationError("give the manifests with the Ingress objects") }
-        guard let url = URL(string: baseURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+        guard let url = URL(string: baseURL), let scheme = url.scheme, ["http", "https"].contains(scheme),
+            url.host != nil
+        else {
             throw ValidationError("--base-url must be an http(s) URL, e.g. http://posts.com")
         }
-        let loaded = ManifestLoader.load(inputs.map(ManifestInput.init(argument:)), options: LoadOptions(defaultNamespace: namespace))
+        let loaded = ManifestLoader.load(
+            inputs.map(ManifestInput.init(argument:)), options: LoadOptions(defaultNamespace: namespace))
         let targets = IngressProbe.targets(graph: loaded.graph)
         if loaded.problems.isEmpty && targets.isEmpty {
             throw ValidationError("no Ingress path of class nginx among the inputs; nothing to probe")
         }
         var diagnostics = loaded.problems
         if loaded.problems.isEmpty {
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let client = HTTPClient(
+                eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             let results = await IngressProbe.run(targets, baseURL: baseURL, client: client)
             // The per-path verdicts go to stderr in every format, so the report on stdout stays machine-readable.
             var lines = ""
             for result in results {
                 let target = result.target
                 let verdict = result.failure == nil ? "PASS" : "FAIL"
-                lines += "\(verdict) \(target.host ?? "*") \(target.path) → GET \(target.requestPath): \(result.status.map(String.init) ?? "no answer")"
+                lines +=
+                    "\(verdict) \(target.host ?? "*") \(target.path) → GET \(target.requestPath): \(result.status.map(String.init) ?? "no answer")"
                 lines += result.reached.map { " via \($0)" } ?? ""
                 lines += "\n"
             }

@@ -17,7 +17,10 @@ struct RulesCommand: ParsableCommand {
         let infos = RuleRegistry.all.map(\.info)
         if json {
             let list = infos.map {
-                ["id": $0.id, "severity": $0.defaultSeverity.rawValue, "summary": $0.summary, "why": $0.why, "fix": $0.fix]
+                [
+                    "id": $0.id, "severity": $0.defaultSeverity.rawValue, "summary": $0.summary, "why": $0.why,
+                    "fix": $0.fix,
+                ]
             }
             let data = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys])
             Console.out(String(decoding: data, as: UTF8.self) + "\n")

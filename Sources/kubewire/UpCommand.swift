@@ -14,7 +14,8 @@ import LocalCluster
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Run the manifests as a local cluster: a process per pod, a listener per Service, nginx as the ingress.",
+        abstract:
+            "Run the manifests as a local cluster: a process per pod, a listener per Service, nginx as the ingress.",
         discussion: """
             Which executable runs each image comes from the skaffold artifacts (a build argument naming the \
             product, e.g. SERVICE: posts). Every process and listener gets a free loopback port; Service names \
@@ -28,7 +29,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("bin-dir"), help: "Folder with the built executables (e.g. .build/debug).")
     var binDirectory: String
 
-    @Option(name: .customLong("state-dir"), help: "Folder for volumes, logs and the nginx config (default: a new temporary folder).")
+    @Option(
+        name: .customLong("state-dir"),
+        help: "Folder for volumes, logs and the nginx config (default: a new temporary folder).")
     var stateDirectory: String?
 
     @Option(name: .customLong("ingress-port"), help: "Loopback port for the ingress (default: a free one).")
@@ -46,19 +49,26 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Namespace of objects that name none.")
     var namespace: String = "default"
 
-    @Flag(name: .customLong("exit-with-parent"), help: "Stop everything when the process that started kubewire up dies (for test harnesses).")
+    @Flag(
+        name: .customLong("exit-with-parent"),
+        help: "Stop everything when the process that started kubewire up dies (for test harnesses).")
     var exitWithParent = false
 
     func run() async throws {
-        guard !inputs.isEmpty else { throw ValidationError("give the manifests to run, e.g. kubewire up infra/ skaffold.yaml") }
+        guard !inputs.isEmpty else {
+            throw ValidationError("give the manifests to run, e.g. kubewire up infra/ skaffold.yaml")
+        }
         guard (0...65535).contains(ingressPort) else { throw ValidationError("--ingress-port must be 0…65535") }
         guard readyTimeout > 0 else { throw ValidationError("--ready-timeout must be positive") }
         guard let nginxPath = nginx ?? RunOptions.findNginx() else {
             throw failure("nginx not found; install it (make deps) or pass --nginx", code: 2)
         }
-        let loaded = ManifestLoader.load(inputs.map(ManifestInput.init(argument:)), options: LoadOptions(defaultNamespace: namespace))
+        let loaded = ManifestLoader.load(
+            inputs.map(ManifestInput.init(argument:)), options: LoadOptions(defaultNamespace: namespace))
         if !loaded.problems.isEmpty {
-            let report = Report(diagnostics: loaded.problems, rules: InputProblem.all, sources: loaded.sources, inputCount: loaded.inputNames.count, objectCount: loaded.graph.objects.count)
+            let report = Report(
+                diagnostics: loaded.problems, rules: InputProblem.all, sources: loaded.sources,
+                inputCount: loaded.inputNames.count, objectCount: loaded.graph.objects.count)
             Console.error(render(report, as: .text, options: RenderOptions(color: false)))
             throw ExitCode(2)
         }
@@ -66,7 +76,8 @@ struct UpCommand: AsyncParsableCommand {
         for finding in findings {
             log("kubewire: warning: \(finding.span?.description ?? "-"): \(finding.message) [\(finding.ruleID)]")
         }
-        let state = stateDirectory ?? (NSTemporaryDirectory() + "kubewire-up-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let state =
+            stateDirectory ?? (NSTemporaryDirectory() + "kubewire-up-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let plan: ClusterPlan
         do {
             plan = try ClusterPlan.make(
@@ -77,7 +88,9 @@ struct UpCommand: AsyncParsableCommand {
         for warning in plan.warnings { log("kubewire: note: \(warning)") }
         let cluster = LocalCluster(
             plan: plan, graph: loaded.graph,
-            options: RunOptions(nginxPath: nginxPath, stateDirectory: state, ingressPort: ingressPort, readyTimeout: .seconds(readyTimeout), log: log))
+            options: RunOptions(
+                nginxPath: nginxPath, stateDirectory: state, ingressPort: ingressPort,
+                readyTimeout: .seconds(readyTimeout), log: log))
         let stop = SignalWaiter(watchParent: exitWithParent)
         let started = ContinuousClock.now
         let endpoints: ClusterEndpoints
@@ -88,10 +101,12 @@ struct UpCommand: AsyncParsableCommand {
             throw failure("kubewire up: \(error)", code: error is NginxConfig.Refusal ? 2 : 1)
         }
         let elapsed = ContinuousClock.now - started
-        var summary = "kubewire: \(plan.pods.count) pods and \(plan.services.count) Services ready in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds])))\n"
+        var summary =
+            "kubewire: \(plan.pods.count) pods and \(plan.services.count) Services ready in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds])))\n"
         summary += "kubewire: ingress at \(endpoints.ingressURL)\n"
         for host in endpoints.hosts {
-            summary += "kubewire:   \(host): curl -H 'Host: \(host)' \(endpoints.ingressURL)/   (or open it with --host-resolver-rules=\"MAP \(host) 127.0.0.1:\(endpoints.ingressURL.split(separator: ":").last ?? "")\")\n"
+            summary +=
+                "kubewire:   \(host): curl -H 'Host: \(host)' \(endpoints.ingressURL)/   (or open it with --host-resolver-rules=\"MAP \(host) 127.0.0.1:\(endpoints.ingressURL.split(separator: ":").last ?? "")\")\n"
         }
         summary += "kubewire: state, logs and nginx.conf in \(state); Ctrl-C to stop\n"
         Console.error(summary)
@@ -104,7 +119,9 @@ struct UpCommand: AsyncParsableCommand {
             _ = rename(temporary, readyFile)
         }
         let signal = await stop.wait()
-        log("kubewire: \(signal == SIGINT ? "received SIGINT" : signal == SIGTERM ? "received SIGTERM" : "parent exited"); stopping")
+        log(
+            "kubewire: \(signal == SIGINT ? "received SIGINT" : signal == SIGTERM ? "received SIGTERM" : "parent exited"); stopping"
+        )
         await cluster.stop()
         log("kubewire: stopped")
     }

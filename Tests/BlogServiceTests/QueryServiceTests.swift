@@ -7,188 +7,188 @@ import Testing
 
 /// Stands in for the bus's log: `events(after:)` answers from a list, or fails while "down".
 final class FakeEventLog: EventLogReader {
-  private let state = NIOLockedValueBox((events: [EventEnvelope](), isDown: false))
+    private let state = NIOLockedValueBox((events: [EventEnvelope](), isDown: false))
 
-  init(_ events: [EventEnvelope] = [], isDown: Bool = false) {
-    state.withLockedValue { $0 = (events, isDown) }
-  }
-
-  func append(_ event: EventEnvelope) {
-    state.withLockedValue { $0.events.append(event) }
-  }
-
-  func setDown(_ isDown: Bool) {
-    state.withLockedValue { $0.isDown = isDown }
-  }
-
-  func events(after seq: Int64, limit: Int) async throws -> [EventEnvelope] {
-    try state.withLockedValue { state in
-      if state.isDown { throw RecordingPublisher.BusDown() }
-      return Array(state.events.filter { ($0.seq ?? 0) > seq }.prefix(limit))
+    init(_ events: [EventEnvelope] = [], isDown: Bool = false) {
+        state.withLockedValue { $0 = (events, isDown) }
     }
-  }
+
+    func append(_ event: EventEnvelope) {
+        state.withLockedValue { $0.events.append(event) }
+    }
+
+    func setDown(_ isDown: Bool) {
+        state.withLockedValue { $0.isDown = isDown }
+    }
+
+    func events(after seq: Int64, limit: Int) async throws -> [EventEnvelope] {
+        try state.withLockedValue { state in
+            if state.isDown { throw RecordingPublisher.BusDown() }
+            return Array(state.events.filter { ($0.seq ?? 0) > seq }.prefix(limit))
+        }
+    }
 }
 
 @Suite struct QueryServiceTests {
-  struct PostBody: Decodable, Equatable {
-    struct CommentBody: Decodable, Equatable {
-      var id: String
-      var content: String
-      var status: String
-    }
-    var id: String
-    var title: String
-    var comments: [CommentBody]
-  }
-
-  func makeApp(_ directory: String, log: FakeEventLog) async throws -> some ApplicationProtocol {
-    try await buildApplication(
-      configuration: QueryConfiguration(
-        settings: settings("query", directory), pollInterval: .milliseconds(100),
-        retryCap: .milliseconds(50)),
-      eventLog: log)
-  }
-
-  func view(_ client: some TestClientProtocol) async throws -> [String: PostBody] {
-    let response = try await client.get("/posts")
-    #expect(response.status == .ok)
-    return try response.decode([String: PostBody].self)
-  }
-
-  @Test func buildsTheJoinedViewFromEvents() async throws {
-    try await withDataDirectory { directory in
-      try await makeApp(directory, log: FakeEventLog()).test(.router) { client async throws in
-        let events = [
-          try event(PostCreated(id: "p1", title: "Hello"), seq: 1),
-          try event(
-            CommentCreated(id: "c1", content: "nice", postId: "p1", status: .pending), seq: 2),
-          try event(
-            CommentCreated(id: "c2", content: "oranges", postId: "p1", status: .pending), seq: 3),
-          try event(
-            CommentModerated(id: "c2", postId: "p1", status: .rejected, content: "oranges"), seq: 4),
-          try event(
-            CommentUpdated(id: "c1", status: .approved, postId: "p1", content: "nice"), seq: 5),
-        ]
-        for item in events {
-          let response = try await client.postEvent(item)
-          #expect(response.status == .ok)
-          #expect(response.text == "{}")
+    struct PostBody: Decodable, Equatable {
+        struct CommentBody: Decodable, Equatable {
+            var id: String
+            var content: String
+            var status: String
         }
-        #expect(
-          try await view(client) == [
-            "p1": PostBody(
-              id: "p1", title: "Hello",
-              comments: [
-                .init(id: "c1", content: "nice", status: "approved"),
-                .init(id: "c2", content: "oranges", status: "pending"),
-              ])
-          ])
-      }
+        var id: String
+        var title: String
+        var comments: [CommentBody]
     }
-  }
 
-  @Test func anEventDeliveredTwiceIsAppliedOnce() async throws {
-    try await withDataDirectory { directory in
-      try await makeApp(directory, log: FakeEventLog()).test(.router) { client async throws in
-        let post = try event(PostCreated(id: "p1", title: "Hello"), seq: 1)
-        let comment = try event(
-          CommentCreated(id: "c1", content: "hi", postId: "p1", status: .pending), seq: 2)
-        for item in [post, comment, comment, post] {
-          #expect(try await client.postEvent(item).status == .ok)
-        }
-        // The same event id without a seq, as a course-style publisher would resend it.
-        var resent = comment
-        resent.seq = nil
-        #expect(try await client.postEvent(resent).status == .ok)
-        #expect(try await view(client)["p1"]?.comments.count == 1)
-      }
+    func makeApp(_ directory: String, log: FakeEventLog) async throws -> some ApplicationProtocol {
+        try await buildApplication(
+            configuration: QueryConfiguration(
+                settings: settings("query", directory), pollInterval: .milliseconds(100),
+                retryCap: .milliseconds(50)),
+            eventLog: log)
     }
-  }
 
-  @Test func aCommentForAnUnknownPostDoesNotBreakAnything() async throws {
-    try await withDataDirectory { directory in
-      try await makeApp(directory, log: FakeEventLog()).test(.router) { client async throws in
-        let orphan = try event(
-          CommentCreated(id: "c1", content: "early", postId: "p9", status: .pending))
-        let response = try await client.postEvent(orphan)
+    func view(_ client: some TestClientProtocol) async throws -> [String: PostBody] {
+        let response = try await client.get("/posts")
         #expect(response.status == .ok)
-        #expect(try await client.get("/posts").text == "{}")
-        _ = try await client.postEvent(event(PostCreated(id: "p9", title: "Late")))
-        #expect(try await view(client)["p9"]?.comments.map(\.content) == ["early"])
-      }
+        return try response.decode([String: PostBody].self)
     }
-  }
 
-  @Test func aGapInPushedEventsIsFilledFromTheBusInOrder() async throws {
-    try await withDataDirectory { directory in
-      let post = try event(PostCreated(id: "p1", title: "Hello"), seq: 1)
-      let comment = try event(
-        CommentCreated(id: "c1", content: "hi", postId: "p1", status: .pending), seq: 2)
-      let update = try event(
-        CommentUpdated(id: "c1", status: .approved, postId: "p1", content: "hi"), seq: 3)
-      let log = FakeEventLog([post, comment, update])
-      try await makeApp(directory, log: log).test(.router) { client async throws in
-        #expect(try await client.postEvent(update).status == .ok)
-        let filled = await eventually {
-          (try? await view(client)["p1"]?.comments) == [
-            .init(id: "c1", content: "hi", status: "approved")
-          ]
+    @Test func buildsTheJoinedViewFromEvents() async throws {
+        try await withDataDirectory { directory in
+            try await makeApp(directory, log: FakeEventLog()).test(.router) { client async throws in
+                let events = [
+                    try event(PostCreated(id: "p1", title: "Hello"), seq: 1),
+                    try event(
+                        CommentCreated(id: "c1", content: "nice", postId: "p1", status: .pending), seq: 2),
+                    try event(
+                        CommentCreated(id: "c2", content: "oranges", postId: "p1", status: .pending), seq: 3),
+                    try event(
+                        CommentModerated(id: "c2", postId: "p1", status: .rejected, content: "oranges"), seq: 4),
+                    try event(
+                        CommentUpdated(id: "c1", status: .approved, postId: "p1", content: "nice"), seq: 5),
+                ]
+                for item in events {
+                    let response = try await client.postEvent(item)
+                    #expect(response.status == .ok)
+                    #expect(response.text == "{}")
+                }
+                #expect(
+                    try await view(client) == [
+                        "p1": PostBody(
+                            id: "p1", title: "Hello",
+                            comments: [
+                                .init(id: "c1", content: "nice", status: "approved"),
+                                .init(id: "c2", content: "oranges", status: "pending"),
+                            ])
+                    ])
+            }
         }
-        #expect(filled)
-      }
     }
-  }
 
-  @Test func catchUpOnStartSkipsBadEventsAndBecomesReady() async throws {
-    try await withDataDirectory { directory in
-      let log = FakeEventLog(
-        [
-          try event(PostCreated(id: "p1", title: "One"), seq: 1),
-          EventEnvelope(id: "bad", seq: 2, type: "PostCreated", data: .object(["id": .number(3)])),
-          EventEnvelope(id: "odd", seq: 3, type: "SomethingNew", data: .object([:])),
-          try event(PostCreated(id: "p2", title: "Two"), seq: 4),
-        ], isDown: true)
-      try await makeApp(directory, log: log).test(.router) { client async throws in
-        #expect(try await client.get("/readyz").status == .serviceUnavailable)
-        #expect(try await client.get("/healthz").status == .ok)
-        log.setDown(false)
-        #expect(await eventually { (try? await client.get("/readyz").status) == .ok })
-        #expect(try await view(client).keys.sorted() == ["p1", "p2"])
-        let next = try event(
-          CommentCreated(id: "c1", content: "x", postId: "p2", status: .pending), seq: 5)
-        #expect(try await client.postEvent(next).status == .ok)
-        #expect(try await view(client)["p2"]?.comments.count == 1)
-      }
-    }
-  }
-
-  @Test func theViewSurvivesARestartAndCatchUpResumesWhereItLeftOff() async throws {
-    try await withDataDirectory { directory in
-      let log = FakeEventLog([try event(PostCreated(id: "p1", title: "One"), seq: 1)])
-      let before = try await makeApp(directory, log: log).test(.router) { client async throws in
-        #expect(await eventually { (try? await client.get("/readyz").status) == .ok })
-        return try await client.get("/posts").text
-      }
-      log.append(try event(PostCreated(id: "p2", title: "Two"), seq: 2))
-      try await makeApp(directory, log: log).test(.router) { client async throws in
-        #expect(await eventually { (try? await view(client).count) == 2 })
-        #expect(try await client.get("/posts").text.hasPrefix(String(before.dropLast())))
-      }
-    }
-  }
-
-  @Test func refusesMalformedEvents() async throws {
-    try await withDataDirectory { directory in
-      try await makeApp(directory, log: FakeEventLog()).test(.router) { client async throws in
-        for body in [
-          "{", #"{"type": "PostCreated"}"#, #"{"type": "PostCreated", "data": "x"}"#, "[]",
-        ] {
-          let response = try await client.postJSON("/events", body)
-          #expect(response.status == .badRequest, "\(body)")
-          #expect(response.errorMessage != nil)
+    @Test func anEventDeliveredTwiceIsAppliedOnce() async throws {
+        try await withDataDirectory { directory in
+            try await makeApp(directory, log: FakeEventLog()).test(.router) { client async throws in
+                let post = try event(PostCreated(id: "p1", title: "Hello"), seq: 1)
+                let comment = try event(
+                    CommentCreated(id: "c1", content: "hi", postId: "p1", status: .pending), seq: 2)
+                for item in [post, comment, comment, post] {
+                    #expect(try await client.postEvent(item).status == .ok)
+                }
+                // The same event id without a seq, as a course-style publisher would resend it.
+                var resent = comment
+                resent.seq = nil
+                #expect(try await client.postEvent(resent).status == .ok)
+                #expect(try await view(client)["p1"]?.comments.count == 1)
+            }
         }
-        #expect(try await client.get("/posts").text == "{}")
-      }
     }
-  }
+
+    @Test func aCommentForAnUnknownPostDoesNotBreakAnything() async throws {
+        try await withDataDirectory { directory in
+            try await makeApp(directory, log: FakeEventLog()).test(.router) { client async throws in
+                let orphan = try event(
+                    CommentCreated(id: "c1", content: "early", postId: "p9", status: .pending))
+                let response = try await client.postEvent(orphan)
+                #expect(response.status == .ok)
+                #expect(try await client.get("/posts").text == "{}")
+                _ = try await client.postEvent(event(PostCreated(id: "p9", title: "Late")))
+                #expect(try await view(client)["p9"]?.comments.map(\.content) == ["early"])
+            }
+        }
+    }
+
+    @Test func aGapInPushedEventsIsFilledFromTheBusInOrder() async throws {
+        try await withDataDirectory { directory in
+            let post = try event(PostCreated(id: "p1", title: "Hello"), seq: 1)
+            let comment = try event(
+                CommentCreated(id: "c1", content: "hi", postId: "p1", status: .pending), seq: 2)
+            let update = try event(
+                CommentUpdated(id: "c1", status: .approved, postId: "p1", content: "hi"), seq: 3)
+            let log = FakeEventLog([post, comment, update])
+            try await makeApp(directory, log: log).test(.router) { client async throws in
+                #expect(try await client.postEvent(update).status == .ok)
+                let filled = await eventually {
+                    (try? await view(client)["p1"]?.comments) == [
+                        .init(id: "c1", content: "hi", status: "approved")
+                    ]
+                }
+                #expect(filled)
+            }
+        }
+    }
+
+    @Test func catchUpOnStartSkipsBadEventsAndBecomesReady() async throws {
+        try await withDataDirectory { directory in
+            let log = FakeEventLog(
+                [
+                    try event(PostCreated(id: "p1", title: "One"), seq: 1),
+                    EventEnvelope(id: "bad", seq: 2, type: "PostCreated", data: .object(["id": .number(3)])),
+                    EventEnvelope(id: "odd", seq: 3, type: "SomethingNew", data: .object([:])),
+                    try event(PostCreated(id: "p2", title: "Two"), seq: 4),
+                ], isDown: true)
+            try await makeApp(directory, log: log).test(.router) { client async throws in
+                #expect(try await client.get("/readyz").status == .serviceUnavailable)
+                #expect(try await client.get("/healthz").status == .ok)
+                log.setDown(false)
+                #expect(await eventually { (try? await client.get("/readyz").status) == .ok })
+                #expect(try await view(client).keys.sorted() == ["p1", "p2"])
+                let next = try event(
+                    CommentCreated(id: "c1", content: "x", postId: "p2", status: .pending), seq: 5)
+                #expect(try await client.postEvent(next).status == .ok)
+                #expect(try await view(client)["p2"]?.comments.count == 1)
+            }
+        }
+    }
+
+    @Test func theViewSurvivesARestartAndCatchUpResumesWhereItLeftOff() async throws {
+        try await withDataDirectory { directory in
+            let log = FakeEventLog([try event(PostCreated(id: "p1", title: "One"), seq: 1)])
+            let before = try await makeApp(directory, log: log).test(.router) { client async throws in
+                #expect(await eventually { (try? await client.get("/readyz").status) == .ok })
+                return try await client.get("/posts").text
+            }
+            log.append(try event(PostCreated(id: "p2", title: "Two"), seq: 2))
+            try await makeApp(directory, log: log).test(.router) { client async throws in
+                #expect(await eventually { (try? await view(client).count) == 2 })
+                #expect(try await client.get("/posts").text.hasPrefix(String(before.dropLast())))
+            }
+        }
+    }
+
+    @Test func refusesMalformedEvents() async throws {
+        try await withDataDirectory { directory in
+            try await makeApp(directory, log: FakeEventLog()).test(.router) { client async throws in
+                for body in [
+                    "{", #"{"type": "PostCreated"}"#, #"{"type": "PostCreated", "data": "x"}"#, "[]",
+                ] {
+                    let response = try await client.postJSON("/events", body)
+                    #expect(response.status == .badRequest, "\(body)")
+                    #expect(response.errorMessage != nil)
+                }
+                #expect(try await client.get("/posts").text == "{}")
+            }
+        }
+    }
 }

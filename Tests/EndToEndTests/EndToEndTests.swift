@@ -15,7 +15,8 @@ struct EndToEndTests {
             let info = try await up.waitUntilReady()
             print("e2e: cluster ready in \(ContinuousClock.now - started)")
             let probe = try run(
-                Paths.kubewire, ["probe", Paths.root + "/infra", "--base-url", info.ingressURL, "--blog-flow", "--format", "json"])
+                Paths.kubewire,
+                ["probe", Paths.root + "/infra", "--base-url", info.ingressURL, "--blog-flow", "--format", "json"])
             #expect(probe.status == 0, "probe failed:\n\(probe.output)\n\(probe.errors)")
             let report = try JSONSerialization.jsonObject(with: Data(probe.output.utf8)) as? [String: Any]
             #expect((report?["diagnostics"] as? [Any])?.isEmpty == true)
@@ -31,7 +32,8 @@ struct EndToEndTests {
             let post = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
             let id = try #require(post["id"] as? String)
             for content in ["nice", "orange juice"] {
-                let (status, headers, _) = try await blog.send(.POST, "/posts/\(id)/comments", json: ["content": content])
+                let (status, headers, _) = try await blog.send(
+                    .POST, "/posts/\(id)/comments", json: ["content": content])
                 #expect(status == 201)
                 #expect(headers.first(name: "X-Kubewire-Backend") == "default/comments-srv:4001")
             }
@@ -110,7 +112,9 @@ struct EndToEndTests {
                     && $0.contains("reached default/comments-srv:4001 instead of default/posts-clusterip-srv:4000")
             }, "\(failures)")
         #expect(
-            failures.contains { $0.contains("ingress path /posts:") && $0.contains("instead of default/query-srv:4002") },
+            failures.contains {
+                $0.contains("ingress path /posts:") && $0.contains("instead of default/query-srv:4002")
+            },
             "\(failures)")
     }
 
@@ -121,7 +125,8 @@ struct EndToEndTests {
         var failures: [String] = []
         do {
             let info = try await up.waitUntilReady()
-            let probe = try run(Paths.kubewire, ["probe", copy + "/infra", "--base-url", info.ingressURL, "--format", "json"])
+            let probe = try run(
+                Paths.kubewire, ["probe", copy + "/infra", "--base-url", info.ingressURL, "--format", "json"])
             #expect(probe.status == 1, "\(probe.errors)")
             failures = try diagnostics(probe.output)
         } catch {
@@ -150,8 +155,11 @@ struct EndToEndTests {
                 return try await driver.pageSource().contains(title)
             }
             let postXPath = "//div[contains(@class,'post')][h3[normalize-space(text())='\(title)']]"
-            try await driver.type("Hello from Chromium", into: try await driver.find(xpath: postXPath + "//input[contains(@class,'comment-content')]"))
-            try await driver.click(try await driver.find(xpath: postXPath + "//button[contains(@class,'comment-submit')]"))
+            try await driver.type(
+                "Hello from Chromium",
+                into: try await driver.find(xpath: postXPath + "//input[contains(@class,'comment-content')]"))
+            try await driver.click(
+                try await driver.find(xpath: postXPath + "//button[contains(@class,'comment-submit')]"))
             try await eventually("the comment is approved after a reload") {
                 try await driver.open("http://posts.com/")
                 let source = try await driver.pageSource()
@@ -174,7 +182,9 @@ struct EndToEndTests {
         return (report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
     }
 
-    private func eventually(_ what: String, timeout: Duration = .seconds(20), _ check: () async throws -> Bool) async throws {
+    private func eventually(_ what: String, timeout: Duration = .seconds(20), _ check: () async throws -> Bool)
+        async throws
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await check() { return }
@@ -190,7 +200,9 @@ struct EndToEndTests {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {

@@ -101,7 +101,10 @@ final class UpProcess {
         readyFile = stateDirectory + "/ready.json"
         process.executableURL = URL(fileURLWithPath: Paths.kubewire)
         process.arguments =
-            ["up"] + inputs + ["--bin-dir", Paths.binDirectory, "--state-dir", stateDirectory, "--ready-file", readyFile, "--exit-with-parent"]
+            ["up"] + inputs + [
+                "--bin-dir", Paths.binDirectory, "--state-dir", stateDirectory, "--ready-file", readyFile,
+                "--exit-with-parent",
+            ]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -113,7 +113,9 @@ final class WebDriver {
         let data = Data(try await response.body.collect(upTo: 32 << 20).readableBytesView)
         let json = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
         guard response.status.code < 300 else {
-            throw E2EError("WebDriver \(method) \(path) → \(response.status.code): \(String(decoding: data.prefix(500), as: UTF8.self))")
+            throw E2EError(
+                "WebDriver \(method) \(path) → \(response.status.code): \(String(decoding: data.prefix(500), as: UTF8.self))"
+            )
         }
         return json?["value"]
     }

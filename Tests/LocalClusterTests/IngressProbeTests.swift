@@ -115,7 +115,8 @@ private let mixedYAML = """
         #expect(diagnostic.ruleID == "probe-route")
         #expect(diagnostic.severity == .error)
         #expect(
-            diagnostic.message.hasPrefix("ingress path /posts/?(.*)/comments: GET /posts/xx/comments (Host: posts.com) ")
+            diagnostic.message.hasPrefix(
+                "ingress path /posts/?(.*)/comments: GET /posts/xx/comments (Host: posts.com) ")
         )
         #expect(diagnostic.message.contains("instead of default/comments-srv:4001"))
         #expect(diagnostic.span == comments.span)

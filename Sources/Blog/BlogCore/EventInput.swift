@@ -1,10 +1,10 @@
 import Hummingbird
 
 extension Request {
-  /// Reads an event posted to `/events`: 400 unless it is `{"type": String, "data": {...}}`.
-  public mutating func decodeEvent() async throws -> EventEnvelope {
-    let event = try await decodeInput(EventEnvelope.self)
-    if let problem = event.shapeProblem { throw APIError.badRequest(problem) }
-    return event
-  }
+    /// Reads an event posted to `/events`: 400 unless it is `{"type": String, "data": {...}}`.
+    public mutating func decodeEvent() async throws -> EventEnvelope {
+        let event = try await decodeInput(EventEnvelope.self)
+        if let problem = event.shapeProblem { throw APIError.badRequest(problem) }
+        return event
+    }
 }

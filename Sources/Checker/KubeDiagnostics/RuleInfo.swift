@@ -24,7 +24,8 @@ public enum InputProblem {
         fix: "Fix the YAML at the reported position; the message is libyaml's.")
     public static let duplicateKey = RuleInfo(
         id: "duplicate-key", summary: "A mapping has the same key twice",
-        why: "kubectl and the API server keep only one of the values (or reject the object); which one is easy to get wrong.",
+        why:
+            "kubectl and the API server keep only one of the values (or reject the object); which one is easy to get wrong.",
         fix: "Remove one of the two keys or merge their values.")
     public static let notAnObject = RuleInfo(
         id: "not-an-object", summary: "A document is not a Kubernetes object mapping",

@@ -79,7 +79,8 @@ public struct Ingress: Sendable {
                     backend: path["backend"].map { IngressBackend(node: $0, legacy: legacy) }, node: path)
             }
             let host = rule["host"]?.scalar
-            return IngressRule(host: host?.isEmpty == true ? nil : host, hostNode: rule["host"], paths: paths, node: rule)
+            return IngressRule(
+                host: host?.isEmpty == true ? nil : host, hostNode: rule["host"], paths: paths, node: rule)
         }
     }
 

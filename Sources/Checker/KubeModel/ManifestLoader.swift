@@ -75,7 +75,8 @@ public enum ManifestLoader {
         }
         results = []
         let names = files + (stdinText == nil ? [] : [standardInputName])
-        return LoadedManifests(graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources)
+        return LoadedManifests(
+            graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources)
     }
 
     /// Loads YAML text held in memory (tests, generated manifests).
@@ -84,7 +85,8 @@ public enum ManifestLoader {
         var sources = SourceMap()
         sources.add(path: name, text: text)
         return LoadedManifests(
-            graph: ManifestGraph(objects: result.objects), problems: result.problems, inputNames: [name], sources: sources)
+            graph: ManifestGraph(objects: result.objects), problems: result.problems, inputNames: [name],
+            sources: sources)
     }
 
     // MARK: - files
@@ -110,7 +112,8 @@ public enum ManifestLoader {
             guard leaf.hasSuffix(".yaml") || leaf.hasSuffix(".yml") else { continue }
             let full = base + "/" + relative
             var childIsDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue
+            {
                 found.append(full)
             }
         }
@@ -183,7 +186,8 @@ public enum ManifestLoader {
         if root.isNull { return }  // an empty document (`---` with only comments)
         guard root.isMapping else {
             result.problems.append(
-                notAnObject(root, file: file, "this document is a \(root.isSequence ? "sequence" : "scalar"), not a mapping"))
+                notAnObject(
+                    root, file: file, "this document is a \(root.isSequence ? "sequence" : "scalar"), not a mapping"))
             return
         }
         guard let kind = root["kind"]?.scalar, !kind.isEmpty else {

@@ -91,7 +91,9 @@ public struct ServiceURL: Sendable {
     }
 
     /// The Service this host names, or nil for hosts outside the cluster.
-    public func serviceTarget(defaultNamespace: String, knownNamespaces: Set<String>, graph: ManifestGraph) -> NamespacedName? {
+    public func serviceTarget(defaultNamespace: String, knownNamespaces: Set<String>, graph: ManifestGraph)
+        -> NamespacedName?
+    {
         let labels = host.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         if labels.contains(where: \.isEmpty) { return nil }
         switch labels.count {

@@ -12,96 +12,96 @@ import KubeDiagnostics
 /// `,` (as `@actions/core` does). `col`/`endColumn` are left out for spans
 /// that cover several lines, which annotations do not support.
 public struct GitHubRenderer: Sendable {
-  /// Annotations GitHub shows per level and step.
-  public static let annotationLimit = 10
+    /// Annotations GitHub shows per level and step.
+    public static let annotationLimit = 10
 
-  public var workingDirectory: String?
+    public var workingDirectory: String?
 
-  public init(workingDirectory: String? = nil) {
-    self.workingDirectory = workingDirectory
-  }
-
-  public func render(_ report: Report) -> String {
-    let paths = PathRelativizer(workingDirectory: workingDirectory)
-    let sorted = Diagnostic.sortedForOutput(report.diagnostics)
-    var out = ""
-    for severity in [Severity.error, .warning, .note] {
-      for diagnostic in sorted where diagnostic.severity == severity {
-        out += Self.command(diagnostic, paths: paths) + "\n"
-      }
+    public init(workingDirectory: String? = nil) {
+        self.workingDirectory = workingDirectory
     }
-    let counts = SeverityCounts(report.diagnostics)
-    var summary = "\(report.toolName): \(counts.phrase) \(scopePhrase(report))"
-    if max(counts.errors, counts.warnings, counts.notes) > Self.annotationLimit {
-      summary +=
-        "; GitHub shows only the first \(Self.annotationLimit) annotations of each level,"
-        + " the log above lists all of them"
-    }
-    return out + summary + "\n"
-  }
 
-  static func command(_ d: Diagnostic, paths: PathRelativizer) -> String {
-    let name =
-      switch d.severity {
-      case .error: "error"
-      case .warning: "warning"
-      case .note: "notice"
-      }
-    var properties: [(String, String)] = []
-    if let span = d.span {
-      properties.append(("file", paths.displayPath(span.file)))
-      properties.append(("line", String(max(span.line, 1))))
-      let singleLine = span.endLine <= span.line
-      if singleLine { properties.append(("col", String(max(span.column, 1)))) }
-      properties.append(("endLine", String(max(span.endLine, span.line, 1))))
-      if singleLine {
-        properties.append(("endColumn", String(max(span.endColumn, span.column, 1))))
-      }
+    public func render(_ report: Report) -> String {
+        let paths = PathRelativizer(workingDirectory: workingDirectory)
+        let sorted = Diagnostic.sortedForOutput(report.diagnostics)
+        var out = ""
+        for severity in [Severity.error, .warning, .note] {
+            for diagnostic in sorted where diagnostic.severity == severity {
+                out += Self.command(diagnostic, paths: paths) + "\n"
+            }
+        }
+        let counts = SeverityCounts(report.diagnostics)
+        var summary = "\(report.toolName): \(counts.phrase) \(scopePhrase(report))"
+        if max(counts.errors, counts.warnings, counts.notes) > Self.annotationLimit {
+            summary +=
+                "; GitHub shows only the first \(Self.annotationLimit) annotations of each level,"
+                + " the log above lists all of them"
+        }
+        return out + summary + "\n"
     }
-    properties.append(("title", d.ruleID))
-    let rendered = properties.map { "\($0.0)=\(escapeProperty($0.1))" }.joined(separator: ",")
-    return "::\(name) \(rendered)::\(escapeData(message(d, paths: paths)))"
-  }
 
-  /// The message, the notes (with their locations) and the fix.
-  static func message(_ d: Diagnostic, paths: PathRelativizer) -> String {
-    var lines = [d.message]
-    for note in d.notes {
-      if let span = note.span {
-        lines.append(
-          "note: \(note.message) (\(paths.displayPath(span.file)):\(span.line):\(span.column))")
-      } else {
-        lines.append("note: \(note.message)")
-      }
+    static func command(_ d: Diagnostic, paths: PathRelativizer) -> String {
+        let name =
+            switch d.severity {
+            case .error: "error"
+            case .warning: "warning"
+            case .note: "notice"
+            }
+        var properties: [(String, String)] = []
+        if let span = d.span {
+            properties.append(("file", paths.displayPath(span.file)))
+            properties.append(("line", String(max(span.line, 1))))
+            let singleLine = span.endLine <= span.line
+            if singleLine { properties.append(("col", String(max(span.column, 1)))) }
+            properties.append(("endLine", String(max(span.endLine, span.line, 1))))
+            if singleLine {
+                properties.append(("endColumn", String(max(span.endColumn, span.column, 1))))
+            }
+        }
+        properties.append(("title", d.ruleID))
+        let rendered = properties.map { "\($0.0)=\(escapeProperty($0.1))" }.joined(separator: ",")
+        return "::\(name) \(rendered)::\(escapeData(message(d, paths: paths)))"
     }
-    if let fix = d.fix { lines.append("help: \(fixSentence(fix))") }
-    return lines.joined(separator: "\n")
-  }
 
-  /// `@actions/core` `escapeData`.
-  static func escapeData(_ value: String) -> String {
-    var out = ""
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "%": out += "%25"
-      case "\r": out += "%0D"
-      case "\n": out += "%0A"
-      default: out.unicodeScalars.append(scalar)
-      }
+    /// The message, the notes (with their locations) and the fix.
+    static func message(_ d: Diagnostic, paths: PathRelativizer) -> String {
+        var lines = [d.message]
+        for note in d.notes {
+            if let span = note.span {
+                lines.append(
+                    "note: \(note.message) (\(paths.displayPath(span.file)):\(span.line):\(span.column))")
+            } else {
+                lines.append("note: \(note.message)")
+            }
+        }
+        if let fix = d.fix { lines.append("help: \(fixSentence(fix))") }
+        return lines.joined(separator: "\n")
     }
-    return out
-  }
 
-  /// `@actions/core` `escapeProperty`.
-  static func escapeProperty(_ value: String) -> String {
-    var out = ""
-    for scalar in escapeData(value).unicodeScalars {
-      switch scalar {
-      case ":": out += "%3A"
-      case ",": out += "%2C"
-      default: out.unicodeScalars.append(scalar)
-      }
+    /// `@actions/core` `escapeData`.
+    static func escapeData(_ value: String) -> String {
+        var out = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "%": out += "%25"
+            case "\r": out += "%0D"
+            case "\n": out += "%0A"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
-    return out
-  }
+
+    /// `@actions/core` `escapeProperty`.
+    static func escapeProperty(_ value: String) -> String {
+        var out = ""
+        for scalar in escapeData(value).unicodeScalars {
+            switch scalar {
+            case ":": out += "%3A"
+            case ",": out += "%2C"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }

@@ -38,58 +38,58 @@ import KubeDiagnostics
 /// problems (`yaml-syntax`, `duplicate-key`, `not-an-object`,
 /// `unreadable-input`, `input-limit`).
 public struct JSONRenderer: Sendable {
-  public static let schemaVersion = 1
+    public static let schemaVersion = 1
 
-  public init() {}
+    public init() {}
 
-  public func render(_ report: Report) -> String {
-    let counts = SeverityCounts(report.diagnostics)
-    let document: [String: Any] = [
-      "version": Self.schemaVersion,
-      "tool": ["name": report.toolName, "version": report.toolVersion],
-      "summary": [
-        "errors": counts.errors,
-        "warnings": counts.warnings,
-        "notes": counts.notes,
-        "inputs": report.inputCount,
-        "objects": report.objectCount,
-      ],
-      "diagnostics": Diagnostic.sortedForOutput(report.diagnostics).map(Self.diagnostic),
-    ]
-    return serializeJSON(document)
-  }
+    public func render(_ report: Report) -> String {
+        let counts = SeverityCounts(report.diagnostics)
+        let document: [String: Any] = [
+            "version": Self.schemaVersion,
+            "tool": ["name": report.toolName, "version": report.toolVersion],
+            "summary": [
+                "errors": counts.errors,
+                "warnings": counts.warnings,
+                "notes": counts.notes,
+                "inputs": report.inputCount,
+                "objects": report.objectCount,
+            ],
+            "diagnostics": Diagnostic.sortedForOutput(report.diagnostics).map(Self.diagnostic),
+        ]
+        return serializeJSON(document)
+    }
 
-  static func diagnostic(_ d: Diagnostic) -> [String: Any] {
-    [
-      "rule": d.ruleID,
-      "severity": d.severity.rawValue,
-      "message": d.message,
-      "location": location(d.span),
-      "object": d.object.map { ["kind": $0.kind, "namespace": $0.namespace, "name": $0.name] }
-        ?? NSNull(),
-      "notes": d.notes.map {
-        ["message": $0.message, "location": location($0.span)] as [String: Any]
-      },
-      "fix": d.fix.map {
+    static func diagnostic(_ d: Diagnostic) -> [String: Any] {
         [
-          "message": $0.message,
-          "replacement": $0.replacement ?? NSNull(),
-          "location": location($0.span),
-        ] as [String: Any]
-      } ?? NSNull(),
-    ]
-  }
+            "rule": d.ruleID,
+            "severity": d.severity.rawValue,
+            "message": d.message,
+            "location": location(d.span),
+            "object": d.object.map { ["kind": $0.kind, "namespace": $0.namespace, "name": $0.name] }
+                ?? NSNull(),
+            "notes": d.notes.map {
+                ["message": $0.message, "location": location($0.span)] as [String: Any]
+            },
+            "fix": d.fix.map {
+                [
+                    "message": $0.message,
+                    "replacement": $0.replacement ?? NSNull(),
+                    "location": location($0.span),
+                ] as [String: Any]
+            } ?? NSNull(),
+        ]
+    }
 
-  static func location(_ span: SourceSpan?) -> Any {
-    guard let span else { return NSNull() }
-    return [
-      "file": span.file,
-      "line": span.line,
-      "column": span.column,
-      "endLine": span.endLine,
-      "endColumn": span.endColumn,
-    ] as [String: Any]
-  }
+    static func location(_ span: SourceSpan?) -> Any {
+        guard let span else { return NSNull() }
+        return [
+            "file": span.file,
+            "line": span.line,
+            "column": span.column,
+            "endLine": span.endLine,
+            "endColumn": span.endColumn,
+        ] as [String: Any]
+    }
 }
 
 /// Pretty-printed JSON with sorted keys and a trailing newline. The
@@ -97,11 +97,11 @@ public struct JSONRenderer: Sendable {
 /// and `NSNull`, which JSONSerialization always accepts; should it ever fail,
 /// the output is still valid JSON that says so.
 func serializeJSON(_ object: Any) -> String {
-  do {
-    let data = try JSONSerialization.data(
-      withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return String(decoding: data, as: UTF8.self) + "\n"
-  } catch {
-    return "{\"error\": \"kubewire could not serialize its report\"}\n"
-  }
+    do {
+        let data = try JSONSerialization.data(
+            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    } catch {
+        return "{\"error\": \"kubewire could not serialize its report\"}\n"
+    }
 }

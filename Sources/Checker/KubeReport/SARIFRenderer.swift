@@ -15,182 +15,182 @@ import KubeDiagnostics
 /// where `n` counts identical hashes in output order, so an alert keeps its
 /// identity when lines above it move.
 public struct SARIFRenderer: Sendable {
-  public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
+    public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
 
-  public var workingDirectory: String?
+    public var workingDirectory: String?
 
-  public init(workingDirectory: String? = nil) {
-    self.workingDirectory = workingDirectory
-  }
-
-  public func render(_ report: Report) -> String {
-    let paths = PathRelativizer(workingDirectory: workingDirectory)
-    let catalog = report.ruleCatalog
-    var ruleIndex: [String: Int] = [:]
-    for (index, rule) in catalog.enumerated() where ruleIndex[rule.id] == nil {
-      ruleIndex[rule.id] = index
+    public init(workingDirectory: String? = nil) {
+        self.workingDirectory = workingDirectory
     }
 
-    var driver: [String: Any] = [
-      "name": report.toolName,
-      "version": report.toolVersion,
-      "rules": catalog.map(Self.rule),
-    ]
-    if Self.isSemanticVersion(report.toolVersion) { driver["semanticVersion"] = report.toolVersion }
-    if let uri = report.informationURI, !uri.isEmpty { driver["informationUri"] = uri }
+    public func render(_ report: Report) -> String {
+        let paths = PathRelativizer(workingDirectory: workingDirectory)
+        let catalog = report.ruleCatalog
+        var ruleIndex: [String: Int] = [:]
+        for (index, rule) in catalog.enumerated() where ruleIndex[rule.id] == nil {
+            ruleIndex[rule.id] = index
+        }
 
-    var fingerprintCounts: [String: Int] = [:]
-    var results: [[String: Any]] = []
-    for diagnostic in Diagnostic.sortedForOutput(report.diagnostics) {
-      var result = Self.result(diagnostic, paths: paths, sources: report.sources)
-      result["ruleIndex"] = ruleIndex[diagnostic.ruleID] ?? 0
-      let hash = Self.fingerprint(diagnostic, paths: paths, sources: report.sources)
-      let occurrence = (fingerprintCounts[hash] ?? 0) + 1
-      fingerprintCounts[hash] = occurrence
-      result["partialFingerprints"] = ["primaryLocationLineHash": "\(hash):\(occurrence)"]
-      results.append(result)
-    }
+        var driver: [String: Any] = [
+            "name": report.toolName,
+            "version": report.toolVersion,
+            "rules": catalog.map(Self.rule),
+        ]
+        if Self.isSemanticVersion(report.toolVersion) { driver["semanticVersion"] = report.toolVersion }
+        if let uri = report.informationURI, !uri.isEmpty { driver["informationUri"] = uri }
 
-    let document: [String: Any] = [
-      "$schema": Self.schemaURI,
-      "version": "2.1.0",
-      "runs": [
-        [
-          "tool": ["driver": driver],
-          "columnKind": "unicodeCodePoints",
-          "results": results,
-        ] as [String: Any]
-      ],
-    ]
-    return serializeJSON(document)
-  }
+        var fingerprintCounts: [String: Int] = [:]
+        var results: [[String: Any]] = []
+        for diagnostic in Diagnostic.sortedForOutput(report.diagnostics) {
+            var result = Self.result(diagnostic, paths: paths, sources: report.sources)
+            result["ruleIndex"] = ruleIndex[diagnostic.ruleID] ?? 0
+            let hash = Self.fingerprint(diagnostic, paths: paths, sources: report.sources)
+            let occurrence = (fingerprintCounts[hash] ?? 0) + 1
+            fingerprintCounts[hash] = occurrence
+            result["partialFingerprints"] = ["primaryLocationLineHash": "\(hash):\(occurrence)"]
+            results.append(result)
+        }
 
-  // MARK: rules
-
-  static func rule(_ rule: RuleInfo) -> [String: Any] {
-    let summary = nonEmpty(rule.summary, or: rule.id)
-    let why = nonEmpty(rule.why, or: summary)
-    let help = rule.fix.isEmpty ? why : "\(why)\n\nFix: \(rule.fix)"
-    return [
-      "id": rule.id,
-      "name": pascalCase(rule.id),
-      "shortDescription": ["text": summary],
-      "fullDescription": ["text": why],
-      "help": ["text": help],
-      "defaultConfiguration": ["level": level(rule.defaultSeverity)],
-    ]
-  }
-
-  static func level(_ severity: Severity) -> String {
-    switch severity {
-    case .error: "error"
-    case .warning: "warning"
-    case .note: "note"
-    }
-  }
-
-  /// `service-selector` → `ServiceSelector` (SARIF suggests identifier-like names).
-  static func pascalCase(_ id: String) -> String {
-    let words = id.split(whereSeparator: { !($0.isLetter || $0.isNumber) })
-    let name = words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-    return name.isEmpty ? id : name
-  }
-
-  static func nonEmpty(_ text: String, or fallback: String) -> String {
-    text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? fallback : text
-  }
-
-  static func isSemanticVersion(_ version: String) -> Bool {
-    let core = version.split(separator: "-", maxSplits: 1)[0].split(separator: "+", maxSplits: 1)[0]
-    let parts = core.split(separator: ".", omittingEmptySubsequences: false)
-    return parts.count == 3
-      && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
-  }
-
-  // MARK: results
-
-  static func result(_ d: Diagnostic, paths: PathRelativizer, sources: SourceMap) -> [String: Any] {
-    var text = nonEmpty(d.message, or: d.ruleID)
-    for note in d.notes {
-      text += "\nNote: \(note.message)"
-      if let span = note.span {
-        text += " (\(paths.displayPath(span.file)):\(span.line):\(span.column))"
-      }
-    }
-    if let fix = d.fix { text += "\nFix: \(fixSentence(fix))" }
-
-    var result: [String: Any] = [
-      "ruleId": d.ruleID,
-      "level": level(d.severity),
-      "message": ["text": text],
-    ]
-    if let span = d.span {
-      result["locations"] = [["physicalLocation": physicalLocation(span, paths: paths)]]
-    }
-    let related = d.notes.compactMap { note -> (DiagnosticNote, SourceSpan)? in
-      note.span.map { (note, $0) }
-    }
-    if !related.isEmpty {
-      result["relatedLocations"] = related.enumerated().map { index, pair in
-        [
-          "id": index + 1,
-          "physicalLocation": physicalLocation(pair.1, paths: paths),
-          "message": ["text": nonEmpty(pair.0.message, or: "related location")],
-        ] as [String: Any]
-      }
-    }
-    if let fix = d.fix, let span = fix.span, let replacement = fix.replacement {
-      result["fixes"] = [
-        [
-          "description": ["text": nonEmpty(fix.message, or: "suggested fix")],
-          "artifactChanges": [
-            [
-              "artifactLocation": ["uri": paths.uri(span.file)],
-              "replacements": [
+        let document: [String: Any] = [
+            "$schema": Self.schemaURI,
+            "version": "2.1.0",
+            "runs": [
                 [
-                  "deletedRegion": region(span),
-                  "insertedContent": ["text": replacement],
+                    "tool": ["driver": driver],
+                    "columnKind": "unicodeCodePoints",
+                    "results": results,
                 ] as [String: Any]
-              ],
-            ] as [String: Any]
-          ],
-        ] as [String: Any]
-      ]
+            ],
+        ]
+        return serializeJSON(document)
     }
-    if let object = d.object {
-      result["properties"] = [
-        "object": ["kind": object.kind, "namespace": object.namespace, "name": object.name]
-      ]
+
+    // MARK: rules
+
+    static func rule(_ rule: RuleInfo) -> [String: Any] {
+        let summary = nonEmpty(rule.summary, or: rule.id)
+        let why = nonEmpty(rule.why, or: summary)
+        let help = rule.fix.isEmpty ? why : "\(why)\n\nFix: \(rule.fix)"
+        return [
+            "id": rule.id,
+            "name": pascalCase(rule.id),
+            "shortDescription": ["text": summary],
+            "fullDescription": ["text": why],
+            "help": ["text": help],
+            "defaultConfiguration": ["level": level(rule.defaultSeverity)],
+        ]
     }
-    return result
-  }
 
-  static func physicalLocation(_ span: SourceSpan, paths: PathRelativizer) -> [String: Any] {
-    [
-      "artifactLocation": ["uri": paths.uri(span.file)],
-      "region": region(span),
-    ]
-  }
-
-  /// 1-based, end after start (a zero-width span stays an insertion point).
-  static func region(_ span: SourceSpan) -> [String: Int] {
-    let startLine = max(span.line, 1)
-    let startColumn = max(span.column, 1)
-    let endLine = max(span.endLine, startLine)
-    let endColumn = endLine == startLine ? max(span.endColumn, startColumn) : max(span.endColumn, 1)
-    return [
-      "startLine": startLine, "startColumn": startColumn, "endLine": endLine,
-      "endColumn": endColumn,
-    ]
-  }
-
-  static func fingerprint(_ d: Diagnostic, paths: PathRelativizer, sources: SourceMap) -> String {
-    var file = ""
-    var line = ""
-    if let span = d.span {
-      file = paths.uri(span.file)
-      line = sources.line(span.line, in: span.file)?.trimmingCharacters(in: .whitespaces) ?? ""
+    static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .note: "note"
+        }
     }
-    return stableHash([d.ruleID, file, line, d.object?.description ?? ""])
-  }
+
+    /// `service-selector` → `ServiceSelector` (SARIF suggests identifier-like names).
+    static func pascalCase(_ id: String) -> String {
+        let words = id.split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+        let name = words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        return name.isEmpty ? id : name
+    }
+
+    static func nonEmpty(_ text: String, or fallback: String) -> String {
+        text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? fallback : text
+    }
+
+    static func isSemanticVersion(_ version: String) -> Bool {
+        let core = version.split(separator: "-", maxSplits: 1)[0].split(separator: "+", maxSplits: 1)[0]
+        let parts = core.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3
+            && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+
+    // MARK: results
+
+    static func result(_ d: Diagnostic, paths: PathRelativizer, sources: SourceMap) -> [String: Any] {
+        var text = nonEmpty(d.message, or: d.ruleID)
+        for note in d.notes {
+            text += "\nNote: \(note.message)"
+            if let span = note.span {
+                text += " (\(paths.displayPath(span.file)):\(span.line):\(span.column))"
+            }
+        }
+        if let fix = d.fix { text += "\nFix: \(fixSentence(fix))" }
+
+        var result: [String: Any] = [
+            "ruleId": d.ruleID,
+            "level": level(d.severity),
+            "message": ["text": text],
+        ]
+        if let span = d.span {
+            result["locations"] = [["physicalLocation": physicalLocation(span, paths: paths)]]
+        }
+        let related = d.notes.compactMap { note -> (DiagnosticNote, SourceSpan)? in
+            note.span.map { (note, $0) }
+        }
+        if !related.isEmpty {
+            result["relatedLocations"] = related.enumerated().map { index, pair in
+                [
+                    "id": index + 1,
+                    "physicalLocation": physicalLocation(pair.1, paths: paths),
+                    "message": ["text": nonEmpty(pair.0.message, or: "related location")],
+                ] as [String: Any]
+            }
+        }
+        if let fix = d.fix, let span = fix.span, let replacement = fix.replacement {
+            result["fixes"] = [
+                [
+                    "description": ["text": nonEmpty(fix.message, or: "suggested fix")],
+                    "artifactChanges": [
+                        [
+                            "artifactLocation": ["uri": paths.uri(span.file)],
+                            "replacements": [
+                                [
+                                    "deletedRegion": region(span),
+                                    "insertedContent": ["text": replacement],
+                                ] as [String: Any]
+                            ],
+                        ] as [String: Any]
+                    ],
+                ] as [String: Any]
+            ]
+        }
+        if let object = d.object {
+            result["properties"] = [
+                "object": ["kind": object.kind, "namespace": object.namespace, "name": object.name]
+            ]
+        }
+        return result
+    }
+
+    static func physicalLocation(_ span: SourceSpan, paths: PathRelativizer) -> [String: Any] {
+        [
+            "artifactLocation": ["uri": paths.uri(span.file)],
+            "region": region(span),
+        ]
+    }
+
+    /// 1-based, end after start (a zero-width span stays an insertion point).
+    static func region(_ span: SourceSpan) -> [String: Int] {
+        let startLine = max(span.line, 1)
+        let startColumn = max(span.column, 1)
+        let endLine = max(span.endLine, startLine)
+        let endColumn = endLine == startLine ? max(span.endColumn, startColumn) : max(span.endColumn, 1)
+        return [
+            "startLine": startLine, "startColumn": startColumn, "endLine": endLine,
+            "endColumn": endColumn,
+        ]
+    }
+
+    static func fingerprint(_ d: Diagnostic, paths: PathRelativizer, sources: SourceMap) -> String {
+        var file = ""
+        var line = ""
+        if let span = d.span {
+            file = paths.uri(span.file)
+            line = sources.line(span.line, in: span.file)?.trimmingCharacters(in: .whitespaces) ?? ""
+        }
+        return stableHash([d.ruleID, file, line, d.object?.description ?? ""])
+    }
 }

@@ -10,7 +10,8 @@ public struct Checker: Sendable {
     public var rules: [any Rule]
     public var context: RuleContext
 
-    public init(rules: [any Rule] = RuleRegistry.all, disabled: Set<String> = [], context: RuleContext = RuleContext()) {
+    public init(rules: [any Rule] = RuleRegistry.all, disabled: Set<String> = [], context: RuleContext = RuleContext())
+    {
         self.rules = rules.filter { !disabled.contains($0.info.id) }
         self.context = context
     }

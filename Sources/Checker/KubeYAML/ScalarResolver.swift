@@ -71,8 +71,9 @@ enum ScalarResolver {
             if boolForms.contains(where: { $0.elementsEqual(bytes) }) { return .bool }
             if floatForms.contains(where: { $0.elementsEqual(bytes) }) { return .float }
         }
-        guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-            || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        guard
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         else { return .string }
         switch parseDecimal(bytes: bytes) {
         case .value?: return .int

@@ -68,6 +68,7 @@ public enum BlogFlow {
             try? await Task.sleep(for: .milliseconds(200))
         }
         return fail(
-            "post \(postID) did not show an approved and a rejected comment in GET /posts within \(timeout) (last seen: \(last))")
+            "post \(postID) did not show an approved and a rejected comment in GET /posts within \(timeout) (last seen: \(last))"
+        )
     }
 }

@@ -92,18 +92,21 @@ extension ClusterPlan {
         for workload in graph.workloads {
             let kind = workload.object.kind
             guard !["Job", "CronJob"].contains(kind) else {
-                warnings.append("\(kind) \(workload.object.name) is not started: only long-running workloads run locally")
+                warnings.append(
+                    "\(kind) \(workload.object.name) is not started: only long-running workloads run locally")
                 continue
             }
             let containers = workload.template.containers.filter { !$0.isInit }
             guard containers.count == 1, let container = containers.first else {
                 throw PlanError(
-                    "\(kind) \(workload.object.name) has \(containers.count) containers; the local cluster runs exactly one per pod")
+                    "\(kind) \(workload.object.name) has \(containers.count) containers; the local cluster runs exactly one per pod"
+                )
             }
             let executable = try executable(for: container, workload: workload, skaffold: skaffold, options: options)
             if !container.command.isEmpty {
                 throw PlanError(
-                    "container \(container.name ?? "?") of \(workload.object.name) overrides `command`; the local cluster runs the image's entrypoint with `args` only")
+                    "container \(container.name ?? "?") of \(workload.object.name) overrides `command`; the local cluster runs the image's entrypoint with `args` only"
+                )
             }
             let arguments = container.args.compactMap(\.scalar)
             var environment: [(String, String)] = []
@@ -115,14 +118,16 @@ extension ClusterPlan {
                 }
                 guard let text = value.string else {
                     throw PlanError(
-                        "env \(name) of \(workload.object.name) is not a string (\(workload.object.span(value))); quote it")
+                        "env \(name) of \(workload.object.name) is not a string (\(workload.object.span(value))); quote it"
+                    )
                 }
                 environment.append((name, text))
             }
             let replicas = kind == "Pod" ? 1 : max(0, workload.replicas)
             let grace = workload.template.specNode?["terminationGracePeriodSeconds"]?.int ?? 10
             for replica in 0..<replicas {
-                let podName = replicas == 1 && kind == "Pod" ? workload.object.name : "\(workload.object.name)-\(replica)"
+                let podName =
+                    replicas == 1 && kind == "Pod" ? workload.object.name : "\(workload.object.name)-\(replica)"
                 var ports: [PlannedPort] = []
                 for port in container.ports {
                     guard let number = port.number else { continue }
@@ -133,7 +138,8 @@ extension ClusterPlan {
                 }
                 let volumes = (container.node["volumeMounts"]?.items ?? []).compactMap { mount -> (String, String)? in
                     guard let path = mount["mountPath"]?.string, let volume = mount["name"]?.string else { return nil }
-                    let directory = options.stateDirectory + "/volumes/\(workload.object.namespace)/\(podName)/\(safeName(volume))"
+                    let directory =
+                        options.stateDirectory + "/volumes/\(workload.object.namespace)/\(podName)/\(safeName(volume))"
                     return (path, directory)
                 }
                 pods.append(
@@ -146,9 +152,12 @@ extension ClusterPlan {
         }
         var services: [ServicePlan] = []
         for service in graph.services where service.type != "ExternalName" {
-            let selected = service.selector.isEmpty ? [] : pods.filter { pod in
-                pod.namespace == service.object.namespace && service.selects(pod.labels)
-            }
+            let selected =
+                service.selector.isEmpty
+                ? []
+                : pods.filter { pod in
+                    pod.namespace == service.object.namespace && service.selects(pod.labels)
+                }
             var ports: [ServicePortPlan] = []
             for port in service.ports {
                 guard let number = port.port, let target = port.effectiveTarget else { continue }
@@ -156,7 +165,8 @@ extension ClusterPlan {
                     pod.localPort(for: target, protocol: port.protocol).map { Endpoint(pod: pod.name, port: $0) }
                 }
                 ports.append(
-                    ServicePortPlan(port: number, target: target, localPort: try PortAllocator.freePort(), endpoints: endpoints))
+                    ServicePortPlan(
+                        port: number, target: target, localPort: try PortAllocator.freePort(), endpoints: endpoints))
             }
             services.append(ServicePlan(name: service.object.name, namespace: service.object.namespace, ports: ports))
         }
@@ -176,7 +186,8 @@ extension ClusterPlan {
         let key = SkaffoldConfig.imageKey(image)
         guard let artifact = skaffold.artifacts.first(where: { SkaffoldConfig.imageKey($0.image) == key }) else {
             throw PlanError(
-                "image \(image) of \(workload.object.name) is built by no skaffold artifact, so no local executable is known for it")
+                "image \(image) of \(workload.object.name) is built by no skaffold artifact, so no local executable is known for it"
+            )
         }
         let candidates =
             artifact.buildArgs.keys.sorted().compactMap { artifact.buildArgs[$0] }
@@ -186,7 +197,8 @@ extension ClusterPlan {
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         throw PlanError(
-            "no executable for image \(image) in \(options.binDirectory) (looked for \(candidates.joined(separator: ", "))); build the package first")
+            "no executable for image \(image) in \(options.binDirectory) (looked for \(candidates.joined(separator: ", "))); build the package first"
+        )
     }
 
     /// Build-argument values become file names: no paths, no dot-dot.

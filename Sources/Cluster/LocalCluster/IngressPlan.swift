@@ -131,18 +131,30 @@ extension IngressPlan {
             var locations: [NginxLocation] = []
             for draft in sorted {
                 if draft.exact {
-                    locations.append(NginxLocation(path: draft.path, match: regexMode ? .regex : .exact, target: draft.target, source: draft.source))
+                    locations.append(
+                        NginxLocation(
+                            path: draft.path, match: regexMode ? .regex : .exact, target: draft.target,
+                            source: draft.source))
                     continue
                 }
                 // Prefix split: `/foo` → `/foo/` plus an exact `/foo`, unless its own Ingress uses regex.
                 if draft.path != "/" && !draft.ownRegex {
                     let slashed = draft.path.hasSuffix("/") ? draft.path : draft.path + "/"
-                    locations.append(NginxLocation(path: slashed, match: regexMode ? .regex : .prefix, target: draft.target, source: draft.source))
+                    locations.append(
+                        NginxLocation(
+                            path: slashed, match: regexMode ? .regex : .prefix, target: draft.target,
+                            source: draft.source))
                     if !sorted.contains(where: { $0.exact && $0.path == draft.path }) {
-                        locations.append(NginxLocation(path: draft.path, match: regexMode ? .regex : .exact, target: draft.target, source: draft.source))
+                        locations.append(
+                            NginxLocation(
+                                path: draft.path, match: regexMode ? .regex : .exact, target: draft.target,
+                                source: draft.source))
                     }
                 } else {
-                    locations.append(NginxLocation(path: draft.path, match: regexMode ? .regex : .prefix, target: draft.target, source: draft.source))
+                    locations.append(
+                        NginxLocation(
+                            path: draft.path, match: regexMode ? .regex : .prefix, target: draft.target,
+                            source: draft.source))
                 }
             }
             servers.append(NginxServer(host: host, regexMode: regexMode, locations: locations))

@@ -28,8 +28,11 @@ public enum IngressProbe {
     public static let rule = RuleInfo(
         id: "probe-route",
         summary: "A live request for an ingress path reaches the path's own backend",
-        why: "Static wiring can be right and traffic still go elsewhere: a longer regex path can swallow a shorter one, a Service can have no ready pod, or the deployed objects can differ from the files.",
-        fix: "Read the message: it says which backend answered instead (or the status); fix the path order/regex, the Service's pods, or redeploy.")
+        why:
+            "Static wiring can be right and traffic still go elsewhere: a longer regex path can swallow a shorter one, a Service can have no ready pod, or the deployed objects can differ from the files.",
+        fix:
+            "Read the message: it says which backend answered instead (or the status); fix the path order/regex, the Service's pods, or redeploy."
+    )
     public static let blogFlowRule = RuleInfo(
         id: "probe-blog-flow",
         summary: "Through the ingress, a post and its comments are created and moderated",
@@ -87,7 +90,9 @@ public enum IngressProbe {
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         var request = HTTPClientRequest(url: base + target.requestPath)
         request.method = .GET
-        if let host = target.host { request.headers.replaceOrAdd(name: "Host", value: host.replacingOccurrences(of: "*", with: "probe")) }
+        if let host = target.host {
+            request.headers.replaceOrAdd(name: "Host", value: host.replacingOccurrences(of: "*", with: "probe"))
+        }
         let response: HTTPClientResponse
         let body: String
         do {
@@ -108,7 +113,8 @@ public enum IngressProbe {
             } else if marker == "unavailable" {
                 result.failure = "the backend has no endpoints: ingress answered \(status)"
             } else if let expected = target.expected, marker != expected {
-                result.failure = "reached \(marker) instead of \(expected): a location tried before this path swallowed the request"
+                result.failure =
+                    "reached \(marker) instead of \(expected): a location tried before this path swallowed the request"
             } else if [502, 503, 504].contains(status) {
                 result.failure = "reached \(marker) but it answered \(status): no pod is serving"
             }

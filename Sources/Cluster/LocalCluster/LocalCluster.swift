@@ -43,7 +43,9 @@ public final class LocalCluster: @unchecked Sendable {
 
     public func start() async throws -> ClusterEndpoints {
         let state = options.stateDirectory
-        for folder in ["", "/volumes", "/logs", "/nginx-body", "/nginx-proxy", "/nginx-fastcgi", "/nginx-uwsgi", "/nginx-scgi"] {
+        for folder in [
+            "", "/volumes", "/logs", "/nginx-body", "/nginx-proxy", "/nginx-fastcgi", "/nginx-uwsgi", "/nginx-scgi",
+        ] {
             try FileManager.default.createDirectory(atPath: state + folder, withIntermediateDirectories: true)
         }
         // Refuse bad manifest values before anything starts.
@@ -61,7 +63,8 @@ public final class LocalCluster: @unchecked Sendable {
         }
         for pod in plan.pods {
             let process = ManagedProcess(
-                name: pod.name, executable: pod.executable, arguments: pod.arguments, environment: try environment(for: pod),
+                name: pod.name, executable: pod.executable, arguments: pod.arguments,
+                environment: try environment(for: pod),
                 gracePeriod: .seconds(pod.gracePeriodSeconds), restartOnExit: true, log: options.log)
             try process.start()
             processes.append(process)
@@ -118,11 +121,13 @@ public final class LocalCluster: @unchecked Sendable {
         for (name, original) in pod.environment {
             var value = original
             for url in ServiceURL.find(in: original) {
-                guard let target = url.serviceTarget(
-                    defaultNamespace: pod.namespace, knownNamespaces: namespaces, graph: graph),
+                guard
+                    let target = url.serviceTarget(
+                        defaultNamespace: pod.namespace, knownNamespaces: namespaces, graph: graph),
                     let proxy = proxies["\(target.namespace)/\(target.name):\(url.port)"]
                 else { continue }
-                value = value.replacingOccurrences(of: url.text, with: url.replacingAuthority(with: "127.0.0.1:\(proxy.listenPort)"))
+                value = value.replacingOccurrences(
+                    of: url.text, with: url.replacingAuthority(with: "127.0.0.1:\(proxy.listenPort)"))
             }
             if name == "PORT" || name.hasSuffix("_PORT"), let number = Int(value),
                 let port = pod.ports.first(where: { $0.containerPort == number })
@@ -199,7 +204,9 @@ public final class LocalCluster: @unchecked Sendable {
         switch probe.handler {
         case .httpGet:
             let path = probe.path.hasPrefix("/") ? probe.path : "/" + probe.path
-            guard let response = try? await client.get(url: "http://127.0.0.1:\(port)\(path)").get() else { return false }
+            guard let response = try? await client.get(url: "http://127.0.0.1:\(port)\(path)").get() else {
+                return false
+            }
             return (200..<400).contains(response.status.code)
         case .tcpSocket, .grpc:
             return await accepts(port: port)
@@ -207,8 +214,9 @@ public final class LocalCluster: @unchecked Sendable {
     }
 
     private func accepts(port: Int) async -> Bool {
-        guard let channel = try? await ClientBootstrap(group: group).connectTimeout(.milliseconds(500))
-            .connect(host: "127.0.0.1", port: port).get()
+        guard
+            let channel = try? await ClientBootstrap(group: group).connectTimeout(.milliseconds(500))
+                .connect(host: "127.0.0.1", port: port).get()
         else { return false }
         try? await channel.close()
         return true
@@ -217,12 +225,15 @@ public final class LocalCluster: @unchecked Sendable {
     private func waitForListener(port: Int, what: String) async throws {
         let deadline = ContinuousClock.now + .seconds(15)
         while !(await accepts(port: port)) {
-            guard ContinuousClock.now < deadline else { throw RunError("\(what) did not start listening on port \(port)") }
+            guard ContinuousClock.now < deadline else {
+                throw RunError("\(what) did not start listening on port \(port)")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
 
-    private func runToCompletion(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    private func runToCompletion(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

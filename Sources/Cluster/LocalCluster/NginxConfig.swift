@@ -113,7 +113,10 @@ public struct NginxConfig: Sendable {
         let label = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
         let pattern = "^(\\*\\.)?\(label)(\\.\(label))*$"
         guard host.count <= 253, host.range(of: pattern, options: .regularExpression) != nil else {
-            throw Refusal(description: "refusing Ingress host `\(printable(host))`: not a DNS name, so it is not written into the nginx config")
+            throw Refusal(
+                description:
+                    "refusing Ingress host `\(printable(host))`: not a DNS name, so it is not written into the nginx config"
+            )
         }
     }
 
@@ -128,16 +131,26 @@ public struct NginxConfig: Sendable {
 
     static func validatePath(_ path: String, what: String) throws {
         let forbidden: Set<Character> = [";", "{", "}", "\"", "'", "`", "\n", "\r", "\t", " ", "#"]
-        if let bad = path.first(where: { forbidden.contains($0) || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true }) {
+        if let bad = path.first(where: {
+            forbidden.contains($0) || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true
+        }) {
             throw Refusal(
-                description: "refusing \(what) `\(printable(path))`: the character \(printable(String(bad))) would be nginx syntax, so it is not written into the config")
+                description:
+                    "refusing \(what) `\(printable(path))`: the character \(printable(String(bad))) would be nginx syntax, so it is not written into the config"
+            )
         }
-        for pattern in ["alias", "root", "_by_lua", "/etc/", "/var/run/secrets"] where path.lowercased().contains(pattern + (pattern.hasPrefix("/") || pattern.hasPrefix("_") ? "" : " ")) {
-            throw Refusal(description: "refusing \(what) `\(printable(path))`: it contains `\(pattern)`, which ingress-nginx's deep inspection refuses")
+        for pattern in ["alias", "root", "_by_lua", "/etc/", "/var/run/secrets"]
+        where path.lowercased().contains(pattern + (pattern.hasPrefix("/") || pattern.hasPrefix("_") ? "" : " ")) {
+            throw Refusal(
+                description:
+                    "refusing \(what) `\(printable(path))`: it contains `\(pattern)`, which ingress-nginx's deep inspection refuses"
+            )
         }
     }
 
     static func printable(_ text: String) -> String {
-        text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        text.unicodeScalars.map {
+            $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+        }.joined()
     }
 }

@@ -107,26 +107,23 @@ final class GlueHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
     private var partnerWritable: Bool { context?.channel.isWritable ?? false }
 
+    // Both channels of a pair live on the same event loop (the outbound one is
+    // connected from the inbound one's loop), so the partner is called directly.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let partner = self.partner
-        context.eventLoop.assertInEventLoop()
-        partner?.context?.eventLoop.execute { partner?.partnerWrite(data) }
+        partner?.partnerWrite(data)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        let partner = self.partner
-        partner?.context?.eventLoop.execute { partner?.partnerFlush() }
+        partner?.partnerFlush()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let partner = self.partner
-        partner?.context?.eventLoop.execute { partner?.partnerCloseFull() }
+        partner?.partnerCloseFull()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, case .inputClosed = event {
-            let partner = self.partner
-            partner?.context?.eventLoop.execute { partner?.partnerWriteEOF() }
+            partner?.partnerWriteEOF()
         }
     }
 
@@ -136,8 +133,7 @@ final class GlueHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            let partner = self.partner
-            partner?.context?.eventLoop.execute { partner?.partnerBecameWritable() }
+            partner?.partnerBecameWritable()
         }
     }
 

@@ -2,6 +2,6 @@ import BlogCore
 import ClientService
 
 await Bootstrap.run(service: "client", configuration: ClientConfiguration.init(environment:)) {
-  configuration in
-  try await ClientService.buildApplication(configuration: configuration)
+    configuration in
+    try await ClientService.buildApplication(configuration: configuration)
 }

@@ -2,6 +2,6 @@ import BlogCore
 import CommentsService
 
 await Bootstrap.run(service: "comments", configuration: CommentsConfiguration.init(environment:)) {
-  configuration in
-  try await CommentsService.buildApplication(configuration: configuration)
+    configuration in
+    try await CommentsService.buildApplication(configuration: configuration)
 }

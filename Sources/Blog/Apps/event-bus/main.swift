@@ -2,6 +2,6 @@ import BlogCore
 import EventBusService
 
 await Bootstrap.run(service: "event-bus", configuration: EventBusConfiguration.init(environment:)) {
-  configuration in
-  try await EventBusService.buildApplication(configuration: configuration)
+    configuration in
+    try await EventBusService.buildApplication(configuration: configuration)
 }

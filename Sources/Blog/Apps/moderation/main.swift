@@ -2,7 +2,7 @@ import BlogCore
 import ModerationService
 
 await Bootstrap.run(
-  service: "moderation", configuration: ModerationConfiguration.init(environment:)
+    service: "moderation", configuration: ModerationConfiguration.init(environment:)
 ) { configuration in
-  try await ModerationService.buildApplication(configuration: configuration)
+    try await ModerationService.buildApplication(configuration: configuration)
 }

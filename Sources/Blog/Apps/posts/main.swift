@@ -2,6 +2,6 @@ import BlogCore
 import PostsService
 
 await Bootstrap.run(service: "posts", configuration: PostsConfiguration.init(environment:)) {
-  configuration in
-  try await PostsService.buildApplication(configuration: configuration)
+    configuration in
+    try await PostsService.buildApplication(configuration: configuration)
 }

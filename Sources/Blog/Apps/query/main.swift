@@ -2,6 +2,6 @@ import BlogCore
 import QueryService
 
 await Bootstrap.run(service: "query", configuration: QueryConfiguration.init(environment:)) {
-  configuration in
-  try await QueryService.buildApplication(configuration: configuration)
+    configuration in
+    try await QueryService.buildApplication(configuration: configuration)
 }

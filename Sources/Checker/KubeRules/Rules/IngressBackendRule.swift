@@ -8,14 +8,18 @@ struct IngressBackendRule: Rule {
     let info = RuleInfo(
         id: "ingress-backend",
         summary: "Ingress backends name an existing Service and a port it exposes, and reach a container port",
-        why: "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly.",
-        fix: "Name a Service in the Ingress's namespace and one of its `port` numbers or port names (not the targetPort); fix the Service's selector or targetPort if the chain breaks there."
+        why:
+            "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly.",
+        fix:
+            "Name a Service in the Ingress's namespace and one of its `port` numbers or port names (not the targetPort); fix the Service's selector or targetPort if the chain breaks there."
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for ingress in graph.ingresses {
-            if let backend = ingress.defaultBackend, let finding = check(backend, label: "the default backend", ingress, graph) {
+            if let backend = ingress.defaultBackend,
+                let finding = check(backend, label: "the default backend", ingress, graph)
+            {
                 findings.append(finding)
             }
             for rule in ingress.rules {
@@ -73,7 +77,8 @@ struct IngressBackendRule: Rule {
         guard let port = service.port(matching: reference) else {
             let primary = object.span(portNode)
             if case .number(let number) = reference,
-                let byTarget = service.ports.first(where: { $0.targetPort == .number(number) }), let real = byTarget.port
+                let byTarget = service.ports.first(where: { $0.targetPort == .number(number) }),
+                let real = byTarget.port
             {
                 return info.diagnostic(
                     "\(label) uses port \(number), which is Service \(name)'s targetPort; an Ingress names the Service port (\(real))",

@@ -8,7 +8,8 @@ struct ProbePortRule: Rule {
     let info = RuleInfo(
         id: "probe-port",
         summary: "Probe ports (httpGet, tcpSocket, grpc; number or name) are declared by the probing container",
-        why: "A readiness probe on the wrong port keeps the pod out of every Service (503); a liveness probe on it restarts the container forever. A named probe port must be declared on the same container.",
+        why:
+            "A readiness probe on the wrong port keeps the pod out of every Service (503); a liveness probe on it restarts the container forever. A named probe port must be declared on the same container.",
         fix: "Probe a containerPort of the same container, by number or by its port name."
     )
 
@@ -34,7 +35,9 @@ struct ProbePortRule: Rule {
                         declared.isEmpty
                             ? "container \(container.name ?? "?") declares no ports"
                             : "container \(container.name ?? "?") declares "
-                                + declared.map { ($0.number.map(String.init) ?? "?") + ($0.name.map { " (\($0))" } ?? "") }
+                                + declared.map {
+                                    ($0.number.map(String.init) ?? "?") + ($0.name.map { " (\($0))" } ?? "")
+                                }
                                 .joined(separator: ", "),
                         at: object.span(container.node["ports"] ?? container.node))
                     switch port {

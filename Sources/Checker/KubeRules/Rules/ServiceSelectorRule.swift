@@ -7,8 +7,10 @@ struct ServiceSelectorRule: Rule {
     let info = RuleInfo(
         id: "service-selector",
         summary: "Service selector matches the pod labels of some workload in its namespace",
-        why: "A Service whose selector matches no pod gets no endpoints; clients and the ingress get 503 or connection refused.",
-        fix: "Make the selector's keys and values equal to the pod template labels (spec.template.metadata.labels) of the workload it fronts."
+        why:
+            "A Service whose selector matches no pod gets no endpoints; clients and the ingress get 503 or connection refused.",
+        fix:
+            "Make the selector's keys and values equal to the pod template labels (spec.template.metadata.labels) of the workload it fronts."
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
@@ -22,7 +24,8 @@ struct ServiceSelectorRule: Rule {
 
     private func diagnose(_ service: Service, graph: ManifestGraph) -> Diagnostic {
         let object = service.object
-        let selectorSpan = (object.spec?.keyNode("selector") ?? service.selectorNode).map(object.span) ?? object.startSpan
+        let selectorSpan =
+            (object.spec?.keyNode("selector") ?? service.selectorNode).map(object.span) ?? object.startSpan
         let candidates = graph.workloads(in: object.namespace).filter { !$0.template.labels.isEmpty }
         guard let best = closest(service, among: candidates) else {
             let elsewhere = graph.workloads.lazy.filter {
@@ -47,25 +50,32 @@ struct ServiceSelectorRule: Rule {
         var fix: SuggestedFix?
         let where_ = "\(best.workload.object.kind) \(best.workload.object.name)"
         var notes: [DiagnosticNote] = []
-        if let podValue = labels[wrong.key], let entry = best.workload.template.labels.first(where: { $0.key == wrong.key }) {
+        if let podValue = labels[wrong.key],
+            let entry = best.workload.template.labels.first(where: { $0.key == wrong.key })
+        {
             primary = object.span(wrong.valueNode)
             let location = best.workload.object.span(entry.valueNode)
             fix = SuggestedFix(
-                "did you mean `\(wrong.key): \(podValue)` (\(where_), \(location))?", replacing: primary, with: podValue)
-            notes.append(DiagnosticNote("pods of \(where_) are labelled `\(wrong.key): \(podValue)` here", at: location))
+                "did you mean `\(wrong.key): \(podValue)` (\(where_), \(location))?", replacing: primary, with: podValue
+            )
+            notes.append(
+                DiagnosticNote("pods of \(where_) are labelled `\(wrong.key): \(podValue)` here", at: location))
         } else if let entry = best.suggestedKey, let labelsNode = best.workload.template.labelsNode {
             primary = object.span(wrong.keyNode)
             let location = best.workload.object.span(entry.keyNode)
             fix = SuggestedFix(
                 "did you mean `\(entry.key): \(entry.value)` (\(where_), \(location))?", replacing: primary,
                 with: entry.key)
-            notes.append(DiagnosticNote("pods of \(where_) are labelled here", at: best.workload.object.span(labelsNode)))
+            notes.append(
+                DiagnosticNote("pods of \(where_) are labelled here", at: best.workload.object.span(labelsNode)))
         } else {
             primary = object.span(wrong.keyNode)
             let location = best.workload.template.labelsNode.map(best.workload.object.span)
             fix = SuggestedFix(
                 "remove `\(wrong.key)` from the selector or add it to the pod labels of \(where_)")
-            notes.append(DiagnosticNote("pods of \(where_) are labelled \(best.workload.template.labels.rendered)", at: location))
+            notes.append(
+                DiagnosticNote("pods of \(where_) are labelled \(best.workload.template.labels.rendered)", at: location)
+            )
         }
         return info.diagnostic(
             "Service \(object.name) selects \(service.selector.rendered), but no pod template in namespace \(object.namespace) has `\(wrong.key): \(wrong.value)`",

@@ -8,8 +8,10 @@ struct ServiceTargetPortRule: Rule {
     let info = RuleInfo(
         id: "service-target-port",
         summary: "Service targetPort (number, name, or defaulted to port) is a containerPort of every pod it selects",
-        why: "A named targetPort missing from a pod gives that pod no endpoint (503 through the ingress); a numeric one nothing listens on gives connection refused (502). The protocol must agree too.",
-        fix: "Set targetPort to the containerPort number or name the pods declare (and the same protocol), or declare that port on the container."
+        why:
+            "A named targetPort missing from a pod gives that pod no endpoint (503 through the ingress); a numeric one nothing listens on gives connection refused (502). The protocol must agree too.",
+        fix:
+            "Set targetPort to the containerPort number or name the pods declare (and the same protocol), or declare that port on the container."
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {

@@ -9,8 +9,10 @@ struct ServiceURLRule: Rule {
     let info = RuleInfo(
         id: "service-url",
         summary: "Service URLs in container env values, command and args name an existing Service exposing that port",
-        why: "A URL such as http://query-srv:4002 that names a missing Service or a port it does not expose fails only at run time, with a DNS error or connection refused.",
-        fix: "Use the name of a Service in the pod's namespace (or NAME.NAMESPACE[.svc[.cluster.local]]) and one of its `port` numbers."
+        why:
+            "A URL such as http://query-srv:4002 that names a missing Service or a port it does not expose fails only at run time, with a DNS error or connection refused.",
+        fix:
+            "Use the name of a Service in the pod's namespace (or NAME.NAMESPACE[.svc[.cluster.local]]) and one of its `port` numbers."
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
@@ -22,7 +24,8 @@ struct ServiceURLRule: Rule {
                 for node in values {
                     guard let text = node.string else { continue }
                     for url in ServiceURL.find(in: text) {
-                        if let finding = check(url, node: node, workload: workload, graph: graph, namespaces: namespaces)
+                        if let finding = check(
+                            url, node: node, workload: workload, graph: graph, namespaces: namespaces)
                         {
                             findings.append(finding)
                         }
@@ -37,7 +40,9 @@ struct ServiceURLRule: Rule {
         _ url: ServiceURL, node: YAMLNode, workload: Workload, graph: ManifestGraph, namespaces: Set<String>
     ) -> Diagnostic? {
         let object = workload.object
-        guard let target = url.serviceTarget(defaultNamespace: object.namespace, knownNamespaces: namespaces, graph: graph)
+        guard
+            let target = url.serviceTarget(
+                defaultNamespace: object.namespace, knownNamespaces: namespaces, graph: graph)
         else { return nil }
         let span = url.span(in: node, object: object)
         guard let service = graph.service(named: target.name, in: target.namespace) else {
@@ -50,7 +55,12 @@ struct ServiceURLRule: Rule {
             return info.diagnostic(
                 "\(url.text) names Service \(target.name) in namespace \(target.namespace), which does not exist",
                 at: span, object: object, notes: notes,
-                fix: guess.map { SuggestedFix("did you mean \($0)?", with: url.text.replacingOccurrences(of: "//\(url.host)", with: "//" + url.host.replacingOccurrences(of: target.name, with: $0))) })
+                fix: guess.map {
+                    SuggestedFix(
+                        "did you mean \($0)?",
+                        with: url.text.replacingOccurrences(
+                            of: "//\(url.host)", with: "//" + url.host.replacingOccurrences(of: target.name, with: $0)))
+                })
         }
         guard let port = service.ports.first(where: { $0.port == url.port }) else {
             let serviceNote = DiagnosticNote(
@@ -71,4 +81,3 @@ struct ServiceURLRule: Rule {
         return nil
     }
 }
-

@@ -8,8 +8,10 @@ struct WorkloadSelectorRule: Rule {
     let info = RuleInfo(
         id: "workload-selector",
         summary: "Workload selector (matchLabels and matchExpressions) matches its own pod template labels",
-        why: "The API server rejects a Deployment, ReplicaSet, StatefulSet or DaemonSet whose selector is missing, empty or does not select its template's labels; a Job or CronJob with a hand-written selector is rejected too.",
-        fix: "Make spec.selector.matchLabels a subset of spec.template.metadata.labels (and every matchExpression true for them)."
+        why:
+            "The API server rejects a Deployment, ReplicaSet, StatefulSet or DaemonSet whose selector is missing, empty or does not select its template's labels; a Job or CronJob with a hand-written selector is rejected too.",
+        fix:
+            "Make spec.selector.matchLabels a subset of spec.template.metadata.labels (and every matchExpression true for them)."
     )
 
     private static let requiresSelector: Set<String> = ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"]
@@ -37,7 +39,8 @@ struct WorkloadSelectorRule: Rule {
                 return [
                     info.diagnostic(
                         "CronJob \(object.name) sets spec.jobTemplate.spec.selector; it is generated and must be absent",
-                        at: object.span(node), object: object, fix: SuggestedFix("remove spec.jobTemplate.spec.selector"))
+                        at: object.span(node), object: object,
+                        fix: SuggestedFix("remove spec.jobTemplate.spec.selector"))
                 ]
             }
             return []
@@ -54,7 +57,8 @@ struct WorkloadSelectorRule: Rule {
                     "\(kind) \(object.name) has no spec.selector; apps/v1 requires one",
                     at: object.span(anchor), object: object,
                     fix: SuggestedFix(
-                        "add spec.selector.matchLabels with the template labels (\(workload.template.labels.rendered))"))
+                        "add spec.selector.matchLabels with the template labels (\(workload.template.labels.rendered))")
+                )
             ]
         }
         var findings: [Diagnostic] = []
@@ -90,7 +94,8 @@ struct WorkloadSelectorRule: Rule {
         guard !selector.matches(labels) else { return [] }
         let templateNote = DiagnosticNote(
             workload.template.labels.isEmpty
-                ? "the pod template has no labels" : "the pod template is labelled \(workload.template.labels.rendered)",
+                ? "the pod template has no labels"
+                : "the pod template is labelled \(workload.template.labels.rendered)",
             at: object.span(workload.template.labelsNode ?? workload.template.node))
         if let entry = selector.matchLabels.first(where: { labels[$0.key] != $0.value }) {
             if let actual = labels[entry.key] {
