@@ -95,6 +95,16 @@ let package = Package(
         .target(name: "QueryService", dependencies: ["BlogCore"], path: "Sources/Blog/QueryService"),
         .target(name: "EventBusService", dependencies: ["BlogCore"], path: "Sources/Blog/EventBusService"),
         .target(name: "ClientService", dependencies: ["BlogCore"], path: "Sources/Blog/ClientService"),
+        // The six services as local processes, for the integration tests and blog-bench.
+        .target(
+            name: "BlogHarness",
+            dependencies: [
+                "LocalCluster",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/Blog/BlogHarness"
+        ),
         .executableTarget(name: "posts", dependencies: ["PostsService"], path: "Sources/Blog/Apps/posts"),
         .executableTarget(name: "comments", dependencies: ["CommentsService"], path: "Sources/Blog/Apps/comments"),
         .executableTarget(
@@ -112,8 +122,7 @@ let package = Package(
         .executableTarget(
             name: "blog-bench",
             dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                "BlogHarness", "LocalCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "bench/blog-bench"
@@ -143,9 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BlogIntegrationTests",
-            dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client")
-            ],
+            dependencies: ["BlogHarness"],
             path: "Tests/BlogIntegrationTests"
         ),
         .testTarget(

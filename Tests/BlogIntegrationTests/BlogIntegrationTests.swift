@@ -1,3 +1,4 @@
+import BlogHarness
 import Foundation
 import Testing
 
@@ -24,6 +25,15 @@ final class Counter: @unchecked Sendable {
 }
 
 @Suite(.serialized) struct BlogIntegrationTests {
+    /// `make test` passes the build's bin directory; a bare `swift test` uses `.build/debug`.
+    static var binDirectory: URL {
+        if let bin = ProcessInfo.processInfo.environment["KUBEWIRE_BIN_DIR"], !bin.isEmpty {
+            return URL(fileURLWithPath: bin)
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug")
+    }
+
     func view(_ blog: BlogProcesses) async throws -> [String: QueryPost] {
         try await HTTP.get("\(blog.url("query"))/posts").json([String: QueryPost].self)
     }
@@ -46,7 +56,7 @@ final class Counter: @unchecked Sendable {
     }
 
     @Test(.timeLimit(.minutes(2))) func theBlogSurvivesRestartsOutagesAndABusCrash() async throws {
-        let blog = try BlogProcesses()
+        let blog = try BlogProcesses(binDirectory: Self.binDirectory, label: "blog-it")
         defer {
             blog.stopAll()
             blog.removeFiles()
@@ -125,7 +135,7 @@ final class Counter: @unchecked Sendable {
     }
 
     @Test func invalidConfigurationExitsWithStatus2() async throws {
-        let blog = try BlogProcesses()
+        let blog = try BlogProcesses(binDirectory: Self.binDirectory, label: "blog-it")
         defer { blog.removeFiles() }
         for (service, variable, value) in [
             ("posts", "PORT", "not-a-port"), ("query", "EVENT_BUS_URL", "::"),

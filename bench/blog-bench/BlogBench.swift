@@ -1,9 +1,15 @@
 import ArgumentParser
+import BlogHarness
 import Foundation
 
 #if canImport(Glibc)
     import Glibc
 #endif
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
 
 @main
 struct BlogBench: AsyncParsableCommand {
@@ -37,10 +43,10 @@ struct BlogBench: AsyncParsableCommand {
     }
 
     /// Runs `body` with a fresh set of services and kills them afterwards, whatever happens.
-    func withServices<T>(_ binDirectory: String, _ body: (ServiceProcesses) async throws -> T)
+    func withServices<T>(_ binDirectory: String, _ body: (BlogProcesses) async throws -> T)
         async throws -> T
     {
-        let services = try ServiceProcesses(binDirectory: binDirectory)
+        let services = try BlogProcesses(binDirectory: URL(fileURLWithPath: binDirectory), label: "blog-bench")
         let stopper = SignalStopper { services.stopAll() }
         defer {
             stopper.cancel()

@@ -1,7 +1,8 @@
+import BlogHarness
 import Foundation
 
 /// Posts comments one at a time and times each until query shows its final status.
-func measurePropagation(_ services: ServiceProcesses, count: Int) async throws -> [Double] {
+func measurePropagation(_ services: BlogProcesses, count: Int) async throws -> [Double] {
     let postCount = 20
     var postIDs: [String] = []
     for index in 0..<postCount {
@@ -25,7 +26,7 @@ func measurePropagation(_ services: ServiceProcesses, count: Int) async throws -
             throw BenchError("comment create answered \(created.status)")
         }
         let needle = Array(#""content":"\#(content)","status":""#.utf8)
-        let finished = await poll(timeout: .seconds(10), interval: .milliseconds(1)) {
+        let finished = await waitUntil(timeout: .seconds(10), interval: .milliseconds(1)) {
             let view = try await HTTP.get("\(services.url("query"))/posts")
             guard let status = statusAfter(needle, in: view.body) else { return false }
             return status != "pending"

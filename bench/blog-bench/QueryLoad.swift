@@ -1,4 +1,6 @@
+import BlogHarness
 import Foundation
+import LocalCluster
 
 #if canImport(Glibc)
     import Glibc
@@ -25,7 +27,7 @@ struct QueryLoad {
 
 /// Fills the blog with 100 posts x 5 comments, then loads query's `GET /posts` and a plain Node
 /// `http` server answering the same bytes with wrk, one after the other, in the same run.
-func measureQueryLoad(_ services: ServiceProcesses, duration: Int, connections: Int) async throws
+func measureQueryLoad(_ services: BlogProcesses, duration: Int, connections: Int) async throws
     -> QueryLoad
 {
     for postIndex in 0..<100 {
@@ -47,7 +49,7 @@ func measureQueryLoad(_ services: ServiceProcesses, duration: Int, connections: 
         }
     }
     var body: [UInt8] = []
-    let settled = await poll(timeout: .seconds(60), interval: .milliseconds(100)) {
+    let settled = await waitUntil(timeout: .seconds(60), interval: .milliseconds(100)) {
         body = try await HTTP.get("\(services.url("query"))/posts").body
         let text = String(decoding: body, as: UTF8.self)
         return text.components(separatedBy: #""status":"approved""#).count - 1 == 500
@@ -68,7 +70,7 @@ func withNodeServer<T>(serving body: [UInt8], _ run: (String, Int32) throws -> T
     let directory = NSTemporaryDirectory() + "blog-bench-node-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let port = try freePort()
+    let port = try PortAllocator.freePort()
     try Data(body).write(to: URL(fileURLWithPath: "\(directory)/posts.json"))
     let script = """
         const http = require("http");
@@ -90,7 +92,7 @@ func withNodeServer<T>(serving body: [UInt8], _ run: (String, Int32) throws -> T
         node.waitUntilExit()
     }
     let url = "http://127.0.0.1:\(port)/posts"
-    let started = await poll(timeout: .seconds(10), interval: .milliseconds(50)) {
+    let started = await waitUntil(timeout: .seconds(10), interval: .milliseconds(50)) {
         try await HTTP.get(url).body == body
     }
     guard started else { throw BenchError("node server did not start") }
