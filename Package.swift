@@ -95,16 +95,6 @@ let package = Package(
         .target(name: "QueryService", dependencies: ["BlogCore"], path: "Sources/Blog/QueryService"),
         .target(name: "EventBusService", dependencies: ["BlogCore"], path: "Sources/Blog/EventBusService"),
         .target(name: "ClientService", dependencies: ["BlogCore"], path: "Sources/Blog/ClientService"),
-        // The six services as local processes, for the integration tests and blog-bench.
-        .target(
-            name: "BlogHarness",
-            dependencies: [
-                "LocalCluster",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            path: "Sources/Blog/BlogHarness"
-        ),
         .executableTarget(name: "posts", dependencies: ["PostsService"], path: "Sources/Blog/Apps/posts"),
         .executableTarget(name: "comments", dependencies: ["CommentsService"], path: "Sources/Blog/Apps/comments"),
         .executableTarget(
@@ -129,6 +119,16 @@ let package = Package(
         ),
 
         // MARK: tests
+        // Test support, not product: the six services as local processes, for BlogIntegrationTests and blog-bench.
+        .target(
+            name: "BlogHarness",
+            dependencies: [
+                "LocalCluster",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/Support/BlogHarness"
+        ),
         .testTarget(name: "KubeYAMLTests", dependencies: ["KubeYAML"], path: "Tests/KubeYAMLTests"),
         .testTarget(
             name: "KubeModelTests", dependencies: ["KubeModel", "KubeYAML"], path: "Tests/KubeModelTests"),
