@@ -176,6 +176,43 @@ struct LoaderFileTests {
         #expect(loaded.graph.objects.first { $0.name == "deep" }?.file == dir.path + "/sub/deeper/c.yaml")
     }
 
+    @Test func linksToFilesCountAndLinksToFoldersAreNotFollowed() throws {
+        let dir = try makeTemporaryDirectory()
+        let elsewhere = try makeTemporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(at: dir)
+            try? FileManager.default.removeItem(at: elsewhere)
+        }
+        let service = { (name: String) in "apiVersion: v1\nkind: Service\nmetadata: {name: \(name)}\n" }
+        try write(service("target"), to: elsewhere.appendingPathComponent("target.yaml"))
+        try write(service("outside"), to: elsewhere.appendingPathComponent("sub/outside.yaml"))
+        try FileManager.default.createSymbolicLink(
+            at: dir.appendingPathComponent("linked.yaml"),
+            withDestinationURL: elsewhere.appendingPathComponent("target.yaml"))
+        try FileManager.default.createSymbolicLink(
+            at: dir.appendingPathComponent("dangling.yaml"),
+            withDestinationURL: elsewhere.appendingPathComponent("missing.yaml"))
+        try FileManager.default.createSymbolicLink(
+            at: dir.appendingPathComponent("folder"), withDestinationURL: elsewhere.appendingPathComponent("sub"))
+
+        let loaded = ManifestLoader.load([.path(dir.path)])
+        #expect(loaded.problems.isEmpty)
+        #expect(loaded.graph.objects.map(\.name) == ["target"])
+        #expect(loaded.inputNames == [dir.path + "/linked.yaml"])
+    }
+
+    @Test(.enabled(if: getuid() != 0, "root lists every folder whatever its mode"))
+    func aFolderThatCannotBeListedIsAProblem() throws {
+        let dir = try makeTemporaryDirectory()
+        defer {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir.path)
+            try? FileManager.default.removeItem(at: dir)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: dir.path)
+        let problem = try #require(ManifestLoader.load([.path(dir.path)]).problems.first)
+        #expect(problem.message.contains("cannot list this directory"))
+    }
+
     @Test func trailingSlashAndDuplicateInputsAreReadOnce() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,6 +1,6 @@
 // wire-bench: how much kubewire's full check costs over libyaml's bare parse.
 //
-//   wire-bench [--pairs 5000] [--scale 10] [--runs 3] [--keep]
+//   wire-bench [--pairs 5000] [--scale 10] [--runs 3] [--keep]   (--help for details)
 //
 // Generates a synthetic corpus (Deployment+Service pairs and one Ingress,
 // with planted wiring bugs), times a bare libyaml event parse of it and the
@@ -273,39 +273,68 @@ enum Bench {
         _ = allFound
     }
 
+    static let usage = """
+        usage: wire-bench [--pairs N] [--scale N] [--runs N] [--keep]
+          --pairs N   Deployment+Service pairs in the 1x corpus (default 5000, at least 100)
+          --scale N   size of the linearity corpus against the 1x one (default 10, at least 2)
+          --runs N    timed repetitions, the best one counts (default 3)
+          --keep      keep the generated corpora and print where they are
+        """
+
+    // Arguments are read by hand, not with ArgumentParser: the timed child is this same
+    // executable, and its peak RSS is a target, so it links nothing it does not measure.
     static func main(_ arguments: [String]) -> Int32 {
+        func fail(_ message: String) -> Int32 {
+            FileHandle.standardError.write(Data("wire-bench: \(message)\n\(usage)\n".utf8))
+            return 2
+        }
         var options: [String: String] = [:]
         var flags = Set<String>()
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if argument == "--keep" || argument == "--graph-first" {
+            if argument == "--help" || argument == "-h" {
+                print(usage)
+                return 0
+            } else if argument == "--keep" || argument == "--graph-first" {
                 flags.insert(argument)
-            } else if argument.hasPrefix("--"), index + 1 < arguments.count {
+            } else if ["--pairs", "--scale", "--runs", "--phase", "--dir"].contains(argument),
+                index + 1 < arguments.count
+            {
                 options[argument] = arguments[index + 1]
                 index += 1
             } else {
-                FileHandle.standardError.write(Data("wire-bench: unexpected argument \(argument)\n".utf8))
-                return 2
+                return fail("unexpected argument \(argument)")
             }
             index += 1
         }
-        let runs = max(1, Int(options["--runs"] ?? "") ?? 3)
+        func number(_ option: String, default defaultValue: Int, atLeast minimum: Int) -> Int? {
+            guard let text = options[option] else { return defaultValue }
+            guard let value = Int(text), value >= minimum else { return nil }
+            return value
+        }
+        guard let runs = number("--runs", default: 3, atLeast: 1) else {
+            return fail("--runs takes a whole number >= 1")
+        }
+        guard let pairs = number("--pairs", default: 5_000, atLeast: 100) else {
+            return fail("--pairs takes a whole number >= 100")
+        }
+        guard let scale = number("--scale", default: 10, atLeast: 2) else {
+            return fail("--scale takes a whole number >= 2")
+        }
         do {
-            if options["--phase"] == "memory" {
-                guard let directory = options["--dir"] else {
-                    throw HarnessError(description: "--phase memory needs --dir")
+            switch options["--phase"] {
+            case "memory", "check":
+                guard let directory = options["--dir"] else { return fail("--phase needs --dir") }
+                if options["--phase"] == "memory" {
+                    try memoryBreakdown(directory: directory)
+                } else {
+                    try childCheck(directory: directory, runs: runs)
                 }
-                try memoryBreakdown(directory: directory)
-            } else if options["--phase"] == "check" {
-                guard let directory = options["--dir"] else {
-                    throw HarnessError(description: "--phase check needs --dir")
-                }
-                try childCheck(directory: directory, runs: runs)
-            } else {
-                let pairs = max(100, Int(options["--pairs"] ?? "") ?? 5_000)
-                let scale = max(2, Int(options["--scale"] ?? "") ?? 10)
+            case nil:
                 try parent(pairs: pairs, scale: scale, runs: runs, keep: flags.contains("--keep"))
+            case let phase?:
+                return fail("unknown phase \(phase)")
             }
             return 0
         } catch {

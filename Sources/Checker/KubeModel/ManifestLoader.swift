@@ -92,32 +92,59 @@ public enum ManifestLoader {
     // MARK: - files
 
     private static func expand(_ path: String) -> (files: [String], problem: Diagnostic?) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
             return ([], unreadable(path, "no such file or directory"))
         }
-        guard isDirectory.boolValue else { return ([path], nil) }
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+        guard status.st_mode & S_IFMT == S_IFDIR else { return ([path], nil) }
+        let base = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        var found: [String] = []
+        guard walk(base, into: &found) else {
             return ([], unreadable(path, "cannot list this directory"))
         }
-        var found: [String] = []
-        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-        while let relative = enumerator.nextObject() as? String {
-            let leaf = (relative as NSString).lastPathComponent
-            // Hidden files and folders (.git, .kubewire.yaml) are not manifests.
-            if leaf.hasPrefix(".") {
-                enumerator.skipDescendants()
+        return (found.sorted(), nil)
+    }
+
+    /// Collects `.yaml`/`.yml` files below `directory` with readdir, which says most entries'
+    /// types without a stat per file (FileManager's enumerator costs a serial tenth of a large
+    /// load). Hidden entries (.git, .kubewire.yaml) are skipped with everything below them;
+    /// symbolic links count when they lead to a file, and are not followed into directories.
+    /// Returns false only when `directory` itself cannot be listed.
+    private static func walk(_ directory: String, into found: inout [String]) -> Bool {
+        guard let stream = opendir(directory) else { return false }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard !name.hasPrefix(".") else { continue }
+            let full = directory + "/" + name
+            var kind = Int32(entry.pointee.d_type)
+            if kind == Int32(DT_UNKNOWN) {
+                var status = stat()
+                guard lstat(full, &status) == 0 else { continue }
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR: kind = Int32(DT_DIR)
+                case S_IFREG: kind = Int32(DT_REG)
+                case S_IFLNK: kind = Int32(DT_LNK)
+                default: continue
+                }
+            }
+            switch kind {
+            case Int32(DT_DIR):
+                _ = walk(full, into: &found)
+            case Int32(DT_REG), Int32(DT_LNK):
+                guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
+                if kind == Int32(DT_LNK) {
+                    var status = stat()
+                    guard stat(full, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
+                }
+                found.append(full)
+            default:
                 continue
             }
-            guard leaf.hasSuffix(".yaml") || leaf.hasSuffix(".yml") else { continue }
-            let full = base + "/" + relative
-            var childIsDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue
-            {
-                found.append(full)
-            }
         }
-        return (found.sorted(), nil)
+        return true
     }
 
     private static func unreadable(_ path: String, _ reason: String) -> Diagnostic {
