@@ -1,6 +1,6 @@
 // wire-bench: how much kubewire's full check costs over libyaml's bare parse.
 //
-//   wire-bench [--pairs 5000] [--scale 10] [--runs 3] [--keep]   (--help for details)
+//   wire-bench [--pairs 5000] [--scale 10] [--runs 5] [--keep]   (--help for details)
 //
 // Generates a synthetic corpus (Deployment+Service pairs and one Ingress,
 // with planted wiring bugs), times a bare libyaml event parse of it and the
@@ -148,16 +148,29 @@ enum Bench {
 
     // MARK: parent
 
-    static func rawBest(_ corpus: Corpus, runs: Int) throws -> Double {
+    static func rawOnce(_ corpus: Corpus) throws -> Double {
         let paths = corpus.files.map { corpus.root.appendingPathComponent($0).path }
-        var best = Double.infinity
-        for _ in 0..<runs {
-            var events = 0
-            let time = try seconds { events = try RawParse.run(files: paths) }
-            guard events > corpus.objects else { throw HarnessError(description: "raw parse saw \(events) events") }
-            best = min(best, time)
-        }
-        return best
+        var events = 0
+        let time = try seconds { events = try RawParse.run(files: paths) }
+        guard events > corpus.objects else { throw HarnessError(description: "raw parse saw \(events) events") }
+        return time
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    /// One round: the raw parse and the full check of each corpus, back to back, so the ratios
+    /// of a round compare measurements taken under the same machine conditions. Each check is a
+    /// fresh process running once, as `kubewire check` does.
+    struct Round {
+        var raw: Double
+        var full: CheckResult
+        var rawLarge: Double
+        var fullLarge: CheckResult
     }
 
     static func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
@@ -176,7 +189,7 @@ enum Bench {
         defer { if !keep { try? FileManager.default.removeItem(at: base) } }
         print("wire-bench: kubewire full check vs. bare libyaml parse")
         print(
-            "machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; best of \(runs) runs; corpus in \(base.path)"
+            "machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; \(runs) rounds (times: best round; ratios: median of the rounds' own); corpus in \(base.path)"
         )
 
         var small: Corpus?
@@ -192,19 +205,33 @@ enum Bench {
                     + "(generated in \(secs(time)))")
         }
 
-        let raw = try rawBest(small, runs: runs)
-        let rawLarge = try rawBest(large, runs: runs)
-        let full = try runChild(directory: small.root, runs: runs)
-        let fullLarge = try runChild(directory: large.root, runs: runs)
-        for result in [full, fullLarge] where !result.problems.isEmpty {
+        var rounds: [Round] = []
+        for _ in 0..<runs {
+            rounds.append(
+                Round(
+                    raw: try rawOnce(small), full: try runChild(directory: small.root, runs: 1),
+                    rawLarge: try rawOnce(large), fullLarge: try runChild(directory: large.root, runs: 1)))
+        }
+        guard let first = rounds.first else { throw HarnessError(description: "no round") }
+        for result in [first.full, first.fullLarge] where !result.problems.isEmpty {
             throw HarnessError(
                 description: "the corpus has input problems:\n" + result.problems.prefix(5).joined(separator: "\n"))
         }
-        guard full.objects == small.objects, fullLarge.objects == large.objects else {
+        guard first.full.objects == small.objects, first.fullLarge.objects == large.objects else {
             throw HarnessError(
                 description:
-                    "loaded \(full.objects)/\(fullLarge.objects) objects, generated \(small.objects)/\(large.objects)")
+                    "loaded \(first.full.objects)/\(first.fullLarge.objects) objects, generated \(small.objects)/\(large.objects)"
+            )
         }
+        // Times are the best round's; ratios are the median of the rounds' own ratios.
+        let raw = rounds.map(\.raw).min() ?? .nan
+        let rawLarge = rounds.map(\.rawLarge).min() ?? .nan
+        let full = rounds.map(\.full).min { $0.bestSeconds < $1.bestSeconds } ?? first.full
+        let fullLarge = rounds.map(\.fullLarge).min { $0.bestSeconds < $1.bestSeconds } ?? first.fullLarge
+        let peakKiB = rounds.map(\.full.peakRSSKiB).max() ?? 0
+        let ratio = median(rounds.map { $0.full.bestSeconds / $0.raw })
+        let rawGrowth = median(rounds.map { $0.rawLarge / $0.raw })
+        let growth = median(rounds.map { $0.fullLarge.bestSeconds / $0.full.bestSeconds })
 
         print("")
         print("1x corpus (\(small.objects) objects)")
@@ -214,13 +241,12 @@ enum Bench {
                 + rate(small.objects, full.bestSeconds))
         print("  " + column("  of which load (parallel parse)", 40) + secs(full.loadSeconds))
         print("  " + column("  of which rules", 40) + secs(full.checkSeconds))
-        let ratio = full.bestSeconds / raw
         print(
-            "  " + column("ratio full/raw", 40) + column(String(format: "%.2fx", ratio), 12)
+            "  " + column("ratio full/raw (median of rounds)", 40) + column(String(format: "%.2fx", ratio), 12)
                 + column(String(format: "target <= %.1fx", Targets.ratio), 22) + verdict(ratio <= Targets.ratio))
-        let peak = Double(full.peakRSSKiB) / 1024
+        let peak = Double(peakKiB) / 1024
         print(
-            "  " + column("peak RSS of the full check (VmHWM)", 40) + column(String(format: "%.1f MiB", peak), 12)
+            "  " + column("peak RSS of the full check (VmHWM, max)", 40) + column(String(format: "%.1f MiB", peak), 12)
                 + column(String(format: "target <= %.0f MiB", Targets.peakRSSMiB), 22)
                 + verdict(peak > 0 && peak <= Targets.peakRSSMiB))
 
@@ -237,12 +263,10 @@ enum Bench {
         print(
             "  " + column("peak RSS of the full check (VmHWM)", 40)
                 + String(format: "%.1f MiB (informational)", Double(fullLarge.peakRSSKiB) / 1024))
-        let rawGrowth = rawLarge / raw
-        let growth = fullLarge.bestSeconds / full.bestSeconds
-        print("  " + column("raw time growth \(scale)x/1x", 40) + String(format: "%.2fx", rawGrowth))
+        print("  " + column("raw time growth \(scale)x/1x (median)", 40) + String(format: "%.2fx", rawGrowth))
         let limit = Targets.linearity * Double(scale) / 10
         print(
-            "  " + column("full check time growth \(scale)x/1x", 40) + column(String(format: "%.2fx", growth), 12)
+            "  " + column("full check growth \(scale)x/1x (median)", 40) + column(String(format: "%.2fx", growth), 12)
                 + column(String(format: "target <= %.1fx", limit), 22) + verdict(growth <= limit))
 
         print("")
@@ -277,7 +301,8 @@ enum Bench {
         usage: wire-bench [--pairs N] [--scale N] [--runs N] [--keep]
           --pairs N   Deployment+Service pairs in the 1x corpus (default 5000, at least 100)
           --scale N   size of the linearity corpus against the 1x one (default 10, at least 2)
-          --runs N    timed repetitions, the best one counts (default 3)
+          --runs N    rounds, each timing the raw parse and the full check of both corpora
+                      back to back (default 5); times are the best round's, ratios the median
           --keep      keep the generated corpora and print where they are
         """
 
@@ -313,7 +338,7 @@ enum Bench {
             guard let value = Int(text), value >= minimum else { return nil }
             return value
         }
-        guard let runs = number("--runs", default: 3, atLeast: 1) else {
+        guard let runs = number("--runs", default: 5, atLeast: 1) else {
             return fail("--runs takes a whole number >= 1")
         }
         guard let pairs = number("--pairs", default: 5_000, atLeast: 100) else {
