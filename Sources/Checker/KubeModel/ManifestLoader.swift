@@ -94,13 +94,14 @@ public enum ManifestLoader {
     private static func expand(_ path: String) -> (files: [String], problem: Diagnostic?) {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            return ([], unreadable(path, "no such file or directory"))
+            let reason = errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno))
+            return ([], unreadable(path, reason))
         }
         guard status.st_mode & S_IFMT == S_IFDIR else { return ([path], nil) }
         let base = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         var found: [String] = []
         guard walk(base, into: &found) else {
-            return ([], unreadable(path, "cannot list this directory"))
+            return ([], unreadable(path, "cannot list this directory: \(String(cString: strerror(errno)))"))
         }
         return (found.sorted(), nil)
     }
