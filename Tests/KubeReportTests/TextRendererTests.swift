@@ -166,4 +166,21 @@ import Testing
         #expect(!output.contains("\u{1B}"))
         #expect(output.contains("bad name a\u{FFFD}[2Jb"))
     }
+
+    @Test func bidiOverridesCannotReorderTheQuotedLine() {
+        var sources = SourceMap()
+        sources.add(path: "b.yaml", text: "name: admin\u{202E}resu\u{2066}x\n")
+        let d = Diagnostic(
+            ruleID: "r", severity: .error,
+            span: SourceSpan(file: "b.yaml", line: 1, column: 7, endLine: 1, endColumn: 19),
+            message: "bad name admin\u{202E}resu")
+        let output = TextRenderer(color: false).renderDiagnostic(d, sources: sources)
+        #expect(
+            !output.unicodeScalars.contains {
+                (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value)
+            })
+        #expect(output.contains("1 | name: admin\u{FFFD}resu\u{FFFD}x"))
+        // One cell per replaced scalar: the carets still cover the 12 scalars of the span.
+        #expect(output.contains("  |       ^^^^^^^^^^^^\n"))
+    }
 }

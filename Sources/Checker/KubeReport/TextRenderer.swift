@@ -138,8 +138,12 @@ public struct TextRenderer: Sendable {
         return (String(scalar), isWide(scalar) ? 2 : 1)
     }
 
+    /// C0 and C1 controls, and the bidirectional overrides and isolates that would let a
+    /// manifest reorder what the terminal shows ("Trojan Source", CVE-2021-42574).
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+        let v = scalar.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+            || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
     }
 
     /// East Asian Wide/Fullwidth ranges and emoji shown as pictures.
@@ -157,7 +161,7 @@ public struct TextRenderer: Sendable {
     }
 
     /// Messages keep newlines and tabs; other control characters (ESC
-    /// sequences from a manifest, say) become U+FFFD.
+    /// sequences or bidi overrides from a manifest, say) become U+FFFD.
     static func clean(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
