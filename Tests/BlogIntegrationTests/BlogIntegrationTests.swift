@@ -38,10 +38,6 @@ final class Counter: @unchecked Sendable {
         try await HTTP.get("\(blog.url("query"))/posts").json([String: QueryPost].self)
     }
 
-    func ready(_ blog: BlogProcesses, _ service: String) async -> Bool {
-        await waitUntil { try await HTTP.get("\(blog.url(service))/readyz").status == 200 }
-    }
-
     func comment(_ blog: BlogProcesses, post: String, _ content: String) async throws -> UInt {
         try await HTTP.postJSON("\(blog.url("comments"))/posts/\(post)/comments", ["content": content])
             .status
@@ -64,7 +60,7 @@ final class Counter: @unchecked Sendable {
         for service in BlogProcesses.services { try blog.start(service) }
         for service in BlogProcesses.services {
             #expect(
-                await ready(blog, service), "\(service) never became ready:\n\(blog.log(of: service))")
+                await blog.isReady(service), "\(service) never became ready:\n\(blog.log(of: service))")
         }
 
         // A post, a normal comment and an `orange` one.
@@ -87,7 +83,7 @@ final class Counter: @unchecked Sendable {
         // Restarting query gives the identical view.
         blog.stop("query")
         try blog.start("query")
-        #expect(await ready(blog, "query"))
+        #expect(await blog.isReady("query"))
         #expect(try await view(blog) == moderated)
 
         // Comments made while moderation is down are moderated once it is back.

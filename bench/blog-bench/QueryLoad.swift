@@ -82,7 +82,7 @@ func withNodeServer<T>(serving body: [UInt8], _ run: (String, Int32) throws -> T
         """
     try script.write(toFile: "\(directory)/server.js", atomically: true, encoding: .utf8)
     let node = Process()
-    guard let nodePath = executablePath("node") else { throw BenchError("node is not on PATH") }
+    guard let nodePath = ExecutableLookup.find("node") else { throw BenchError("node is not on PATH") }
     // Run node itself, not through env, so the measured CPU time is the server's.
     node.executableURL = URL(fileURLWithPath: nodePath)
     node.arguments = ["\(directory)/server.js"]
@@ -97,13 +97,6 @@ func withNodeServer<T>(serving body: [UInt8], _ run: (String, Int32) throws -> T
     }
     guard started else { throw BenchError("node server did not start") }
     return try run(url, node.processIdentifier)
-}
-
-func executablePath(_ name: String) -> String? {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-    return path.split(separator: ":").map { "\($0)/\(name)" }.first {
-        FileManager.default.isExecutableFile(atPath: $0)
-    }
 }
 
 struct CPUTime {

@@ -32,12 +32,7 @@ public struct RunOptions: Sendable {
 
     /// nginx from PATH or the Debian location.
     public static func findNginx() -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin"
-        for directory in path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin"] {
-            let candidate = directory + "/nginx"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+        ExecutableLookup.find("nginx", alsoIn: ["/usr/sbin", "/usr/local/sbin"])
     }
 }
 

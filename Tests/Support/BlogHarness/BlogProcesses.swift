@@ -79,13 +79,15 @@ public final class BlogProcesses: @unchecked Sendable {
     public func startAll(readyWithin timeout: Duration = .seconds(20)) async throws {
         for service in Self.services { try start(service) }
         for service in Self.services {
-            let ready = await waitUntil(timeout: timeout) {
-                try await HTTP.get("\(self.url(service))/readyz").status == 200
-            }
-            guard ready else {
+            guard await isReady(service, within: timeout) else {
                 throw HarnessError("\(service) did not become ready; see \(root.path)/\(service).log")
             }
         }
+    }
+
+    /// Whether `service` answers `/readyz` with 200 within `timeout`.
+    public func isReady(_ service: String, within timeout: Duration = .seconds(15)) async -> Bool {
+        await waitUntil(timeout: timeout) { try await HTTP.get("\(self.url(service))/readyz").status == 200 }
     }
 
     /// SIGTERM, or SIGKILL with `hard`, then waits for the process to be gone
