@@ -47,12 +47,13 @@ public enum ManifestLoader {
         var problems: [Diagnostic] = []
         var sources = SourceMap()
         var files: [String] = []
-        var stdinText: String?
+        var stdinBytes: [UInt8]?
+        var stdinProblem: Diagnostic?
         for input in inputs {
             switch input {
             case .standardInput:
-                let data = FileHandle.standardInput.readDataToEndOfFile()
-                stdinText = String(decoding: data, as: UTF8.self)
+                // Kept whole (bounded by the input limit): it cannot be read again to quote its lines.
+                (stdinBytes, stdinProblem) = readStandardInput(limit: options.limits.maxInputBytes)
             case .path(let path):
                 let (found, problem) = expand(path)
                 files.append(contentsOf: found)
@@ -63,10 +64,14 @@ public enum ManifestLoader {
         files = files.filter { seen.insert($0).inserted }
 
         var results = parseFiles(files, options: options)
-        if let stdinText {
-            sources.add(path: standardInputName, text: stdinText)
-            results.append(parse(text: stdinText, name: standardInputName, options: options))
+        if let stdinBytes {
+            sources.add(path: standardInputName, bytes: stdinBytes)
+            let loaded = stdinBytes.withUnsafeBytes {
+                YAMLLoader.load(bytes: $0, file: standardInputName, limits: options.limits)
+            }
+            results.append(objects(from: loaded, options: options))
         }
+        if let stdinProblem { problems.append(stdinProblem) }
         var objects: [ManifestObject] = []
         objects.reserveCapacity(results.reduce(0) { $0 + $1.objects.count })
         for result in results {
@@ -74,7 +79,7 @@ public enum ManifestLoader {
             objects.append(contentsOf: result.objects)
         }
         results = []
-        let names = files + (stdinText == nil ? [] : [standardInputName])
+        let names = files + (stdinBytes == nil && stdinProblem == nil ? [] : [standardInputName])
         return LoadedManifests(
             graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources)
     }
@@ -90,6 +95,21 @@ public enum ManifestLoader {
     }
 
     // MARK: - files
+
+    /// The files `inputs` name (folders expanded as `load` does; standard input left out).
+    public static func files(in inputs: [ManifestInput]) -> [String] {
+        inputs.flatMap { input -> [String] in
+            guard case .path(let path) = input else { return [] }
+            return expand(path).files
+        }
+    }
+
+    /// `path` without `.` segments, doubled or trailing slashes, for comparing paths as given.
+    public static func normalizedPath(_ path: String) -> String {
+        let parts = path.split(separator: "/").filter { $0 != "." }
+        let joined = parts.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : joined
+    }
 
     private static func expand(_ path: String) -> (files: [String], problem: Diagnostic?) {
         var status = stat()
@@ -180,18 +200,29 @@ public enum ManifestLoader {
     }
 
     private static func parseFile(_ path: String, options: LoadOptions) -> FileResult {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return FileResult(problems: [unreadable(path, "permission denied or not a regular file")])
+        objects(from: YAMLLoader.load(path: path, limits: options.limits), options: options)
+    }
+
+    /// Standard input, whole; more than `limit` bytes is an `input-limit` problem (reading stops there).
+    private static func readStandardInput(limit: Int) -> (bytes: [UInt8]?, problem: Diagnostic?) {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { return (nil, unreadable(standardInputName, String(cString: strerror(errno)))) }
+            if got == 0 { return (bytes, nil) }
+            guard bytes.count + got <= limit else {
+                return (
+                    nil,
+                    Diagnostic(
+                        ruleID: InputProblem.limit.id, severity: .error,
+                        span: SourceSpan(file: standardInputName, line: 1, column: 1),
+                        message: "standard input is more than \(limit) bytes, the limit")
+                )
+            }
+            bytes.append(contentsOf: chunk[..<got])
         }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.readToEnd() ?? Data()
-        } catch {
-            return FileResult(problems: [unreadable(path, error.localizedDescription)])
-        }
-        let loaded = data.withUnsafeBytes { YAMLLoader.load(bytes: $0, file: path, limits: options.limits) }
-        return objects(from: loaded, options: options)
     }
 
     private static func parse(text: String, name: String, options: LoadOptions) -> FileResult {
