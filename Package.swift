@@ -61,6 +61,15 @@ let checkerTargets: [Target] = [
         path: "Sources/kubewire"
     ),
 
+    // The checker benchmark (`make bench`); it links nothing the check does not.
+    // The baseline: libyaml's event loop in C, no Swift value per event (used only by wire-bench).
+    .target(name: "CRawParse", dependencies: ["CYAML"], path: "bench/CRawParse"),
+    .executableTarget(
+        name: "wire-bench",
+        dependencies: ["CRawParse", "KubeYAML", "KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics"],
+        path: "bench/wire-bench"
+    ),
+
     .testTarget(name: "KubeYAMLTests", dependencies: ["KubeYAML", "KubeDiagnostics"], path: "Tests/KubeYAMLTests"),
     .testTarget(
         name: "KubeModelTests", dependencies: ["KubeModel", "KubeYAML", "KubeDiagnostics"],
@@ -72,7 +81,8 @@ let checkerTargets: [Target] = [
     ),
     .testTarget(
         name: "KubeReportTests", dependencies: ["KubeReport", "KubeDiagnostics"], path: "Tests/KubeReportTests"),
-    .testTarget(name: "KubewireCLITests", path: "Tests/KubewireCLITests"),
+    // Runs the built kubewire (KUBEWIRE_BIN_DIR); KubeYAML reads the hook, Action and recipe files.
+    .testTarget(name: "KubewireCLITests", dependencies: ["KubeYAML"], path: "Tests/KubewireCLITests"),
 ]
 
 // MARK: local cluster, blog, benchmarks
@@ -153,13 +163,6 @@ let clusterAndBlogTargets: [Target] = [
     .executableTarget(name: "client", dependencies: ["BlogCore", "ClientService"], path: "Sources/Blog/Apps/client"),
 
     // MARK: benchmarks (`make bench`)
-    // The baseline: libyaml's event loop in C, no Swift value per event (used only by wire-bench).
-    .target(name: "CRawParse", dependencies: ["CYAML"], path: "bench/CRawParse"),
-    .executableTarget(
-        name: "wire-bench",
-        dependencies: ["CRawParse", "KubeYAML", "KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics"],
-        path: "bench/wire-bench"
-    ),
     .executableTarget(
         name: "blog-bench",
         dependencies: ["BlogHarness", "LocalCluster", argumentParser],

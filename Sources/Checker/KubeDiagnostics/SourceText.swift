@@ -1,11 +1,15 @@
 import Foundation
 
 /// Source lines for quoting the offending line in a report. Texts that came from stdin are kept
-/// here; a file is indexed once, on its first quoted line (one streaming pass that records where
-/// each line starts), and each quoted line is then read on its own, so a report costs one pass per
-/// file with findings, not one per finding, and no file is held in memory.
+/// here; a file is scanned once, lazily (as far as the lines asked for, recording where each line
+/// starts), and each quoted line is then read on its own: a report costs at most one pass per file
+/// with findings, not one per finding, and no file is held in memory.
 public struct SourceMap: Sendable {
+    /// Longer lines are not quoted (nil): a 40 MB scalar on one line is nothing to show on a terminal.
+    public static let maxQuotedLineBytes = 16 << 10
+
     private var texts: [String: [UInt8]] = [:]
+    private var aliases: [String: String] = [:]
     private let cache = LineIndexCache()
 
     public init() {}
@@ -14,88 +18,89 @@ public struct SourceMap: Sendable {
         texts[path] = Array(text.utf8)
     }
 
-    public mutating func add(path: String, bytes: [UInt8]) {
-        texts[path] = bytes
+    /// Lines of `path` (say `<stdin>`) are read from `file` (say `/dev/fd/3`).
+    public mutating func add(path: String, readingFrom file: String) {
+        aliases[path] = file
     }
 
-    /// The 1-based line `number` of `file` without its line ending; nil past the end, or when the
-    /// line cannot be read or is not UTF-8.
+    /// The 1-based line `number` of `file` without its line ending; nil past the end, when the
+    /// line cannot be read or is not UTF-8, or when it is longer than `maxQuotedLineBytes`.
     public func line(_ number: Int, in file: String) -> String? {
         guard number >= 1 else { return nil }
-        let bytes: [UInt8]?
-        if let text = texts[file] {
-            bytes = cache.index(for: file) { LineIndex(memory: text) }.line(number, in: text)
-        } else {
-            bytes = cache.index(for: file) { LineIndex(path: file) }.line(number, path: file)
-        }
-        guard var bytes else { return nil }
+        guard var bytes = cache.line(number, of: aliases[file] ?? file, memory: texts[file]) else { return nil }
         if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
         return String(validating: bytes, as: UTF8.self)
     }
 }
 
-/// Where each line of one text starts (byte offsets), and where the text ends.
-struct LineIndex: Sendable {
-    private var starts: [Int] = [0]
-    private var end = 0
-    private(set) var readable = true
+/// Where the lines of one text start (byte offsets), found by scanning forward only as far as the
+/// lines asked for so far.
+private final class LineIndex {
+    private let path: String
+    private let memory: [UInt8]?
+    /// Open only while a line is being found (thousands of files may have findings).
+    private var descriptor: Int32 = -1
+    private var starts: [UInt32] = [0]
+    /// Bytes scanned so far; `finished` once the end was reached (or the file failed).
+    private var scanned = 0
+    private var finished = false
+    private var failed = false
 
-    init(memory text: [UInt8]) {
-        text.withUnsafeBufferPointer { record($0, at: 0) }
-        end = text.count
+    init(path: String, memory: [UInt8]?) {
+        self.path = path
+        self.memory = memory
     }
 
-    init(path: String) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            readable = false
+    func line(_ number: Int) -> [UInt8]? {
+        if memory == nil {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+        }
+        defer {
+            if descriptor >= 0 { close(descriptor) }
+            descriptor = -1
+        }
+        while !finished && starts.count <= number { scanChunk() }
+        guard !failed, number <= starts.count else { return nil }
+        let start = Int(starts[number - 1])
+        let stop = number < starts.count ? Int(starts[number]) - 1 : scanned
+        guard start <= stop, stop - start <= SourceMap.maxQuotedLineBytes else { return nil }
+        if let memory { return Array(memory[start..<stop]) }
+        return read(start..<stop)
+    }
+
+    private func scanChunk() {
+        if let memory {
+            memory.withUnsafeBufferPointer { record($0, at: 0) }
+            scanned = memory.count
+            finished = true
             return
         }
-        defer { close(descriptor) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        var position = 0
-        while true {
-            let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else {
-                readable = got == 0
-                break
-            }
-            buffer.withUnsafeBufferPointer { record(UnsafeBufferPointer(rebasing: $0[..<got]), at: position) }
-            position += got
+        let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(scanned)) }
+        if got < 0 && errno == EINTR { return }
+        guard got > 0, scanned + got < Int(UInt32.max) else {
+            failed = got < 0
+            finished = true
+            return
         }
-        end = position
+        buffer.withUnsafeBufferPointer { record(UnsafeBufferPointer(rebasing: $0[..<got]), at: scanned) }
+        scanned += got
     }
 
-    private mutating func record(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+    private func record(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
         guard let base = bytes.baseAddress else { return }
         var position = 0
         while position < bytes.count,
             let found = memchr(base + position, Int32(UInt8(ascii: "\n")), bytes.count - position)
         {
             let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            starts.append(offset + index + 1)
+            starts.append(UInt32(truncatingIfNeeded: offset + index + 1))
             position = index + 1
         }
     }
 
-    private func bounds(_ number: Int) -> Range<Int>? {
-        guard readable, number <= starts.count else { return nil }
-        let start = starts[number - 1]
-        let stop = number < starts.count ? starts[number] - 1 : end
-        return start <= stop ? start..<stop : nil
-    }
-
-    func line(_ number: Int, in text: [UInt8]) -> [UInt8]? {
-        guard let range = bounds(number), range.upperBound <= text.count else { return nil }
-        return Array(text[range])
-    }
-
-    func line(_ number: Int, path: String) -> [UInt8]? {
-        guard let range = bounds(number) else { return nil }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
+    private func read(_ range: Range<Int>) -> [UInt8]? {
         var bytes = [UInt8](repeating: 0, count: range.count)
         var done = 0
         while done < range.count {
@@ -103,6 +108,7 @@ struct LineIndex: Sendable {
                 guard let base = raw.baseAddress else { return -1 }
                 return pread(descriptor, base + done, range.count - done, off_t(range.lowerBound + done))
             }
+            if got < 0 && errno == EINTR { continue }
             guard got > 0 else { return nil }
             done += got
         }
@@ -110,17 +116,17 @@ struct LineIndex: Sendable {
     }
 }
 
-/// The line indexes built so far, shared by every copy of a `SourceMap` (the renderers of one run).
+/// The line indexes of one report's files, shared by every copy of a `SourceMap` (the renderers
+/// of one run); the lock makes a `SourceMap` safe to share between threads.
 private final class LineIndexCache: @unchecked Sendable {
     private let lock = NSLock()
     private var indexes: [String: LineIndex] = [:]
 
-    func index(for file: String, build: () -> LineIndex) -> LineIndex {
+    func line(_ number: Int, of file: String, memory: [UInt8]?) -> [UInt8]? {
         lock.lock()
         defer { lock.unlock() }
-        if let index = indexes[file] { return index }
-        let index = build()
+        let index = indexes[file] ?? LineIndex(path: file, memory: memory)
         indexes[file] = index
-        return index
+        return index.line(number)
     }
 }

@@ -47,13 +47,12 @@ public enum ManifestLoader {
         var problems: [Diagnostic] = []
         var sources = SourceMap()
         var files: [String] = []
-        var stdinBytes: [UInt8]?
+        var stdinFile: String?
         var stdinProblem: Diagnostic?
         for input in inputs {
             switch input {
             case .standardInput:
-                // Kept whole (bounded by the input limit): it cannot be read again to quote its lines.
-                (stdinBytes, stdinProblem) = readStandardInput(limit: options.limits.maxInputBytes)
+                (stdinFile, stdinProblem) = standardInputFile(limit: options.limits.maxInputBytes)
             case .path(let path):
                 let (found, problem) = expand(path)
                 files.append(contentsOf: found)
@@ -64,11 +63,9 @@ public enum ManifestLoader {
         files = files.filter { seen.insert($0).inserted }
 
         var results = parseFiles(files, options: options)
-        if let stdinBytes {
-            sources.add(path: standardInputName, bytes: stdinBytes)
-            let loaded = stdinBytes.withUnsafeBytes {
-                YAMLLoader.load(bytes: $0, file: standardInputName, limits: options.limits)
-            }
+        if let stdinFile {
+            sources.add(path: standardInputName, readingFrom: stdinFile)
+            let loaded = YAMLLoader.load(path: stdinFile, name: standardInputName, limits: options.limits)
             results.append(objects(from: loaded, options: options))
         }
         if let stdinProblem { problems.append(stdinProblem) }
@@ -79,7 +76,7 @@ public enum ManifestLoader {
             objects.append(contentsOf: result.objects)
         }
         results = []
-        let names = files + (stdinBytes == nil && stdinProblem == nil ? [] : [standardInputName])
+        let names = files + (stdinFile == nil && stdinProblem == nil ? [] : [standardInputName])
         return LoadedManifests(
             graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources)
     }
@@ -203,25 +200,45 @@ public enum ManifestLoader {
         objects(from: YAMLLoader.load(path: path, limits: options.limits), options: options)
     }
 
-    /// Standard input, whole; more than `limit` bytes is an `input-limit` problem (reading stops there).
-    private static func readStandardInput(limit: Int) -> (bytes: [UInt8]?, problem: Diagnostic?) {
-        var bytes: [UInt8] = []
+    /// Standard input as a file to stream from (and to read again for quoting): itself when it is a
+    /// regular file, else a copy in an unlinked temporary file, made in 64 KiB chunks, so it is never
+    /// held in memory. More than `limit` bytes is an `input-limit` problem.
+    private static func standardInputFile(limit: Int) -> (path: String?, problem: Diagnostic?) {
+        func tooLarge() -> Diagnostic {
+            Diagnostic(
+                ruleID: InputProblem.limit.id, severity: .error,
+                span: SourceSpan(file: standardInputName, line: 1, column: 1),
+                message: "standard input is more than \(limit) bytes, the limit")
+        }
+        var status = stat()
+        if fstat(STDIN_FILENO, &status) == 0, status.st_mode & S_IFMT == S_IFREG {
+            return Int(status.st_size) > limit ? (nil, tooLarge()) : ("/dev/fd/\(STDIN_FILENO)", nil)
+        }
+        var template = Array((NSTemporaryDirectory() + "/kubewire-stdin-XXXXXX").utf8CString)
+        let spool = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard spool >= 0 else {
+            return (nil, unreadable(standardInputName, "no temporary file: \(String(cString: strerror(errno)))"))
+        }
+        // Unlinked at once: the open descriptor keeps it for this run and nothing is left behind.
+        template.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { _ = unlink(base) }
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var total = 0
         while true {
             let got = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
             if got < 0 && errno == EINTR { continue }
             if got < 0 { return (nil, unreadable(standardInputName, String(cString: strerror(errno)))) }
-            if got == 0 { return (bytes, nil) }
-            guard bytes.count + got <= limit else {
-                return (
-                    nil,
-                    Diagnostic(
-                        ruleID: InputProblem.limit.id, severity: .error,
-                        span: SourceSpan(file: standardInputName, line: 1, column: 1),
-                        message: "standard input is more than \(limit) bytes, the limit")
-                )
+            if got == 0 { return ("/dev/fd/\(spool)", nil) }
+            total += got
+            guard total <= limit else { return (nil, tooLarge()) }
+            let written = chunk.withUnsafeBytes { write(spool, $0.baseAddress, got) }
+            guard written == got else {
+                return (nil, unreadable(standardInputName, "cannot spool: \(String(cString: strerror(errno)))"))
             }
-            bytes.append(contentsOf: chunk[..<got])
         }
     }
 

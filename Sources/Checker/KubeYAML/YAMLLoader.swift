@@ -68,24 +68,26 @@ public enum YAMLLoader {
 
     /// Loads the file at `path`, streamed to libyaml (never held whole). A regular file over
     /// `maxInputBytes` is refused before it is read; a pipe is cut off when it passes the limit.
-    public static func load(path: String, limits: YAMLLimits = YAMLLimits()) -> YAMLLoadResult {
+    /// `name`: the file as diagnostics name it (default: `path`), e.g. `<stdin>` for /dev/fd/0.
+    public static func load(path: String, name: String? = nil, limits: YAMLLimits = YAMLLimits()) -> YAMLLoadResult {
+        let file = name ?? path
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        var builder = TreeBuilder(file: path, limits: limits, inputBytes: 0)
+        var builder = TreeBuilder(file: file, limits: limits, inputBytes: 0)
         guard descriptor >= 0 else {
             builder.fail(
-                at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "cannot read \(path): \(reason())")
+                at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "cannot read \(file): \(reason())")
             return builder.finish()
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             builder.fail(
-                at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "cannot read \(path): \(reason())")
+                at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "cannot read \(file): \(reason())")
             return builder.finish()
         }
         if status.st_mode & S_IFMT == S_IFDIR {
             builder.fail(
-                at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "cannot read \(path): it is a directory")
+                at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "cannot read \(file): it is a directory")
             return builder.finish()
         }
         let size = status.st_mode & S_IFMT == S_IFREG ? Int(status.st_size) : 0
@@ -95,7 +97,7 @@ public enum YAMLLoader {
                 "input is \(size) bytes; the limit is \(limits.maxInputBytes)")
             return builder.finish()
         }
-        builder = TreeBuilder(file: path, limits: limits, inputBytes: size)
+        builder = TreeBuilder(file: file, limits: limits, inputBytes: size)
         EventReader.read(.file(descriptor: descriptor, path: path), into: &builder)
         return builder.finish()
     }
