@@ -135,12 +135,12 @@ struct DistributionTests {
         #expect(build.stdout.contains("kubewire: using"), "\(build)")
         let check = try Self.runActionStep("check", index: 1, inputs: ["paths": "k8s/"], in: scratch)
         #expect(check.status == 1, "\(check)")
-        #expect(check.stdout.contains("::error file=k8s/srv.yaml,line=29"), "\(check)")
+        #expect(check.stdout.contains("::error file=k8s/srv.yaml,line=8,col=10"), "\(check)")
         let sarif = try jsonObject(try String(contentsOfFile: scratch.path("kubewire.sarif"), encoding: .utf8))
         let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
         #expect((run["results"] as? [[String: Any]])?.count == 1)
         let outputs = try String(contentsOfFile: scratch.path("github-output"), encoding: .utf8)
-        #expect(outputs.contains("sarif-file=kubewire.sarif"), outputs)
+        #expect(outputs.contains("sarif-file=kubewire.sarif"), "\(outputs)")
     }
 
     @Test func actionPassesKubeVersionFormatAndFailOn() throws {
@@ -169,7 +169,7 @@ struct DistributionTests {
         #expect(makefile.contains("RELEASE_DIR ?= dist"))
         #expect(makefile.contains("cp $(CHECK_SCRATCH)/release/kubewire $(RELEASE_DIR)/kubewire"))
         let copy = try #require(lines.first { $0.hasPrefix("COPY --from=build") })
-        #expect(copy.contains("/dist/kubewire /usr/local/bin/kubewire"), copy)
+        #expect(copy.contains("/dist/kubewire /usr/local/bin/kubewire"), "\(copy)")
         #expect(lines.contains(#"ENTRYPOINT ["/usr/local/bin/kubewire"]"#))
         #expect(lines.contains("WORKDIR /src"))
         // The binary still needs glibc: the runtime base must have it (distroless/cc does; scratch does not).
