@@ -23,11 +23,18 @@ define build_checker
 endef
 PREFIX      ?= /usr/local
 DESTDIR     ?=
-# A release binary: the Swift runtime linked statically, and libyaml too (its archive is linked
-# before the shared library the module map names, which --as-needed then drops).
+# A release binary: the Swift runtime linked statically, and libyaml too when libyaml.a exists: a
+# yaml-0.1.pc of our own points -lyaml at a folder holding only libyaml.a, so the linker never sees
+# the shared library (the system .pc would put /usr/lib/<arch> first).
 LIBYAML_A   ?= $(shell pkg-config --variable=libdir yaml-0.1 2>/dev/null)/libyaml.a
-STATIC_FLAGS = -c release --static-swift-stdlib \
-               $(if $(wildcard $(LIBYAML_A)),-Xlinker --as-needed -Xlinker $(LIBYAML_A))
+STATIC_LIBS  = $(abspath $(CHECK_SCRATCH))/static-libs
+STATIC_FLAGS = -c release --static-swift-stdlib $(if $(wildcard $(LIBYAML_A)),--pkg-config-path $(STATIC_LIBS))
+define static-libs
+	@if [ -f "$(LIBYAML_A)" ]; then \
+	  mkdir -p $(STATIC_LIBS) && ln -sf $(LIBYAML_A) $(STATIC_LIBS)/libyaml.a && \
+	  printf 'Name: yaml\nDescription: libyaml linked statically\nVersion: 0\nLibs: -L%s -lyaml\nCflags:\n' \
+	    "$(STATIC_LIBS)" > $(STATIC_LIBS)/yaml-0.1.pc; fi
+endef
 RELEASE_DIR ?= dist
 
 .PHONY: all deps deps-check deps-browser deps-bench build check test bench up smoke format clean \
@@ -81,6 +88,7 @@ check: deps-check
 
 # kubewire into $(PREFIX)/bin, Swift runtime linked in (runs without a Swift toolchain).
 install: deps-check
+	$(static-libs)
 	$(call build_checker,$(STATIC_FLAGS))
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(CHECK_SCRATCH)/release/kubewire $(DESTDIR)$(PREFIX)/bin/kubewire
@@ -93,6 +101,7 @@ install-cluster: deps install
 # dist/kubewire (the static release binary, stripped) and dist/kubewire.sha256 (sha256sum -c format).
 # The container recipe (Containerfile) runs exactly this.
 release: deps-check
+	$(static-libs)
 	$(call build_checker,$(STATIC_FLAGS))
 	mkdir -p $(RELEASE_DIR)
 	cp $(CHECK_SCRATCH)/release/kubewire $(RELEASE_DIR)/kubewire
