@@ -16,6 +16,8 @@ public struct ClusterPlan: Sendable {
     /// ConfigMap and Secret references the checker proves broken: the pods
     /// would not start in a cluster, so the local cluster refuses to start too.
     public var brokenReferences: [Diagnostic] = []
+    /// `brokenReferences` as `kubewire check` prints them; nil when there are none.
+    public var brokenReferenceReport: String?
 }
 
 public struct PodPlan: Sendable {
@@ -168,7 +170,8 @@ extension ClusterPlan {
         }
         let ingress = try IngressPlan.make(graph: graph, services: services)
         return ClusterPlan(
-            pods: pods, services: services, ingress: ingress, warnings: warnings, brokenReferences: broken)
+            pods: pods, services: services, ingress: ingress, warnings: warnings, brokenReferences: broken,
+            brokenReferenceReport: report(broken, in: graph))
     }
 
     /// The executable that runs `container`'s image: the skaffold artifact

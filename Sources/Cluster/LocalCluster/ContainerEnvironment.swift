@@ -117,12 +117,12 @@ struct ContainerEnvironment {
 
 extension ClusterPlan {
     /// The proven-broken references as `kubewire check` prints them.
-    public var brokenReferenceReport: String? {
-        guard !brokenReferences.isEmpty else { return nil }
+    static func report(_ broken: [Diagnostic], in graph: ManifestGraph) -> String? {
+        guard !broken.isEmpty else { return nil }
         let report = Report(
-            diagnostics: brokenReferences,
+            diagnostics: broken,
             rules: ["configmap-ref", "secret-ref"].compactMap(RuleRegistry.rule(id:)).map(\.info),
-            inputCount: Set(brokenReferences.compactMap(\.span?.file)).count)
+            inputCount: Set(graph.objects.map(\.file)).count, objectCount: graph.objects.count)
         return render(report, as: .text, options: RenderOptions(color: false))
     }
 }
