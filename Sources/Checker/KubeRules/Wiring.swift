@@ -39,25 +39,20 @@ enum Wiring {
         }
         let namespaces = graph.namespaces
         for workload in graph.workloads {
-            for container in workload.template.containers {
-                let values =
-                    container.environmentValues(of: workload.object, in: graph)
-                    + (container.command + container.args).map { (node: $0, object: workload.object) }
-                for (node, holder) in values {
-                    guard let text = node.string else { continue }
-                    for url in ServiceURL.find(in: text) {
-                        guard
-                            let target = url.serviceTarget(
-                                defaultNamespace: workload.object.namespace, knownNamespaces: namespaces, graph: graph),
-                            target.name == object.name, target.namespace == object.namespace,
-                            reaches(.number(url.port))
-                        else { continue }
-                        let note = DiagnosticNote(
-                            "\(url.text) in \(holder.title) (used by \(workload.object.title)) reaches this Service and fails",
-                            at: url.span(in: node, object: holder))
-                        if !notes.contains(note) { notes.append(note) }
-                    }
-                }
+            for use in ServiceURL.uses(in: workload, graph: graph) {
+                guard
+                    let target = use.url.serviceTarget(
+                        defaultNamespace: workload.object.namespace, knownNamespaces: namespaces, graph: graph),
+                    target.name == object.name, target.namespace == object.namespace,
+                    reaches(.number(use.url.port))
+                else { continue }
+                let place =
+                    use.holder.reference == workload.object.reference
+                    ? workload.object.title : "\(use.holder.title) (read by \(workload.object.title))"
+                let note = DiagnosticNote(
+                    "\(use.url.text) in \(place) reaches this Service and fails",
+                    at: use.url.span(in: use.node, object: use.holder))
+                if !notes.contains(note) { notes.append(note) }
             }
         }
         if notes.count > maximumUserNotes {

@@ -19,19 +19,12 @@ struct ServiceURLRule: Rule {
         let namespaces = graph.namespaces
         var findings: [Diagnostic] = []
         for workload in graph.workloads {
-            for container in workload.template.containers {
-                let values =
-                    container.environmentValues(of: workload.object, in: graph)
-                    + (container.command + container.args).map { (node: $0, object: workload.object) }
-                for (node, holder) in values {
-                    guard let text = node.string else { continue }
-                    for url in ServiceURL.find(in: text) {
-                        if let finding = check(
-                            url, node: node, holder: holder, workload: workload, graph: graph, namespaces: namespaces)
-                        {
-                            findings.append(finding)
-                        }
-                    }
+            for use in ServiceURL.uses(in: workload, graph: graph) {
+                if let finding = check(
+                    use.url, node: use.node, holder: use.holder, workload: workload, graph: graph,
+                    namespaces: namespaces)
+                {
+                    findings.append(finding)
                 }
             }
         }
