@@ -21,6 +21,7 @@ public struct ManifestGraph: Sendable {
 
     /// ConfigMaps and Secrets by kind, namespace and name; a real Secret wins over its creator.
     private var configIndex: [ObjectReference: Int] = [:]
+    private var configByNamespace: [KindInNamespace: [Int]] = [:]
     /// Objects by kind and namespace, in input order: the candidates of a did-you-mean.
     private var objectsByKind: [KindInNamespace: [Int]] = [:]
 
@@ -67,6 +68,8 @@ public struct ManifestGraph: Sendable {
                     continue
                 }
                 configIndex[key] = configData.count
+                configByNamespace[KindInNamespace(kind: data.kind, namespace: data.namespace), default: []].append(
+                    configData.count)
                 configData.append(data)
             }
         }
@@ -209,7 +212,7 @@ public struct ManifestGraph: Sendable {
 
     /// ConfigMaps or Secrets (with created Secrets) of a namespace.
     public func configData(kind: String, in namespace: String) -> [ConfigData] {
-        configData.filter { $0.kind == kind && $0.namespace == namespace }
+        (configByNamespace[KindInNamespace(kind: kind, namespace: namespace)] ?? []).map { configData[$0] }
     }
 
     /// Objects of `kind` in `namespace`, in input order (lazily: a namespace can be large).
