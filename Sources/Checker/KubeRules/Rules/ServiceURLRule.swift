@@ -8,7 +8,8 @@ import KubeYAML
 struct ServiceURLRule: Rule {
     let info = RuleInfo(
         id: "service-url",
-        summary: "Service URLs in container env values, command and args name an existing Service exposing that port",
+        summary:
+            "Service URLs in container env values (with the ConfigMap and Secret values they read), command and args name an existing Service exposing that port",
         why:
             "A URL such as http://query-srv:4002 that names a missing Service or a port it does not expose fails only at run time, with a DNS error or connection refused.",
         fix:
