@@ -91,7 +91,7 @@ let clusterAndBlogTargets: [Target] = [
     .target(
         name: "LocalCluster",
         dependencies: [
-            "KubeModel", "KubeRules", "KubeYAML", "KubeDiagnostics",
+            "KubeModel", "KubeRules", "KubeReport", "KubeYAML", "KubeDiagnostics",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

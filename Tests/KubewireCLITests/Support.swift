@@ -115,8 +115,8 @@ func jsonObject(_ text: String, sourceLocation: SourceLocation = #_sourceLocatio
     return try #require(value as? [String: Any], "not a JSON object: \(text)", sourceLocation: sourceLocation)
 }
 
-/// A Deployment without declared ports behind a Service: only a warning
-/// (nothing proves the container listens on the targetPort).
+/// A Service targeting a port its container does not declare (it declares
+/// another): only a warning, since an undeclared port may still be served.
 let warningOnlyManifest = """
     apiVersion: apps/v1
     kind: Deployment
@@ -126,7 +126,7 @@ let warningOnlyManifest = """
       template:
         metadata: {labels: {app: quiet}}
         spec:
-          containers: [{name: quiet, image: quiet}]
+          containers: [{name: quiet, image: quiet, ports: [{containerPort: 9000}]}]
     ---
     apiVersion: v1
     kind: Service
