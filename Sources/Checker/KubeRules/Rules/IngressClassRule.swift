@@ -23,7 +23,7 @@ struct IngressClassRule: Rule {
             else { return nil }
             let anchor = object.root.keyNode("spec").map(object.span) ?? object.nameSpan
             return info.diagnostic(
-                "Ingress \(object.name) has neither spec.ingressClassName nor the \(Ingress.classAnnotation) annotation; a stock ingress-nginx ignores it and every request gets 404",
+                "Ingress \(object.name) has neither spec.ingressClassName nor the \(Ingress.classAnnotation) annotation; unless the cluster has a default IngressClass, ingress-nginx ignores it and every request gets 404",
                 at: anchor, object: object, fix: SuggestedFix("add `ingressClassName: nginx` under spec"))
         }
     }

@@ -158,7 +158,7 @@ struct IngressPathRule: Rule {
                     at: location.span, object: location.object,
                     notes: [DiagnosticNote("first defined here", at: earlier.span)],
                     fix: SuggestedFix(
-                        "remove one of the two paths or give them different backends on different paths")))
+                        "remove one of the two definitions of this path")))
         }
         return findings
     }

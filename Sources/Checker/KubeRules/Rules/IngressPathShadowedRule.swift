@@ -57,10 +57,10 @@ struct IngressPathShadowedRule: Rule {
                 let earlierPath = earlier.path.effectivePath
                 guard let regex = compiled[earlierPath] else { continue }
                 guard samples.allSatisfy({ LocationRegex.matches(regex, $0) }) else { continue }
-                let example = samples[0]
+                let example = samples[0] == path ? "" : " (e.g. \(samples[0]))"
                 findings.append(
                     info.diagnostic(
-                        "path \(path) on host \(host) is never reached: ingress-nginx tries `^\(earlierPath)` first (longer paths first, regex mode) and it also matches requests for \(path) (e.g. \(example))",
+                        "path \(path) on host \(host) is never reached: ingress-nginx tries `^\(earlierPath)` first (longer paths first, regex mode) and it also matches requests for \(path)\(example)",
                         at: location.span, object: location.object,
                         notes: [
                             DiagnosticNote(

@@ -31,10 +31,8 @@ struct SkaffoldContextRule: Rule {
                     let span = object.span(artifact.contextNode ?? artifact.imageNode)
                     findings.append(
                         info.diagnostic(
-                            "artifact \(artifact.image): build context \(artifact.context) does not exist (looked for \(contextPath))",
-                            at: span, object: object,
-                            fix: SuggestedFix("set `context` to the artifact's folder, relative to skaffold.yaml")
-                        ))
+                            "artifact \(artifact.image): build context `\(artifact.context)` does not exist (looked for \(contextPath))",
+                            at: span, object: object, fix: contextFix(artifact, contextPath, span: span)))
                     continue
                 }
                 if Self.otherBuilders.contains(where: { artifact.node[$0] != nil }) { continue }
@@ -58,11 +56,30 @@ struct SkaffoldContextRule: Rule {
                 }
                 findings.append(
                     info.diagnostic(
-                        "artifact \(artifact.image): Dockerfile \(artifact.dockerfile) does not exist in context \(artifact.context) (looked for \(dockerfilePath))",
+                        "artifact \(artifact.image): Dockerfile `\(artifact.dockerfile)` does not exist in context `\(artifact.context)` (looked for \(dockerfilePath))",
                         at: span, object: object, fix: fix))
             }
         }
         return findings
+    }
+
+    /// A sibling folder of the missing context with a near name (`querys` → `query`), else the general advice.
+    private func contextFix(_ artifact: SkaffoldArtifact, _ contextPath: String, span: SourceSpan) -> SuggestedFix {
+        let general = SuggestedFix("set `context` to the artifact's folder, relative to skaffold.yaml")
+        guard artifact.contextNode != nil else { return general }
+        let parent = (contextPath as NSString).deletingLastPathComponent
+        let name = (contextPath as NSString).lastPathComponent
+        let siblings = ((try? FileManager.default.contentsOfDirectory(atPath: parent.isEmpty ? "." : parent)) ?? [])
+            .filter { entry in
+                var isDirectory: ObjCBool = false
+                let path = (parent as NSString).appendingPathComponent(entry)
+                return !entry.hasPrefix(".") && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                    && isDirectory.boolValue
+            }.sorted()
+        guard let near = nearest(name, in: siblings) else { return general }
+        let replacement = (artifact.context as NSString).deletingLastPathComponent
+        let fixed = replacement.isEmpty ? near : (replacement as NSString).appendingPathComponent(near)
+        return SuggestedFix("did you mean `\(fixed)`?", replacing: span, with: fixed)
     }
 
     /// `path` relative to `base` (skaffold resolves against skaffold.yaml's folder), unless absolute.
