@@ -94,10 +94,12 @@ struct SnapshotTests {
     @Test("snapshot", arguments: SnapshotCase.all)
     func snapshot(_ snapshot: SnapshotCase) throws {
         let result = try kubewire(snapshot.arguments, in: packageRoot)
-        // Exit 2 means the harness or an input is broken, not a finding; say so plainly.
-        #expect(result.status == 0 || result.status == 1, "\(result)")
+        // 0 and 1 are what the summary line says; 2 (an input problem) is pinned
+        // in the snapshot; anything else is a crash, never blessed.
+        try #require([0, 1, 2].contains(result.status), "kubewire crashed: \(result)")
         var actual = result.stdout
         if !result.stderr.isEmpty { actual += "--- stderr\n" + result.stderr }
+        if result.status == 2 { actual += "--- exit status 2\n" }
         let expectedURL = packageRoot.appendingPathComponent(snapshot.expected)
         if blessing {
             let old = try? String(contentsOf: expectedURL, encoding: .utf8)
