@@ -214,3 +214,27 @@ func fixture(_ fixture: FixtureCase) throws {
     error.message = "other"
     #expect(!ExpectedDetail(at: detail.at, severity: nil, fragment: "needle").isMet(by: error))
 }
+
+/// One severity per rule id: every finding in the fixtures has its rule's
+/// default severity, so `--disable` and the config's `severity:` address one
+/// kind of finding. The rules listed still mix severities in their code and
+/// are being split by their owners; remove an id here once it is split.
+let rulesStillMixingSeverities: Set<String> = [
+    "api-version", "duplicate-port", "ingress-backend", "service-target-port", "skaffold-image",
+]
+
+@Test func everyFindingHasItsRulesDefaultSeverity() {
+    var mixed: [String: Set<String>] = [:]
+    for fixture in FixtureCase.all {
+        let loaded = ManifestLoader.load([.path(fixture.path)])
+        let (_, version) = expectations(in: loaded.inputNames)
+        for finding in Checker(context: RuleContext(kubeVersion: version ?? .current)).check(loaded.graph) {
+            guard let rule = RuleRegistry.rule(id: finding.ruleID), finding.severity != rule.info.defaultSeverity
+            else { continue }
+            mixed[finding.ruleID, default: []].insert(fixture.testDescription)
+        }
+    }
+    for (id, cases) in mixed where !rulesStillMixingSeverities.contains(id) {
+        Issue.record("\(id) reports findings that are not its default severity in \(cases.sorted()): split it")
+    }
+}
