@@ -5,6 +5,7 @@
 # $FUZZ_DIR/crashes/ and libFuzzer is restarted until the time is up (at most
 # FUZZ_MAX_CRASHES times). The last line is `fuzz: N runs, C crashes in S s`
 # (plus where the inputs are when C > 0); exit 0 only with no crash.
+# FUZZ_CONFIG=release fuzzes an optimised build (slower to build, faster to run).
 set -u
 cd "$(dirname "$0")/.."
 
