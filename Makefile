@@ -38,7 +38,7 @@ endef
 RELEASE_DIR ?= dist
 
 .PHONY: all deps deps-check deps-browser deps-bench build check test bench up smoke format clean \
-        install install-cluster release
+        install install-cluster release bless fuzz readme
 
 all: build
 
@@ -113,6 +113,28 @@ test: deps deps-browser
 	$(BIN)/kubewire check infra/ skaffold.yaml
 	KUBEWIRE_BIN_DIR=$(abspath $(BIN)) KUBEWIRE_ROOT=$(CURDIR) \
 	  $(SWIFT) test $(SWIFT_FLAGS) --skip-build --no-parallel
+
+# Rewrite the UI snapshots (fixtures/**/*.expected) from what kubewire prints
+# now, after a deliberate change to a message; review with `git diff fixtures/`.
+bless: deps
+	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
+	KUBEWIRE_BLESS=1 KUBEWIRE_BIN_DIR=$(abspath $(BIN)) KUBEWIRE_ROOT=$(CURDIR) \
+	  $(SWIFT) test $(SWIFT_FLAGS) --skip-build --no-parallel --filter SnapshotTests
+	@git status --short -- fixtures/ 2>/dev/null || true
+
+# The README's rules table, generated from the rule registry (a test keeps them equal).
+readme:
+	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire
+	$(BIN)/kubewire rules --markdown > $(SCRATCH)/rules-table.md
+	awk -v table=$(SCRATCH)/rules-table.md \
+	  '/<!-- rules:end/ { skip = 0 } !skip { print } /<!-- rules:begin/ { while ((getline line < table) > 0) print line; skip = 1 }' \
+	  README.md > $(SCRATCH)/README.md && mv $(SCRATCH)/README.md README.md
+
+# libFuzzer over the whole checker (every rule, every renderer), seeded from
+# fixtures/ and infra/; see fuzz/run.sh. make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 # Release binaries linked as the images ship them (static Swift runtime).
 bench: deps deps-bench

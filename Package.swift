@@ -250,3 +250,16 @@ let package = Package(
             ]),
     targets: checkerTargets + (checkerOnly ? [] : clusterAndBlogTargets)
 )
+
+// `make fuzz` only (KUBEWIRE_FUZZ=1, built with -sanitize=fuzzer): the
+// libFuzzer harness has no main of its own, so a normal build never sees it.
+if Context.environment["KUBEWIRE_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "kubewire-fuzz",
+            dependencies: ["KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics"],
+            path: "fuzz/kubewire-fuzz",
+            swiftSettings: [.enableExperimentalFeature("Extern")]
+        ))
+    package.products.append(.executable(name: "kubewire-fuzz", targets: ["kubewire-fuzz"]))
+}

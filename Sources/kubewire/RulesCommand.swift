@@ -14,8 +14,15 @@ struct RulesCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the list as JSON.")
     var json = false
 
+    @Flag(name: .long, help: "Print the list as the Markdown table of the README (`make readme`).")
+    var markdown = false
+
     func run() throws {
         let infos = RuleRegistry.all.map(\.info)
+        if markdown {
+            Console.out(Self.markdownTable(infos))
+            return
+        }
         if json {
             let list = infos.map {
                 [
@@ -38,5 +45,16 @@ struct RulesCommand: ParsableCommand {
             }
         }
         Console.out(text)
+    }
+
+    /// One row per rule: id, default severity, summary (`|` escaped for Markdown).
+    static func markdownTable(_ infos: [RuleInfo]) -> String {
+        var text = "| id | default | checks |\n|---|---|---|\n"
+        for info in infos {
+            let summary = info.summary.replacingOccurrences(of: "|", with: "\\|")
+                .replacingOccurrences(of: "\n", with: " ")
+            text += "| `\(info.id)` | \(info.defaultSeverity.rawValue) | \(summary) |\n"
+        }
+        return text
     }
 }

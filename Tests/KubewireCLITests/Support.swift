@@ -57,11 +57,25 @@ func kubewire(
     _ arguments: [String], stdin: String? = nil, in directory: Scratch,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> RunResult {
+    try kubewireBytes(arguments, stdin: stdin.map { Array($0.utf8) }, in: directory.url, sourceLocation: sourceLocation)
+}
+
+/// Runs `kubewire` with `arguments`, optional standard input, in the folder `directory`.
+func kubewire(
+    _ arguments: [String], stdin: String? = nil, in directory: URL,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> RunResult {
     try kubewireBytes(arguments, stdin: stdin.map { Array($0.utf8) }, in: directory, sourceLocation: sourceLocation)
 }
 
 func kubewireBytes(
     _ arguments: [String], stdin: [UInt8]?, in directory: Scratch, sourceLocation: SourceLocation = #_sourceLocation
+) throws -> RunResult {
+    try kubewireBytes(arguments, stdin: stdin, in: directory.url, sourceLocation: sourceLocation)
+}
+
+func kubewireBytes(
+    _ arguments: [String], stdin: [UInt8]?, in directory: URL, sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> RunResult {
     try #require(
         FileManager.default.isExecutableFile(atPath: kubewireBinary.path),
@@ -78,14 +92,15 @@ func run(
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.currentDirectoryURL = directory.url
+    process.currentDirectoryURL = directory
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
     environment.merge(extra) { $1 }
     process.environment = environment
     // Files, not pipes: a full pipe would block the child while we wait.
-    let out = directory.url.appendingPathComponent(".stdout-\(UUID().uuidString)")
-    let err = directory.url.appendingPathComponent(".stderr-\(UUID().uuidString)")
+    let capture = FileManager.default.temporaryDirectory
+    let out = capture.appendingPathComponent(".kubewire-stdout-\(UUID().uuidString)")
+    let err = capture.appendingPathComponent(".kubewire-stderr-\(UUID().uuidString)")
     _ = FileManager.default.createFile(atPath: out.path, contents: nil)
     _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     let outHandle = try FileHandle(forWritingTo: out)

@@ -159,27 +159,9 @@ public struct ManifestGraph: Sendable {
         }
     }
 
-    private final class ViewSlots: @unchecked Sendable {
-        // Each index is written by exactly one iteration of concurrentPerform.
-        var slots: [View]
-        init(count: Int) { slots = Array(repeating: .none, count: count) }
-    }
-
     /// Views are independent of each other: build them on every core for large inputs.
     private static func views(of objects: ArraySlice<ManifestObject>) -> [View] {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, objects.count / 256)
-        guard workers > 1 else { return objects.map(View.init) }
-        let slots = ViewSlots(count: objects.count)
-        let base = objects.startIndex
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < objects.count {
-                let view = View(objects[base + index])
-                slots.slots.withUnsafeMutableBufferPointer { $0[index] = view }
-                index += workers
-            }
-        }
-        return slots.slots
+        objects.parallelMap(workers: min(ProcessInfo.processInfo.activeProcessorCount, objects.count / 256), View.init)
     }
 
     /// The first Service with this name in the namespace.

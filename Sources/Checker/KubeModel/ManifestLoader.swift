@@ -176,24 +176,8 @@ public enum ManifestLoader {
         var problems: [Diagnostic] = []
     }
 
-    private final class ResultSlots: @unchecked Sendable {
-        // Each index is written by exactly one iteration of concurrentPerform.
-        var slots: [FileResult]
-        init(count: Int) { slots = Array(repeating: FileResult(), count: count) }
-    }
-
     private static func parseFiles(_ files: [String], options: LoadOptions) -> [FileResult] {
-        let slots = ResultSlots(count: files.count)
-        let workers = min(options.concurrency, max(1, files.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < files.count {
-                let result = parseFile(files[index], options: options)
-                slots.slots.withUnsafeMutableBufferPointer { $0[index] = result }
-                index += workers
-            }
-        }
-        return slots.slots
+        files.parallelMap(workers: options.concurrency) { parseFile($0, options: options) }
     }
 
     private static func parseFile(_ path: String, options: LoadOptions) -> FileResult {

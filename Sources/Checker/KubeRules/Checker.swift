@@ -19,14 +19,8 @@ public struct Checker: Sendable {
     public func check(_ graph: ManifestGraph) -> [Diagnostic] {
         // Rules are independent: run them at once, then join their findings
         // in rule order, as a sequential run would.
-        let slots = FindingSlots(count: rules.count)
-        let rules = rules
         let context = context
-        DispatchQueue.concurrentPerform(iterations: rules.count) { index in
-            let found = rules[index].check(graph, context: context)
-            slots.slots.withUnsafeMutableBufferPointer { $0[index] = found }
-        }
-        let findings = slots.slots.flatMap { $0 }
+        let findings = rules.parallelMap(workers: rules.count) { $0.check(graph, context: context) }.flatMap { $0 }
         let silenced = Self.silencedRules(graph)
         guard !silenced.isEmpty else { return findings }
         return findings.filter { finding in
@@ -44,10 +38,4 @@ public struct Checker: Sendable {
         }
         return result
     }
-}
-
-private final class FindingSlots: @unchecked Sendable {
-    // Each index is written by exactly one iteration of concurrentPerform.
-    var slots: [[Diagnostic]]
-    init(count: Int) { slots = Array(repeating: [], count: count) }
 }

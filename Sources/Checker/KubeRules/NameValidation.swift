@@ -112,7 +112,7 @@ enum NameValidation {
         return unchanged ? text : text.lowercased()
     }
 
-    /// A plausible valid spelling: lower case, `_` and spaces as `-`, trimmed.
+    /// A plausible valid spelling: lower case, `_` and spaces as `-`, trimmed (of leading non-letters if need be).
     static func suggestion(for text: String, valid: (String) -> Bool) -> String? {
         var mapped = String(
             text.lowercased().unicodeScalars.map { scalar -> Character in
@@ -122,6 +122,10 @@ enum NameValidation {
         while mapped.contains("--") { mapped = mapped.replacingOccurrences(of: "--", with: "-") }
         while mapped.hasPrefix("-") { mapped.removeFirst() }
         while mapped.hasSuffix("-") { mapped.removeLast() }
+        // DNS-1035 labels start with a letter: `1posts-srv` → `posts-srv`.
+        if !valid(mapped) {
+            mapped = String(mapped.drop { !($0.isASCII && $0.isLetter) })
+        }
         return mapped != text && !mapped.isEmpty && valid(mapped) ? mapped : nil
     }
 }

@@ -92,37 +92,51 @@ struct WorkloadSelectorRule: Rule {
         }
         let labels = workload.podLabels
         guard !selector.matches(labels) else { return [] }
+        let labelsNode = workload.template.labelsNode
         let templateNote = DiagnosticNote(
             workload.template.labels.isEmpty
                 ? "the pod template has no labels"
                 : "the pod template is labelled \(workload.template.labels.rendered)",
-            at: object.span(workload.template.labelsNode ?? workload.template.node))
+            at: object.span(labelsNode.flatMap { $0.keyNode("labels") ?? $0 } ?? workload.template.node))
+        /// A note on one label of the template, at its value (or its key, for a misspelt key).
+        func labelNote(_ key: String, _ value: String, atKey: Bool = false) -> DiagnosticNote {
+            guard let node = atKey ? labelsNode?.keyNode(key) : labelsNode?[key] else { return templateNote }
+            return DiagnosticNote("the pod template has `\(key): \(value)` here", at: object.span(node))
+        }
         if let entry = selector.matchLabels.first(where: { labels[$0.key] != $0.value }) {
             if let actual = labels[entry.key] {
                 return [
                     info.diagnostic(
                         "selector requires `\(entry.key): \(entry.value)` but the pod template of \(object.title) has `\(entry.key): \(actual)`",
-                        at: object.span(entry.valueNode), object: object, notes: [templateNote],
+                        at: object.span(entry.valueNode), object: object, notes: [labelNote(entry.key, actual)],
                         fix: SuggestedFix(
                             "make the selector and the template agree, e.g. `\(entry.key): \(actual)`",
                             replacing: object.span(entry.valueNode), with: actual))
                 ]
             }
             let nearKey = nearest(entry.key, in: labels.keys)
+            let note = nearKey.map { labelNote($0, labels[$0] ?? "", atKey: true) } ?? templateNote
             return [
                 info.diagnostic(
                     "selector requires label `\(entry.key)` but the pod template of \(object.title) has no such label",
-                    at: object.span(entry.keyNode), object: object, notes: [templateNote],
+                    at: object.span(entry.keyNode), object: object, notes: [note],
                     fix: nearKey.map {
                         SuggestedFix("did you mean `\($0)`?", replacing: object.span(entry.keyNode), with: $0)
                     } ?? SuggestedFix("add `\(entry.key): \(entry.value)` to spec.template.metadata.labels"))
             ]
         }
-        let failing = selector.matchExpressions.first { !$0.matches(labels) }
+        guard let failing = selector.matchExpressions.first(where: { !$0.matches(labels) }) else { return [] }
+        let expression =
+            failing.values.isEmpty
+            ? "\(failing.key) \(failing.operatorText)"
+            : "\(failing.key) \(failing.operatorText) [\(failing.values.joined(separator: ", "))]"
+        let actual = labels[failing.key]
         return [
             info.diagnostic(
-                "matchExpressions `\(failing?.key ?? "") \(failing?.operatorText ?? "")` is false for the pod template labels of \(object.title)",
-                at: object.span(failing?.node ?? selector.node), object: object, notes: [templateNote])
+                "selector requires `\(expression)` but the pod template of \(object.title) has "
+                    + (actual.map { "`\(failing.key): \($0)`" } ?? "no `\(failing.key)` label"),
+                at: object.span(failing.node["key"] ?? failing.node), object: object,
+                notes: [actual.map { labelNote(failing.key, $0) } ?? templateNote])
         ]
     }
 }

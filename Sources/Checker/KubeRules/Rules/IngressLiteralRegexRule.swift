@@ -1,0 +1,32 @@
+import Foundation
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// A regex-looking path on a host that ingress-nginx serves in literal mode.
+struct IngressLiteralRegexRule: Rule {
+    let info = RuleInfo(
+        id: "ingress-literal-regex",
+        summary: "Regex-looking paths are on a host in regex mode (use-regex), not matched as literal prefixes",
+        why:
+            "Without nginx.ingress.kubernetes.io/use-regex on some Ingress for the host, ingress-nginx matches `/posts/?(.*)` as the literal prefix `/posts/?(.*)`, which no request starts with.",
+        fix:
+            "Add the annotation `nginx.ingress.kubernetes.io/use-regex: \"true\"` (and pathType ImplementationSpecific), or write a literal path.",
+        defaultSeverity: .warning
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for host in NginxHosts(graph).hosts where !host.regexMode {
+            for location in host.locations where LocationRegex.looksLikeRegex(location.path.path) {
+                findings.append(
+                    info.diagnostic(
+                        "path \(location.path.path) looks like a regular expression, but no Ingress for host \(host.displayName) sets \(Ingress.useRegexAnnotation): \"true\", so ingress-nginx matches it as a literal prefix",
+                        at: location.span, object: location.object,
+                        fix: SuggestedFix(
+                            "add the annotation `\(Ingress.useRegexAnnotation): \"true\"` or write a literal path")))
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// The paths of the Ingresses ingress-nginx serves (class nginx, and unclassed
+/// ones, analysed as if they were meant for nginx), grouped by host as it
+/// builds its server blocks. Shared by the ingress path rules.
+struct NginxHosts {
+    struct Host {
+        /// `""` for rules without a host.
+        let name: String
+        let locations: [IngressLocation]
+        /// Any Ingress for the host sets use-regex (or rewrite-target): every
+        /// path of the host is then a case-insensitive regex.
+        let regexMode: Bool
+
+        var displayName: String { name.isEmpty ? "(any host)" : name }
+    }
+
+    let hosts: [Host]
+
+    init(_ graph: ManifestGraph) {
+        let nginx = IngressList(
+            graph.ingresses.filter { Self.declaredClass($0) == nil || Self.declaredClass($0) == "nginx" })
+        var order: [String] = []
+        var byHost: [String: [IngressLocation]] = [:]
+        for (ingressIndex, ingress) in nginx.ingresses.enumerated() {
+            for (ruleIndex, rule) in ingress.rules.enumerated() {
+                let host = rule.host ?? ""
+                if byHost[host] == nil { order.append(host) }
+                for pathIndex in rule.paths.indices {
+                    byHost[host, default: []].append(
+                        IngressLocation(
+                            list: nginx, ingressIndex: ingressIndex, ruleIndex: ruleIndex, pathIndex: pathIndex))
+                }
+            }
+        }
+        hosts = order.map { host in
+            let locations = byHost[host] ?? []
+            let regexMode = locations.contains { $0.ingress.usesRegex || $0.ingress.rewrites($0.path.effectivePath) }
+            return Host(name: host, locations: locations, regexMode: regexMode)
+        }
+    }
+
+    /// `spec.ingressClassName`, else the legacy class annotation.
+    static func declaredClass(_ ingress: Ingress) -> String? {
+        ingress.object.spec?["ingressClassName"]?.scalar ?? ingress.object.annotations[Ingress.classAnnotation]
+    }
+}
+
+/// The Ingresses of one run, shared by every `IngressLocation` of it.
+final class IngressList {
+    let ingresses: [Ingress]
+    init(_ ingresses: [Ingress]) { self.ingresses = ingresses }
+}
+
+/// One path of one Ingress rule, by position: a large Ingress has
+/// thousands, and copies of `Ingress` and `IngressPath` values are big.
+struct IngressLocation {
+    let list: IngressList
+    let ingressIndex: Int
+    let ruleIndex: Int
+    let pathIndex: Int
+    var ingress: Ingress { list.ingresses[ingressIndex] }
+    var path: IngressPath { ingress.rules[ruleIndex].paths[pathIndex] }
+    var object: ManifestObject { ingress.object }
+    var span: SourceSpan { path.pathNode.map(object.span) ?? object.span(path.node) }
+    /// ingress-nginx renders a missing pathType and ImplementationSpecific as Prefix.
+    var normalisedType: String { path.pathType == "Exact" ? "Exact" : "Prefix" }
+}

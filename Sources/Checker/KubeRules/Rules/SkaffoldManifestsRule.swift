@@ -1,0 +1,100 @@
+import Foundation
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Skaffold manifest globs (`manifests.rawYaml`, or `deploy.kubectl.manifests`
+/// in v1/v2 schemas) resolved on disk, relative to skaffold.yaml.
+struct SkaffoldManifestsRule: Rule {
+    let info = RuleInfo(
+        id: "skaffold-manifests",
+        summary: "Skaffold manifest globs match files",
+        why:
+            "A manifests glob (manifests.rawYaml, or deploy.kubectl.manifests in v2 schemas) that matches no file deploys nothing for it, without an error from skaffold.",
+        fix: "Fix the glob (relative to skaffold.yaml's folder) or remove it.",
+        defaultSeverity: .warning
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for config in graph.skaffoldConfigs {
+            let object = config.object
+            let base = (object.file as NSString).deletingLastPathComponent
+            for node in manifestGlobNodes(config) {
+                guard let pattern = node.string, !pattern.isEmpty else { continue }
+                let resolved = SkaffoldContextRule.resolve(pattern, against: base)
+                if Self.hasMatch(resolved, fileExists: context.fileExists) { continue }
+                findings.append(
+                    info.diagnostic(
+                        "manifests glob \(pattern) matches no file (relative to \(base.isEmpty ? "." : base)); nothing is deployed for it",
+                        at: object.span(node), object: object,
+                        fix: SuggestedFix("fix the glob (relative to skaffold.yaml) or remove it")))
+            }
+        }
+        return findings
+    }
+
+    /// `manifests.rawYaml` (v3+) or `deploy.kubectl.manifests` (v1/v2), with nodes.
+    private func manifestGlobNodes(_ config: SkaffoldConfig) -> [YAMLNode] {
+        let root = config.object.root
+        let globs = root["manifests"]?["rawYaml"] ?? root["deploy"]?["kubectl"]?["manifests"]
+        return globs?.items ?? []
+    }
+
+    // MARK: - globbing (skaffold: doublestar-style `*`, `?`, `[...]`, `**`)
+
+    private static func isPattern(_ component: Substring) -> Bool {
+        component.contains { $0 == "*" || $0 == "?" || $0 == "[" }
+    }
+
+    static func hasMatch(_ pattern: String, fileExists: (String) -> Bool) -> Bool {
+        let absolute = pattern.hasPrefix("/")
+        let components = pattern.split(separator: "/", omittingEmptySubsequences: true)
+        guard components.contains(where: isPattern) else { return fileExists(pattern) }
+        // The literal leading part is checked with fileExists; the rest is walked.
+        var base = absolute ? "/" : "."
+        var rest = components[...]
+        while let first = rest.first, !isPattern(first) {
+            base = (base as NSString).appendingPathComponent(String(first))
+            rest = rest.dropFirst()
+        }
+        guard fileExists(base) else { return false }
+        return walk(base, Array(rest), depth: 0)
+    }
+
+    private static func walk(_ directory: String, _ components: [Substring], depth: Int) -> Bool {
+        guard depth < 32, let first = components.first else { return true }
+        let rest = Array(components.dropFirst())
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+        if first == "**" {
+            if walk(directory, rest, depth: depth + 1) { return true }
+            for entry in entries where !entry.hasPrefix(".") {
+                let child = (directory as NSString).appendingPathComponent(entry)
+                if isDirectory(child), walk(child, components, depth: depth + 1) { return true }
+            }
+            return false
+        }
+        for entry in entries where fnmatch(String(first), entry, FNM_PERIOD) == 0 {
+            let child = (directory as NSString).appendingPathComponent(entry)
+            if rest.isEmpty {
+                if !isDirectory(child) { return true }
+            } else if isDirectory(child), walk(child, rest, depth: depth + 1) {
+                return true
+            }
+        }
+        return false
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var flag: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
+    }
+}
