@@ -92,7 +92,16 @@ let package = Package(
         .target(name: "PostsService", dependencies: ["BlogCore"], path: "Sources/Blog/PostsService"),
         .target(name: "CommentsService", dependencies: ["BlogCore"], path: "Sources/Blog/CommentsService"),
         .target(name: "ModerationService", dependencies: ["BlogCore"], path: "Sources/Blog/ModerationService"),
-        .target(name: "QueryService", dependencies: ["BlogCore"], path: "Sources/Blog/QueryService"),
+        .target(
+            name: "QueryService",
+            dependencies: [
+                "BlogCore",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/Blog/QueryService"
+        ),
         .target(name: "EventBusService", dependencies: ["BlogCore"], path: "Sources/Blog/EventBusService"),
         .target(name: "ClientService", dependencies: ["BlogCore"], path: "Sources/Blog/ClientService"),
         .executableTarget(name: "posts", dependencies: ["PostsService"], path: "Sources/Blog/Apps/posts"),
@@ -146,7 +155,11 @@ let package = Package(
                 "BlogCore", "PostsService", "CommentsService", "ModerationService", "QueryService",
                 "EventBusService", "ClientService",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/BlogServiceTests"
         ),

@@ -18,6 +18,11 @@ final class PostsViewCache: Sendable {
         }
     }
 
+    /// The cached body, if no write happened since it was rendered; the fast path's read.
+    var cachedBody: ByteBuffer? {
+        state.withLockedValue { $0.body }
+    }
+
     func body(orRender render: () async throws -> String) async throws -> ByteBuffer {
         let (version, cached) = state.withLockedValue { ($0.version, $0.body) }
         if let cached { return cached }
