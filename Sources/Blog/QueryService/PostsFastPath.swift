@@ -71,6 +71,11 @@ final class PostsFastPathHandler: ChannelDuplexHandler {
 
     private let cache: PostsViewCache
     private let logger: Logger
+    /// Read once: a logger's level is fixed, and asking its handler on every request costs.
+    private let logsRequests: Bool
+    /// This connection's own copy of the cached body: both event loops sharing one buffer would
+    /// bounce its reference count between the cores on every answer.
+    private var body: (version: UInt64, bytes: ByteBuffer)?
     private var reading = Reading.betweenRequests
     /// Requests passed to Hummingbird whose response end has not been written yet.
     private var forwardedAwaitingResponse = 0
@@ -85,6 +90,7 @@ final class PostsFastPathHandler: ChannelDuplexHandler {
     init(cache: PostsViewCache, logger: Logger) {
         self.cache = cache
         self.logger = logger
+        self.logsRequests = logger.logLevel <= .info
     }
 
     /// Puts the handler right after NIO's request decoder in an HTTP/1 server pipeline.
@@ -155,7 +161,13 @@ final class PostsFastPathHandler: ChannelDuplexHandler {
         guard !quiescing, forwardedAwaitingResponse == 0, head.method == .GET, head.uri == Self.path,
             head.version == .http1_1, Self.hasNoSpecialHeaders(head.headers)
         else { return nil }
-        return cache.cachedBody
+        guard let version = cache.cachedVersion else { return nil }
+        if let body, body.version == version { return body.bytes }
+        let (current, shared) = cache.cached
+        guard let shared else { return nil }
+        let bytes = ByteBuffer(bytes: shared.readableBytesView)
+        body = (current, bytes)
+        return bytes
     }
 
     private static func hasNoSpecialHeaders(_ headers: HTTPHeaders) -> Bool {
@@ -170,7 +182,7 @@ final class PostsFastPathHandler: ChannelDuplexHandler {
     }
 
     private func answer(context: ChannelHandlerContext, body: ByteBuffer) {
-        if logger.logLevel <= .info {
+        if logsRequests {
             var requestLogger = logger
             requestLogger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
             requestLogger.info(
