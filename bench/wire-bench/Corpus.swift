@@ -66,7 +66,7 @@ struct Corpus {
                 rule: "service-selector", file: relativePath(plan.selectorTypo), what: "Service selector `tier: backnd`"
             ),
             PlantedBug(
-                rule: "service-target-port", file: relativePath(plan.wrongTargetPort),
+                rule: "service-target-port-undeclared", file: relativePath(plan.wrongTargetPort),
                 what: "Service port api targetPort 8081, container listens on 8080"),
             PlantedBug(
                 rule: "ingress-backend", file: "ingress.yaml",
@@ -77,7 +77,7 @@ struct Corpus {
                 rule: "service-url", file: relativePath(plan.urlWrongPort),
                 what: "env UPSTREAM_URL uses port 9091, which the Service does not expose"),
             PlantedBug(
-                rule: "probe-port", file: relativePath(plan.probeUndeclared),
+                rule: "probe-port-undeclared", file: relativePath(plan.probeUndeclared),
                 what: "readinessProbe on port 8081, not declared by the container"),
             PlantedBug(
                 rule: "workload-selector", file: relativePath(plan.workloadSelector),

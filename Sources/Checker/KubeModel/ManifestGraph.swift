@@ -10,6 +10,20 @@ public struct ManifestGraph: Sendable {
     public private(set) var services: [Service] = []
     public private(set) var ingresses: [Ingress] = []
     public private(set) var skaffoldConfigs: [SkaffoldConfig] = []
+    /// ConfigMaps and Secrets, and the Secrets other objects create.
+    public private(set) var configData: [ConfigData] = []
+    public private(set) var autoscalers: [HorizontalPodAutoscaler] = []
+    public private(set) var disruptionBudgets: [PodDisruptionBudget] = []
+    public private(set) var networkPolicies: [NetworkPolicy] = []
+    public private(set) var gateways: [Gateway] = []
+    public private(set) var routes: [Route] = []
+    public private(set) var referenceGrants: [ReferenceGrant] = []
+
+    /// ConfigMaps and Secrets by kind, namespace and name; a real Secret wins over its creator.
+    private var configIndex: [ObjectReference: Int] = [:]
+    private var configByNamespace: [KindInNamespace: [Int]] = [:]
+    /// Objects by kind and namespace, in input order: the candidates of a did-you-mean.
+    private var objectsByKind: [KindInNamespace: [Int]] = [:]
 
     private var serviceIndex: [NamespacedName: Int] = [:]
     private var workloadsByNamespace: [String: [Int]] = [:]
@@ -44,6 +58,21 @@ public struct ManifestGraph: Sendable {
 
     private mutating func add(_ view: View, of object: ManifestObject, at position: Int) {
         if objectIndex[object.reference] == nil { objectIndex[object.reference] = position }
+        objectsByKind[KindInNamespace(kind: object.kind, namespace: object.namespace), default: []].append(position)
+        if ConfigData.definingKinds.contains(object.kind) {
+            for data in ConfigData.defined(by: object) {
+                let key = ObjectReference(kind: data.kind, namespace: data.namespace, name: data.name)
+                if let existing = configIndex[key],
+                    !(configData[existing].isCreatedByAnotherObject && !data.isCreatedByAnotherObject)
+                {
+                    continue
+                }
+                configIndex[key] = configData.count
+                configByNamespace[KindInNamespace(kind: data.kind, namespace: data.namespace), default: []].append(
+                    configData.count)
+                configData.append(data)
+            }
+        }
         switch view {
         case .workload(let workload):
             let index = workloads.count
@@ -62,6 +91,18 @@ public struct ManifestGraph: Sendable {
             ingresses.append(ingress)
         case .skaffold(let config):
             skaffoldConfigs.append(config)
+        case .autoscaler(let autoscaler):
+            autoscalers.append(autoscaler)
+        case .disruptionBudget(let budget):
+            disruptionBudgets.append(budget)
+        case .networkPolicy(let policy):
+            networkPolicies.append(policy)
+        case .gateway(let gateway):
+            gateways.append(gateway)
+        case .route(let route):
+            routes.append(route)
+        case .referenceGrant(let grant):
+            referenceGrants.append(grant)
         case .none:
             break
         }
@@ -73,9 +114,37 @@ public struct ManifestGraph: Sendable {
         case service(Service)
         case ingress(Ingress)
         case skaffold(SkaffoldConfig)
+        case autoscaler(HorizontalPodAutoscaler)
+        case disruptionBudget(PodDisruptionBudget)
+        case networkPolicy(NetworkPolicy)
+        case gateway(Gateway)
+        case route(Route)
+        case referenceGrant(ReferenceGrant)
         case none
 
         init(_ object: ManifestObject) {
+            switch object.kind {
+            case "HorizontalPodAutoscaler":
+                self = HorizontalPodAutoscaler(object: object).map(View.autoscaler) ?? .none
+                return
+            case "PodDisruptionBudget":
+                self = PodDisruptionBudget(object: object).map(View.disruptionBudget) ?? .none
+                return
+            case "NetworkPolicy":
+                self = NetworkPolicy(object: object).map(View.networkPolicy) ?? .none
+                return
+            case "Gateway":
+                self = Gateway(object: object).map(View.gateway) ?? .none
+                return
+            case "HTTPRoute", "GRPCRoute":
+                self = Route(object: object).map(View.route) ?? .none
+                return
+            case "ReferenceGrant":
+                self = ReferenceGrant(object: object).map(View.referenceGrant) ?? .none
+                return
+            default:
+                break
+            }
             if let workload = Workload(object: object) {
                 self = .workload(workload)
             } else if let service = Service(object: object) {
@@ -136,6 +205,26 @@ public struct ManifestGraph: Sendable {
         return (candidates ?? []).filter { service.selects(workloads[$0].template.labels) }.map { workloads[$0] }
     }
 
+    /// The ConfigMap or Secret with this name, or the object that creates the Secret.
+    public func configData(kind: String, named name: String, in namespace: String) -> ConfigData? {
+        configIndex[ObjectReference(kind: kind, namespace: namespace, name: name)].map { configData[$0] }
+    }
+
+    /// ConfigMaps or Secrets (with created Secrets) of a namespace.
+    public func configData(kind: String, in namespace: String) -> [ConfigData] {
+        (configByNamespace[KindInNamespace(kind: kind, namespace: namespace)] ?? []).map { configData[$0] }
+    }
+
+    /// Objects of `kind` in `namespace`, in input order (lazily: a namespace can be large).
+    public func objects(kind: String, in namespace: String) -> LazyMapSequence<[Int], ManifestObject> {
+        (objectsByKind[KindInNamespace(kind: kind, namespace: namespace)] ?? []).lazy.map { objects[$0] }
+    }
+
+    /// Workloads of a namespace whose pods `selector` matches.
+    public func workloads(matching selector: LabelSelector, in namespace: String) -> [Workload] {
+        workloads(in: namespace).filter { selector.matches($0.podLabels) }
+    }
+
     /// Namespaces that contain at least one object.
     public var namespaces: Set<String> { Set(objects.map(\.namespace)) }
 
@@ -143,6 +232,11 @@ public struct ManifestGraph: Sendable {
     public func object(_ reference: ObjectReference) -> ManifestObject? {
         objectIndex[reference].map { objects[$0] }
     }
+}
+
+private struct KindInNamespace: Hashable {
+    var kind: String
+    var namespace: String
 }
 
 private struct PodLabel: Hashable {

@@ -15,6 +15,12 @@ public struct ManifestObject: Sendable {
 
     public var reference: ObjectReference { ObjectReference(kind: kind, namespace: namespace, name: name) }
 
+    /// The name for messages: `(unnamed)` when `metadata.name` is missing or empty.
+    public var displayName: String { name.isEmpty ? "(unnamed)" : name }
+
+    /// `Deployment posts-depl`, or `Deployment (unnamed)`, for messages.
+    public var title: String { "\(kind) \(displayName)" }
+
     public var metadata: YAMLNode? { root["metadata"] }
     public var spec: YAMLNode? { root["spec"] }
 

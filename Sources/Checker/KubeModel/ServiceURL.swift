@@ -136,3 +136,30 @@ extension ServiceURL {
         return String(text.prefix(prefixLength)) + authority + path
     }
 }
+
+/// A URL written in a value a workload's container sees, and where it is written.
+public struct ServiceURLUse: Sendable {
+    public var url: ServiceURL
+    /// The scalar holding the URL.
+    public var node: YAMLNode
+    /// The object holding that scalar: the workload, or a ConfigMap or Secret it reads.
+    public var holder: ManifestObject
+}
+
+extension ServiceURL {
+    /// Every URL in the env values (including the ConfigMap and Secret values
+    /// they read), command and args of the workload's containers.
+    public static func uses(in workload: Workload, graph: ManifestGraph) -> [ServiceURLUse] {
+        var result: [ServiceURLUse] = []
+        for container in workload.template.containers {
+            let values =
+                container.environmentValues(of: workload.object, in: graph)
+                + (container.command + container.args).map { (node: $0, object: workload.object) }
+            for (node, holder) in values {
+                guard let text = node.string else { continue }
+                for url in find(in: text) { result.append(ServiceURLUse(url: url, node: node, holder: holder)) }
+            }
+        }
+        return result
+    }
+}

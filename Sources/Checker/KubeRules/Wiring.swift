@@ -1,44 +1,64 @@
 import KubeDiagnostics
 import KubeModel
+import KubeYAML
 
-/// Follows a Service port to the pods behind it; shared by the rules that
-/// continue a chain (Ingress → Service → container, env URL → Service).
+/// Who depends on a Service: the Ingress paths and service URLs that a
+/// broken Service (selector, targetPort) breaks. They become notes on the
+/// Service's one error, not errors of their own.
 enum Wiring {
-    /// Why traffic to `port` of `service` reaches no container, or nil when it does.
-    static func deadEnd(_ service: Service, _ port: ServicePort, in graph: ManifestGraph) -> (
-        reason: String, note: DiagnosticNote
-    )? {
-        let object = service.object
-        guard service.type != "ExternalName", !service.selector.isEmpty else { return nil }
-        let workloads = graph.workloads(selectedBy: service)
-        guard !workloads.isEmpty else {
-            return (
-                "its selector \(service.selector.rendered) matches no pod, so it has no endpoints (503)",
-                DiagnosticNote(
-                    "Service \(object.name) selects here",
-                    at: (object.spec?.keyNode("selector") ?? service.selectorNode).map(object.span) ?? object.startSpan)
-            )
-        }
-        guard let target = port.effectiveTarget else { return nil }
-        for workload in workloads where !listens(workload, on: target, protocol: port.protocol) {
-            if case .number = target, workload.template.servingContainers.allSatisfy({ $0.ports.isEmpty }) {
-                continue  // nothing declared: unproven, reported by service-target-port as a warning
-            }
-            return (
-                "its targetPort \(target) is not a container port of \(workload.object.kind) \(workload.object.name)",
-                DiagnosticNote(
-                    "Service \(object.name) port \(port.port.map(String.init) ?? "?") targets \(target) here",
-                    at: object.span(port.targetPortNode ?? port.node))
-            )
-        }
-        return nil
-    }
+    /// At most this many "breaks this" notes per finding.
+    static let maximumUserNotes = 8
 
-    static func listens(_ workload: Workload, on target: PortReference, protocol: String) -> Bool {
-        let ports = workload.template.servingContainers.flatMap(\.ports)
-        switch target {
-        case .number(let number): return ports.contains { $0.number == number && $0.protocol == `protocol` }
-        case .name(let name): return ports.contains { $0.name == name && $0.protocol == `protocol` }
+    /// Ingress backends and URLs in env values, command and args that reach
+    /// `service` at `port` (any port when nil).
+    static func users(of service: Service, port: ServicePort?, in graph: ManifestGraph) -> [DiagnosticNote] {
+        let object = service.object
+        var notes: [DiagnosticNote] = []
+        func reaches(_ reference: PortReference?) -> Bool {
+            guard let port else { return true }
+            guard let reference, let reached = service.port(matching: reference) else { return false }
+            return reached.port == port.port && reached.name == port.name
         }
+        for ingress in graph.ingresses where ingress.object.namespace == object.namespace {
+            var backends: [(String, IngressBackend)] =
+                ingress.defaultBackend.map { [("the default backend", $0)] } ?? []
+            for rule in ingress.rules {
+                for path in rule.paths {
+                    guard let backend = path.backend else { continue }
+                    backends.append(
+                        ("path \(path.effectivePath)" + (rule.host.map { " of host \($0)" } ?? ""), backend))
+                }
+            }
+            for (label, backend) in backends
+            where backend.serviceName == object.name && reaches(backend.port) {
+                notes.append(
+                    DiagnosticNote(
+                        "\(label) of \(ingress.object.title) routes here and gets 503",
+                        at: ingress.object.span(backend.serviceNameNode ?? backend.node)))
+            }
+        }
+        let namespaces = graph.namespaces
+        for workload in graph.workloads {
+            for use in ServiceURL.uses(in: workload, graph: graph) {
+                guard
+                    let target = use.url.serviceTarget(
+                        defaultNamespace: workload.object.namespace, knownNamespaces: namespaces, graph: graph),
+                    target.name == object.name, target.namespace == object.namespace,
+                    reaches(.number(use.url.port))
+                else { continue }
+                let place =
+                    use.holder.reference == workload.object.reference
+                    ? workload.object.title : "\(use.holder.title) (read by \(workload.object.title))"
+                let note = DiagnosticNote(
+                    "\(use.url.text) in \(place) reaches this Service and fails",
+                    at: use.url.span(in: use.node, object: use.holder))
+                if !notes.contains(note) { notes.append(note) }
+            }
+        }
+        if notes.count > maximumUserNotes {
+            let rest = notes.count - maximumUserNotes
+            notes = Array(notes.prefix(maximumUserNotes)) + [DiagnosticNote("and \(rest) more users of this Service")]
+        }
+        return notes
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeDiagnostics
 import KubeModel
 import KubeRules
 import KubeYAML
@@ -12,6 +13,11 @@ public struct ClusterPlan: Sendable {
     public var ingress: IngressPlan
     /// Things the plan could not honour but that do not stop the cluster.
     public var warnings: [String]
+    /// ConfigMap and Secret references the checker proves broken: the pods
+    /// would not start in a cluster, so the local cluster refuses to start too.
+    public var brokenReferences: [Diagnostic] = []
+    /// `brokenReferences` as `kubewire check` prints them; nil when there are none.
+    public var brokenReferenceReport: String?
 }
 
 public struct PodPlan: Sendable {
@@ -21,7 +27,7 @@ public struct PodPlan: Sendable {
     public var labels: [String: String]
     public var executable: String
     public var arguments: [String]
-    /// Environment as written, before Service names are rewritten.
+    /// Environment with ConfigMap and Secret values resolved, before Service names are rewritten.
     public var environment: [(name: String, value: String)]
     /// Container port number (and name) → local port.
     public var ports: [PlannedPort]
@@ -89,6 +95,8 @@ extension ClusterPlan {
                 "no skaffold Config among the inputs: it says which executable builds each image (pass skaffold.yaml)")
         }
         var pods: [PodPlan] = []
+        var broken: [Diagnostic] = []
+        let provenBroken = ContainerEnvironment.brokenReferences(in: graph)
         for workload in graph.workloads {
             let kind = workload.object.kind
             guard !["Job", "CronJob"].contains(kind) else {
@@ -109,20 +117,10 @@ extension ClusterPlan {
                 )
             }
             let arguments = container.args.compactMap(\.scalar)
-            var environment: [(String, String)] = []
-            for entry in container.env {
-                guard let name = entry.name else { continue }
-                guard let value = entry.valueNode else {
-                    warnings.append("env \(name) of \(workload.object.name) uses valueFrom; it is not set locally")
-                    continue
-                }
-                guard let text = value.string else {
-                    throw PlanError(
-                        "env \(name) of \(workload.object.name) is not a string (\(workload.object.span(value))); quote it"
-                    )
-                }
-                environment.append((name, text))
-            }
+            let resolved = try ContainerEnvironment(container, of: workload, graph: graph, broken: provenBroken)
+            warnings += resolved.warnings
+            broken += resolved.broken
+            let environment = resolved.variables
             let replicas = kind == "Pod" ? 1 : max(0, workload.replicas)
             let grace = workload.template.specNode?["terminationGracePeriodSeconds"]?.int ?? 10
             for replica in 0..<replicas {
@@ -171,7 +169,9 @@ extension ClusterPlan {
             services.append(ServicePlan(name: service.object.name, namespace: service.object.namespace, ports: ports))
         }
         let ingress = try IngressPlan.make(graph: graph, services: services)
-        return ClusterPlan(pods: pods, services: services, ingress: ingress, warnings: warnings)
+        return ClusterPlan(
+            pods: pods, services: services, ingress: ingress, warnings: warnings, brokenReferences: broken,
+            brokenReferenceReport: report(broken, in: graph))
     }
 
     /// The executable that runs `container`'s image: the skaffold artifact

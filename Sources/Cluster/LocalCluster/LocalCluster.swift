@@ -42,6 +42,9 @@ public final class LocalCluster: @unchecked Sendable {
     }
 
     public func start() async throws -> ClusterEndpoints {
+        // A pod with a broken ConfigMap or Secret key would not start in a
+        // cluster either: refuse with the checker's own findings.
+        if let report = plan.brokenReferenceReport { throw RunError("refusing to start:\n" + report) }
         let state = options.stateDirectory
         for folder in [
             "", "/volumes", "/logs", "/nginx-body", "/nginx-proxy", "/nginx-fastcgi", "/nginx-uwsgi", "/nginx-scgi",

@@ -3,15 +3,17 @@ import KubeModel
 import KubeYAML
 
 /// Every Ingress backend must name a Service in the Ingress's namespace and a
-/// port that Service exposes, and that Service must lead to a container.
+/// port that Service exposes. A Service that exists but leads nowhere
+/// (selector, targetPort) is reported once, at the Service, by
+/// service-selector and service-target-port, with a note for each path it breaks.
 struct IngressBackendRule: Rule {
     let info = RuleInfo(
         id: "ingress-backend",
-        summary: "Ingress backends name an existing Service and a port it exposes, and reach a container port",
+        summary: "Ingress backends (rules and defaultBackend) name an existing Service and a port it exposes",
         why:
             "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly.",
         fix:
-            "Name a Service in the Ingress's namespace and one of its `port` numbers or port names (not the targetPort); fix the Service's selector or targetPort if the chain breaks there."
+            "Name a Service in the Ingress's namespace and one of its `port` numbers or port names (not the targetPort)."
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
@@ -74,16 +76,16 @@ struct IngressBackendRule: Rule {
                 at: object.span(backend.portNode ?? nameNode), object: object, notes: [serviceNote])
         }
         let portNode = backend.portNode ?? nameNode
-        guard let port = service.port(matching: reference) else {
+        guard service.port(matching: reference) != nil else {
             let primary = object.span(portNode)
             if case .number(let number) = reference,
                 let byTarget = service.ports.first(where: { $0.targetPort == .number(number) }),
                 let real = byTarget.port
             {
                 return info.diagnostic(
-                    "\(label) uses port \(number), which is Service \(name)'s targetPort; an Ingress names the Service port (\(real))",
+                    "\(label) routes to port \(number) of Service \(name), which exposes no such port: \(number) is its targetPort, and an Ingress names the Service port (\(real)) (503)",
                     at: primary, object: object, notes: [serviceNote],
-                    fix: SuggestedFix("use port \(real)", replacing: primary, with: String(real)), severity: .warning)
+                    fix: SuggestedFix("use port \(real)", replacing: primary, with: String(real)))
             }
             let fix: SuggestedFix?
             switch reference {
@@ -100,11 +102,6 @@ struct IngressBackendRule: Rule {
             return info.diagnostic(
                 "\(label) routes to port \(reference) of Service \(name), which exposes no such port (503)",
                 at: primary, object: object, notes: [serviceNote], fix: fix)
-        }
-        if let (reason, note) = Wiring.deadEnd(service, port, in: graph) {
-            return info.diagnostic(
-                "\(label) routes to Service \(name) port \(reference), but \(reason)", at: object.span(nameNode),
-                object: object, notes: [note])
         }
         return nil
     }

@@ -2,69 +2,121 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
-/// A probe on a port the container does not declare fails forever: the pod
-/// never becomes ready, or is restarted in a loop.
+/// A probe the kubelet cannot aim fails forever: the pod never becomes
+/// ready, or is restarted in a loop. Proven when the port name does not
+/// resolve or the port is declared only as UDP (every probe is TCP).
 struct ProbePortRule: Rule {
     let info = RuleInfo(
         id: "probe-port",
-        summary: "Probe ports (httpGet, tcpSocket, grpc; number or name) are declared by the probing container",
+        summary:
+            "Probe ports resolve: a named port is declared by the probing container, and no probe targets a port declared only as UDP",
         why:
-            "A readiness probe on the wrong port keeps the pod out of every Service (503); a liveness probe on it restarts the container forever. A named probe port must be declared on the same container.",
-        fix: "Probe a containerPort of the same container, by number or by its port name."
+            "A probe port name must be a containerPort name of the same container, or the probe fails forever; httpGet, tcpSocket and grpc probes connect over TCP, so a port declared only as UDP never answers. A failing readiness probe keeps the pod out of every Service (503); a failing liveness probe restarts the container in a loop.",
+        fix: "Probe a containerPort of the same container by its name or number, over the protocol it serves."
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        ProbePorts.findings(in: graph, proven: true, info: info)
+    }
+}
+
+/// A numeric probe port the container does not declare, while it declares others.
+struct ProbePortUndeclaredRule: Rule {
+    let info = RuleInfo(
+        id: "probe-port-undeclared",
+        summary: "A numeric probe port is among the ports its container declares",
+        why:
+            "The kubelet probes the pod IP, so an undeclared port is legal (declaring containerPort is informational); but when the container declares other ports, a probe elsewhere is usually a typo that fails forever. Containers that declare no ports are not reported.",
+        fix: "Probe one of the declared ports, or declare the port the probe targets.",
+        defaultSeverity: .warning
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        ProbePorts.findings(in: graph, proven: false, info: info)
+    }
+}
+
+enum ProbePorts {
+    static func findings(in graph: ManifestGraph, proven: Bool, info: RuleInfo) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for workload in graph.workloads {
             let object = workload.object
             for container in workload.template.containers {
                 for probe in container.probes {
-                    guard let port = probe.port, let portNode = probe.portNode else {
-                        if probe.handler != .grpc || probe.portNode != nil {
-                            findings.append(
-                                info.diagnostic(
-                                    "\(probe.kind.rawValue).\(probe.handler.rawValue) of container \(container.name ?? "?") has no port",
-                                    at: object.span(probe.node), object: object))
-                        }
-                        continue
-                    }
-                    let primary = object.span(portNode)
-                    let declared = container.ports
-                    let what = "\(probe.kind.rawValue) of container \(container.name ?? "?")"
-                    let note = DiagnosticNote(
-                        declared.isEmpty
-                            ? "container \(container.name ?? "?") declares no ports"
-                            : "container \(container.name ?? "?") declares "
-                                + declared.map {
-                                    ($0.number.map(String.init) ?? "?") + ($0.name.map { " (\($0))" } ?? "")
-                                }
-                                .joined(separator: ", "),
-                        at: object.span(container.node["ports"] ?? container.node))
-                    switch port {
-                    case .name(let name):
-                        guard !declared.contains(where: { $0.name == name }) else { continue }
-                        let names = declared.compactMap(\.name)
-                        findings.append(
-                            info.diagnostic(
-                                "\(what) uses port name `\(name)`, which the container does not declare",
-                                at: primary, object: object, notes: [note],
-                                fix: (nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
-                                    SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0)
-                                }))
-                    case .number(let number):
-                        guard !declared.isEmpty, !declared.contains(where: { $0.number == number }) else { continue }
-                        let numbers = declared.compactMap(\.number)
-                        findings.append(
-                            info.diagnostic(
-                                "\(what) probes port \(number), but the container declares \(numbers.map(String.init).joined(separator: ", "))",
-                                at: primary, object: object, notes: [note],
-                                fix: numbers.min { abs($0 - number) < abs($1 - number) }.map {
-                                    SuggestedFix("did you mean \($0)?", replacing: primary, with: String($0))
-                                }))
+                    if let (isProven, finding) = check(probe, container, object, info: info), isProven == proven {
+                        findings.append(finding)
                     }
                 }
             }
         }
         return findings
+    }
+
+    private static func check(_ probe: Probe, _ container: Container, _ object: ManifestObject, info: RuleInfo)
+        -> (Bool, Diagnostic)?
+    {
+        let containerName = container.name ?? "?"
+        guard let port = probe.port, let portNode = probe.portNode else {
+            guard probe.handler != .grpc || probe.portNode != nil else { return nil }
+            return (
+                true,
+                info.diagnostic(
+                    "\(probe.kind.rawValue).\(probe.handler.rawValue) of container \(containerName) has no port",
+                    at: object.span(probe.node), object: object)
+            )
+        }
+        let primary = object.span(portNode)
+        let declared = container.ports
+        let what = "\(probe.kind.rawValue) of container \(containerName)"
+        let note = DiagnosticNote(
+            declared.isEmpty
+                ? "container \(containerName) declares no ports"
+                : "container \(containerName) declares "
+                    + declared.map {
+                        ($0.number.map(String.init) ?? "?") + ($0.name.map { " (\($0))" } ?? "")
+                            + ($0.protocol == "TCP" ? "" : "/\($0.protocol)")
+                    }
+                    .joined(separator: ", "),
+            at: object.span(container.node["ports"] ?? container.node))
+        let matching: [ContainerPort]
+        switch port {
+        case .name(let name): matching = declared.filter { $0.name == name }
+        case .number(let number): matching = declared.filter { $0.number == number }
+        }
+        if !matching.isEmpty {
+            guard !matching.contains(where: { $0.protocol == "TCP" }) else { return nil }
+            return (
+                true,
+                info.diagnostic(
+                    "\(what) probes port \(port) over TCP (\(probe.handler.rawValue)), but the container declares it only as \(matching[0].protocol)",
+                    at: primary, object: object, notes: [note],
+                    fix: SuggestedFix("probe a TCP port of the container"))
+            )
+        }
+        switch port {
+        case .name(let name):
+            let names = declared.compactMap(\.name)
+            return (
+                true,
+                info.diagnostic(
+                    "\(what) uses port name `\(name)`, which the container does not declare",
+                    at: primary, object: object, notes: [note],
+                    fix: (nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
+                        SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0)
+                    })
+            )
+        case .number(let number):
+            guard !declared.isEmpty else { return nil }
+            let numbers = declared.compactMap(\.number)
+            return (
+                false,
+                info.diagnostic(
+                    "\(what) probes port \(number), but the container declares \(numbers.map(String.init).joined(separator: ", "))",
+                    at: primary, object: object, notes: [note],
+                    fix: numbers.min { abs($0 - number) < abs($1 - number) }.map {
+                        SuggestedFix("did you mean \($0)?", replacing: primary, with: String($0))
+                    })
+            )
+        }
     }
 }

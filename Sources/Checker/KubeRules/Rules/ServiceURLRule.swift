@@ -8,7 +8,8 @@ import KubeYAML
 struct ServiceURLRule: Rule {
     let info = RuleInfo(
         id: "service-url",
-        summary: "Service URLs in container env values, command and args name an existing Service exposing that port",
+        summary:
+            "Service URLs in container env values (with the ConfigMap and Secret values they read), command and args name an existing Service exposing that port",
         why:
             "A URL such as http://query-srv:4002 that names a missing Service or a port it does not expose fails only at run time, with a DNS error or connection refused.",
         fix:
@@ -19,30 +20,26 @@ struct ServiceURLRule: Rule {
         let namespaces = graph.namespaces
         var findings: [Diagnostic] = []
         for workload in graph.workloads {
-            for container in workload.template.containers {
-                let values = container.env.compactMap(\.valueNode) + container.command + container.args
-                for node in values {
-                    guard let text = node.string else { continue }
-                    for url in ServiceURL.find(in: text) {
-                        if let finding = check(
-                            url, node: node, workload: workload, graph: graph, namespaces: namespaces)
-                        {
-                            findings.append(finding)
-                        }
-                    }
+            for use in ServiceURL.uses(in: workload, graph: graph) {
+                if let finding = check(
+                    use.url, node: use.node, holder: use.holder, workload: workload, graph: graph,
+                    namespaces: namespaces)
+                {
+                    findings.append(finding)
                 }
             }
         }
-        return findings
+        // A ConfigMap value used by several workloads is one finding.
+        return findings.uniqued()
     }
 
     private func check(
-        _ url: ServiceURL, node: YAMLNode, workload: Workload, graph: ManifestGraph, namespaces: Set<String>
+        _ url: ServiceURL, node: YAMLNode, holder object: ManifestObject, workload: Workload, graph: ManifestGraph,
+        namespaces: Set<String>
     ) -> Diagnostic? {
-        let object = workload.object
         guard
             let target = url.serviceTarget(
-                defaultNamespace: object.namespace, knownNamespaces: namespaces, graph: graph)
+                defaultNamespace: workload.object.namespace, knownNamespaces: namespaces, graph: graph)
         else { return nil }
         let span = url.span(in: node, object: object)
         guard let service = graph.service(named: target.name, in: target.namespace) else {
@@ -62,22 +59,18 @@ struct ServiceURLRule: Rule {
                             of: "//\(url.host)", with: "//" + url.host.replacingOccurrences(of: target.name, with: $0)))
                 })
         }
-        guard let port = service.ports.first(where: { $0.port == url.port }) else {
+        guard service.ports.contains(where: { $0.port == url.port }) else {
             let serviceNote = DiagnosticNote(
-                "Service \(service.object.name) exposes \(IngressBackendRule.describe(service.ports))",
+                "Service \(service.object.displayName) exposes \(IngressBackendRule.describe(service.ports))",
                 at: service.object.span(service.object.spec?["ports"] ?? service.object.root))
             let guess = service.ports.compactMap(\.port).min { abs($0 - url.port) < abs($1 - url.port) }
             let portText = url.explicitPort ? "port \(url.port)" : "the default port \(url.port) for \(url.scheme)"
             return info.diagnostic(
-                "\(url.text) uses \(portText), but Service \(service.object.name) does not expose it",
+                "\(url.text) uses \(portText), but Service \(service.object.displayName) does not expose it",
                 at: span, object: object, notes: [serviceNote],
                 fix: guess.map { SuggestedFix("did you mean port \($0)?") })
         }
-        if let (reason, note) = Wiring.deadEnd(service, port, in: graph) {
-            return info.diagnostic(
-                "\(url.text) reaches Service \(service.object.name) port \(url.port), but \(reason)", at: span,
-                object: object, notes: [note])
-        }
+        // A Service that leads nowhere is reported at the Service, with this URL as a note.
         return nil
     }
 }

@@ -1,134 +1,177 @@
+import Foundation
 import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
 /// Skaffold replaces a manifest image only when its name (minus tag and
-/// digest) equals an artifact's `image` exactly. Anything else is pulled.
+/// digest) equals an artifact's `image` exactly; anything else is pulled.
+/// Public images are pulled on purpose, so an unbuilt image is reported only
+/// with evidence that it was meant to be built: it is a near-miss of an
+/// artifact image, or it shares an artifact's repository prefix.
 struct SkaffoldImageRule: Rule {
     let info = RuleInfo(
         id: "skaffold-image",
         summary:
-            "Every skaffold artifact is used by a workload, and every workload image is built by an artifact",
+            "Workload images that look like skaffold's own (a near-miss of an artifact, or the same repository prefix) are built by an artifact",
         why:
-            "Skaffold substitutes the built tag only into manifest images whose name equals an artifact's `image` exactly (tag and digest ignored, no registry normalisation). A workload image that no artifact builds is pulled from a registry instead (ErrImagePull, or an old image), and an artifact no workload uses is built for nothing. Not flagged as unbuilt: images pinned by digest (skaffold leaves them alone), registry-qualified images such as docker.io/… or ghcr.io/… (a `.`, `:` or `localhost` in the first path component) unless they are a near-miss of an artifact image, and well-known official library images (nginx, redis, postgres, busybox, …). When the inputs contain no workload at all, nothing is reported.",
+            "Skaffold substitutes the built tag only into manifest images whose name equals an artifact's `image` exactly (tag and digest ignored, no registry normalisation). An image that misses an artifact by a typo, or another image under the same repository as the artifacts, is pulled from a registry instead (ErrImagePull, or an old image). Only workloads in files skaffold deploys (its manifest globs) count; images pinned by digest and images unlike every artifact (public images such as nats-streaming or confluentinc/cp-kafka) are not reported.",
         fix:
-            "Make the workload's `image:` equal the artifact's `image:` (a tag may differ), or add a build artifact for it; remove artifacts nothing deploys."
+            "Make the workload's `image:` equal the artifact's `image:` (a tag may differ), or add a build artifact for it."
     )
 
-    /// Docker Official Images commonly deployed next to built services.
-    static let libraryImages: Set<String> = [
-        "nginx", "redis", "postgres", "mysql", "mariadb", "mongo", "busybox", "alpine", "ubuntu",
-        "debian",
-        "node", "python", "golang", "rabbitmq", "nats", "memcached", "httpd", "traefik", "haproxy",
-        "consul",
-        "vault", "elasticsearch", "kibana", "zookeeper", "cassandra", "influxdb", "telegraf",
-        "registry",
-        "swift", "openjdk", "eclipse-temurin", "ruby", "php", "caddy", "minio", "kafka", "bash",
-        "centos",
-        "fedora", "amazonlinux", "couchdb", "neo4j", "sonarqube", "jenkins", "wordpress", "ghost",
-        "adminer",
-    ]
-
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        let artifacts = graph.skaffoldConfigs.flatMap { config in config.artifacts.map { (config, $0) }
-        }
-        guard !graph.skaffoldConfigs.isEmpty, !graph.workloads.isEmpty else { return [] }
+        guard let analysis = SkaffoldImages(graph) else { return [] }
         var findings: [Diagnostic] = []
-
-        struct Use {
-            var workload: Workload
-            var container: Container
-            var image: String
-            var node: YAMLNode
-        }
-        var uses: [Use] = []
-        for workload in graph.workloads {
-            for container in workload.template.containers {
-                guard let node = container.imageNode, let image = node.string, !image.isEmpty else {
-                    continue
-                }
-                uses.append(Use(workload: workload, container: container, image: image, node: node))
-            }
-        }
-        let artifactKeys = Set(artifacts.map { SkaffoldConfig.imageKey($0.1.image) })
-        let usedKeys = Set(uses.map { SkaffoldConfig.imageKey($0.image) })
-
-        for (config, artifact) in artifacts
-        where !usedKeys.contains(SkaffoldConfig.imageKey(artifact.image)) {
-            let span = config.object.span(artifact.imageNode)
-            let near = similar(SkaffoldConfig.imageKey(artifact.image), in: usedKeys)
-            var notes: [DiagnosticNote] = []
-            if let near, let use = uses.first(where: { SkaffoldConfig.imageKey($0.image) == near }) {
-                notes.append(
-                    DiagnosticNote(
-                        "\(use.workload.object.kind) \(use.workload.object.name) uses the similar image \(use.image) here",
-                        at: use.workload.object.span(use.node)))
-            }
-            findings.append(
-                info.diagnostic(
-                    "artifact \(artifact.image) is built but no workload uses it; skaffold substitutes only images whose name equals \(SkaffoldConfig.imageKey(artifact.image)) exactly",
-                    at: span, object: config.object, notes: notes,
-                    fix: SuggestedFix(
-                        near.map {
-                            "did you mean `\($0)`? make the artifact image and the workload image the same"
-                        }
-                            ?? "remove the artifact or reference it from a workload's `image:`"),
-                    severity: .warning))
-        }
-
-        for use in uses {
-            let key = SkaffoldConfig.imageKey(use.image)
-            guard !artifactKeys.contains(key), !use.image.contains("@sha256:") else { continue }
-            let near = similar(key, in: artifactKeys)
-            if near == nil && isPublic(use.image) { continue }
+        for use in analysis.uses where !analysis.artifactKeys.contains(use.key) && !use.image.contains("@sha256:") {
             let object = use.workload.object
             let span = object.span(use.node)
-            var notes: [DiagnosticNote] = []
-            var fix = SuggestedFix(
-                "add a skaffold build artifact `image: \(key)` or use an image a registry actually serves")
-            if let near,
-                let (config, artifact) = artifacts.first(where: {
-                    SkaffoldConfig.imageKey($0.1.image) == near
+            let container = use.container.name.map { " (container \($0))" } ?? ""
+            let subject = "\(object.title)\(container) uses image \(use.image), which no skaffold artifact builds"
+            if let near = analysis.similarArtifact(to: use.key), let (config, artifact) = analysis.artifact(near) {
+                findings.append(
+                    info.diagnostic(
+                        "\(subject); it is a near-miss of artifact \(artifact.image), so the cluster pulls \(use.key) from a registry instead of the local build",
+                        at: span, object: object,
+                        notes: [
+                            DiagnosticNote(
+                                "skaffold builds \(artifact.image) here (and no deployed workload uses it)",
+                                at: config.object.span(artifact.imageNode))
+                        ],
+                        fix: SuggestedFix("did you mean `\(artifact.image)`?", replacing: span, with: artifact.image)))
+            } else if let prefix = SkaffoldImages.repository(of: use.key),
+                let (config, artifact) = analysis.artifacts.first(where: {
+                    SkaffoldImages.repository(of: SkaffoldConfig.imageKey($0.1.image)) == prefix
                 })
             {
-                notes.append(
-                    DiagnosticNote(
-                        "skaffold builds \(artifact.image) here", at: config.object.span(artifact.imageNode)))
-                fix = SuggestedFix(
-                    "did you mean `\(artifact.image)`?", replacing: span, with: artifact.image)
+                findings.append(
+                    info.diagnostic(
+                        "\(subject), although skaffold builds the other \(prefix)/… images; it will be pulled from a registry instead of built locally",
+                        at: span, object: object,
+                        notes: [
+                            DiagnosticNote(
+                                "skaffold builds \(artifact.image) here", at: config.object.span(artifact.imageNode))
+                        ],
+                        fix: SuggestedFix(
+                            "add a skaffold build artifact `image: \(use.key)`, or use the image of an existing artifact"
+                        )))
             }
-            let container = use.container.name.map { " (container \($0))" } ?? ""
-            findings.append(
-                info.diagnostic(
-                    "\(object.kind) \(object.name)\(container) uses image \(use.image), which no skaffold artifact builds; it will be pulled from a registry instead of the local build",
-                    at: span, object: object, notes: notes, fix: fix))
         }
         return findings
     }
+}
 
-    /// A likely intended name: a near typo, or the same last path component
-    /// under another repository (`someone/posts` for `posts`: no normalisation).
-    private func similar(_ key: String, in candidates: Set<String>) -> String? {
-        if let typo = nearest(key, in: candidates.sorted()) { return typo }
+/// An artifact nothing deploys is built for nothing, or a sign that its users misspell it.
+struct SkaffoldArtifactUnusedRule: Rule {
+    let info = RuleInfo(
+        id: "skaffold-artifact-unused",
+        summary: "Every skaffold artifact is used by a workload skaffold deploys",
+        why:
+            "An artifact whose image no deployed workload names is built on every `skaffold dev` iteration and never runs: usually the workload names another image. When a deployed workload's image is a near-miss of the artifact, the error is reported there (skaffold-image) instead; artifacts other artifacts require (base images) are not reported.",
+        fix: "Reference the artifact's image from the workload that should run it, or remove the artifact."
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        guard let analysis = SkaffoldImages(graph) else { return [] }
+        let used = Set(analysis.uses.map(\.key))
+        // A near-miss is one root cause: the workload image carries the error.
+        let explained = Set(
+            analysis.uses.filter { !analysis.artifactKeys.contains($0.key) }.compactMap {
+                analysis.similarArtifact(to: $0.key)
+            })
+        var findings: [Diagnostic] = []
+        for (config, artifact) in analysis.artifacts {
+            let key = SkaffoldConfig.imageKey(artifact.image)
+            guard !used.contains(key), !explained.contains(key), !analysis.requiredImages.contains(key) else {
+                continue
+            }
+            findings.append(
+                info.diagnostic(
+                    "artifact \(artifact.image) is built, but no workload skaffold deploys uses image \(key)",
+                    at: config.object.span(artifact.imageNode), object: config.object,
+                    fix: SuggestedFix("reference \(key) from a workload's `image:`, or remove the artifact")))
+        }
+        return findings
+    }
+}
+
+/// The artifacts of every skaffold config and the images of the workloads skaffold deploys.
+struct SkaffoldImages {
+    struct Use {
+        var workload: Workload
+        var container: Container
+        var image: String
+        var key: String
+        var node: YAMLNode
+    }
+
+    var artifacts: [(SkaffoldConfig, SkaffoldArtifact)]
+    var artifactKeys: Set<String>
+    var uses: [Use]
+    /// Images that artifacts name in `requires` (base images built first).
+    var requiredImages: Set<String>
+
+    /// Nil when there is nothing to compare: no skaffold config or no deployed workload.
+    init?(_ graph: ManifestGraph) {
+        guard !graph.skaffoldConfigs.isEmpty else { return nil }
+        artifacts = graph.skaffoldConfigs.flatMap { config in config.artifacts.map { (config, $0) } }
+        artifactKeys = Set(artifacts.map { SkaffoldConfig.imageKey($0.1.image) })
+        requiredImages = Set(
+            artifacts.flatMap { ($0.1.node["requires"]?.items ?? []).compactMap { $0["image"]?.scalar } }.map(
+                SkaffoldConfig.imageKey))
+        let deploys = graph.skaffoldConfigs.map(Self.deployMatcher)
+        var uses: [Use] = []
+        for workload in graph.workloads where deploys.contains(where: { $0(workload.object.file) }) {
+            for container in workload.template.containers {
+                guard let node = container.imageNode, let image = node.string, !image.isEmpty else { continue }
+                uses.append(
+                    Use(
+                        workload: workload, container: container, image: image, key: SkaffoldConfig.imageKey(image),
+                        node: node))
+            }
+        }
+        guard !uses.isEmpty else { return nil }
+        self.uses = uses
+    }
+
+    func artifact(_ key: String) -> (SkaffoldConfig, SkaffoldArtifact)? {
+        artifacts.first { SkaffoldConfig.imageKey($0.1.image) == key }
+    }
+
+    /// The artifact image `key` most likely meant: a near typo, or the same
+    /// last path component under another repository (`someone/posts` for `posts`).
+    func similarArtifact(to key: String) -> String? {
+        let sorted = artifactKeys.sorted()
+        if let typo = nearest(key, in: sorted) { return typo }
         let last = key.split(separator: "/").last.map(String.init) ?? key
-        return candidates.sorted().first {
-            $0 != key && ($0.split(separator: "/").last.map(String.init) ?? $0) == last
+        return sorted.first { $0 != key && ($0.split(separator: "/").last.map(String.init) ?? $0) == last }
+    }
+
+    /// `me` for `me/posts`, `gcr.io/team` for `gcr.io/team/api`; nil for a bare name.
+    static func repository(of key: String) -> String? {
+        guard let slash = key.lastIndex(of: "/") else { return nil }
+        return String(key[..<slash])
+    }
+
+    /// Whether a manifest file is one the config deploys: its manifest globs
+    /// resolved from the config's folder; a config without globs deploys every input.
+    private static func deployMatcher(_ config: SkaffoldConfig) -> (String) -> Bool {
+        guard !config.manifestGlobs.isEmpty else { return { _ in true } }
+        let base = (absolute(config.object.file) as NSString).deletingLastPathComponent
+        let patterns = config.manifestGlobs.map { glob in
+            ((glob.hasPrefix("/") ? glob : (base as NSString).appendingPathComponent(glob)) as NSString)
+                .standardizingPath
+        }
+        return { file in
+            let path = absolute(file)
+            return patterns.contains { pattern in
+                fnmatch(pattern, path, 0) == 0
+                    || fnmatch(pattern.replacingOccurrences(of: "/**/", with: "/"), path, 0) == 0
+            }
         }
     }
 
-    /// Registry-qualified or a well-known official library image.
-    private func isPublic(_ image: String) -> Bool {
-        let key = SkaffoldConfig.imageKey(image)
-        let components = key.split(separator: "/")
-        if components.count > 1, let first = components.first,
-            first.contains(".") || first.contains(":") || first == "localhost"
-        {
-            return true
-        }
-        if components.count == 1 { return Self.libraryImages.contains(key) }
-        if components.count == 2, components[0] == "library" {
-            return Self.libraryImages.contains(String(components[1]))
-        }
-        return false
+    private static func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (full as NSString).standardizingPath
     }
 }

@@ -28,7 +28,7 @@ struct WorkloadSelectorRule: Rule {
             if let selector = workload.selector, object.spec?["manualSelector"]?.scalar != "true" {
                 return [
                     info.diagnostic(
-                        "Job \(object.name) sets spec.selector without manualSelector: true; the API server generates Job selectors and rejects this one",
+                        "\(object.title) sets spec.selector without manualSelector: true; the API server generates Job selectors and rejects this one",
                         at: object.span(object.spec?.keyNode("selector") ?? selector.node), object: object,
                         fix: SuggestedFix("remove spec.selector (or set manualSelector: true if you really manage it)"))
                 ]
@@ -38,7 +38,7 @@ struct WorkloadSelectorRule: Rule {
             if let node = object.spec?["jobTemplate"]?["spec"]?["selector"] {
                 return [
                     info.diagnostic(
-                        "CronJob \(object.name) sets spec.jobTemplate.spec.selector; it is generated and must be absent",
+                        "\(object.title) sets spec.jobTemplate.spec.selector; it is generated and must be absent",
                         at: object.span(node), object: object,
                         fix: SuggestedFix("remove spec.jobTemplate.spec.selector"))
                 ]
@@ -54,7 +54,7 @@ struct WorkloadSelectorRule: Rule {
             let anchor = object.spec.flatMap { spec in object.root.keyNode("spec") ?? spec } ?? object.root
             return [
                 info.diagnostic(
-                    "\(kind) \(object.name) has no spec.selector; apps/v1 requires one",
+                    "\(object.title) has no spec.selector; apps/v1 requires one",
                     at: object.span(anchor), object: object,
                     fix: SuggestedFix(
                         "add spec.selector.matchLabels with the template labels (\(workload.template.labels.rendered))")
@@ -85,7 +85,7 @@ struct WorkloadSelectorRule: Rule {
             guard kind != "ReplicationController" else { return [] }  // an empty RC selector defaults to the labels
             return [
                 info.diagnostic(
-                    "\(kind) \(object.name) has an empty selector, which the API server rejects",
+                    "\(object.title) has an empty selector, which the API server rejects",
                     at: object.span(selector.node), object: object,
                     fix: SuggestedFix("select the template labels: \(workload.template.labels.rendered)"))
             ]
@@ -101,7 +101,7 @@ struct WorkloadSelectorRule: Rule {
             if let actual = labels[entry.key] {
                 return [
                     info.diagnostic(
-                        "selector requires `\(entry.key): \(entry.value)` but the pod template of \(kind) \(object.name) has `\(entry.key): \(actual)`",
+                        "selector requires `\(entry.key): \(entry.value)` but the pod template of \(object.title) has `\(entry.key): \(actual)`",
                         at: object.span(entry.valueNode), object: object, notes: [templateNote],
                         fix: SuggestedFix(
                             "make the selector and the template agree, e.g. `\(entry.key): \(actual)`",
@@ -111,7 +111,7 @@ struct WorkloadSelectorRule: Rule {
             let nearKey = nearest(entry.key, in: labels.keys)
             return [
                 info.diagnostic(
-                    "selector requires label `\(entry.key)` but the pod template of \(kind) \(object.name) has no such label",
+                    "selector requires label `\(entry.key)` but the pod template of \(object.title) has no such label",
                     at: object.span(entry.keyNode), object: object, notes: [templateNote],
                     fix: nearKey.map {
                         SuggestedFix("did you mean `\($0)`?", replacing: object.span(entry.keyNode), with: $0)
@@ -121,7 +121,7 @@ struct WorkloadSelectorRule: Rule {
         let failing = selector.matchExpressions.first { !$0.matches(labels) }
         return [
             info.diagnostic(
-                "matchExpressions `\(failing?.key ?? "") \(failing?.operatorText ?? "")` is false for the pod template labels of \(kind) \(object.name)",
+                "matchExpressions `\(failing?.key ?? "") \(failing?.operatorText ?? "")` is false for the pod template labels of \(object.title)",
                 at: object.span(failing?.node ?? selector.node), object: object, notes: [templateNote])
         ]
     }

@@ -1,0 +1,23 @@
+import KubeDiagnostics
+
+func plural(_ count: Int, _ word: String) -> String {
+    "\(count) \(word)\(count == 1 ? "" : "s")"
+}
+
+/// "in 12 files (240 objects)"
+func scopePhrase(_ report: Report) -> String {
+    "in \(plural(report.inputCount, "file")) (\(plural(report.objectCount, "object")))"
+}
+
+/// The fix as one line of prose: its message, plus the replacement if any.
+func fixSentence(_ fix: SuggestedFix) -> String {
+    guard let replacement = fix.replacement else { return fix.message }
+    if replacement.isEmpty { return "\(fix.message) (remove the marked text)" }
+    return "\(fix.message) (replace with `\(replacement)`)"
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = " ") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

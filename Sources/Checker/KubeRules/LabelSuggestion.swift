@@ -1,0 +1,89 @@
+import KubeDiagnostics
+import KubeModel
+
+/// The pod template nearest a selector that matches nothing, and how to
+/// point at the entry to change: shared by every rule whose selector must
+/// reach pods (Service, PodDisruptionBudget, NetworkPolicy).
+enum LabelSuggestion {
+    struct Candidate {
+        var workload: Workload
+        var distance: Int
+        var suggestedKey: LabelEntry?
+    }
+
+    struct Explanation {
+        var wrong: LabelEntry
+        var primary: SourceSpan
+        var notes: [DiagnosticNote]
+        var fix: SuggestedFix
+    }
+
+    /// The workload whose labels are nearest the selector: every selector entry
+    /// costs the edit distance to the nearest pod label `key: value`.
+    static func closest(_ selector: [LabelEntry], among workloads: some Sequence<Workload>) -> Candidate? {
+        guard !selector.isEmpty else { return nil }
+        var best: Candidate?
+        for workload in workloads where !workload.template.labels.isEmpty {
+            var total = 0
+            var suggestedKey: LabelEntry?
+            let podLabels = workload.podLabels
+            for entry in selector {
+                let wanted = "\(entry.key): \(entry.value)"
+                var cheapest = wanted.count
+                for label in workload.template.labels {
+                    let distance = editDistance(wanted, "\(label.key): \(label.value)")
+                    if distance < cheapest {
+                        cheapest = distance
+                        if label.key != entry.key && podLabels[entry.key] == nil { suggestedKey = label }
+                    }
+                }
+                total += cheapest
+            }
+            if let current = best, current.distance <= total { continue }
+            best = Candidate(workload: workload, distance: total, suggestedKey: suggestedKey)
+        }
+        guard let best else { return nil }
+        // Only suggest when the nearest set is plausibly a typo of the selector.
+        let size = selector.reduce(0) { $0 + $1.key.count + $1.value.count + 2 }
+        return best.distance <= max(3, size / 2) ? best : nil
+    }
+
+    /// The first selector entry the nearest workload lacks, with a did-you-mean.
+    static func explain(_ selector: [LabelEntry], of object: ManifestObject, nearest best: Candidate) -> Explanation {
+        let labels = best.workload.podLabels
+        let wrong = selector.first { labels[$0.key] != $0.value } ?? selector[0]
+        let owner = best.workload.object.title
+        if let podValue = labels[wrong.key],
+            let entry = best.workload.template.labels.first(where: { $0.key == wrong.key })
+        {
+            let primary = object.span(wrong.valueNode)
+            let location = best.workload.object.span(entry.valueNode)
+            return Explanation(
+                wrong: wrong, primary: primary,
+                notes: [DiagnosticNote("pods of \(owner) are labelled `\(wrong.key): \(podValue)` here", at: location)],
+                fix: SuggestedFix(
+                    "did you mean `\(wrong.key): \(podValue)` (\(owner), \(location))?", replacing: primary,
+                    with: podValue))
+        }
+        if let entry = best.suggestedKey, let labelsNode = best.workload.template.labelsNode {
+            let primary = object.span(wrong.keyNode)
+            let location = best.workload.object.span(entry.keyNode)
+            return Explanation(
+                wrong: wrong, primary: primary,
+                notes: [
+                    DiagnosticNote("pods of \(owner) are labelled here", at: best.workload.object.span(labelsNode))
+                ],
+                fix: SuggestedFix(
+                    "did you mean `\(entry.key): \(entry.value)` (\(owner), \(location))?", replacing: primary,
+                    with: entry.key))
+        }
+        return Explanation(
+            wrong: wrong, primary: object.span(wrong.keyNode),
+            notes: [
+                DiagnosticNote(
+                    "pods of \(owner) are labelled \(best.workload.template.labels.rendered)",
+                    at: best.workload.template.labelsNode.map(best.workload.object.span))
+            ],
+            fix: SuggestedFix("remove `\(wrong.key)` from the selector or add it to the pod labels of \(owner)"))
+    }
+}

@@ -1,0 +1,209 @@
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// Why a reference is proven broken: the parts of a finding, for the rule to
+/// wrap in its id and severity.
+struct ReferenceProblem {
+    var message: String
+    var span: SourceSpan
+    var notes: [DiagnosticNote]
+    var fix: SuggestedFix?
+}
+
+/// The one resolver for by-name references between objects. It reports only
+/// what the inputs prove (objects are often created outside the repository):
+/// - the target is in the inputs but lacks the key, port or listener;
+/// - the target is absent and the namespace holds one of that kind with a
+///   near name (case or a small edit);
+/// - the target is absent, its kind always ships with its users
+///   (`shipsWithUsers`), and the inputs define objects of that kind there.
+/// Otherwise, and for `optional: true`, nothing.
+enum ReferenceResolver {
+    /// A found target: where it is defined and what members it has (nil: unknown).
+    private struct Target {
+        var location: SourceSpan
+        var members: [Member]?
+        var membersNode: YAMLNode?
+        var object: ManifestObject
+    }
+
+    struct Member {
+        var member: ReferenceMember
+        /// How a note lists it; nil for a second spelling of a listed member (a port's name).
+        var label: String?
+        /// What a did-you-mean may suggest.
+        var name: String?
+    }
+
+    static func problem(_ reference: NamedReference, in graph: ManifestGraph, shipsWithUsers: Bool = false)
+        -> ReferenceProblem?
+    {
+        let source = reference.source
+        let what = "\(source.title) \(reference.context)"
+        if let target = target(of: reference, in: graph) {
+            guard let member = reference.member, let members = target.members, !reference.optional,
+                !members.contains(where: { $0.member == member })
+            else { return nil }
+            let span = source.span(reference.memberNode ?? reference.nameNode)
+            let labels = members.compactMap(\.label)
+            let names = members.compactMap(\.name)
+            let note = DiagnosticNote(
+                "\(reference.kind) \(reference.name) "
+                    + (labels.isEmpty ? "has no \(memberNoun(member))s" : "has \(labels.joined(separator: ", "))")
+                    + " here",
+                at: target.membersNode.map(target.object.span) ?? target.location)
+            var fix: SuggestedFix?
+            if case .key(let key) = member, let guess = nearestName(key, in: names) {
+                fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+            } else if case .port(.name(let name)) = member, let guess = nearestName(name, in: names) {
+                fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+            } else if case .listener(let name) = member, let guess = nearestName(name, in: names) {
+                fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+            } else if case .port(.number(let number)) = member {
+                let numbers = members.compactMap { member -> Int? in
+                    if case .port(.number(let n)) = member.member { return n }
+                    return nil
+                }
+                fix = numbers.min { abs($0 - number) < abs($1 - number) }.map {
+                    SuggestedFix("did you mean \($0)?", replacing: span, with: String($0))
+                }
+            }
+            return ReferenceProblem(
+                message:
+                    "\(what) names \(member) of \(reference.kind) \(reference.name), which has no such \(memberNoun(member))",
+                span: span, notes: [note], fix: fix)
+        }
+        if reference.optional { return nil }
+        let candidates = self.candidates(kind: reference.kind, in: reference.namespace, graph: graph)
+        let span = source.span(reference.nameNode)
+        let place = "namespace \(reference.namespace)"
+        if let guess = nearestName(reference.name, in: candidates.map(\.name)),
+            let found = candidates.first(where: { $0.name == guess })
+        {
+            return ReferenceProblem(
+                message:
+                    "\(what) names \(reference.kind) \(reference.name), which is not in \(place); the inputs define \(reference.kind) \(guess) there",
+                span: span,
+                notes: [DiagnosticNote("\(reference.kind) \(guess) is defined here", at: found.location)],
+                fix: SuggestedFix(
+                    "did you mean `\(guess)` (\(found.location))?", replacing: span, with: guess))
+        }
+        guard shipsWithUsers, let first = candidates.first else { return nil }
+        let names = candidates.prefix(5).map(\.name).joined(separator: ", ") + (candidates.count > 5 ? ", …" : "")
+        return ReferenceProblem(
+            message:
+                "\(what) names \(reference.kind) \(reference.name), which is not in \(place), though the inputs define the \(reference.kind)s there (\(names))",
+            span: span,
+            notes: [DiagnosticNote("\(reference.kind) \(first.name) is defined here", at: first.location)],
+            fix: SuggestedFix("add \(reference.kind) \(reference.name) next to its users, or name one of \(names)"))
+    }
+
+    private static func target(of reference: NamedReference, in graph: ManifestGraph) -> Target? {
+        switch reference.kind {
+        case "ConfigMap", "Secret":
+            guard let data = graph.configData(kind: reference.kind, named: reference.name, in: reference.namespace)
+            else { return nil }
+            let object = data.definer
+            return Target(
+                location: data.nameNode.map(object.span) ?? object.startSpan,
+                members: data.keys.map { keys in
+                    keys.map { Member(member: .key($0.key), label: "`\($0.key)`", name: $0.key) }
+                },
+                membersNode: data.isCreatedByAnotherObject ? nil : (object.root["data"] ?? object.root["stringData"]),
+                object: object)
+        case "Service":
+            guard let service = graph.service(named: reference.name, in: reference.namespace) else { return nil }
+            var members: [Member] = []
+            for port in service.ports {
+                if let number = port.port {
+                    members.append(
+                        Member(
+                            member: .port(.number(number)),
+                            label: "port \(number)" + (port.name.map { " (\($0))" } ?? ""), name: nil))
+                }
+                if let name = port.name { members.append(Member(member: .port(.name(name)), label: nil, name: name)) }
+            }
+            return Target(
+                location: service.object.nameSpan, members: members, membersNode: service.object.spec?["ports"],
+                object: service.object)
+        case "Gateway":
+            guard
+                let gateway = graph.gateways.first(where: {
+                    $0.object.namespace == reference.namespace && $0.object.name == reference.name
+                })
+            else { return nil }
+            return Target(
+                location: gateway.object.nameSpan,
+                members: gateway.listeners.map {
+                    Member(member: .listener($0.name), label: "`\($0.name)`", name: $0.name)
+                },
+                membersNode: gateway.object.spec?["listeners"], object: gateway.object)
+        default:
+            guard let object = graph.object(reference.target) else { return nil }
+            return Target(location: object.nameSpan, members: nil, membersNode: nil, object: object)
+        }
+    }
+
+    private struct Candidate {
+        var name: String
+        var location: SourceSpan
+    }
+
+    private static func candidates(kind: String, in namespace: String, graph: ManifestGraph) -> [Candidate] {
+        if kind == "ConfigMap" || kind == "Secret" {
+            return graph.configData(kind: kind, in: namespace).map { data in
+                Candidate(name: data.name, location: data.nameNode.map(data.definer.span) ?? data.definer.startSpan)
+            }
+        }
+        return graph.objects(kind: kind, in: namespace).filter { !$0.name.isEmpty }.map {
+            Candidate(name: $0.name, location: $0.nameSpan)
+        }
+    }
+
+    private static func memberNoun(_ member: ReferenceMember) -> String {
+        switch member {
+        case .key: "key"
+        case .port: "port"
+        case .listener: "listener"
+        }
+    }
+
+    /// A name differing only in case, or by a small edit: a likely typo.
+    static func nearestName(_ name: String, in candidates: some Collection<String>) -> String? {
+        let lower = name.lowercased()
+        if let sameLetters = candidates.first(where: { $0 != name && $0.lowercased() == lower }) {
+            return sameLetters
+        }
+        return nearest(name, in: candidates)
+    }
+}
+
+extension Array where Element == Diagnostic {
+    /// Without repeats of the same finding (a volume's name is read once per item key).
+    func uniqued() -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return filter { seen.insert($0).inserted }
+    }
+}
+
+extension RuleInfo {
+    /// Findings for the broken ones among `references`, each on its source object.
+    func findings(
+        _ references: some Sequence<NamedReference>, in graph: ManifestGraph, shipsWithUsers: Bool = false
+    ) -> [Diagnostic] {
+        references.compactMap { reference in
+            ReferenceResolver.problem(reference, in: graph, shipsWithUsers: shipsWithUsers).map {
+                diagnostic($0.message, at: $0.span, object: reference.source, notes: $0.notes, fix: $0.fix)
+            }
+        }.uniqued()
+    }
+
+    /// Findings for what pod templates name of `kind`, in every workload kind.
+    func podReferenceFindings(kind: String, in graph: ManifestGraph, shipsWithUsers: Bool = false) -> [Diagnostic] {
+        let references = graph.workloads.lazy.flatMap { workload in
+            workload.template.references(of: workload.object).filter { $0.kind == kind }
+        }
+        return findings(references, in: graph, shipsWithUsers: shipsWithUsers)
+    }
+}

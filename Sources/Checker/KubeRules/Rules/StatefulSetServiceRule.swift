@@ -1,0 +1,46 @@
+import KubeDiagnostics
+import KubeModel
+
+/// A StatefulSet's `serviceName` gives its pods their DNS names.
+struct StatefulSetServiceRule: Rule {
+    let info = RuleInfo(
+        id: "statefulset-service",
+        summary: "StatefulSet serviceName names a Service of its namespace",
+        why:
+            "Pods of a StatefulSet get stable DNS names (`web-0.NAME`) only through the governing Service named by serviceName; when it does not exist, peers cannot find each other and clustered software fails to form. The Service ships with the StatefulSet, so when the inputs define Services in the namespace an absent one is a mistake.",
+        fix: "Set serviceName to the (headless) Service defined for the StatefulSet, or add it."
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        info.findings(graph.workloads.compactMap(\.governingService), in: graph, shipsWithUsers: true)
+    }
+}
+
+/// The governing Service exists but has a cluster IP: no per-pod DNS records.
+struct StatefulSetHeadlessRule: Rule {
+    let info = RuleInfo(
+        id: "statefulset-headless",
+        summary: "The Service a StatefulSet names in serviceName is headless (clusterIP: None)",
+        why:
+            "Per-pod DNS records (`web-0.NAME.NAMESPACE.svc`) exist only for a headless Service; with a cluster IP the name resolves to the Service's virtual IP and peers cannot address each other.",
+        fix: "Set `clusterIP: None` on the governing Service (a separate Service can keep the cluster IP for clients).",
+        defaultSeverity: .warning
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        graph.workloads.compactMap { workload -> Diagnostic? in
+            guard let reference = workload.governingService,
+                let service = graph.service(named: reference.name, in: reference.namespace),
+                service.object.spec?["clusterIP"]?.scalar != "None"
+            else { return nil }
+            let object = workload.object
+            return info.diagnostic(
+                "\(object.title) names Service \(service.object.displayName) as its serviceName, but that Service is not headless, so its pods get no DNS names of their own",
+                at: object.span(reference.nameNode), object: object,
+                notes: [
+                    DiagnosticNote("Service \(service.object.displayName) is defined here", at: service.object.nameSpan)
+                ],
+                fix: SuggestedFix("add `clusterIP: None` to the spec of Service \(service.object.displayName)"))
+        }
+    }
+}
