@@ -1,4 +1,5 @@
 import BlogCore
+import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOConcurrencyHelpers
@@ -188,6 +189,55 @@ final class FakeEventLog: EventLogReader {
                     #expect(response.errorMessage != nil)
                 }
                 #expect(try await client.get("/posts").text == "{}")
+            }
+        }
+    }
+
+    // Over a real socket, through the server's own pipeline with the fast path in it.
+    @Test func overASocketAReadFromTheCacheMatchesTheRoutersAndANewEventShowsInTheNextRead() async throws {
+        try await withDataDirectory { directory in
+            try await makeApp(directory, log: FakeEventLog()).test(.live) { client async throws in
+                #expect(try await client.postEvent(event(PostCreated(id: "p1", title: "One"), seq: 1)).status == .ok)
+                let rendered = try await client.get("/posts")  // a miss: the router renders and fills the cache
+                let cached = try await client.get("/posts")
+                #expect(cached.status == .ok)
+                #expect(String(buffer: cached.body) == #"{"p1":{"id":"p1","title":"One","comments":[]}}"#)
+                #expect(cached.body == rendered.body)
+                #expect(cached.headers.map(\.name) == rendered.headers.map(\.name))
+                #expect(cached.headers[.contentType] == "application/json; charset=utf-8")
+                #expect(cached.headers[.contentLength] == String(rendered.body.readableBytes))
+                #expect(cached.headers[.date] != nil)
+                for seq in Int64(2)...6 {
+                    let comment = try event(
+                        CommentCreated(id: "c\(seq)", content: "n\(seq)", postId: "p1", status: .pending), seq: seq)
+                    #expect(try await client.postEvent(comment).status == .ok)
+                    #expect(try await view(client)["p1"]?.comments.last?.id == "c\(seq)")
+                    #expect(try await view(client)["p1"]?.comments.count == Int(seq) - 1)
+                }
+                #expect(try await client.get("/healthz").status == .ok)
+                #expect(try await client.postJSON("/events", "{").status == .badRequest)
+            }
+        }
+    }
+
+    @Test func overASocketAReadPipelinedBehindAnEventShowsTheEvent() async throws {
+        try await withDataDirectory { directory in
+            try await makeApp(directory, log: FakeEventLog()).test(.live) { client async throws in
+                let port = try #require(client.port)
+                #expect(try await client.get("/posts").text == "{}")
+                #expect(try await client.get("/posts").text == "{}")  // now cached
+                let created = String(
+                    decoding: try JSONEncoder().encode(event(PostCreated(id: "p1", title: "Piped"), seq: 1)),
+                    as: UTF8.self)
+                let post =
+                    "POST /events HTTP/1.1\r\nHost: query\r\nContent-Type: application/json\r\nContent-Length: \(created.utf8.count)\r\n\r\n\(created)"
+                let get = "GET /posts HTTP/1.1\r\nHost: query\r\n\r\n"
+                let answers = try RawHTTP.exchange(port: port, post + get + get, answers: 3)
+                let view = #"{"p1":{"id":"p1","title":"Piped","comments":[]}}"#
+                #expect(answers.map(\.body) == ["{}", view, view])
+                #expect(answers.allSatisfy { $0.head.hasPrefix("HTTP/1.1 200 OK\r\n") })
+                // And on a new connection, with the cache refilled.
+                #expect(try RawHTTP.exchange(port: port, get, answers: 1).map(\.body) == [view])
             }
         }
     }

@@ -17,18 +17,30 @@ struct WrkResult {
     /// Requests answered per second of server CPU: what the server costs,
     /// independent of how much of the machine the load generator takes.
     var requestsPerCPUSecond: Double { Double(requests) / max(serverCPUSeconds, 0.001) }
+    /// Server CPU per request in microseconds: the user part is the server's own code, the kernel
+    /// part mostly the loopback send of the body, about the same for any server.
+    var userMicrosecondsPerRequest: Double { serverCPU.user * 1e6 / Double(max(requests, 1)) }
+    var kernelMicrosecondsPerRequest: Double { serverCPU.system * 1e6 / Double(max(requests, 1)) }
+}
+
+/// One wrk run against each server, back to back, and how busy the machine was before them.
+struct LoadRound {
+    var query: WrkResult
+    var node: WrkResult
+    /// The one-minute load average from /proc/loadavg when the round started.
+    var loadAverage: Double
 }
 
 struct QueryLoad {
     var bodyBytes: Int
-    var query: WrkResult
-    var node: WrkResult
+    var rounds: [LoadRound]
 }
 
 /// Fills the blog with 100 posts x 5 comments, then loads query's `GET /posts` and a plain Node
-/// `http` server answering the same bytes with wrk, one after the other, in the same run.
-func measureQueryLoad(_ services: BlogProcesses, duration: Int, connections: Int) async throws
-    -> QueryLoad
+/// `http` server answering the same bytes with wrk, one after the other, `rounds` times (the
+/// order alternating), so that a noisy neighbour hits both sides of a round's ratios.
+func measureQueryLoad(_ services: BlogProcesses, duration: Int, connections: Int, rounds: Int)
+    async throws -> QueryLoad
 {
     for postIndex in 0..<100 {
         let created = try await HTTP.postJSON(
@@ -57,13 +69,27 @@ func measureQueryLoad(_ services: BlogProcesses, duration: Int, connections: Int
     guard settled else { throw BenchError("query never showed 500 approved comments") }
 
     guard let queryPID = services.processIdentifier("query") else { throw BenchError("query is not running") }
-    let query = try runWrk(
-        url: "\(services.url("query"))/posts", duration: duration, connections: connections,
-        serverPID: queryPID)
-    let node = try await withNodeServer(serving: body) { url, pid in
-        try runWrk(url: url, duration: duration, connections: connections, serverPID: pid)
+    let queryURL = "\(services.url("query"))/posts"
+    let results = try await withNodeServer(serving: body) { nodeURL, nodePID in
+        try (0..<max(rounds, 1)).map { round in
+            let loadAverage = oneMinuteLoadAverage()
+            func load(_ url: String, _ pid: Int32) throws -> WrkResult {
+                try runWrk(url: url, duration: duration, connections: connections, serverPID: pid)
+            }
+            if round % 2 == 0 {
+                let query = try load(queryURL, queryPID)
+                return LoadRound(query: query, node: try load(nodeURL, nodePID), loadAverage: loadAverage)
+            }
+            let node = try load(nodeURL, nodePID)
+            return LoadRound(query: try load(queryURL, queryPID), node: node, loadAverage: loadAverage)
+        }
     }
-    return QueryLoad(bodyBytes: body.count, query: query, node: node)
+    return QueryLoad(bodyBytes: body.count, rounds: results)
+}
+
+func oneMinuteLoadAverage() -> Double {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return Double(text.split(separator: " ").first ?? "") ?? .nan
 }
 
 func withNodeServer<T>(serving body: [UInt8], _ run: (String, Int32) throws -> T) async throws -> T {

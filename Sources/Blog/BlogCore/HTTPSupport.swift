@@ -143,27 +143,31 @@ extension Router {
     }
 }
 
-/// Logs requests at info, but the kubelet's (or `kubewire up`'s) health
-/// probes only at debug, so they do not drown the requests that matter.
+/// Logs requests at info, but the kubelet's (or `kubewire up`'s) health probes and the routine
+/// polls a service names in `quietGETPaths` only at debug, so they do not drown the requests
+/// that matter.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     private let probes = LogRequestsMiddleware<Context>(.debug)
     private let requests = LogRequestsMiddleware<Context>(.info)
+    let quietGETPaths: Set<String>
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        switch request.uri.path {
-        case "/healthz", "/readyz": try await probes.handle(request, context: context, next: next)
-        default: try await requests.handle(request, context: context, next: next)
+        let path = request.uri.path
+        if path == "/healthz" || path == "/readyz" || (request.method == .get && quietGETPaths.contains(path)) {
+            return try await probes.handle(request, context: context, next: next)
         }
+        return try await requests.handle(request, context: context, next: next)
     }
 }
 
 public enum BlogRouter {
-    /// A router with request logging and JSON errors, shared by every service.
-    public static func make() -> Router<BasicRequestContext> {
+    /// A router with request logging and JSON errors, shared by every service. `GET` requests
+    /// to `quietGETPaths` are logged at debug, like the health probes.
+    public static func make(quietGETPaths: Set<String> = []) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: RequestLogMiddleware(quietGETPaths: quietGETPaths))
         router.add(middleware: JSONErrorMiddleware())
         return router
     }

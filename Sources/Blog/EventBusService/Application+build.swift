@@ -24,7 +24,8 @@ public func buildApplication(
 }
 
 func buildRouter(log: EventLog, deliveries: [SubscriberDelivery]) -> Router<BasicRequestContext> {
-    let router = BlogRouter.make()
+    // GET /events is query's catch-up poll, every few seconds: not worth an info line each time.
+    let router = BlogRouter.make(quietGETPaths: ["/events"])
     router.addHealthRoutes { true }
     router.post("/events") { request, _ in
         var request = request

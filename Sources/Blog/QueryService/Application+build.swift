@@ -20,6 +20,7 @@ public func buildApplication(
     )
     return Application(
         router: buildRouter(store: store, cache: cache, catchUp: catchUp),
+        server: .http1AnsweringPosts(from: cache, logger: logger),
         configuration: Bootstrap.applicationConfiguration(configuration.settings),
         services: [catchUp],
         logger: logger

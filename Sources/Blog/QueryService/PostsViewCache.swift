@@ -18,6 +18,17 @@ final class PostsViewCache: Sendable {
         }
     }
 
+    /// The cached body with the version it belongs to (the body nil after a write).
+    var cached: (version: UInt64, body: ByteBuffer?) {
+        state.withLockedValue { ($0.version, $0.body) }
+    }
+
+    /// The version of the cached body, nil when there is none: a check that leaves the body's
+    /// storage (and its reference count) alone.
+    var cachedVersion: UInt64? {
+        state.withLockedValue { $0.body == nil ? nil : $0.version }
+    }
+
     func body(orRender render: () async throws -> String) async throws -> ByteBuffer {
         let (version, cached) = state.withLockedValue { ($0.version, $0.body) }
         if let cached { return cached }
