@@ -9,7 +9,7 @@ BIN         := $(SCRATCH)/$(CONFIG)
 APT_GET     := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deps-browser deps-bench build check test bench up smoke format clean
+.PHONY: all deps deps-browser deps-bench build check test bench up smoke format clean schemas
 
 all: build
 
@@ -33,11 +33,17 @@ deps-browser:
 	  $(SUDO) $(APT_GET) update -qq && \
 	  $(SUDO) $(APT_GET) install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null; }
 
-# wrk drives the HTTP load benchmark.
+# wrk drives the HTTP load benchmark; kubernetes-validate (PyPI, in a
+# virtualenv) is the schema validator wire-bench compares kubewire with.
+BENCH_VENV ?= $(SCRATCH)/bench-venv
 deps-bench:
 	@command -v wrk >/dev/null 2>&1 || { \
 	  echo "make deps-bench: installing wrk"; \
 	  $(SUDO) $(APT_GET) update -qq && $(SUDO) $(APT_GET) install -y -qq --no-install-recommends wrk >/dev/null; }
+	@[ -x $(BENCH_VENV)/bin/kubernetes-validate ] || { \
+	  echo "make deps-bench: installing kubernetes-validate into $(BENCH_VENV)"; \
+	  { python3 -m venv $(BENCH_VENV) 2>/dev/null || { $(SUDO) $(APT_GET) install -y -qq --no-install-recommends python3-venv >/dev/null && python3 -m venv $(BENCH_VENV); }; } && \
+	  $(BENCH_VENV)/bin/pip install -q kubernetes-validate; }
 
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
@@ -68,6 +74,13 @@ smoke:
 	@[ -n "$(URL)" ] || { echo "usage: make smoke URL=http://posts.com"; exit 2; }
 	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire
 	$(BIN)/kubewire probe infra/ --base-url $(URL) --blog-flow
+
+# Regenerate the embedded Kubernetes API (one definitions.json per release,
+# v1.25 … v1.37) into the committed C source KubeSchema reads.
+SCHEMAS ?= ../shared/k8s-schemas
+schemas:
+	$(SWIFT) build --scratch-path $(SCRATCH) --product kube-schema-gen
+	$(SCRATCH)/debug/kube-schema-gen $(SCHEMAS) Sources/Checker/CKubeSchemaData/kube_api_schema.c
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests bench

@@ -293,6 +293,7 @@ enum Bench {
                 print("      \(finding.rule) \(finding.file):\(finding.line) \(finding.message)")
             }
         }
+        KubernetesValidate.report(small, kubewireSeconds: full.bestSeconds)
         if keep { print("\ncorpus kept in \(base.path)") }
         _ = allFound
     }

@@ -12,6 +12,8 @@ public struct Report: Sendable {
     public var inputCount: Int
     /// Kubernetes objects checked.
     public var objectCount: Int
+    /// Objects no API schema covered (custom resources whose CRD is not in the inputs).
+    public var notValidatedCount: Int = 0
     public var toolName: String
     public var toolVersion: String
     /// Project page, written to SARIF `tool.driver.informationUri` when set.
@@ -101,9 +103,10 @@ func plural(_ count: Int, _ word: String) -> String {
     "\(count) \(word)\(count == 1 ? "" : "s")"
 }
 
-/// "in 12 files (240 objects)"
+/// "in 12 files (240 objects)", "in 3 files (9 objects, 2 not validated: no schema)"
 func scopePhrase(_ report: Report) -> String {
-    "in \(plural(report.inputCount, "file")) (\(plural(report.objectCount, "object")))"
+    let unchecked = report.notValidatedCount > 0 ? ", \(report.notValidatedCount) not validated: no schema" : ""
+    return "in \(plural(report.inputCount, "file")) (\(plural(report.objectCount, "object"))\(unchecked))"
 }
 
 extension Report {

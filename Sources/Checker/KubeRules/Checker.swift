@@ -1,6 +1,7 @@
 import Foundation
 import KubeDiagnostics
 import KubeModel
+import KubeSchema
 
 /// Runs rules over a graph and applies the ways a user can silence them.
 public struct Checker: Sendable {
@@ -16,23 +17,41 @@ public struct Checker: Sendable {
         self.context = context
     }
 
-    public func check(_ graph: ManifestGraph) -> [Diagnostic] {
+    public func check(_ graph: ManifestGraph) -> [Diagnostic] { run(graph).diagnostics }
+
+    /// Findings, and how many objects no API schema covered.
+    public func run(_ graph: ManifestGraph) -> CheckOutcome {
         // Rules are independent: run them at once, then join their findings
-        // in rule order, as a sequential run would.
-        let slots = FindingSlots(count: rules.count)
+        // in rule order, as a sequential run would. The schema walk is one
+        // more task; its rules take their share of its findings.
+        let slots = FindingSlots(count: rules.count + 1)
         let rules = rules
         let context = context
-        DispatchQueue.concurrentPerform(iterations: rules.count) { index in
+        let schemaRules = rules.filter { $0 is any SchemaRule }
+        let pass = PassSlot()
+        DispatchQueue.concurrentPerform(iterations: rules.count + 1) { index in
+            if index == rules.count {
+                if !schemaRules.isEmpty { pass.result = SchemaRules.pass(graph, context: context) }
+                return
+            }
+            guard !(rules[index] is any SchemaRule) else { return }
             let found = rules[index].check(graph, context: context)
             slots.slots.withUnsafeMutableBufferPointer { $0[index] = found }
         }
-        let findings = slots.slots.flatMap { $0 }
-        let silenced = Self.silencedRules(graph)
-        guard !silenced.isEmpty else { return findings }
-        return findings.filter { finding in
-            guard let object = finding.object, let rules = silenced[object] else { return true }
-            return !(rules.contains(finding.ruleID) || rules.contains("all"))
+        var bySchemaRule: [String: [Diagnostic]] = [:]
+        for finding in pass.result?.findings ?? [] { bySchemaRule[finding.ruleID, default: []].append(finding) }
+        for (index, rule) in rules.enumerated() where rule is any SchemaRule {
+            slots.slots[index] = bySchemaRule[rule.info.id] ?? []
         }
+        let findings = slots.slots.flatMap { $0 }
+        let notValidated = pass.result?.notValidated ?? 0
+        let silenced = Self.silencedRules(graph)
+        guard !silenced.isEmpty else { return CheckOutcome(diagnostics: findings, notValidated: notValidated) }
+        return CheckOutcome(
+            diagnostics: findings.filter { finding in
+                guard let object = finding.object, let rules = silenced[object] else { return true }
+                return !(rules.contains(finding.ruleID) || rules.contains("all"))
+            }, notValidated: notValidated)
     }
 
     private static func silencedRules(_ graph: ManifestGraph) -> [ObjectReference: Set<String>] {
@@ -44,6 +63,17 @@ public struct Checker: Sendable {
         }
         return result
     }
+}
+
+public struct CheckOutcome: Sendable {
+    public var diagnostics: [Diagnostic]
+    /// Objects no API schema covers (custom resources whose CRD is not in the inputs).
+    public var notValidated: Int
+}
+
+private final class PassSlot: @unchecked Sendable {
+    // Written by one iteration of concurrentPerform, read after it returns.
+    var result: SchemaPassResult?
 }
 
 private final class FindingSlots: @unchecked Sendable {

@@ -13,12 +13,19 @@ public enum RuleRegistry {
         IngressPathRule(),
         SkaffoldImageRule(),
         SkaffoldContextRule(),
-        APIVersionRule(),
+        APIKindRule(),
+        APIRemovedRule(),
+        APIDeprecatedRule(),
+        UnknownFieldRule(),
+        RequiredFieldRule(),
         FieldTypeRule(),
+        FieldValueRule(),
         NameFormatRule(),
         DuplicateObjectRule(),
         DuplicateEnvRule(),
         DuplicatePortRule(),
+        DuplicateContainerPortRule(),
+        DuplicateNameRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }
