@@ -40,7 +40,7 @@ struct SchemaDecoderTests {
         #expect(old.element(labels.type)?.shape == .string)
         let ports = try #require(old.field("ports", of: thing))
         let port = try #require(old.element(ports.type))
-        #expect(old.object(port)?.name == "Port")
+        #expect(old.name(of: port) == "Port")
         #expect(old.field("number", of: port)?.required == true)
         #expect(old.field("number", of: port)?.type.shape == .int32)
         #expect(old.field("name", of: port)?.required == false)

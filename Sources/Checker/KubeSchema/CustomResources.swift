@@ -42,13 +42,15 @@ struct CustomResources {
             groups[group, default: []].append(Definition(object: object, kind: kind, versions: versions))
         }
         schema = Schema(
-            minor: 0, objects: builder.objects, fields: builder.fields, elements: builder.elements,
+            minor: 0, objects: builder.objects, objectNames: builder.objectNames, fields: builder.fields,
+            elements: builder.elements,
             constraints: builder.constraints, kinds: kinds)
         self.groups = groups
     }
 
     struct Builder {
         var objects: [ObjectType] = []
+        var objectNames: [String] = []
         var fields: [Field] = []
         var elements: [TypeRef] = []
         var constraints: [Constraint] = []
@@ -144,9 +146,10 @@ struct CustomResources {
             }
             let start = fields.count
             fields.append(contentsOf: own)
+            objectNames.append(name)
             objects.append(
                 ObjectType(
-                    name: name, definition: name, fields: start..<fields.count,
+                    fields: start..<fields.count,
                     requiredCount: own.reduce(0) { $0 + ($1.required ? 1 : 0) }, additional: additional,
                     preservesUnknown: open))
             return TypeRef(.object, Int32(objects.count - 1))

@@ -29,23 +29,28 @@ struct ObjectValidator {
         self.object = object
     }
 
-    /// What a value is, for messages: the field that holds it and the type that owns the field.
+    /// What a value is, for messages: the field that holds it and the type that owns the field,
+    /// as indexes (names are looked up only when a finding is written).
     struct Place {
-        var field: String
-        var owner: String
+        /// Index in `schema.fields`; -1 for the object itself or a key of an open object.
+        var field: Int32
+        /// Index in `schema.objects`; -1 for the object itself.
+        var owner: Int32
         var item: Bool = false
-        /// The key of a map entry (a label value, a resource limit).
+        /// The key of a map entry (a label value, a resource limit) or of an open object.
         var key: YAMLNode? = nil
+    }
 
-        var described: String {
-            let name = key.map { "\(field).\($0.scalar ?? "?")" } ?? field
-            return item ? "an item of `\(name)` (\(owner))" : "`\(name)` (\(owner))"
-        }
+    func describe(_ place: Place) -> String {
+        let owner = place.owner >= 0 ? schema.objectNames[Int(place.owner)] : object.apiVersion
+        var name = place.field >= 0 ? schema.fields[Int(place.field)].name : (place.owner >= 0 ? "" : object.kind)
+        if let key = place.key { name += (name.isEmpty ? "" : ".") + (key.scalar ?? "?") }
+        return place.item ? "an item of `\(name)` (\(owner))" : "`\(name)` (\(owner))"
     }
 
     mutating func validateRoot(_ root: TypeRef) {
         let holder = object.root.keyNode("kind") ?? object.root
-        value(object.root, root, check: 0, place: Place(field: object.kind, owner: object.apiVersion), holder: holder)
+        value(object.root, root, check: 0, place: Place(field: -1, owner: -1), holder: holder)
     }
 
     mutating func value(_ node: YAMLNode, _ type: TypeRef, check: UInt16, place: Place, holder: YAMLNode) {
@@ -61,7 +66,7 @@ struct ObjectValidator {
                 }
                 return
             }
-            fields(node, schema.objects[Int(type.index)], holder: holder)
+            fields(node, type.index, holder: holder)
         case .list:
             guard node.isSequence else {
                 if !node.isNull { typeError(node, holder: holder, expected: "a list", place: place) }
@@ -96,53 +101,59 @@ struct ObjectValidator {
 
     // MARK: objects
 
-    private mutating func fields(_ node: YAMLNode, _ type: ObjectType, holder: YAMLNode) {
-        let fields = schema.fields
+    private mutating func fields(_ node: YAMLNode, _ objectIndex: Int32, holder: YAMLNode) {
+        let type = schema.objects[Int(objectIndex)]
         var requiredSeen = 0
         /// Fields that unknown keys of this mapping were suggested as (`contianerPort` → containerPort):
         /// the typo is the one root cause, not also a missing field.
         var suggested: [String] = []
         node.forEachPair { key, entry in
-            let found: Int? =
-                key.withScalarBytes { bytes -> Int? in
-                    let hash = fieldHash(bytes)
+            var found = -1
+            if let hash = key.scalarFNV1a {
+                found = schema.fields.withUnsafeBufferPointer { fields in
                     var position = type.fields.lowerBound
                     while position < type.fields.upperBound {
-                        let field = fields[position]
-                        if field.hash == hash && field.name.utf8.elementsEqual(bytes) { return position }
+                        if fields[position].hash == hash && key.scalarEquals(fields[position].name) { return position }
                         position += 1
                     }
-                    return nil
-                } ?? nil
-            guard let found else {
+                    return -1
+                }
+            }
+            guard found >= 0 else {
                 if let additional = type.additional {
-                    let place = Place(field: key.scalar ?? "?", owner: type.name)
-                    value(entry, additional, check: 0, place: place, holder: key)
-                } else if !type.preservesUnknown, let suggestion = unknownField(key, in: type) {
+                    value(
+                        entry, additional, check: 0, place: Place(field: -1, owner: objectIndex, key: key), holder: key)
+                } else if !type.preservesUnknown, let suggestion = unknownField(key, in: objectIndex) {
                     suggested.append(suggestion)
                 }
                 return
             }
-            let field = fields[found]
-            if field.required && !entry.isNull { requiredSeen += 1 }
-            let entersStatus = depth == 0 && field.name == "status"
+            let (fieldType, check, required) = schema.fields.withUnsafeBufferPointer { fields in
+                (fields[found].type, fields[found].check, fields[found].required)
+            }
+            if required && !entry.isNull { requiredSeen += 1 }
+            let entersStatus = depth == 0 && key.scalarEquals("status")
             if entersStatus { inStatus = true }
             depth += 1
-            value(entry, field.type, check: field.check, place: Place(field: field.name, owner: type.name), holder: key)
+            value(entry, fieldType, check: check, place: Place(field: Int32(found), owner: objectIndex), holder: key)
             depth -= 1
             if entersStatus { inStatus = false }
         }
-        if requiredSeen < type.requiredCount && !inStatus { missingRequired(node, type, holder: holder, suggested: suggested) }
+        if requiredSeen < type.requiredCount && !inStatus {
+            missingRequired(node, objectIndex, holder: holder, suggested: suggested)
+        }
     }
 
     /// Reports an unknown key; returns the field it suggests instead, if any.
     @discardableResult
-    private mutating func unknownField(_ key: YAMLNode, in type: ObjectType) -> String? {
+    private mutating func unknownField(_ key: YAMLNode, in objectIndex: Int32) -> String? {
+        let type = schema.objects[Int(objectIndex)]
+        let typeName = schema.objectNames[Int(objectIndex)]
         let name = key.scalar ?? "?"
         let candidates = schema.fields[type.fields].map(\.name)
         let span = object.span(key)
         var fix: SuggestedFix?
-        var message = "unknown field `\(name)` in \(type.name)"
+        var message = "unknown field `\(name)` in \(typeName)"
         let suggestion = Suggestion.nearest(name, in: candidates)
         if let suggestion {
             message += "; did you mean `\(suggestion)`?"
@@ -161,13 +172,15 @@ struct ObjectValidator {
     }
 
     private mutating func missingRequired(
-        _ node: YAMLNode, _ type: ObjectType, holder: YAMLNode, suggested: [String]
+        _ node: YAMLNode, _ objectIndex: Int32, holder: YAMLNode, suggested: [String]
     ) {
+        let type = schema.objects[Int(objectIndex)]
+        let typeName = schema.objectNames[Int(objectIndex)]
         for field in schema.fields[type.fields] where field.required && !suggested.contains(field.name) {
             if let present = node[field.name], !present.isNull { continue }
-            if Self.ownedElsewhere(type.name, field.name) { continue }
+            if Self.ownedElsewhere(typeName, field.name) { continue }
             let nullNote = node[field.name] != nil ? " (it is empty here)" : ""
-            let what = holder.isScalar ? "`\(holder.scalar ?? "")` (\(type.name))" : "this \(type.name)"
+            let what = holder.isScalar ? "`\(holder.scalar ?? "")` (\(typeName))" : "this \(typeName)"
             findings.append(
                 Diagnostic(
                     ruleID: SchemaRuleID.requiredField, severity: .error, span: object.span(holder),
@@ -211,7 +224,7 @@ struct ObjectValidator {
             return
         }
         if shape == .int32, let number = node.int, number < Int(Int32.min) || number > Int(Int32.max) {
-            valueError(node, "\(place.described) is \(number), beyond a 32-bit integer", fix: nil)
+            valueError(node, "\(describe(place)) is \(number), beyond a 32-bit integer", fix: nil)
             return
         }
         if shape == .quantity && type == .string {
@@ -261,12 +274,12 @@ struct ObjectValidator {
             guard let number = node.int, !range.contains(number) else { return }
             valueError(
                 node,
-                "\(place.described) is \(number), outside \(range.lowerBound)–\(range.upperBound); the API server rejects the object",
+                "\(describe(place)) is \(number), outside \(range.lowerBound)–\(range.upperBound); the API server rejects the object",
                 fix: SuggestedFix("use a port number in \(max(1, range.lowerBound))–\(range.upperBound)"))
         case .nonNegative:
             guard let number = node.int, number < 0 else { return }
             valueError(
-                node, "\(place.described) is \(number); it must not be negative",
+                node, "\(describe(place)) is \(number); it must not be negative",
                 fix: SuggestedFix("use 0 or a positive number"))
         }
     }
@@ -275,7 +288,7 @@ struct ObjectValidator {
         _ node: YAMLNode, _ text: String, allowed: [String], place: Place, reason: String?
     ) {
         let span = object.span(node)
-        var message = "\(place.described) is `\(text)`, "
+        var message = "\(describe(place)) is `\(text)`, "
         message +=
             reason.map { "but \($0)" }
             ?? "which is not a supported value (\(allowed.map { "`\($0)`" }.joined(separator: ", ")))"
@@ -298,7 +311,7 @@ struct ObjectValidator {
         let text = node.scalar ?? ""
         let span = object.span(node)
         var message =
-            "\(place.described) is `\(text)`, which is not a Kubernetes quantity (a number with an optional suffix: m, k, M, G, Ki, Mi, Gi, …, or an exponent like 1e3)"
+            "\(describe(place)) is `\(text)`, which is not a Kubernetes quantity (a number with an optional suffix: m, k, M, G, Ki, Mi, Gi, …, or an exponent like 1e3)"
         var fix = SuggestedFix("write a quantity such as 500m, 0.5, 128Mi or 1G")
         if let suggestion = Quantity.suggestion(for: text) {
             message += "; did you mean `\(suggestion)`?"
@@ -328,9 +341,9 @@ struct ObjectValidator {
         }
         if let number = Double(text) {
             if let minimum = constraint.minimum, number < minimum {
-                valueError(node, "\(place.described) is \(text), below the minimum \(Self.format(minimum))", fix: nil)
+                valueError(node, "\(describe(place)) is \(text), below the minimum \(Self.format(minimum))", fix: nil)
             } else if let maximum = constraint.maximum, number > maximum {
-                valueError(node, "\(place.described) is \(text), above the maximum \(Self.format(maximum))", fix: nil)
+                valueError(node, "\(describe(place)) is \(text), above the maximum \(Self.format(maximum))", fix: nil)
             }
         }
         if let regex = constraint.regex, node.scalarType == .string {
@@ -338,7 +351,7 @@ struct ObjectValidator {
             if regex.firstMatch(in: text, range: range) == nil {
                 valueError(
                     node,
-                    "\(place.described) is `\(text)`, which does not match the pattern `\(constraint.pattern ?? "")`",
+                    "\(describe(place)) is `\(text)`, which does not match the pattern `\(constraint.pattern ?? "")`",
                     fix: nil)
             }
         }
@@ -355,7 +368,7 @@ struct ObjectValidator {
     private mutating func typeError(_ node: YAMLNode, holder: YAMLNode, expected: String, place: Place) {
         let span = object.span(node.isScalar ? node : holder)
         let actual = Self.describe(node)
-        var message = "\(place.described) must be \(expected), but it is \(actual)"
+        var message = "\(describe(place)) must be \(expected), but it is \(actual)"
         var fix: SuggestedFix?
         if let text = node.scalar {
             switch expected {
@@ -402,8 +415,8 @@ struct ObjectValidator {
 }
 
 /// Did-you-mean for names: an exact match ignoring case first, then the nearest by edit distance.
-enum Suggestion {
-    static func nearest(_ word: String, in candidates: [String]) -> String? {
+public enum Suggestion {
+    public static func nearest(_ word: String, in candidates: [String]) -> String? {
         let lower = word.lowercased()
         if let match = candidates.first(where: { $0.lowercased() == lower && $0 != word }) { return match }
         var best: (String, Int)?
@@ -416,7 +429,8 @@ enum Suggestion {
         return distance <= max(1, min(3, word.count / 3)) ? candidate : nil
     }
 
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    /// Levenshtein distance over Unicode scalars, a transposition counting as one edit.
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars)
         let b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }

@@ -38,11 +38,8 @@ public struct Field: Sendable {
     var check: UInt16
 }
 
+/// Plain data only (names are in `Schema.objectNames`): the walk copies these per mapping.
 public struct ObjectType: Sendable {
-    /// The definition's short name, for messages (`ContainerPort`).
-    public var name: String
-    /// The full definition name (`io.k8s.api.core.v1.ContainerPort`), or the CRD path.
-    public var definition: String
     var fields: Range<Int>
     var requiredCount: Int
     /// Type of keys that are not fields (CRD `additionalProperties` schema); nil: unknown keys are errors.
@@ -66,6 +63,8 @@ public struct Constraint: @unchecked Sendable {
 public final class Schema: Sendable {
     public let minor: Int
     let objects: [ObjectType]
+    /// Per object: its definition's short name, for messages (`ContainerPort`), or the CRD path.
+    let objectNames: [String]
     let fields: [Field]
     let elements: [TypeRef]
     let constraints: [Constraint]
@@ -75,11 +74,12 @@ public final class Schema: Sendable {
     let groups: Set<String>
 
     init(
-        minor: Int, objects: [ObjectType], fields: [Field], elements: [TypeRef], constraints: [Constraint] = [],
-        kinds: [String: [String: TypeRef]]
+        minor: Int, objects: [ObjectType], objectNames: [String], fields: [Field], elements: [TypeRef],
+        constraints: [Constraint] = [], kinds: [String: [String: TypeRef]]
     ) {
         self.minor = minor
         self.objects = objects
+        self.objectNames = objectNames
         self.fields = fields
         self.elements = elements
         self.constraints = constraints
@@ -103,6 +103,11 @@ public final class Schema: Sendable {
 
     public func object(_ ref: TypeRef) -> ObjectType? {
         ref.shape == .object && Int(ref.index) < objects.count ? objects[Int(ref.index)] : nil
+    }
+
+    /// The short name of an object type (`ContainerPort`).
+    public func name(of ref: TypeRef) -> String? {
+        ref.shape == .object && Int(ref.index) < objectNames.count ? objectNames[Int(ref.index)] : nil
     }
 
     public func fieldNames(of ref: TypeRef) -> [String] {
@@ -171,6 +176,7 @@ public enum SchemaDecoder {
         var definitions: [TypeRef?] = []
         var kindOf: [Int: (String, String)] = [:]
         var objects: [ObjectType] = []
+        var objectNames: [String] = []
         var fields: [Field] = []
         var elements: [TypeRef] = []
         var currentName = ""
@@ -237,9 +243,8 @@ public enum SchemaDecoder {
                 if body.count == 1 && body.first == UInt8(ascii: "o") {
                     let short = currentName.split(separator: ".").last.map(String.init) ?? currentName
                     objects.append(
-                        ObjectType(
-                            name: short, definition: currentName, fields: 0..<0, requiredCount: 0,
-                            additional: nil, preservesUnknown: false))
+                        ObjectType(fields: 0..<0, requiredCount: 0, additional: nil, preservesUnknown: false))
+                    objectNames.append(short)
                     open = (objects.count - 1, fields.count)
                     checks.enter(definition: currentName)
                     definitions[definitions.count - 1] = TypeRef(.object, Int32(objects.count - 1))
@@ -281,7 +286,8 @@ public enum SchemaDecoder {
             guard let root = definitions[definition] else { continue }
             kinds[apiVersion, default: [:]][kind] = resolve(root)
         }
-        return Schema(minor: minor, objects: objects, fields: fields, elements: elements, kinds: kinds)
+        return Schema(
+            minor: minor, objects: objects, objectNames: objectNames, fields: fields, elements: elements, kinds: kinds)
     }
 }
 

@@ -65,3 +65,37 @@ extension YAMLNode {
         return text.withUTF8 { body($0) }
     }
 }
+
+extension YAMLNode {
+    /// FNV-1a (64-bit) of a scalar's UTF-8 bytes, computed in place; nil for a
+    /// collection. Lets a validator match keys against known names without a `String`.
+    public var scalarFNV1a: UInt64? {
+        if case .table(let table, let index) = backing {
+            guard table.kind(index) == .scalar else { return nil }
+            let (start, count) = table.textRange(index)
+            return table.text.withUnsafeBufferPointer { buffer in
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for position in start..<start + count {
+                    hash ^= UInt64(buffer[position])
+                    hash &*= 0x100_0000_01b3
+                }
+                return hash
+            }
+        }
+        guard let text = scalar else { return nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    /// Whether a scalar's text is `text` (byte-equal; `String` equality only when either is not ASCII).
+    public func scalarEquals(_ text: String) -> Bool {
+        if case .table(let table, let index) = backing {
+            return table.kind(index) == .scalar && table.scalar(index, equals: text)
+        }
+        return scalar == text
+    }
+}
