@@ -9,9 +9,41 @@ BIN         := $(SCRATCH)/$(CONFIG)
 APT_GET     := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deps-browser deps-bench build check test bench up smoke format clean schemas
+# The checker alone (make check, install, release): only swift-argument-parser is fetched and
+# nothing of the blog or the local cluster is compiled (see Package.swift), in a scratch folder of
+# its own. SwiftPM reads a Package.resolved with just that pin (scripts/checker-resolved.awk), so it
+# fetches one repository instead of 26; the committed file is put back however the build ends.
+CHECK_SCRATCH ?= $(SCRATCH)/checker
+define build_checker
+	@mkdir -p $(CHECK_SCRATCH) && cp Package.resolved $(CHECK_SCRATCH)/Package.resolved.all && \
+	trap 'cp $(CHECK_SCRATCH)/Package.resolved.all Package.resolved' EXIT INT TERM && \
+	awk -f scripts/checker-resolved.awk $(CHECK_SCRATCH)/Package.resolved.all > Package.resolved && \
+	echo "KUBEWIRE_CHECKER_ONLY=1 $(SWIFT) build --scratch-path $(CHECK_SCRATCH) $(1) --product kubewire" && \
+	KUBEWIRE_CHECKER_ONLY=1 $(SWIFT) build --scratch-path $(CHECK_SCRATCH) $(1) --product kubewire
+endef
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+# A release binary: the Swift runtime linked statically, and libyaml too (its archive is linked
+# before the shared library the module map names, which --as-needed then drops).
+LIBYAML_A   ?= $(shell pkg-config --variable=libdir yaml-0.1 2>/dev/null)/libyaml.a
+STATIC_FLAGS = -c release --static-swift-stdlib \
+               $(if $(wildcard $(LIBYAML_A)),-Xlinker --as-needed -Xlinker $(LIBYAML_A))
+RELEASE_DIR ?= dist
+
+.PHONY: all deps deps-check deps-browser deps-bench build check test bench up smoke format clean \
+        install install-cluster release schemas
 
 all: build
+
+# What the checker needs: pkg-config and libyaml.
+deps-check:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	pkg-config --exists yaml-0.1 2>/dev/null || missing="$$missing libyaml-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps-check: installing$$missing"; \
+	  $(SUDO) $(APT_GET) update -qq && $(SUDO) $(APT_GET) install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 # Debian packages the project needs: libyaml (the checker's parser), SQLite
 # (the blog's storage), nginx (the local ingress). Installed only when missing.
@@ -48,10 +80,30 @@ deps-bench:
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-# The main job: prove the wiring of infra/ (manifests and skaffold.yaml).
-check: deps
-	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire
-	$(BIN)/kubewire check infra/ skaffold.yaml
+# The main job: prove the wiring of infra/ (manifests and skaffold.yaml), with the checker alone.
+check: deps-check
+	$(call build_checker,-c $(CONFIG))
+	$(CHECK_SCRATCH)/$(CONFIG)/kubewire check infra/ skaffold.yaml
+
+# kubewire into $(PREFIX)/bin, Swift runtime linked in (runs without a Swift toolchain).
+install: deps-check
+	$(call build_checker,$(STATIC_FLAGS))
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(CHECK_SCRATCH)/release/kubewire $(DESTDIR)$(PREFIX)/bin/kubewire
+
+# kubewire-cluster beside it, for kubewire up and kubewire probe (builds swift-nio and its friends).
+install-cluster: deps install
+	$(SWIFT) build --scratch-path $(SCRATCH) -c release --static-swift-stdlib --product kubewire-cluster
+	install -m 755 $(SCRATCH)/release/kubewire-cluster $(DESTDIR)$(PREFIX)/bin/kubewire-cluster
+
+# dist/kubewire (the static release binary, stripped) and dist/kubewire.sha256 (sha256sum -c format).
+# The container recipe (Containerfile) runs exactly this.
+release: deps-check
+	$(call build_checker,$(STATIC_FLAGS))
+	mkdir -p $(RELEASE_DIR)
+	cp $(CHECK_SCRATCH)/release/kubewire $(RELEASE_DIR)/kubewire
+	strip $(RELEASE_DIR)/kubewire
+	cd $(RELEASE_DIR) && sha256sum kubewire > kubewire.sha256 && cat kubewire.sha256
 
 test: deps deps-browser
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
@@ -73,6 +125,7 @@ up: deps
 smoke:
 	@[ -n "$(URL)" ] || { echo "usage: make smoke URL=http://posts.com"; exit 2; }
 	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire
+	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire-cluster
 	$(BIN)/kubewire probe infra/ --base-url $(URL) --blog-flow
 
 # Regenerate the embedded Kubernetes API (one definitions.json per release,

@@ -4,6 +4,7 @@ import KubeDiagnostics
 import KubeModel
 import KubeReport
 import KubeRules
+import KubewireCLI
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,23 +23,46 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var options: CheckOptions
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Also load these files or folders to resolve references (repeatable), but report findings only in the inputs.",
+            discussion: "For pre-commit: the staged files are the inputs, the manifest folders the context."))
+    var context: [String] = []
+
     func run() throws {
         guard !inputs.isEmpty else {
             throw ValidationError("give at least one file, folder, or - for standard input")
         }
-        let settings = try options.resolve()
+        let (settings, configuration) = try options.resolve()
+        if let configuration, !configuration.problems.isEmpty {
+            // The run cannot mean anything with half a configuration: report its problems alone, exit 2.
+            try options.output.write(
+                Report(
+                    diagnostics: [], configurationDiagnostics: configuration.problems,
+                    rules: [ConfigFile.rule] + InputProblem.all, inputCount: 1, objectCount: 0,
+                    toolName: ToolInfo.name, toolVersion: ToolInfo.version))
+            throw ExitCode(2)
+        }
+        let focus = inputs.map(ManifestInput.init(argument:))
         let loaded = ManifestLoader.load(
-            inputs.map(ManifestInput.init(argument:)),
+            focus + context.map(ManifestInput.init(argument:)),
             options: LoadOptions(defaultNamespace: settings.namespace))
         let checker = Checker(
             disabled: settings.disabled, context: RuleContext(kubeVersion: settings.kubeVersion))
         let outcome = checker.run(loaded.graph)
-        let findings = outcome.diagnostics.map(settings.applySeverity)
+        var findings = outcome.diagnostics.map(settings.applySeverity)
+        if !context.isEmpty {
+            let shown = Set(ManifestLoader.files(in: focus).map(ManifestLoader.normalizedPath))
+            findings = findings.filter { finding in
+                finding.span.map { shown.contains(ManifestLoader.normalizedPath($0.file)) } ?? true
+            }
+        }
         var report = Report(
             diagnostics: loaded.problems + findings,
             rules: checker.rules.map(\.info) + InputProblem.all,
             sources: loaded.sources, inputCount: loaded.inputNames.count, objectCount: loaded.graph.objects.count,
-            toolName: "kubewire", toolVersion: Kubewire.version)
+            toolName: ToolInfo.name, toolVersion: ToolInfo.version)
         report.notValidatedCount = outcome.notValidated
         try options.output.write(report)
         if !loaded.problems.isEmpty { throw ExitCode(2) }
@@ -69,13 +93,13 @@ struct CheckOptions: ParsableArguments {
 
     @OptionGroup var output: OutputOptions
 
-    func resolve() throws -> Settings {
+    /// The settings from the configuration file and the options (options win), and the file's
+    /// problems, if one was read; a bad option is a usage error (thrown).
+    func resolve() throws -> (Settings, ConfigFile.Loaded?) {
         var settings = Settings()
         let configPath = config ?? (FileManager.default.fileExists(atPath: ".kubewire.yaml") ? ".kubewire.yaml" : nil)
-        if let configPath {
-            let file = try ConfigFile.load(path: configPath, output: output)
-            settings.apply(file)
-        }
+        let loaded = configPath.map(ConfigFile.load(path:))
+        if let loaded { settings.apply(loaded.file) }
         for entry in disable {
             for id in entry.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !id.isEmpty {
                 try Settings.validateRuleID(id)
@@ -99,7 +123,7 @@ struct CheckOptions: ParsableArguments {
                 "Kubernetes \(settings.kubeVersion) is not supported: kubewire knows the API of \(range.lowerBound)–\(range.upperBound) (--kube-version or kubeVersion in the configuration)"
             )
         }
-        return settings
+        return (settings, loaded)
     }
 }
 
@@ -134,47 +158,6 @@ struct Settings {
         throw ValidationError("unknown rule `\(id)`\(hint); `kubewire rules` lists them")
     }
 }
-
-struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: text, json, sarif, junit or github.")
-    var format: OutputFormat = .text
-
-    @Option(name: .long, help: "Write the report to this file instead of standard output.")
-    var output: String?
-
-    @Option(name: .long, help: "Colour in text output: auto (on a terminal), always or never.")
-    var color: ColorChoice = .auto
-
-    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
-        case auto, always, never
-    }
-
-    func write(_ report: Report) throws {
-        let useColor: Bool
-        switch color {
-        case .always: useColor = true
-        case .never: useColor = false
-        case .auto:
-            useColor =
-                output == nil && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        }
-        let text = render(
-            report, as: format,
-            options: RenderOptions(color: useColor, workingDirectory: FileManager.default.currentDirectoryPath))
-        if let output {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-            } catch {
-                Console.error("kubewire: cannot write \(output): \(error.localizedDescription)\n")
-                throw ExitCode(2)
-            }
-        } else {
-            Console.out(text)
-        }
-    }
-}
-
-extension OutputFormat: ExpressibleByArgument {}
 
 func levenshtein(_ a: String, _ b: String) -> Int {
     let a = Array(a)

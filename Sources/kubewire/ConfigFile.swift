@@ -22,23 +22,29 @@ struct ConfigFile {
 
     static let keys = ["disable", "severity", "namespace", "kubeVersion", "failOn"]
 
-    static func load(path: String, output: OutputOptions) throws -> ConfigFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            fail([
-                Diagnostic(
-                    ruleID: InputProblem.unreadable.id, severity: .error,
-                    span: SourceSpan(file: path, line: 1, column: 1), message: "cannot read configuration file \(path)")
-            ])
-        }
-        let loaded = data.withUnsafeBytes { YAMLLoader.load(bytes: $0, file: path) }
-        if !loaded.problems.isEmpty { fail(loaded.problems) }
+    /// A problem in the file: reported like a finding, at its position (SARIF: a tool configuration
+    /// notification), and the run exits 2.
+    static let rule = RuleInfo(
+        id: "config", summary: "The configuration file (.kubewire.yaml or --config) is not valid",
+        why: "A rule turned off or a severity changed by a misspelt key would silently not apply.",
+        fix: "Fix the key or value at the reported position; the keys are \(keys.joined(separator: ", ")).")
+
+    /// The file and its problems: YAML the loader refused, or keys and values that mean nothing.
+    struct Loaded {
+        var file: ConfigFile
+        var problems: [Diagnostic]
+    }
+
+    static func load(path: String) -> Loaded {
+        let loaded = YAMLLoader.load(path: path)
+        if !loaded.problems.isEmpty { return Loaded(file: ConfigFile(), problems: loaded.problems) }
         var config = ConfigFile()
-        guard let root = loaded.documents.first?.root, !root.isNull else { return config }
+        guard let root = loaded.documents.first?.root, !root.isNull else { return Loaded(file: config, problems: []) }
         var problems: [Diagnostic] = []
         func problem(_ node: YAMLNode, _ message: String) {
             problems.append(
                 Diagnostic(
-                    ruleID: "config", severity: .error,
+                    ruleID: rule.id, severity: .error,
                     span: SourceSpan(
                         file: path, line: Int(node.start.line), column: Int(node.start.column),
                         endLine: Int(node.end.line), endColumn: Int(node.end.column)), message: message))
@@ -58,7 +64,7 @@ struct ConfigFile {
         }
         guard root.isMapping else {
             problem(root, "expected a mapping with keys \(keys.joined(separator: ", "))")
-            fail(problems)
+            return Loaded(file: config, problems: problems)
         }
         for pair in root.pairs {
             let key = pair.key.scalar ?? ""
@@ -105,16 +111,6 @@ struct ConfigFile {
                 problem(pair.key, "unknown key `\(key)`; expected one of \(keys.joined(separator: ", "))")
             }
         }
-        if !problems.isEmpty { fail(problems) }
-        return config
-    }
-
-    /// Reports configuration problems on stderr and exits 2.
-    private static func fail(_ problems: [Diagnostic]) -> Never {
-        for problem in problems {
-            let location = problem.span.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
-            Console.error("\(location)error: \(problem.message)\n")
-        }
-        Foundation.exit(2)
+        return Loaded(file: config, problems: problems)
     }
 }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import KubewireCLI
 
 @main
 struct Kubewire: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = ToolInfo.version
 
     static let configuration = CommandConfiguration(
         commandName: "kubewire",
@@ -17,28 +18,13 @@ struct Kubewire: AsyncParsableCommand {
         defaultSubcommand: CheckCommand.self
     )
 
-    /// ArgumentParser exits 64 on usage errors; ours is 2, as documented.
     static func main() async {
-        Console.resetSignals()
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure || code.rawValue == 64 {
-                Console.error(fullMessage(for: error) + "\n")
-                Foundation.exit(2)
-            }
-            exit(withError: error)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `up` and `probe` live in kubewire-cluster (the HTTP stack and the local cluster), so the
+        // checker links none of it; their arguments, help and exit codes are kubewire-cluster's.
+        if let first = arguments.first, ClusterExecutable.commands.contains(first) {
+            ClusterExecutable.run(arguments)
         }
+        await CommandLineEntry.run(Kubewire.self, arguments: arguments)
     }
-}
-
-/// An error that has already been reported; carries the exit code.
-struct Exit: Error {
-    var code: Int32
 }

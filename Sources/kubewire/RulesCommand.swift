@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KubeDiagnostics
 import KubeRules
+import KubewireCLI
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -77,8 +77,10 @@ struct ExitCodeTests {
         let config = try scratch.write("kw.yaml", "namespace: team\ndisable: [probe-port, porbe-port]\n")
         let result = try kubewire(["check", "--config", config, cleanPorts], in: scratch)
         #expect(result.status == 2, "\(result)")
-        #expect(result.stderr.contains("\(config):2:23: error: unknown rule `porbe-port`"), "\(result)")
-        #expect(result.stderr.contains("did you mean probe-port?"))
+        // Reported like a finding, through the renderer: rule, message, then the position.
+        #expect(result.stdout.contains("error[config]: unknown rule `porbe-port`"), "\(result)")
+        #expect(result.stdout.contains("--> \(config):2:23"), "\(result)")
+        #expect(result.stdout.contains("did you mean probe-port?"))
     }
 
     @Test func configInTheWorkingDirectoryIsFoundAndChecked() throws {
@@ -86,7 +88,8 @@ struct ExitCodeTests {
         try scratch.write(".kubewire.yaml", "failOn: warning\nunknown: 1\n")
         let result = try kubewire(["check", cleanPorts], in: scratch)
         #expect(result.status == 2, "\(result)")
-        #expect(result.stderr.contains(".kubewire.yaml:2:1: error: unknown key `unknown`"), "\(result)")
+        #expect(result.stdout.contains("error[config]: unknown key `unknown`"), "\(result)")
+        #expect(result.stdout.contains(".kubewire.yaml:2:1"), "\(result)")
     }
 
     @Test func configWithYAMLSyntaxErrorIsReported() throws {
@@ -94,7 +97,8 @@ struct ExitCodeTests {
         let config = try scratch.write("kw.yaml", "disable: [probe-port\n")
         let result = try kubewire(["check", "--config", config, cleanPorts], in: scratch)
         #expect(result.status == 2, "\(result)")
-        #expect(result.stderr.contains("\(config):2:1: error: YAML syntax error"), "\(result)")
+        #expect(result.stdout.contains("error[yaml-syntax]: YAML syntax error"), "\(result)")
+        #expect(result.stdout.contains("--> \(config):2:1"), "\(result)")
     }
 
     @Test func validConfigDisablesRules() throws {

@@ -57,16 +57,31 @@ func kubewire(
     _ arguments: [String], stdin: String? = nil, in directory: Scratch,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> RunResult {
+    try kubewireBytes(arguments, stdin: stdin.map { Array($0.utf8) }, in: directory, sourceLocation: sourceLocation)
+}
+
+func kubewireBytes(
+    _ arguments: [String], stdin: [UInt8]?, in directory: Scratch, sourceLocation: SourceLocation = #_sourceLocation
+) throws -> RunResult {
     try #require(
         FileManager.default.isExecutableFile(atPath: kubewireBinary.path),
         "build kubewire first (swift build), or set KUBEWIRE_BIN_DIR; looked for \(kubewireBinary.path)",
         sourceLocation: sourceLocation)
+    return try run(kubewireBinary.path, arguments, stdin: stdin, in: directory)
+}
+
+/// Runs `executable` in `directory` with NO_COLOR set and `environment` over this process's.
+func run(
+    _ executable: String, _ arguments: [String], stdin: [UInt8]? = nil, environment extra: [String: String] = [:],
+    in directory: Scratch
+) throws -> RunResult {
     let process = Process()
-    process.executableURL = kubewireBinary
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = directory.url
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
+    environment.merge(extra) { $1 }
     process.environment = environment
     // Files, not pipes: a full pipe would block the child while we wait.
     let out = directory.url.appendingPathComponent(".stdout-\(UUID().uuidString)")
@@ -80,7 +95,7 @@ func kubewire(
     let input = Pipe()
     process.standardInput = input
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
     try input.fileHandleForWriting.close()
     process.waitUntilExit()
     try outHandle.close()

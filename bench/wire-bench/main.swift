@@ -12,6 +12,7 @@
 import Foundation
 import KubeDiagnostics
 import KubeModel
+import KubeReport
 import KubeRules
 import KubeYAML
 
@@ -32,12 +33,17 @@ struct CheckResult: Codable {
     var problems: [String]
     var findings: [Finding]
     var peakRSSKiB: Int
+    /// Rendering the run's report in each format (a fresh source map each, so each pays its own
+    /// line indexing), in seconds, by `OutputFormat` raw value.
+    var renderSeconds: [String: Double]
 }
 
 enum Targets {
     static let ratio = 2.0
     static let peakRSSMiB = 64.0
     static let linearity = 11.0
+    /// Rendering a format costs at most this share of the check.
+    static let renderShare = 0.05
 }
 
 struct HarnessError: Error, CustomStringConvertible {
@@ -70,6 +76,7 @@ enum Bench {
     static func childCheck(directory: String, runs: Int) throws {
         var best: (total: Double, load: Double, check: Double)?
         var summary: (objects: Int, files: Int, problems: [Diagnostic], findings: [Diagnostic])?
+        var renderSeconds: [String: Double] = [:]
         for _ in 0..<runs {
             // One run's graph at a time: nothing of the previous run is alive.
             do {
@@ -77,9 +84,27 @@ enum Bench {
                 var findings: [Diagnostic] = []
                 let load = seconds { loaded = ManifestLoader.load([.path(directory)]) }
                 guard let loaded else { throw HarnessError(description: "load returned nothing") }
-                let check = seconds { findings = Checker(disabled: disabledRules).check(loaded.graph) }
+                let checker = Checker(disabled: disabledRules)
+                let check = seconds { findings = checker.check(loaded.graph) }
                 if best == nil || load + check < best?.total ?? .infinity { best = (load + check, load, check) }
                 summary = (loaded.graph.objects.count, loaded.inputNames.count, loaded.problems, findings)
+                // As `kubewire check` builds its report; the source map starts empty for each format.
+                for format in OutputFormat.allCases {
+                    let report = Report(
+                        diagnostics: loaded.problems + findings, rules: checker.rules.map(\.info) + InputProblem.all,
+                        sources: SourceMap(), inputCount: loaded.inputNames.count,
+                        objectCount: loaded.graph.objects.count)
+                    var bytes = 0
+                    let time = seconds {
+                        bytes =
+                            render(
+                                report, as: format,
+                                options: RenderOptions(workingDirectory: FileManager.default.currentDirectoryPath)
+                            ).utf8.count
+                    }
+                    if bytes == 0 { throw HarnessError(description: "\(format) rendered nothing") }
+                    renderSeconds[format.rawValue] = min(renderSeconds[format.rawValue] ?? .infinity, time)
+                }
             }
         }
         guard let best, let summary else { throw HarnessError(description: "no run") }
@@ -94,7 +119,7 @@ enum Bench {
                     rule: $0.ruleID, file: relative($0.span?.file ?? "-"), line: $0.span?.line ?? 0, message: $0.message
                 )
             },
-            peakRSSKiB: peakRSSKiB())
+            peakRSSKiB: peakRSSKiB(), renderSeconds: renderSeconds)
         let data = try JSONEncoder().encode(result)
         FileHandle.standardOutput.write(Data("RESULT ".utf8) + data + Data("\n".utf8))
     }
@@ -117,10 +142,7 @@ enum Bench {
         let files = (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.map { directory + "/" + $0 }
         var kept: [YAMLLoadResult] = []
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else { continue }
-            kept.append(data.withUnsafeBytes { YAMLLoader.load(bytes: $0, file: file) })
-        }
+        for file in files { kept.append(YAMLLoader.load(path: file)) }
         print("YAML trees of \(kept.count) files: \(rss())")
         kept = []
         print("trees released: \(rss())")
@@ -254,7 +276,7 @@ enum Bench {
             "  " + column("peak RSS of the full check (VmHWM, max)", 40) + column(String(format: "%.1f MiB", peak), 12)
                 + column(String(format: "target <= %.0f MiB", Targets.peakRSSMiB), 22)
                 + verdict(peak > 0 && peak <= Targets.peakRSSMiB))
-
+        printFormats(rounds.map { ($0.raw, $0.full) }, best: full)
         print("")
         print("\(scale)x corpus (\(large.objects) objects)")
         print(
@@ -268,6 +290,7 @@ enum Bench {
         print(
             "  " + column("peak RSS of the full check (VmHWM)", 40)
                 + String(format: "%.1f MiB (informational)", Double(fullLarge.peakRSSKiB) / 1024))
+        printFormats(rounds.map { ($0.rawLarge, $0.fullLarge) }, best: fullLarge)
         print("  " + column("raw time growth \(scale)x/1x (median)", 40) + String(format: "%.2fx", rawGrowth))
         let limit = Targets.linearity * Double(scale) / 10
         print(
@@ -298,9 +321,38 @@ enum Bench {
                 print("      \(finding.rule) \(finding.file):\(finding.line) \(finding.message)")
             }
         }
+        print("")
+        print("hostile inputs (each checked in a fresh process; every one refused or bounded)")
+        for hostile in try Hostile.generate(at: base.appendingPathComponent("hostile")) {
+            let result = try runChild(directory: hostile.directory, runs: 1)
+            let peak = Double(result.peakRSSKiB) / 1024
+            let outcome = result.problems.first.map { String($0.prefix(60)) } ?? "\(result.objects) objects, no problem"
+            print(
+                "  " + column(hostile.name, 40) + column(String(format: "%.1f MiB", peak), 12)
+                    + column(String(format: "target <= %.0f MiB", Targets.peakRSSMiB), 22)
+                    + column(verdict(peak > 0 && peak <= Targets.peakRSSMiB), 8) + outcome)
+        }
         KubernetesValidate.report(small, kubewireSeconds: full.bestSeconds)
         if keep { print("\ncorpus kept in \(base.path)") }
         _ = allFound
+    }
+
+    /// Per output format: rendering's time and share of the check, and the full check with that
+    /// rendering against the raw parse (the median of the rounds' own ratios).
+    static func printFormats(_ rounds: [(raw: Double, full: CheckResult)], best: CheckResult) {
+        print("  per output format (render = building the report text, as kubewire check --format F):")
+        for format in OutputFormat.allCases.map(\.rawValue) {
+            let render = best.renderSeconds[format] ?? .nan
+            let share = median(rounds.map { ($0.full.renderSeconds[format] ?? .nan) / $0.full.bestSeconds })
+            let ratio = median(rounds.map { ($0.full.bestSeconds + ($0.full.renderSeconds[format] ?? .nan)) / $0.raw })
+            print(
+                "    " + column(format, 8) + column("render " + String(format: "%.4f s", render), 20)
+                    + column(String(format: "%.2f%% of check", share * 100), 16)
+                    + column(String(format: "<= %.0f%%", Targets.renderShare * 100), 8)
+                    + column(verdict(share <= Targets.renderShare), 8)
+                    + column(String(format: "full %.2fx raw", ratio), 16)
+                    + column(String(format: "<= %.1fx", Targets.ratio), 8) + verdict(ratio <= Targets.ratio))
+        }
     }
 
     static let usage = """

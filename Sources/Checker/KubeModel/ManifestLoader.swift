@@ -47,12 +47,12 @@ public enum ManifestLoader {
         var problems: [Diagnostic] = []
         var sources = SourceMap()
         var files: [String] = []
-        var stdinText: String?
+        var stdinFile: String?
+        var stdinProblem: Diagnostic?
         for input in inputs {
             switch input {
             case .standardInput:
-                let data = FileHandle.standardInput.readDataToEndOfFile()
-                stdinText = String(decoding: data, as: UTF8.self)
+                (stdinFile, stdinProblem) = standardInputFile(limit: options.limits.maxInputBytes)
             case .path(let path):
                 let (found, problem) = expand(path)
                 files.append(contentsOf: found)
@@ -63,10 +63,12 @@ public enum ManifestLoader {
         files = files.filter { seen.insert($0).inserted }
 
         var results = parseFiles(files, options: options)
-        if let stdinText {
-            sources.add(path: standardInputName, text: stdinText)
-            results.append(parse(text: stdinText, name: standardInputName, options: options))
+        if let stdinFile {
+            sources.add(path: standardInputName, readingFrom: stdinFile)
+            let loaded = YAMLLoader.load(path: stdinFile, name: standardInputName, limits: options.limits)
+            results.append(objects(from: loaded, options: options))
         }
+        if let stdinProblem { problems.append(stdinProblem) }
         var objects: [ManifestObject] = []
         objects.reserveCapacity(results.reduce(0) { $0 + $1.objects.count })
         for result in results {
@@ -74,7 +76,7 @@ public enum ManifestLoader {
             objects.append(contentsOf: result.objects)
         }
         results = []
-        let names = files + (stdinText == nil ? [] : [standardInputName])
+        let names = files + (stdinFile == nil && stdinProblem == nil ? [] : [standardInputName])
         return LoadedManifests(
             graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources)
     }
@@ -90,6 +92,21 @@ public enum ManifestLoader {
     }
 
     // MARK: - files
+
+    /// The files `inputs` name (folders expanded as `load` does; standard input left out).
+    public static func files(in inputs: [ManifestInput]) -> [String] {
+        inputs.flatMap { input -> [String] in
+            guard case .path(let path) = input else { return [] }
+            return expand(path).files
+        }
+    }
+
+    /// `path` without `.` segments, doubled or trailing slashes, for comparing paths as given.
+    public static func normalizedPath(_ path: String) -> String {
+        let parts = path.split(separator: "/").filter { $0 != "." }
+        let joined = parts.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : joined
+    }
 
     private static func expand(_ path: String) -> (files: [String], problem: Diagnostic?) {
         var status = stat()
@@ -180,18 +197,49 @@ public enum ManifestLoader {
     }
 
     private static func parseFile(_ path: String, options: LoadOptions) -> FileResult {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return FileResult(problems: [unreadable(path, "permission denied or not a regular file")])
+        objects(from: YAMLLoader.load(path: path, limits: options.limits), options: options)
+    }
+
+    /// Standard input as a file to stream from (and to read again for quoting): itself when it is a
+    /// regular file, else a copy in an unlinked temporary file, made in 64 KiB chunks, so it is never
+    /// held in memory. More than `limit` bytes is an `input-limit` problem.
+    private static func standardInputFile(limit: Int) -> (path: String?, problem: Diagnostic?) {
+        func tooLarge() -> Diagnostic {
+            Diagnostic(
+                ruleID: InputProblem.limit.id, severity: .error,
+                span: SourceSpan(file: standardInputName, line: 1, column: 1),
+                message: "standard input is more than \(limit) bytes, the limit")
         }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.readToEnd() ?? Data()
-        } catch {
-            return FileResult(problems: [unreadable(path, error.localizedDescription)])
+        var status = stat()
+        if fstat(STDIN_FILENO, &status) == 0, status.st_mode & S_IFMT == S_IFREG {
+            return Int(status.st_size) > limit ? (nil, tooLarge()) : ("/dev/fd/\(STDIN_FILENO)", nil)
         }
-        let loaded = data.withUnsafeBytes { YAMLLoader.load(bytes: $0, file: path, limits: options.limits) }
-        return objects(from: loaded, options: options)
+        var template = Array((NSTemporaryDirectory() + "/kubewire-stdin-XXXXXX").utf8CString)
+        let spool = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard spool >= 0 else {
+            return (nil, unreadable(standardInputName, "no temporary file: \(String(cString: strerror(errno)))"))
+        }
+        // Unlinked at once: the open descriptor keeps it for this run and nothing is left behind.
+        template.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { _ = unlink(base) }
+        }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var total = 0
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { return (nil, unreadable(standardInputName, String(cString: strerror(errno)))) }
+            if got == 0 { return ("/dev/fd/\(spool)", nil) }
+            total += got
+            guard total <= limit else { return (nil, tooLarge()) }
+            let written = chunk.withUnsafeBytes { write(spool, $0.baseAddress, got) }
+            guard written == got else {
+                return (nil, unreadable(standardInputName, "cannot spool: \(String(cString: strerror(errno)))"))
+            }
+        }
     }
 
     private static func parse(text: String, name: String, options: LoadOptions) -> FileResult {

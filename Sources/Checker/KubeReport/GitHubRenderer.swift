@@ -23,14 +23,14 @@ public struct GitHubRenderer: Sendable {
 
     public func render(_ report: Report) -> String {
         let paths = PathRelativizer(workingDirectory: workingDirectory)
-        let sorted = Diagnostic.sortedForOutput(report.diagnostics)
+        let sorted = Diagnostic.sortedForOutput(report.allDiagnostics)
         var out = ""
         for severity in [Severity.error, .warning, .note] {
             for diagnostic in sorted where diagnostic.severity == severity {
                 out += Self.command(diagnostic, paths: paths) + "\n"
             }
         }
-        let counts = SeverityCounts(report.diagnostics)
+        let counts = SeverityCounts(report.allDiagnostics)
         var summary = "\(report.toolName): \(counts.phrase) \(scopePhrase(report))"
         if max(counts.errors, counts.warnings, counts.notes) > Self.annotationLimit {
             summary +=

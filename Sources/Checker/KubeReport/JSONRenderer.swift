@@ -43,7 +43,7 @@ public struct JSONRenderer: Sendable {
     public init() {}
 
     public func render(_ report: Report) -> String {
-        let counts = SeverityCounts(report.diagnostics)
+        let counts = SeverityCounts(report.allDiagnostics)
         let document: [String: Any] = [
             "version": Self.schemaVersion,
             "tool": ["name": report.toolName, "version": report.toolVersion],
@@ -55,7 +55,7 @@ public struct JSONRenderer: Sendable {
                 "objects": report.objectCount,
                 "notValidated": report.notValidatedCount,
             ],
-            "diagnostics": Diagnostic.sortedForOutput(report.diagnostics).map(Self.diagnostic),
+            "diagnostics": Diagnostic.sortedForOutput(report.allDiagnostics).map(Self.diagnostic),
         ]
         return serializeJSON(document)
     }

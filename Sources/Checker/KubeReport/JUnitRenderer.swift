@@ -19,7 +19,7 @@ public struct JUnitRenderer: Sendable {
 
     public func render(_ report: Report) -> String {
         let paths = PathRelativizer(workingDirectory: workingDirectory)
-        let sorted = Diagnostic.sortedForOutput(report.diagnostics)
+        let sorted = Diagnostic.sortedForOutput(report.allDiagnostics)
         var byRule: [String: [Diagnostic]] = [:]
         for diagnostic in sorted { byRule[diagnostic.ruleID, default: []].append(diagnostic) }
 

@@ -51,16 +51,24 @@ public struct SARIFRenderer: Sendable {
             results.append(result)
         }
 
+        var run: [String: Any] = [
+            "tool": ["driver": driver],
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        ]
+        if !report.configurationDiagnostics.isEmpty {
+            run["invocations"] = [
+                [
+                    "executionSuccessful": false,
+                    "toolConfigurationNotifications": Diagnostic.sortedForOutput(report.configurationDiagnostics)
+                        .map { Self.notification($0, paths: paths) },
+                ] as [String: Any]
+            ]
+        }
         let document: [String: Any] = [
             "$schema": Self.schemaURI,
             "version": "2.1.0",
-            "runs": [
-                [
-                    "tool": ["driver": driver],
-                    "columnKind": "unicodeCodePoints",
-                    "results": results,
-                ] as [String: Any]
-            ],
+            "runs": [run],
         ]
         return serializeJSON(document)
     }
@@ -163,6 +171,20 @@ public struct SARIFRenderer: Sendable {
             ]
         }
         return result
+    }
+
+    /// A configuration problem: SARIF's `toolConfigurationNotifications` (§3.20.21), not a result,
+    /// since it is about how the tool was run, not about the inputs.
+    static func notification(_ d: Diagnostic, paths: PathRelativizer) -> [String: Any] {
+        var notification: [String: Any] = [
+            "descriptor": ["id": d.ruleID],
+            "level": level(d.severity),
+            "message": ["text": nonEmpty(d.message, or: d.ruleID)],
+        ]
+        if let span = d.span {
+            notification["locations"] = [["physicalLocation": physicalLocation(span, paths: paths)]]
+        }
+        return notification
     }
 
     static func physicalLocation(_ span: SourceSpan, paths: PathRelativizer) -> [String: Any] {

@@ -31,7 +31,7 @@ public struct TextRenderer: Sendable {
 
     public func render(_ report: Report) -> String {
         var out = ""
-        for diagnostic in Diagnostic.sortedForOutput(report.diagnostics) {
+        for diagnostic in Diagnostic.sortedForOutput(report.allDiagnostics) {
             out += renderDiagnostic(diagnostic, sources: report.sources)
             out += "\n"
         }
@@ -177,7 +177,7 @@ public struct TextRenderer: Sendable {
     // MARK: summary
 
     func summary(_ report: Report) -> String {
-        let counts = SeverityCounts(report.diagnostics)
+        let counts = SeverityCounts(report.allDiagnostics)
         let label: String
         let style: Style
         if counts.errors > 0 {

@@ -32,17 +32,9 @@ final class YAMLTable: Sendable {
 
     @inline(__always) func kind(_ index: Int32) -> NodeKind { records[Int(index)].kind }
 
-    func start(_ index: Int32) -> Mark {
-        let record = records[Int(index)]
-        if record.isWide, let wide = wideMarks[index] { return wide.start }
-        return record.start
-    }
+    func start(_ index: Int32) -> Mark { NodeRecord.start(of: index, records, wideMarks) }
 
-    func end(_ index: Int32) -> Mark {
-        let record = records[Int(index)]
-        if record.isWide, let wide = wideMarks[index] { return wide.end }
-        return record.end
-    }
+    func end(_ index: Int32) -> Mark { NodeRecord.end(of: index, records, wideMarks) }
 
     func tag(_ index: Int32) -> String? {
         let code = records[Int(index)].tag
@@ -54,17 +46,7 @@ final class YAMLTable: Sendable {
 
     /// Offset and length of a scalar's bytes in `text`.
     @inline(__always) func textRange(_ index: Int32) -> (start: Int, count: Int) {
-        var position = Int(records[Int(index)].payload)
-        var length = 0
-        var shift = 0
-        while true {
-            let byte = text[position]
-            position += 1
-            length |= Int(byte & 0x7F) << shift
-            if byte < 0x80 { break }
-            shift += 7
-        }
-        return (position, length)
+        ScalarText.range(at: Int(records[Int(index)].payload), in: text)
     }
 
     /// The first byte of a scalar; nil when it is empty.
@@ -74,11 +56,7 @@ final class YAMLTable: Sendable {
     }
 
     func string(_ index: Int32) -> String {
-        let (start, count) = textRange(index)
-        if count == 0 { return "" }
-        return text.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<start + count]), as: UTF8.self)
-        }
+        ScalarText.string(at: Int(records[Int(index)].payload), in: text)
     }
 
     /// Whether scalar `index` is `key` under `String` equality (canonical
@@ -89,29 +67,14 @@ final class YAMLTable: Sendable {
         var key = key
         return key.withUTF8 { keyBytes in
             text.withUnsafeBufferPointer { buffer in
-                let bytes = UnsafeBufferPointer(rebasing: buffer[start..<start + count])
-                if bytes.elementsEqual(keyBytes) { return true }
-                if Self.isASCII(bytes) && Self.isASCII(keyBytes) { return false }
-                return String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
+                ScalarText.equal(UnsafeBufferPointer(rebasing: buffer[start..<start + count]), keyBytes)
             }
         }
     }
 
     /// Whether two scalars of this table are equal as `String`s.
     func scalar(_ a: Int32, equals b: Int32) -> Bool {
-        let (startA, countA) = textRange(a)
-        let (startB, countB) = textRange(b)
-        return text.withUnsafeBufferPointer { buffer in
-            let x = UnsafeBufferPointer(rebasing: buffer[startA..<startA + countA])
-            let y = UnsafeBufferPointer(rebasing: buffer[startB..<startB + countB])
-            if x.elementsEqual(y) { return true }
-            if Self.isASCII(x) && Self.isASCII(y) { return false }
-            return String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
-        }
-    }
-
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 < 0x80 }
+        ScalarText.equal(at: Int(records[Int(a)].payload), Int(records[Int(b)].payload), in: text)
     }
 
     // MARK: collections
@@ -131,7 +94,7 @@ final class YAMLTable: Sendable {
         let count = childCount(index)
         var key = key
         let found: Int? = key.withUTF8 { keyBytes -> Int? in
-            let keyIsASCII = Self.isASCII(keyBytes)
+            let keyIsASCII = ScalarText.isASCII(keyBytes)
             return text.withUnsafeBufferPointer { buffer -> Int? in
                 var position = first
                 while position + 1 < first + count {
@@ -140,7 +103,7 @@ final class YAMLTable: Sendable {
                         let (start, length) = textRange(keyIndex)
                         let bytes = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
                         if bytes.elementsEqual(keyBytes) { return position }
-                        if !(keyIsASCII && (asciiOnly || Self.isASCII(bytes)))
+                        if !(keyIsASCII && (asciiOnly || ScalarText.isASCII(bytes)))
                             && String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
                         {
                             return position
@@ -343,6 +306,19 @@ struct NodeRecord: Sendable {
     var kind: NodeKind { NodeKind(rawValue: bits & 0x3) ?? .scalar }
     var style: ScalarStyle { ScalarStyle(rawValue: (bits >> 2) & 0x7) ?? .plain }
     var tag: TagCode { TagCode(rawValue: bits >> 5) ?? .none }
+
+    /// Node `index`'s start, from its record or, for a wide one, from `wideMarks`.
+    static func start(of index: Int32, _ records: [NodeRecord], _ wideMarks: [Int32: WideMarks]) -> Mark {
+        let record = records[Int(index)]
+        if record.isWide, let wide = wideMarks[index] { return wide.start }
+        return record.start
+    }
+
+    static func end(of index: Int32, _ records: [NodeRecord], _ wideMarks: [Int32: WideMarks]) -> Mark {
+        let record = records[Int(index)]
+        if record.isWide, let wide = wideMarks[index] { return wide.end }
+        return record.end
+    }
 
     /// The same node at other marks (an alias use).
     func moved(start: Mark, end: Mark) -> NodeRecord {

@@ -8,14 +8,14 @@
 /// `FileHandle.write` traps on EPIPE, and a reader that goes away (`kubewire
 /// check | head`, a test harness that dies) must not take `kubewire up` and
 /// its pods down uncleanly.
-enum Console {
-    static func out(_ text: String) { write(text, to: STDOUT_FILENO) }
-    static func error(_ text: String) { write(text, to: STDERR_FILENO) }
+public enum Console {
+    public static func out(_ text: String) { write(text, to: STDOUT_FILENO) }
+    public static func error(_ text: String) { write(text, to: STDERR_FILENO) }
 
     /// A process started by a parent that blocked or ignored signals (some test
     /// runners do) inherits that, and so would every pod `kubewire up` starts;
     /// start from the defaults so SIGTERM reaches whoever it is sent to.
-    static func resetSignals() {
+    public static func resetSignals() {
         var none = sigset_t()
         sigemptyset(&none)
         sigprocmask(SIG_SETMASK, &none, nil)

@@ -5,6 +5,7 @@ import KubeDiagnostics
 import KubeModel
 import KubeReport
 import KubeRules
+import KubewireCLI
 import LocalCluster
 
 #if canImport(Glibc)

@@ -4,6 +4,7 @@ import Foundation
 import KubeDiagnostics
 import KubeModel
 import KubeReport
+import KubewireCLI
 import LocalCluster
 
 struct ProbeCommand: AsyncParsableCommand {
@@ -78,7 +79,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let report = Report(
             diagnostics: diagnostics, rules: [IngressProbe.rule, IngressProbe.blogFlowRule] + InputProblem.all,
             sources: loaded.sources, inputCount: loaded.inputNames.count, objectCount: loaded.graph.objects.count,
-            toolName: "kubewire", toolVersion: Kubewire.version)
+            toolName: "kubewire", toolVersion: ToolInfo.version)
         try output.write(report)
         if !loaded.problems.isEmpty { throw ExitCode(2) }
         if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(1) }

@@ -1,0 +1,65 @@
+/// How scalar text is stored in a table's `text` buffer: a LEB128 length, then the UTF-8 bytes. The
+/// one encoder and decoder of that layout, for the loader (writing, duplicate keys, merge keys) and
+/// `YAMLTable` (reading).
+enum ScalarText {
+    /// Appends `bytes` with its length to `text`; returns the offset it starts at.
+    static func append(_ bytes: UnsafeBufferPointer<UInt8>, to text: inout [UInt8]) -> Int {
+        let offset = text.count
+        var remaining = bytes.count
+        repeat {
+            let byte = UInt8(remaining & 0x7F)
+            remaining >>= 7
+            text.append(remaining == 0 ? byte : byte | 0x80)
+        } while remaining > 0
+        if !bytes.isEmpty { text.append(contentsOf: bytes) }
+        return offset
+    }
+
+    /// Where the bytes stored at `offset` start, and how many there are.
+    @inline(__always) static func range(at offset: Int, in text: [UInt8]) -> (start: Int, count: Int) {
+        var position = offset
+        var length = 0
+        var shift = 0
+        while true {
+            let byte = text[position]
+            position += 1
+            length |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { break }
+            shift += 7
+        }
+        return (position, length)
+    }
+
+    static func string(at offset: Int, in text: [UInt8]) -> String {
+        let (start, count) = range(at: offset, in: text)
+        if count == 0 { return "" }
+        return text.withUnsafeBufferPointer { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<start + count]), as: UTF8.self)
+        }
+    }
+
+    /// Whether two scalar texts are equal `String`s (canonical equivalence): bytes first, and a
+    /// `String` comparison only when either side is not ASCII. `ascii`: both are known to be ASCII.
+    static func equal(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, ascii: Bool = false) -> Bool {
+        if ascii && x.count != y.count { return false }
+        if x.elementsEqual(y) { return true }
+        if ascii || (isASCII(x) && isASCII(y)) { return false }
+        return String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
+    }
+
+    /// Whether the texts stored at two offsets of `text` are equal `String`s.
+    static func equal(at a: Int, _ b: Int, in text: [UInt8], ascii: Bool = false) -> Bool {
+        if a == b { return true }
+        let x = range(at: a, in: text)
+        let y = range(at: b, in: text)
+        return text.withUnsafeBufferPointer { buffer in
+            equal(
+                UnsafeBufferPointer(rebasing: buffer[x.start..<x.start + x.count]),
+                UnsafeBufferPointer(rebasing: buffer[y.start..<y.start + y.count]), ascii: ascii)
+        }
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 < 0x80 }
+    }
+}

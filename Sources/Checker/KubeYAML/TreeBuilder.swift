@@ -1,0 +1,266 @@
+import CYAML
+import KubeDiagnostics
+
+/// A collection whose end event has not come yet.
+struct OpenCollection {
+    var isMapping: Bool
+    var start: Mark
+    var anchor: String?
+    var tag: String?
+    /// Where its children start in `TreeBuilder.pending`.
+    var firstPending: Int
+    var nodeCount = 1
+}
+
+/// The second stage of a load: libyaml events, fed one at a time by `EventReader`, become the flat
+/// node table of a `YAMLTable` (records, child lists, scalar text), with anchors, aliases and the
+/// depth and alias limits. Mappings are finished in TreeBuilder+Mappings.swift.
+struct TreeBuilder {
+    let file: String
+    let limits: YAMLLimits
+    var problems: [Diagnostic] = []
+
+    // The table under construction.
+    var records: [NodeRecord] = []
+    var children: [Int32] = []
+    var text: [UInt8] = []
+    var otherTags: [Int32: String] = [:]
+    var wideMarks: [Int32: WideMarks] = [:]
+    var asciiOnly = true
+    /// Offsets + 1 in `text` of short scalars, direct-mapped by a hash of
+    /// their bytes: a repeated key or value (`name`, `TCP`) is mostly stored
+    /// once per stream. 0: empty slot.
+    var shortTexts = [UInt32](repeating: 0, count: 512)
+
+    var stack: [OpenCollection] = []
+    /// Children of the open collections, innermost last.
+    var pending: [Int32] = []
+    var anchors: [String: (node: Int32, count: Int)] = [:]
+    var aliasedNodes = 0
+    var root: Int32?
+    var roots: [(node: Int32, index: Int)] = []
+    var documentIndex = 0
+    var failed = false
+
+    init(file: String, limits: YAMLLimits, inputBytes: Int) {
+        self.file = file
+        self.limits = limits
+        // About one node per 12 input bytes in typical manifests.
+        records.reserveCapacity(min(inputBytes / 12 + 16, 1 << 20))
+        text.reserveCapacity(min(inputBytes / 2 + 16, 1 << 24))
+        children.reserveCapacity(min(inputBytes / 10 + 16, 1 << 20))
+    }
+
+    /// Freezes the table and hands out the documents.
+    mutating func finish() -> YAMLLoadResult {
+        defer { roots = [] }
+        guard !roots.isEmpty else { return YAMLLoadResult(file: file, documents: [], problems: problems) }
+        let table = YAMLTable(
+            records: Self.compact(records), children: ChildIndices(children), text: Self.compact(text),
+            otherTags: otherTags, wideMarks: wideMarks, asciiOnly: asciiOnly)
+        records = []
+        children = []
+        text = []
+        let documents = roots.map { YAMLDocument(root: YAMLNode(table: table, index: $0.node), index: $0.index) }
+        return YAMLLoadResult(file: file, documents: documents, problems: problems)
+    }
+
+    /// A copy without spare capacity when the spare part is large.
+    private static func compact<T>(_ array: [T]) -> [T] {
+        guard array.capacity - array.count > array.count / 32 + 16 else { return array }
+        return array.withUnsafeBufferPointer { Array($0) }
+    }
+
+    mutating func handle(_ event: inout yaml_event_t) {
+        let start = Mark(
+            line: Int32(truncatingIfNeeded: event.start_mark.line) &+ 1,
+            column: Int32(truncatingIfNeeded: event.start_mark.column) &+ 1)
+        let end = Mark(
+            line: Int32(truncatingIfNeeded: event.end_mark.line) &+ 1,
+            column: Int32(truncatingIfNeeded: event.end_mark.column) &+ 1)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            stack.removeAll(keepingCapacity: true)
+            pending.removeAll(keepingCapacity: true)
+            anchors.removeAll(keepingCapacity: true)
+            aliasedNodes = 0
+            root = nil
+        case YAML_DOCUMENT_END_EVENT:
+            if let root { roots.append((root, documentIndex)) }
+            documentIndex += 1
+            root = nil
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let style: ScalarStyle =
+                switch scalar.style {
+                case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
+                case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
+                case YAML_LITERAL_SCALAR_STYLE: .literal
+                case YAML_FOLDED_SCALAR_STYLE: .folded
+                default: .plain
+                }
+            let tag = Self.optionalString(scalar.tag)
+            guard let offset = appendText(scalar.value, Int(scalar.length)) else { return }
+            // A non-specific "!" tag forces a string.
+            let node = append(
+                kind: .scalar, style: style, tag: tag == "!" ? "tag:yaml.org,2002:str" : tag, payload: offset,
+                start: start, end: end)
+            attach(node, count: 1, anchor: Self.optionalString(scalar.anchor))
+        case YAML_SEQUENCE_START_EVENT:
+            let data = event.data.sequence_start
+            open(
+                OpenCollection(
+                    isMapping: false, start: start, anchor: Self.optionalString(data.anchor),
+                    tag: Self.optionalString(data.tag), firstPending: pending.count))
+        case YAML_MAPPING_START_EVENT:
+            let data = event.data.mapping_start
+            open(
+                OpenCollection(
+                    isMapping: true, start: start, anchor: Self.optionalString(data.anchor),
+                    tag: Self.optionalString(data.tag), firstPending: pending.count))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let collection = stack.popLast() else { return }
+            let offset = children.count
+            guard offset < Int(UInt32.max) - pending.count else {
+                fail(at: collection.start, rule: InputProblem.limit, "too many nodes in one stream")
+                return
+            }
+            if collection.isMapping {
+                finishMapping(from: collection.firstPending)
+            } else {
+                children.append(Int32(truncatingIfNeeded: pending.count - collection.firstPending))
+                children.append(contentsOf: pending[collection.firstPending...])
+            }
+            pending.removeSubrange(collection.firstPending...)
+            let node = append(
+                kind: collection.isMapping ? .mapping : .sequence, style: .plain, tag: collection.tag,
+                payload: UInt32(offset), start: collection.start, end: end)
+            attach(node, count: collection.nodeCount, anchor: collection.anchor)
+        case YAML_ALIAS_EVENT:
+            let name = Self.optionalString(event.data.alias.anchor) ?? ""
+            guard let target = anchors[name] else {
+                fail(at: start, rule: InputProblem.yamlSyntax, "alias *\(name) refers to no anchor defined before it")
+                return
+            }
+            aliasedNodes += target.count
+            if aliasedNodes > limits.maxAliasedNodes {
+                fail(
+                    at: start, rule: InputProblem.limit,
+                    "aliases expand to more than \(limits.maxAliasedNodes) nodes in this document (billion-laughs guard)"
+                )
+                return
+            }
+            // The same node, pointing at the alias, not at the anchor, for findings on this use.
+            let node = Int32(truncatingIfNeeded: records.count)
+            let record = records[Int(target.node)].moved(start: start, end: end)
+            records.append(record)
+            if record.isWide { wideMarks[node] = WideMarks(start: start, end: end) }
+            if record.tag == .other { otherTags[node] = otherTags[target.node] }
+            attach(node, count: target.count, anchor: nil)
+        default:
+            break
+        }
+    }
+
+    /// Appends a scalar's bytes with their length; nil (and a failure) past 4 GiB.
+    private mutating func appendText(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> UInt32? {
+        let offset = text.count
+        guard offset + length + 10 < Int(UInt32.max) else {
+            fail(at: Mark(line: 1, column: 1), rule: InputProblem.limit, "too much scalar text in one stream")
+            return nil
+        }
+        var hash: Int?
+        let bytes = UnsafeBufferPointer(start: length > 0 ? pointer : nil, count: pointer == nil ? 0 : length)
+        if !bytes.isEmpty {
+            if asciiOnly { asciiOnly = ScalarText.isASCII(bytes) }
+            if length <= Self.shortText {
+                let slot = Int(truncatingIfNeeded: Self.hash(bytes) & UInt64(shortTexts.count - 1))
+                let earlier = shortTexts[slot]
+                if earlier != 0, storedText(at: Int(earlier) - 1, equals: bytes) { return earlier - 1 }
+                hash = slot
+            }
+        }
+        _ = ScalarText.append(bytes, to: &text)
+        if let hash { shortTexts[hash] = UInt32(offset) + 1 }
+        return UInt32(offset)
+    }
+
+    /// Longest scalar shared between nodes (its length fits one LEB128 byte).
+    private static let shortText = 48
+
+    /// FNV-1a.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    /// Whether the short scalar text stored at `offset` is `bytes`.
+    private func storedText(at offset: Int, equals bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (start, count) = ScalarText.range(at: offset, in: text)
+        guard count == bytes.count else { return false }
+        return text.withUnsafeBufferPointer { buffer in
+            UnsafeBufferPointer(rebasing: buffer[start..<start + count]).elementsEqual(bytes)
+        }
+    }
+
+    private mutating func append(
+        kind: NodeKind, style: ScalarStyle, tag: String?, payload: UInt32, start: Mark, end: Mark
+    ) -> Int32 {
+        let node = Int32(truncatingIfNeeded: records.count)
+        let code = TagCode(tag)
+        let record = NodeRecord(kind: kind, style: style, tag: code, payload: payload, start: start, end: end)
+        records.append(record)
+        if record.isWide { wideMarks[node] = WideMarks(start: start, end: end) }
+        if code == .other, let tag { otherTags[node] = tag }
+        return node
+    }
+
+    private mutating func open(_ collection: OpenCollection) {
+        guard stack.count < limits.maxDepth else {
+            fail(at: collection.start, rule: InputProblem.limit, "nesting deeper than \(limits.maxDepth) levels")
+            return
+        }
+        guard records.count < Int(Int32.max) - 1 else {
+            fail(at: collection.start, rule: InputProblem.limit, "too many nodes in one stream")
+            return
+        }
+        stack.append(collection)
+    }
+
+    private mutating func attach(_ node: Int32, count: Int, anchor: String?) {
+        if let anchor { anchors[anchor] = (node, count) }
+        guard !stack.isEmpty else {
+            root = node
+            return
+        }
+        stack[stack.count - 1].nodeCount += count
+        pending.append(node)
+    }
+
+    func span(_ start: Mark, _ end: Mark) -> SourceSpan {
+        SourceSpan(
+            file: file, line: Int(start.line), column: Int(start.column), endLine: Int(end.line),
+            endColumn: Int(end.column))
+    }
+
+    mutating func fail(at mark: Mark, rule: RuleInfo, _ message: String) {
+        failed = true
+        problems.append(
+            Diagnostic(
+                ruleID: rule.id, severity: .error,
+                span: SourceSpan(file: file, line: Int(mark.line), column: Int(mark.column)), message: message))
+    }
+
+    static func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    static func optionalString(_ pointer: UnsafePointer<CChar>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+}
