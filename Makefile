@@ -38,7 +38,7 @@ endef
 RELEASE_DIR ?= dist
 
 .PHONY: all deps deps-check deps-browser deps-bench build check test bench up smoke format clean \
-        install install-cluster release bless fuzz readme
+        install install-cluster release bless fuzz readme schemas
 
 all: build
 
@@ -72,11 +72,17 @@ deps-browser:
 	  $(SUDO) $(APT_GET) update -qq && \
 	  $(SUDO) $(APT_GET) install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null; }
 
-# wrk drives the HTTP load benchmark.
+# wrk drives the HTTP load benchmark; kubernetes-validate (PyPI, in a
+# virtualenv) is the schema validator wire-bench compares kubewire with.
+BENCH_VENV ?= $(SCRATCH)/bench-venv
 deps-bench:
 	@command -v wrk >/dev/null 2>&1 || { \
 	  echo "make deps-bench: installing wrk"; \
 	  $(SUDO) $(APT_GET) update -qq && $(SUDO) $(APT_GET) install -y -qq --no-install-recommends wrk >/dev/null; }
+	@[ -x $(BENCH_VENV)/bin/kubernetes-validate ] || { \
+	  echo "make deps-bench: installing kubernetes-validate into $(BENCH_VENV)"; \
+	  { python3 -m venv $(BENCH_VENV) 2>/dev/null || { $(SUDO) $(APT_GET) install -y -qq --no-install-recommends python3-venv >/dev/null && python3 -m venv $(BENCH_VENV); }; } && \
+	  $(BENCH_VENV)/bin/pip install -q kubernetes-validate; }
 
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
@@ -152,6 +158,13 @@ smoke:
 	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire
 	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire-cluster
 	$(BIN)/kubewire probe infra/ --base-url $(URL) --blog-flow
+
+# Regenerate the embedded Kubernetes API (one definitions.json per release,
+# v1.25 … v1.37) into the committed C source KubeSchema reads.
+SCHEMAS ?= ../shared/k8s-schemas
+schemas:
+	$(SWIFT) build --scratch-path $(SCRATCH) --product kube-schema-gen
+	$(SCRATCH)/debug/kube-schema-gen $(SCHEMAS) Sources/Checker/CKubeSchemaData/kube_api_schema.c
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests bench

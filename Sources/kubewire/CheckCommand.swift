@@ -50,18 +50,20 @@ struct CheckCommand: ParsableCommand {
             options: LoadOptions(defaultNamespace: settings.namespace))
         let checker = Checker(
             disabled: settings.disabled, context: RuleContext(kubeVersion: settings.kubeVersion))
-        var findings = checker.check(loaded.graph).map(settings.applySeverity)
+        let outcome = checker.run(loaded.graph)
+        var findings = outcome.diagnostics.map(settings.applySeverity)
         if !context.isEmpty {
             let shown = Set(ManifestLoader.files(in: focus).map(ManifestLoader.normalizedPath))
             findings = findings.filter { finding in
                 finding.span.map { shown.contains(ManifestLoader.normalizedPath($0.file)) } ?? true
             }
         }
-        let report = Report(
+        var report = Report(
             diagnostics: loaded.problems + findings,
             rules: checker.rules.map(\.info) + InputProblem.all,
             sources: loaded.sources, inputCount: loaded.inputNames.count, objectCount: loaded.graph.objects.count,
             toolName: ToolInfo.name, toolVersion: ToolInfo.version)
+        report.notValidatedCount = outcome.notValidated
         try options.output.write(report)
         if !loaded.problems.isEmpty { throw ExitCode(2) }
         if findings.contains(where: { $0.severity >= settings.failOn }) { throw ExitCode(1) }
@@ -79,7 +81,11 @@ struct CheckOptions: ParsableArguments {
     @Option(name: .long, help: "Namespace of objects that name none.")
     var namespace: String?
 
-    @Option(name: .customLong("kube-version"), help: "Kubernetes release the manifests target, e.g. 1.29.")
+    @Option(
+        name: .customLong("kube-version"),
+        help:
+            "Kubernetes release the manifests target, \(KubeVersion.supported.lowerBound)–\(KubeVersion.supported.upperBound) (default \(KubeVersion.current))."
+    )
     var kubeVersion: String?
 
     @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the run exit 1: error, warning or note.")
@@ -111,6 +117,12 @@ struct CheckOptions: ParsableArguments {
             settings.kubeVersion = version
         }
         if let failOn { settings.failOn = failOn }
+        guard KubeVersion.supported.contains(settings.kubeVersion) else {
+            let range = KubeVersion.supported
+            throw ValidationError(
+                "Kubernetes \(settings.kubeVersion) is not supported: kubewire knows the API of \(range.lowerBound)–\(range.upperBound) (--kube-version or kubeVersion in the configuration)"
+            )
+        }
         return (settings, loaded)
     }
 }

@@ -19,7 +19,7 @@ import Testing
         #expect(tool["name"] as? String == "kubewire")
         #expect(tool["version"] as? String == "0.1.0")
         let summary = try #require(json["summary"] as? [String: Int])
-        #expect(summary == ["errors": 1, "warnings": 1, "notes": 0, "inputs": 2, "objects": 3])
+        #expect(summary == ["errors": 1, "warnings": 1, "notes": 0, "inputs": 2, "objects": 3, "notValidated": 0])
     }
 
     @Test func diagnosticsInOutputOrderWithAllFields() throws {

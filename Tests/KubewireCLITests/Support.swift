@@ -89,6 +89,14 @@ func run(
     _ executable: String, _ arguments: [String], stdin: [UInt8]? = nil, environment extra: [String: String] = [:],
     in directory: Scratch
 ) throws -> RunResult {
+    try run(executable, arguments, stdin: stdin, environment: extra, in: directory.url)
+}
+
+/// Runs `executable` in the folder `directory` with NO_COLOR set and `environment` over this process's.
+func run(
+    _ executable: String, _ arguments: [String], stdin: [UInt8]? = nil, environment extra: [String: String] = [:],
+    in directory: URL
+) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

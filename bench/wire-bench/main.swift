@@ -68,6 +68,11 @@ enum Bench {
 
     // MARK: child: the full check
 
+    /// `WIRE_BENCH_DISABLE=unknown-field,…`: what a rule costs, by timing the check without it.
+    static var disabledRules: Set<String> {
+        Set((ProcessInfo.processInfo.environment["WIRE_BENCH_DISABLE"] ?? "").split(separator: ",").map(String.init))
+    }
+
     static func childCheck(directory: String, runs: Int) throws {
         var best: (total: Double, load: Double, check: Double)?
         var summary: (objects: Int, files: Int, problems: [Diagnostic], findings: [Diagnostic])?
@@ -79,7 +84,7 @@ enum Bench {
                 var findings: [Diagnostic] = []
                 let load = seconds { loaded = ManifestLoader.load([.path(directory)]) }
                 guard let loaded else { throw HarnessError(description: "load returned nothing") }
-                let checker = Checker()
+                let checker = Checker(disabled: disabledRules)
                 let check = seconds { findings = checker.check(loaded.graph) }
                 if best == nil || load + check < best?.total ?? .infinity { best = (load + check, load, check) }
                 summary = (loaded.graph.objects.count, loaded.inputNames.count, loaded.problems, findings)
@@ -327,6 +332,7 @@ enum Bench {
                     + column(String(format: "target <= %.0f MiB", Targets.peakRSSMiB), 22)
                     + column(verdict(peak > 0 && peak <= Targets.peakRSSMiB), 8) + outcome)
         }
+        KubernetesValidate.report(small, kubewireSeconds: full.bestSeconds)
         if keep { print("\ncorpus kept in \(base.path)") }
         _ = allFound
     }

@@ -53,6 +53,7 @@ public struct JSONRenderer: Sendable {
                 "notes": counts.notes,
                 "inputs": report.inputCount,
                 "objects": report.objectCount,
+                "notValidated": report.notValidatedCount,
             ],
             "diagnostics": Diagnostic.sortedForOutput(report.allDiagnostics).map(Self.diagnostic),
         ]

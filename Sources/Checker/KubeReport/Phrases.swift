@@ -6,7 +6,8 @@ func plural(_ count: Int, _ word: String) -> String {
 
 /// "in 12 files (240 objects)"
 func scopePhrase(_ report: Report) -> String {
-    "in \(plural(report.inputCount, "file")) (\(plural(report.objectCount, "object")))"
+    let unchecked = report.notValidatedCount > 0 ? ", \(report.notValidatedCount) not validated: no schema" : ""
+    return "in \(plural(report.inputCount, "file")) (\(plural(report.objectCount, "object"))\(unchecked))"
 }
 
 /// The fix as one line of prose: its message, plus the replacement if any.

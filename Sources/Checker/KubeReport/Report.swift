@@ -14,6 +14,8 @@ public struct Report: Sendable {
     public var inputCount: Int
     /// Kubernetes objects checked.
     public var objectCount: Int
+    /// Objects no API schema covered (custom resources whose CRD is not in the inputs).
+    public var notValidatedCount: Int = 0
     public var toolName: String
     public var toolVersion: String
     /// Project page, written to SARIF `tool.driver.informationUri` when set.

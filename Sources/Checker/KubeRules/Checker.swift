@@ -1,6 +1,7 @@
 import Foundation
 import KubeDiagnostics
 import KubeModel
+import KubeSchema
 
 /// Runs rules over a graph and applies the ways a user can silence them.
 public struct Checker: Sendable {
@@ -16,17 +17,41 @@ public struct Checker: Sendable {
         self.context = context
     }
 
-    public func check(_ graph: ManifestGraph) -> [Diagnostic] {
+    public func check(_ graph: ManifestGraph) -> [Diagnostic] { run(graph).diagnostics }
+
+    /// Findings, and how many objects no API schema covered.
+    public func run(_ graph: ManifestGraph) -> CheckOutcome {
         // Rules are independent: run them at once, then join their findings
-        // in rule order, as a sequential run would.
+        // in rule order, as a sequential run would. The schema walk is one
+        // more task; its rules take their share of its findings.
         let context = context
-        let findings = rules.parallelMap(workers: rules.count) { $0.check(graph, context: context) }.flatMap { $0 }
-        let silenced = Self.silencedRules(graph)
-        guard !silenced.isEmpty else { return findings }
-        return findings.filter { finding in
-            guard let object = finding.object, let rules = silenced[object] else { return true }
-            return !(rules.contains(finding.ruleID) || rules.contains("all"))
+        let rules = rules
+        let runsSchemaPass = rules.contains { $0 is any SchemaRule }
+        // Task `rules.count` is the schema pass; a schema rule's own task does nothing.
+        let results = Array(0...rules.count).parallelMap(workers: rules.count + 1) { index -> TaskResult in
+            if index == rules.count {
+                return runsSchemaPass ? .schemaPass(SchemaRules.pass(graph, context: context)) : .findings([])
+            }
+            guard !(rules[index] is any SchemaRule) else { return .findings([]) }
+            return .findings(rules[index].check(graph, context: context))
         }
+        var pass: SchemaPassResult?
+        if case .schemaPass(let result)? = results.last { pass = result }
+        var bySchemaRule: [String: [Diagnostic]] = [:]
+        for finding in pass?.findings ?? [] { bySchemaRule[finding.ruleID, default: []].append(finding) }
+        let findings = rules.indices.flatMap { index -> [Diagnostic] in
+            if rules[index] is any SchemaRule { return bySchemaRule[rules[index].info.id] ?? [] }
+            if case .findings(let found) = results[index] { return found }
+            return []
+        }
+        let notValidated = pass?.notValidated ?? 0
+        let silenced = Self.silencedRules(graph)
+        guard !silenced.isEmpty else { return CheckOutcome(diagnostics: findings, notValidated: notValidated) }
+        return CheckOutcome(
+            diagnostics: findings.filter { finding in
+                guard let object = finding.object, let rules = silenced[object] else { return true }
+                return !(rules.contains(finding.ruleID) || rules.contains("all"))
+            }, notValidated: notValidated)
     }
 
     private static func silencedRules(_ graph: ManifestGraph) -> [ObjectReference: Set<String>] {
@@ -38,4 +63,16 @@ public struct Checker: Sendable {
         }
         return result
     }
+}
+
+public struct CheckOutcome: Sendable {
+    public var diagnostics: [Diagnostic]
+    /// Objects no API schema covers (custom resources whose CRD is not in the inputs).
+    public var notValidated: Int
+}
+
+/// What one concurrent task of `Checker.run` produced.
+private enum TaskResult: Sendable {
+    case findings([Diagnostic])
+    case schemaPass(SchemaPassResult)
 }

@@ -33,13 +33,20 @@ public enum RuleRegistry {
         SkaffoldArtifactUnusedRule(),
         SkaffoldContextRule(),
         SkaffoldManifestsRule(),
-        APIVersionRule(),
+        APIKindRule(),
+        APIRemovedRule(),
+        APIDeprecatedRule(),
+        UnknownFieldRule(),
+        RequiredFieldRule(),
         FieldTypeRule(),
+        FieldValueRule(),
         NameFormatRule(),
         DuplicateObjectRule(),
         DuplicateEnvRule(),
         DuplicateEnvRepeatedRule(),
         DuplicatePortRule(),
+        DuplicateContainerPortRule(),
+        DuplicateNameRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeDiagnostics
 import KubeModel
+import KubeSchema
 import KubeYAML
 
 /// One check: a self-describing unit in the registry (`kubewire rules`).
@@ -30,7 +31,11 @@ public struct KubeVersion: Comparable, Hashable, Sendable, CustomStringConvertib
     public var major: Int
     public var minor: Int
 
-    public static let current = KubeVersion(major: 1, minor: 34)
+    /// The newest release the embedded API schema covers: the default target.
+    public static let current = KubeVersion(major: 1, minor: BuiltinSchema.newest)
+
+    /// Releases whose API kubewire knows (1.25 … 1.37).
+    public static let supported = KubeVersion(major: 1, minor: BuiltinSchema.releases.lowerBound)...current
 
     public init(major: Int, minor: Int) {
         self.major = major

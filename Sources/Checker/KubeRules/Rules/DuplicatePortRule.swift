@@ -6,9 +6,10 @@ import KubeYAML
 struct DuplicatePortRule: Rule {
     let info = RuleInfo(
         id: "duplicate-port",
-        summary: "Port names and numbers are unique, and multi-port Services name every port",
+        summary:
+            "Port names are unique in a pod and a Service, Service ports unique, and multi-port Services name every port",
         why:
-            "A Service with two ports of the same name or the same port+protocol, or with several ports and one unnamed, is rejected by the API server (`spec.ports[1].name: Required value`); a container port name used twice in one pod makes a named targetPort ambiguous; the same containerPort twice in one container is a copy-paste the API server only warns about.",
+            "A Service with two ports of the same name or the same port+protocol, or with several ports and one unnamed, is rejected by the API server (validation.go validateServicePort: `spec.ports[1].name: Required value`, `Duplicate value`); a container port name used twice in one container is rejected (validateContainerPorts), and twice in one pod makes a named targetPort ambiguous.",
         fix:
             "Give every port a distinct name and number; with more than one Service port, name each one."
     )
@@ -19,7 +20,6 @@ struct DuplicatePortRule: Rule {
             let object = workload.object
             var names: [String: YAMLNode] = [:]
             for container in workload.template.containers {
-                var numbers: [String: YAMLNode] = [:]
                 for port in container.ports {
                     if let nameNode = port.node["name"], let name = nameNode.string, !name.isEmpty {
                         if let earlier = names[name] {
@@ -31,20 +31,6 @@ struct DuplicatePortRule: Rule {
                                     fix: SuggestedFix("give each container port its own name")))
                         } else {
                             names[name] = nameNode
-                        }
-                    }
-                    if let number = port.number, let numberNode = port.node["containerPort"] {
-                        let key = "\(number)/\(port.protocol)"
-                        if let earlier = numbers[key] {
-                            let place = container.name.map { "container \($0)" } ?? "one container"
-                            findings.append(
-                                info.diagnostic(
-                                    "containerPort \(number)/\(port.protocol) is declared twice in \(place)",
-                                    at: object.span(numberNode), object: object,
-                                    notes: [DiagnosticNote("first declared here", at: object.span(earlier))],
-                                    fix: SuggestedFix("remove the duplicate port entry"), severity: .warning))
-                        } else {
-                            numbers[key] = numberNode
                         }
                     }
                 }

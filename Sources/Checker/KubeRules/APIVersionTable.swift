@@ -1,19 +1,10 @@
 import KubeDiagnostics
 import KubeModel
-import KubeYAML
 
-/// apiVersions the target Kubernetes release no longer serves (error) or
-/// has deprecated (warning), after pluto's versions table.
-struct APIVersionRule: Rule {
-    let info = RuleInfo(
-        id: "api-version",
-        summary: "apiVersion is still served by the target Kubernetes version (--kube-version)",
-        why:
-            "The API server rejects objects in a removed apiVersion (`no matches for kind \"Ingress\" in version \"networking.k8s.io/v1beta1\"`), so `kubectl apply` and `skaffold dev` fail; a deprecated one still works but is removed in a later release.",
-        fix:
-            "Move the object to the replacement apiVersion; where the schema changed (Ingress backends and pathType, apps/v1 selectors) rewrite those fields too."
-    )
-
+/// apiVersions Kubernetes removed or deprecated, after pluto's versions
+/// table; `api-removed` and `api-deprecated` report them, and the schema
+/// pass does not report them again as unknown.
+enum APIVersionTable {
     struct Entry: Sendable {
         var kinds: [String]
         var apiVersions: [String]
@@ -153,44 +144,41 @@ struct APIVersionRule: Rule {
         table.first { $0.kinds.contains(kind) && $0.apiVersions.contains(apiVersion) }
     }
 
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        var findings: [Diagnostic] = []
-        let target = context.kubeVersion
-        for object in graph.objects {
-            guard var entry = Self.entry(kind: object.kind, apiVersion: object.apiVersion) else {
-                continue
-            }
-            // A replacement that is itself gone at the target (PSP extensions → policy/v1beta1).
-            if let to = entry.replacement, let next = Self.entry(kind: object.kind, apiVersion: to),
-                target >= next.removed
-            {
-                entry.replacement = next.replacement
-                entry.migration = next.migration
-            }
-            let removed = target >= entry.removed
-            let deprecated = entry.deprecated.map { target >= $0 } ?? false
-            guard removed || deprecated else { continue }
-            let span = object.root["apiVersion"].map(object.span) ?? object.startSpan
-            let replacement = entry.replacement.map { "use \($0)" } ?? "it has no replacement"
-            let status =
-                removed
-                ? "was removed in Kubernetes \(entry.removed) (target \(target))"
-                : "is deprecated since Kubernetes \(entry.deprecated.map(\.description) ?? "?") and removed in \(entry.removed) (target \(target))"
-            let message = "\(object.kind) \(object.apiVersion) \(status); \(replacement)"
-            var fix: SuggestedFix
-            if let to = entry.replacement {
-                if entry.migration.isEmpty {
-                    fix = SuggestedFix("change apiVersion to \(to)", replacing: span, with: to)
-                } else {
-                    fix = SuggestedFix("change apiVersion to \(to); \(entry.migration)")
-                }
-            } else {
-                fix = SuggestedFix(entry.migration.isEmpty ? "remove the object" : entry.migration)
-            }
-            findings.append(
-                info.diagnostic(
-                    message, at: span, object: object, fix: fix, severity: removed ? .error : .warning))
+    /// The retirement of an object's apiVersion at `target`, if any: removed (true) or only deprecated (false).
+    static func status(of object: ManifestObject, at target: KubeVersion) -> (entry: Entry, removed: Bool)? {
+        guard var entry = Self.entry(kind: object.kind, apiVersion: object.apiVersion) else { return nil }
+        // A replacement that is itself gone at the target (PSP extensions → policy/v1beta1).
+        if let to = entry.replacement, let next = Self.entry(kind: object.kind, apiVersion: to), target >= next.removed
+        {
+            entry.replacement = next.replacement
+            entry.migration = next.migration
         }
-        return findings
+        let removed = target >= entry.removed
+        let deprecated = entry.deprecated.map { target >= $0 } ?? false
+        guard removed || deprecated else { return nil }
+        return (entry, removed)
+    }
+
+    static func diagnostic(_ object: ManifestObject, _ entry: Entry, removed: Bool, target: KubeVersion, info: RuleInfo)
+        -> Diagnostic
+    {
+        let span = object.root["apiVersion"].map(object.span) ?? object.startSpan
+        let replacement = entry.replacement.map { "use \($0)" } ?? "it has no replacement"
+        let status =
+            removed
+            ? "was removed in Kubernetes \(entry.removed) (target \(target))"
+            : "is deprecated since Kubernetes \(entry.deprecated.map(\.description) ?? "?") and removed in \(entry.removed) (target \(target))"
+        let message = "\(object.kind) \(object.apiVersion) \(status); \(replacement)"
+        var fix: SuggestedFix
+        if let to = entry.replacement {
+            if entry.migration.isEmpty {
+                fix = SuggestedFix("change apiVersion to \(to)", replacing: span, with: to)
+            } else {
+                fix = SuggestedFix("change apiVersion to \(to); \(entry.migration)")
+            }
+        } else {
+            fix = SuggestedFix(entry.migration.isEmpty ? "remove the object" : entry.migration)
+        }
+        return info.diagnostic(message, at: span, object: object, fix: fix)
     }
 }

@@ -1,0 +1,9 @@
+#ifndef KUBE_API_SCHEMA_H
+#define KUBE_API_SCHEMA_H
+
+/// The built-in Kubernetes API of every supported release, in the compact
+/// text of kube-schema-gen (Sources/Tools/kube-schema-gen/main.swift).
+const char *kube_api_schema_text(void);
+unsigned long kube_api_schema_length(void);
+
+#endif

@@ -1,0 +1,23 @@
+import KubeDiagnostics
+import KubeModel
+
+/// apiVersions the target Kubernetes release no longer serves.
+struct APIRemovedRule: Rule {
+    let info = RuleInfo(
+        id: "api-removed",
+        summary: "apiVersion is still served by the target Kubernetes release (--kube-version, default the newest)",
+        why:
+            "The API server rejects objects in a removed apiVersion (`no matches for kind \"Ingress\" in version \"networking.k8s.io/v1beta1\"`), so `kubectl apply` and `skaffold dev` fail. Removals after Kubernetes' deprecation guide (kubernetes.io/docs/reference/using-api/deprecation-guide) and pluto's versions table.",
+        fix:
+            "Move the object to the replacement apiVersion; where the schema changed (Ingress backends and pathType, apps/v1 selectors) rewrite those fields too."
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        graph.objects.compactMap { object in
+            guard let (entry, removed) = APIVersionTable.status(of: object, at: context.kubeVersion), removed else {
+                return nil
+            }
+            return APIVersionTable.diagnostic(object, entry, removed: true, target: context.kubeVersion, info: info)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// The same containerPort twice in one container: the API server only warns.
+struct DuplicateContainerPortRule: Rule {
+    let info = RuleInfo(
+        id: "duplicate-container-port",
+        summary: "A container does not declare the same containerPort and protocol twice",
+        why:
+            "The API server accepts it with a warning (kubernetes/kubernetes pkg/api/pod/warnings.go: `duplicate port definition with spec.containers[0].ports[0]`); it is nearly always a copy-paste.",
+        fix: "Remove the duplicate port entry.",
+        defaultSeverity: .warning
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for workload in graph.workloads {
+            let object = workload.object
+            for container in workload.template.containers {
+                var numbers: [String: YAMLNode] = [:]
+                for port in container.ports {
+                    if let number = port.number, let numberNode = port.node["containerPort"] {
+                        let key = "\(number)/\(port.protocol)"
+                        if let earlier = numbers[key] {
+                            let place = container.name.map { "container \($0)" } ?? "one container"
+                            findings.append(
+                                info.diagnostic(
+                                    "containerPort \(number)/\(port.protocol) is declared twice in \(place)",
+                                    at: object.span(numberNode), object: object,
+                                    notes: [DiagnosticNote("first declared here", at: object.span(earlier))],
+                                    fix: SuggestedFix("remove the duplicate port entry")))
+                        } else {
+                            numbers[key] = numberNode
+                        }
+                    }
+                }
+            }
+        }
+        return findings
+    }
+}

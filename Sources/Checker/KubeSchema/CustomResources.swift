@@ -1,0 +1,158 @@
+import Foundation
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// The CustomResourceDefinitions of the inputs, compiled into a `Schema`
+/// of their own: each served version's `openAPIV3Schema` validates the
+/// custom resources of that group, version and kind with the same walk.
+struct CustomResources {
+    struct Definition {
+        var object: ManifestObject
+        var kind: String
+        var versions: [String]
+    }
+
+    let schema: Schema
+    /// Group → its CRDs.
+    let groups: [String: [Definition]]
+
+    init(_ objects: [ManifestObject]) {
+        var builder = Builder()
+        var kinds: [String: [String: TypeRef]] = [:]
+        var groups: [String: [Definition]] = [:]
+        for object in objects
+        where object.kind == "CustomResourceDefinition" && object.apiVersion == "apiextensions.k8s.io/v1" {
+            guard let spec = object.spec, let group = spec["group"]?.string,
+                let kind = spec["names"]?["kind"]?.string
+            else { continue }
+            var versions: [String] = []
+            for version in spec["versions"]?.items ?? [] {
+                guard let name = version["name"]?.string else { continue }
+                versions.append(name)
+                if version["served"]?.scalar == "false" { continue }
+                let root: TypeRef
+                if let schema = version["schema"]?["openAPIV3Schema"], schema.isMapping {
+                    root = builder.type(schema, name: kind, isRoot: true, depth: 0)
+                } else {
+                    root = TypeRef(.any)
+                }
+                kinds[group + "/" + name, default: [:]][kind] = root
+            }
+            groups[group, default: []].append(Definition(object: object, kind: kind, versions: versions))
+        }
+        schema = Schema(
+            minor: 0, objects: builder.objects, objectNames: builder.objectNames, fields: builder.fields,
+            elements: builder.elements,
+            constraints: builder.constraints, kinds: kinds)
+        self.groups = groups
+    }
+
+    struct Builder {
+        var objects: [ObjectType] = []
+        var objectNames: [String] = []
+        var fields: [Field] = []
+        var elements: [TypeRef] = []
+        var constraints: [Constraint] = []
+
+        private static func flag(_ node: YAMLNode, _ key: String) -> Bool {
+            node[key]?.scalarType == .bool && node[key]?.scalar?.lowercased() == "true"
+        }
+
+        mutating func type(_ node: YAMLNode, name: String, isRoot: Bool = false, depth: Int) -> TypeRef {
+            guard node.isMapping, depth < 64 else { return TypeRef(.any) }
+            let base = baseType(node, name: name, isRoot: isRoot, depth: depth)
+            var constraint = Constraint(base: base)
+            if let values = node["enum"], values.isSequence {
+                constraint.allowed = values.items.compactMap(\.scalar)
+            }
+            constraint.minimum = node["minimum"]?.scalar.flatMap(Double.init)
+            constraint.maximum = node["maximum"]?.scalar.flatMap(Double.init)
+            if let pattern = node["pattern"]?.string {
+                constraint.pattern = pattern
+                constraint.regex = try? NSRegularExpression(pattern: pattern)
+            }
+            guard
+                constraint.allowed != nil || constraint.minimum != nil || constraint.maximum != nil
+                    || constraint.regex != nil
+            else { return base }
+            constraints.append(constraint)
+            return TypeRef(.constrained, Int32(constraints.count - 1))
+        }
+
+        private mutating func baseType(_ node: YAMLNode, name: String, isRoot: Bool, depth: Int) -> TypeRef {
+            if Self.flag(node, "x-kubernetes-int-or-string") { return TypeRef(.intOrString) }
+            let preserve = Self.flag(node, "x-kubernetes-preserve-unknown-fields")
+            let properties = node["properties"]
+            switch node["type"]?.string {
+            case "string": return TypeRef(.string)
+            case "integer": return TypeRef(.integer)
+            case "number": return TypeRef(.number)
+            case "boolean": return TypeRef(.boolean)
+            case "array":
+                let item = node["items"].map { type($0, name: name, depth: depth + 1) } ?? TypeRef(.any)
+                elements.append(item)
+                return TypeRef(.list, Int32(elements.count - 1))
+            case "object", nil:
+                let additional = node["additionalProperties"]
+                if let properties, properties.isMapping, properties.childCount > 0 || isRoot {
+                    return object(
+                        node, properties: properties, name: name, preserve: preserve, isRoot: isRoot, depth: depth)
+                }
+                if isRoot {
+                    return object(node, properties: nil, name: name, preserve: true, isRoot: true, depth: depth)
+                }
+                if let additional, additional.isMapping {
+                    let value = type(additional, name: name, depth: depth + 1)
+                    elements.append(value)
+                    return TypeRef(.map, Int32(elements.count - 1))
+                }
+                // No fields declared: the API server prunes what it does not know; unproven here, so open.
+                return TypeRef(node["type"] == nil ? .any : .mapping)
+            default:
+                return TypeRef(.any)
+            }
+        }
+
+        private mutating func object(
+            _ node: YAMLNode, properties: YAMLNode?, name: String, preserve: Bool, isRoot: Bool, depth: Int
+        ) -> TypeRef {
+            let required = Set((node["required"]?.items ?? []).compactMap(\.string))
+            var own: [Field] = []
+            properties?.forEachPair { key, value in
+                guard let field = key.string else { return }
+                let fieldType = type(value, name: name + "." + field, depth: depth + 1)
+                own.append(
+                    Field(
+                        name: field, hash: fieldHash(field), type: fieldType, required: required.contains(field),
+                        check: 0))
+            }
+            if isRoot {
+                // Every object has these, whatever its schema lists (metadata is always ObjectMeta).
+                for implicit in ["apiVersion", "kind", "metadata"] where !own.contains(where: { $0.name == implicit }) {
+                    own.append(
+                        Field(name: implicit, hash: fieldHash(implicit), type: TypeRef(.any), required: false, check: 0)
+                    )
+                }
+            }
+            var additional: TypeRef?
+            var open = preserve
+            if let extra = node["additionalProperties"] {
+                if extra.isMapping {
+                    additional = type(extra, name: name, depth: depth + 1)
+                } else if extra.scalar?.lowercased() == "true" {
+                    open = true
+                }
+            }
+            let start = fields.count
+            fields.append(contentsOf: own)
+            objectNames.append(name)
+            objects.append(
+                ObjectType(
+                    fields: start..<fields.count,
+                    requiredCount: own.reduce(0) { $0 + ($1.required ? 1 : 0) }, additional: additional,
+                    preservesUnknown: open))
+            return TypeRef(.object, Int32(objects.count - 1))
+        }
+    }
+}

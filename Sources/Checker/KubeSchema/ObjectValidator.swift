@@ -1,0 +1,455 @@
+import Foundation
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+/// Rule ids of the findings the schema pass produces (their `RuleInfo`s are in KubeRules).
+public enum SchemaRuleID {
+    public static let apiKind = "api-kind"
+    public static let unknownField = "unknown-field"
+    public static let requiredField = "required-field"
+    public static let fieldType = "field-type"
+    public static let fieldValue = "field-value"
+    public static let all = [apiKind, unknownField, requiredField, fieldType, fieldValue]
+}
+
+/// One walk over one object's nodes against its type: unknown fields,
+/// missing required fields, types and the values validation enforces.
+struct ObjectValidator {
+    let schema: Schema
+    let object: ManifestObject
+    var findings: [Diagnostic] = []
+    /// Inside a top-level `status`: the API server resets status on create and does not
+    /// validate it, so missing "required" status fields are no error (decoding still is).
+    private var inStatus = false
+    private var depth = 0
+
+    init(schema: Schema, object: ManifestObject) {
+        self.schema = schema
+        self.object = object
+    }
+
+    /// What a value is, for messages: the field that holds it and the type that owns the field,
+    /// as indexes (names are looked up only when a finding is written).
+    struct Place {
+        /// Index in `schema.fields`; -1 for the object itself or a key of an open object.
+        var field: Int32
+        /// Index in `schema.objects`; -1 for the object itself.
+        var owner: Int32
+        var item: Bool = false
+        /// The key of a map entry (a label value, a resource limit) or of an open object.
+        var key: YAMLNode? = nil
+    }
+
+    func describe(_ place: Place) -> String {
+        let owner = place.owner >= 0 ? schema.objectNames[Int(place.owner)] : object.apiVersion
+        var name = place.field >= 0 ? schema.fields[Int(place.field)].name : (place.owner >= 0 ? "" : object.kind)
+        if let key = place.key { name += (name.isEmpty ? "" : ".") + (key.scalar ?? "?") }
+        return place.item ? "an item of `\(name)` (\(owner))" : "`\(name)` (\(owner))"
+    }
+
+    mutating func validateRoot(_ root: TypeRef) {
+        let holder = object.root.keyNode("kind") ?? object.root
+        value(object.root, root, check: 0, place: Place(field: -1, owner: -1), holder: holder)
+    }
+
+    mutating func value(_ node: YAMLNode, _ type: TypeRef, check: UInt16, place: Place, holder: YAMLNode) {
+        switch type.shape {
+        case .any, .reference:
+            return
+        case .mapping:
+            if !node.isMapping && !node.isNull { typeError(node, holder: holder, expected: "a mapping", place: place) }
+        case .object:
+            guard node.isMapping else {
+                if !node.isNull {
+                    typeError(node, holder: holder, expected: "an object (a mapping of fields)", place: place)
+                }
+                return
+            }
+            fields(node, type.index, holder: holder)
+        case .list:
+            guard node.isSequence else {
+                if !node.isNull { typeError(node, holder: holder, expected: "a list", place: place) }
+                return
+            }
+            let element = schema.elements[Int(type.index)]
+            var itemPlace = place
+            itemPlace.item = true
+            node.forEachItem { item in
+                value(item, element, check: check, place: itemPlace, holder: item)
+            }
+        case .map:
+            guard node.isMapping else {
+                if !node.isNull { typeError(node, holder: holder, expected: "a mapping", place: place) }
+                return
+            }
+            let element = schema.elements[Int(type.index)]
+            node.forEachPair { key, entry in
+                var entryPlace = place
+                entryPlace.key = key
+                value(entry, element, check: check, place: entryPlace, holder: key)
+            }
+        case .constrained:
+            let constraint = schema.constraints[Int(type.index)]
+            let before = findings.count
+            value(node, constraint.base, check: check, place: place, holder: holder)
+            if findings.count == before { constrained(node, constraint, place: place) }
+        default:
+            scalar(node, type.shape, check: check, place: place, holder: holder)
+        }
+    }
+
+    // MARK: objects
+
+    private mutating func fields(_ node: YAMLNode, _ objectIndex: Int32, holder: YAMLNode) {
+        let type = schema.objects[Int(objectIndex)]
+        var requiredSeen = 0
+        /// Fields that unknown keys of this mapping were suggested as (`contianerPort` → containerPort):
+        /// the typo is the one root cause, not also a missing field.
+        var suggested: [String] = []
+        node.forEachPair { key, entry in
+            var found = -1
+            if let hash = key.scalarFNV1a {
+                found = schema.fields.withUnsafeBufferPointer { fields in
+                    var position = type.fields.lowerBound
+                    while position < type.fields.upperBound {
+                        if fields[position].hash == hash && key.scalarEquals(fields[position].name) { return position }
+                        position += 1
+                    }
+                    return -1
+                }
+            }
+            guard found >= 0 else {
+                if let additional = type.additional {
+                    value(
+                        entry, additional, check: 0, place: Place(field: -1, owner: objectIndex, key: key), holder: key)
+                } else if !type.preservesUnknown, let suggestion = unknownField(key, in: objectIndex) {
+                    suggested.append(suggestion)
+                }
+                return
+            }
+            let (fieldType, check, required) = schema.fields.withUnsafeBufferPointer { fields in
+                (fields[found].type, fields[found].check, fields[found].required)
+            }
+            if required && !entry.isNull { requiredSeen += 1 }
+            let entersStatus = depth == 0 && key.scalarEquals("status")
+            if entersStatus { inStatus = true }
+            depth += 1
+            value(entry, fieldType, check: check, place: Place(field: Int32(found), owner: objectIndex), holder: key)
+            depth -= 1
+            if entersStatus { inStatus = false }
+        }
+        if requiredSeen < type.requiredCount && !inStatus {
+            missingRequired(node, objectIndex, holder: holder, suggested: suggested)
+        }
+    }
+
+    /// Reports an unknown key; returns the field it suggests instead, if any.
+    @discardableResult
+    private mutating func unknownField(_ key: YAMLNode, in objectIndex: Int32) -> String? {
+        let type = schema.objects[Int(objectIndex)]
+        let typeName = schema.objectNames[Int(objectIndex)]
+        let name = key.scalar ?? "?"
+        let candidates = schema.fields[type.fields].map(\.name)
+        let span = object.span(key)
+        var fix: SuggestedFix?
+        var message = "unknown field `\(name)` in \(typeName)"
+        let suggestion = Suggestion.nearest(name, in: candidates)
+        if let suggestion {
+            message += "; did you mean `\(suggestion)`?"
+            fix = SuggestedFix("rename it to `\(suggestion)`", replacing: span, with: suggestion)
+        } else {
+            let shown = candidates.prefix(12).joined(separator: ", ")
+            message += " (known fields: \(shown)\(candidates.count > 12 ? ", …" : ""))"
+            fix = SuggestedFix("remove it or move it to the object that defines it")
+        }
+        findings.append(
+            Diagnostic(
+                ruleID: SchemaRuleID.unknownField, severity: .error, span: span,
+                message: message + "; the API server rejects unknown fields (strict field validation)",
+                fix: fix, object: object.reference))
+        return suggestion
+    }
+
+    private mutating func missingRequired(
+        _ node: YAMLNode, _ objectIndex: Int32, holder: YAMLNode, suggested: [String]
+    ) {
+        let type = schema.objects[Int(objectIndex)]
+        let typeName = schema.objectNames[Int(objectIndex)]
+        for field in schema.fields[type.fields] where field.required && !suggested.contains(field.name) {
+            if let present = node[field.name], !present.isNull { continue }
+            if Self.ownedElsewhere(typeName, field.name) { continue }
+            let nullNote = node[field.name] != nil ? " (it is empty here)" : ""
+            let what = holder.isScalar ? "`\(holder.scalar ?? "")` (\(typeName))" : "this \(typeName)"
+            findings.append(
+                Diagnostic(
+                    ruleID: SchemaRuleID.requiredField, severity: .error, span: object.span(holder),
+                    message: "\(what) is missing the required field `\(field.name)`\(nullNote)",
+                    fix: SuggestedFix("add `\(field.name):`"), object: object.reference))
+        }
+    }
+
+    /// Required fields another rule reports with more context: a path's pathType
+    /// (ingress-path) and a workload's selector (workload-selector).
+    private static func ownedElsewhere(_ type: String, _ field: String) -> Bool {
+        switch (type, field) {
+        case ("HTTPIngressPath", "pathType"): true
+        case ("DeploymentSpec", "selector"), ("ReplicaSetSpec", "selector"), ("StatefulSetSpec", "selector"),
+            ("DaemonSetSpec", "selector"):
+            true
+        default: false
+        }
+    }
+
+    // MARK: scalars
+
+    private mutating func scalar(_ node: YAMLNode, _ shape: Shape, check: UInt16, place: Place, holder: YAMLNode) {
+        guard let type = node.scalarType else {
+            typeError(node, holder: holder, expected: Self.expected(shape), place: place)
+            return
+        }
+        if type == .null { return }
+        let accepted: Bool
+        switch shape {
+        case .string: accepted = type == .string
+        case .integer, .int32: accepted = type == .int || (type == .float && Self.isIntegral(node))
+        case .boolean: accepted = type == .bool
+        case .number: accepted = type == .int || type == .float
+        case .quantity: accepted = type != .bool
+        case .intOrString: accepted = type == .string || type == .int || (type == .float && Self.isIntegral(node))
+        default: accepted = true
+        }
+        guard accepted else {
+            typeError(node, holder: holder, expected: Self.expected(shape), place: place)
+            return
+        }
+        if shape == .int32, let number = node.int, number < Int(Int32.min) || number > Int(Int32.max) {
+            valueError(node, "\(describe(place)) is \(number), beyond a 32-bit integer", fix: nil)
+            return
+        }
+        if shape == .quantity && type == .string {
+            let valid = node.withScalarBytes { Quantity.isValid($0) } ?? true
+            if !valid { badQuantity(node, place: place) }
+        }
+        if check != 0 { valueRule(node, check: check, place: place) }
+    }
+
+    private static func isIntegral(_ node: YAMLNode) -> Bool {
+        guard let text = node.scalar, let number = Double(text.replacingOccurrences(of: "_", with: "")) else {
+            return false
+        }
+        return number.rounded() == number && abs(number) < 9e15
+    }
+
+    private static func expected(_ shape: Shape) -> String {
+        switch shape {
+        case .string: "a string"
+        case .integer, .int32: "an integer"
+        case .boolean: "a boolean (true or false)"
+        case .number: "a number"
+        case .quantity: "a quantity (like 500m, 128Mi or 0.5)"
+        case .intOrString: "an integer or a string"
+        case .object: "an object (a mapping of fields)"
+        case .list: "a list"
+        case .map, .mapping: "a mapping"
+        default: "another type"
+        }
+    }
+
+    private mutating func valueRule(_ node: YAMLNode, check: UInt16, place: Place) {
+        guard let rule = ValueRules.rule(check) else { return }
+        switch rule {
+        case .oneOf(let allowed):
+            guard let text = node.string, !text.isEmpty, !allowed.contains(text) else { return }
+            notAllowed(node, text, allowed: allowed, place: place, reason: nil)
+        case .podRestartPolicy:
+            guard let text = node.string, !text.isEmpty else { return }
+            let allowed = ValueRules.restartPolicies(forKind: object.kind)
+            guard !allowed.contains(text) else { return }
+            let reason =
+                ["Always", "OnFailure", "Never"].contains(text)
+                ? "a \(object.kind)'s pods must use \(allowed.joined(separator: " or "))" : nil
+            notAllowed(node, text, allowed: allowed, place: place, reason: reason)
+        case .port(let range):
+            guard let number = node.int, !range.contains(number) else { return }
+            valueError(
+                node,
+                "\(describe(place)) is \(number), outside \(range.lowerBound)–\(range.upperBound); the API server rejects the object",
+                fix: SuggestedFix("use a port number in \(max(1, range.lowerBound))–\(range.upperBound)"))
+        case .nonNegative:
+            guard let number = node.int, number < 0 else { return }
+            valueError(
+                node, "\(describe(place)) is \(number); it must not be negative",
+                fix: SuggestedFix("use 0 or a positive number"))
+        }
+    }
+
+    private mutating func notAllowed(
+        _ node: YAMLNode, _ text: String, allowed: [String], place: Place, reason: String?
+    ) {
+        let span = object.span(node)
+        var message = "\(describe(place)) is `\(text)`, "
+        message +=
+            reason.map { "but \($0)" }
+            ?? "which is not a supported value (\(allowed.map { "`\($0)`" }.joined(separator: ", ")))"
+        var fix: SuggestedFix?
+        if let match = allowed.first(where: { $0.lowercased() == text.lowercased() })
+            ?? Suggestion.nearest(text, in: allowed)
+        {
+            message += "; did you mean `\(match)`?"
+            fix = SuggestedFix("write `\(match)`", replacing: span, with: match)
+        } else {
+            fix = SuggestedFix("use one of \(allowed.joined(separator: ", "))")
+        }
+        findings.append(
+            Diagnostic(
+                ruleID: SchemaRuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
+                object: object.reference))
+    }
+
+    private mutating func badQuantity(_ node: YAMLNode, place: Place) {
+        let text = node.scalar ?? ""
+        let span = object.span(node)
+        var message =
+            "\(describe(place)) is `\(text)`, which is not a Kubernetes quantity (a number with an optional suffix: m, k, M, G, Ki, Mi, Gi, …, or an exponent like 1e3)"
+        var fix = SuggestedFix("write a quantity such as 500m, 0.5, 128Mi or 1G")
+        if let suggestion = Quantity.suggestion(for: text) {
+            message += "; did you mean `\(suggestion)`?"
+            fix = SuggestedFix(
+                "write `\(suggestion)` (2^20-based; `M` is 10^6)", replacing: span, with: suggestion)
+        }
+        findings.append(
+            Diagnostic(
+                ruleID: SchemaRuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
+                object: object.reference))
+    }
+
+    private mutating func valueError(_ node: YAMLNode, _ message: String, fix: SuggestedFix?) {
+        findings.append(
+            Diagnostic(
+                ruleID: SchemaRuleID.fieldValue, severity: .error, span: object.span(node), message: message,
+                fix: fix, object: object.reference))
+    }
+
+    // MARK: CRD constraints
+
+    private mutating func constrained(_ node: YAMLNode, _ constraint: Constraint, place: Place) {
+        guard let text = node.scalar, !node.isNull else { return }
+        if let allowed = constraint.allowed, !allowed.contains(text) {
+            notAllowed(node, text, allowed: allowed, place: place, reason: nil)
+            return
+        }
+        if let number = Double(text) {
+            if let minimum = constraint.minimum, number < minimum {
+                valueError(node, "\(describe(place)) is \(text), below the minimum \(Self.format(minimum))", fix: nil)
+            } else if let maximum = constraint.maximum, number > maximum {
+                valueError(node, "\(describe(place)) is \(text), above the maximum \(Self.format(maximum))", fix: nil)
+            }
+        }
+        if let regex = constraint.regex, node.scalarType == .string {
+            let range = NSRange(text.startIndex..., in: text)
+            if regex.firstMatch(in: text, range: range) == nil {
+                valueError(
+                    node,
+                    "\(describe(place)) is `\(text)`, which does not match the pattern `\(constraint.pattern ?? "")`",
+                    fix: nil)
+            }
+        }
+    }
+
+    private static func format(_ number: Double) -> String {
+        number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
+    }
+
+    // MARK: types
+
+    /// At the value when it is a scalar; at its key (or list item) when it is a collection,
+    /// which starts on the next line.
+    private mutating func typeError(_ node: YAMLNode, holder: YAMLNode, expected: String, place: Place) {
+        let span = object.span(node.isScalar ? node : holder)
+        let actual = Self.describe(node)
+        var message = "\(describe(place)) must be \(expected), but it is \(actual)"
+        var fix: SuggestedFix?
+        if let text = node.scalar {
+            switch expected {
+            case "a string":
+                let quoted =
+                    "\""
+                    + text.replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+                fix = SuggestedFix("quote it: \(quoted)", replacing: span, with: quoted)
+            case "an integer", "an integer or a string", "a number":
+                if node.scalarType == .string, let number = Int(text.trimmingCharacters(in: .whitespaces)) {
+                    fix = SuggestedFix("remove the quotes: \(number)", replacing: span, with: String(number))
+                }
+            case "a boolean (true or false)":
+                let lower = text.lowercased()
+                if node.scalarType == .string, lower == "true" || lower == "false" {
+                    fix = SuggestedFix("remove the quotes: \(lower)", replacing: span, with: lower)
+                }
+            default: break
+            }
+        } else if expected == "a list" && node.isMapping {
+            message += "; write each entry as a list item (`- name: …`)"
+            fix = SuggestedFix("turn the mapping into a list of entries")
+        }
+        message += "; the API server rejects the object"
+        findings.append(
+            Diagnostic(
+                ruleID: SchemaRuleID.fieldType, severity: .error, span: span, message: message, fix: fix,
+                object: object.reference))
+    }
+
+    static func describe(_ node: YAMLNode) -> String {
+        if node.isMapping { return "a mapping" }
+        if node.isSequence { return "a list" }
+        let text = node.scalar ?? ""
+        switch node.scalarType {
+        case .int: return "the number \(text)"
+        case .float: return "the number \(text)"
+        case .bool: return "the boolean \(text)"
+        case .null: return "null"
+        default: return "the string \"\(text)\""
+        }
+    }
+}
+
+/// Did-you-mean for names: an exact match ignoring case first, then the nearest by edit distance.
+public enum Suggestion {
+    public static func nearest(_ word: String, in candidates: [String]) -> String? {
+        let lower = word.lowercased()
+        if let match = candidates.first(where: { $0.lowercased() == lower && $0 != word }) { return match }
+        var best: (String, Int)?
+        for candidate in candidates where candidate != word {
+            let distance = editDistance(lower, candidate.lowercased())
+            if let (_, bestDistance) = best, bestDistance <= distance { continue }
+            best = (candidate, distance)
+        }
+        guard let (candidate, distance) = best else { return nil }
+        return distance <= max(1, min(3, word.count / 3)) ? candidate : nil
+    }
+
+    /// Levenshtein distance over Unicode scalars, a transposition counting as one edit.
+    public static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        // Optimal string alignment: a transposition (`contianer` → `container`) is one edit.
+        var twoBack = Array(repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = Array(repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], twoBack[j - 2] + 1)
+                }
+            }
+            (twoBack, previous, current) = (previous, current, twoBack)
+        }
+        return previous[b.count]
+    }
+}

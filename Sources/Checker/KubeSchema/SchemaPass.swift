@@ -1,0 +1,217 @@
+import Dispatch
+import Foundation
+import KubeDiagnostics
+import KubeModel
+import KubeYAML
+
+public struct SchemaPassResult: Sendable {
+    /// Findings of every schema rule (`SchemaRuleID`), in object order.
+    public var findings: [Diagnostic]
+    /// API objects no schema covers: custom resources whose CRD is not in the inputs.
+    public var notValidated: Int
+
+    public init(findings: [Diagnostic] = [], notValidated: Int = 0) {
+        self.findings = findings
+        self.notValidated = notValidated
+    }
+}
+
+/// Validates every object of a graph against the API of release 1.`minor`
+/// (built-in kinds) and the CRDs of the inputs (custom resources).
+public enum SchemaPass {
+    /// - Parameter isRetired: whether an apiVersion of a kind is removed or deprecated (reported by other rules,
+    ///   so not also as unknown).
+    public static func run(
+        _ graph: ManifestGraph, minor: Int, isRetired: @Sendable (_ kind: String, _ apiVersion: String) -> Bool
+    ) -> SchemaPassResult {
+        let objects = graph.objects
+        guard let builtin = BuiltinSchema.release(minor: minor) else {
+            return SchemaPassResult(notValidated: objects.filter { !isToolConfig($0) }.count)
+        }
+        let custom = CustomResources(objects)
+        let catalog = KindCatalog(builtin)
+        let slots = Slots(count: objects.count)
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, objects.count / 64))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < objects.count {
+                let object = objects[index]
+                var outcome = Outcome()
+                switch target(object, builtin: builtin, custom: custom, catalog: catalog, isRetired: isRetired) {
+                case .validate(let schema, let root):
+                    var validator = ObjectValidator(schema: schema, object: object)
+                    validator.validateRoot(root)
+                    outcome.findings = validator.findings
+                case .finding(let diagnostic):
+                    outcome.findings = [diagnostic]
+                case .notValidated:
+                    outcome.notValidated = true
+                case .skip:
+                    break
+                }
+                slots.set(index, outcome)
+                index += workers
+            }
+        }
+        var result = SchemaPassResult()
+        for outcome in slots.slots {
+            result.findings.append(contentsOf: outcome.findings)
+            if outcome.notValidated { result.notValidated += 1 }
+        }
+        return result
+    }
+
+    private struct Outcome {
+        var findings: [Diagnostic] = []
+        var notValidated = false
+    }
+
+    private final class Slots: @unchecked Sendable {
+        // Each index is written by exactly one iteration of concurrentPerform.
+        var slots: [Outcome]
+        init(count: Int) { slots = Array(repeating: Outcome(), count: count) }
+        func set(_ index: Int, _ outcome: Outcome) {
+            slots.withUnsafeMutableBufferPointer { $0[index] = outcome }
+        }
+    }
+
+    private enum Target {
+        case validate(Schema, TypeRef)
+        case finding(Diagnostic)
+        case notValidated
+        case skip
+    }
+
+    static func isToolConfig(_ object: ManifestObject) -> Bool { object.apiVersion.hasPrefix("skaffold/") }
+
+    private static func target(
+        _ object: ManifestObject, builtin: Schema, custom: CustomResources, catalog: KindCatalog,
+        isRetired: (String, String) -> Bool
+    ) -> Target {
+        let apiVersion = object.apiVersion
+        let kind = object.kind
+        if let root = builtin.root(apiVersion: apiVersion, kind: kind) { return .validate(builtin, root) }
+        if let root = custom.schema.root(apiVersion: apiVersion, kind: kind) { return .validate(custom.schema, root) }
+        if isRetired(kind, apiVersion) { return .skip }
+        let group = object.apiGroup
+        if builtin.servesGroup(group) || KindCatalog.retiredGroups.contains(group) {
+            return .finding(unknownBuiltin(object, builtin: builtin, catalog: catalog))
+        }
+        if let definitions = custom.groups[group] {
+            return .finding(unknownCustom(object, definitions))
+        }
+        // A group name without a dot cannot be a CRD's: `app/v1` with a built-in kind is a typo.
+        if !group.contains("."), catalog.apiVersions(of: kind) != nil, !isToolConfig(object) {
+            return .finding(unknownBuiltin(object, builtin: builtin, catalog: catalog))
+        }
+        return isToolConfig(object) ? .skip : .notValidated
+    }
+
+    private static func unknownBuiltin(_ object: ManifestObject, builtin: Schema, catalog: KindCatalog) -> Diagnostic {
+        let release = "Kubernetes 1.\(builtin.minor)"
+        let apiVersionNode = object.root["apiVersion"]
+        let kindNode = object.root["kind"]
+        if let served = catalog.apiVersions(of: object.kind) {
+            // The kind exists, in another apiVersion.
+            let best = Suggestion.nearest(object.apiVersion, in: served) ?? served[0]
+            let span = apiVersionNode.map(object.span) ?? object.startSpan
+            return Diagnostic(
+                ruleID: SchemaRuleID.apiKind, severity: .error, span: span,
+                message:
+                    "\(release) has no \(object.kind) in `\(object.apiVersion)`; \(object.kind) is served as \(served.map { "`\($0)`" }.joined(separator: ", ")); did you mean `\(best)`?",
+                fix: SuggestedFix("change apiVersion to \(best)", replacing: span, with: best),
+                object: object.reference)
+        }
+        let kinds = builtin.kindNames(in: object.apiVersion)
+        if !kinds.isEmpty {
+            let span = kindNode.map(object.span) ?? object.startSpan
+            var message = "`\(object.kind)` is not a kind of \(object.apiVersion) in \(release)"
+            var fix = SuggestedFix("use one of \(kinds.prefix(8).joined(separator: ", "))")
+            if let suggestion = Suggestion.nearest(object.kind, in: catalog.allKinds) {
+                message += "; did you mean `\(suggestion)`?"
+                let apiVersions = catalog.apiVersions(of: suggestion) ?? []
+                if apiVersions.contains(object.apiVersion) {
+                    fix = SuggestedFix("change kind to \(suggestion)", replacing: span, with: suggestion)
+                } else {
+                    fix = SuggestedFix("use kind \(suggestion) with apiVersion \(apiVersions.first ?? "")")
+                }
+            }
+            return Diagnostic(
+                ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
+                object: object.reference)
+        }
+        let span = apiVersionNode.map(object.span) ?? object.startSpan
+        var message = "\(release) serves no API `\(object.apiVersion)`"
+        var fix = SuggestedFix("use an apiVersion the cluster serves (kubectl api-versions)")
+        if let suggestion = Suggestion.nearest(object.apiVersion, in: builtin.apiVersions) {
+            message += "; did you mean `\(suggestion)`?"
+            fix = SuggestedFix("change apiVersion to \(suggestion)", replacing: span, with: suggestion)
+        }
+        return Diagnostic(
+            ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
+            object: object.reference)
+    }
+
+    private static func unknownCustom(_ object: ManifestObject, _ definitions: [CustomResources.Definition])
+        -> Diagnostic
+    {
+        let group = object.apiGroup
+        let version = object.apiVersion.split(separator: "/").last.map(String.init) ?? ""
+        if let definition = definitions.first(where: { $0.kind == object.kind }) {
+            let span = object.root["apiVersion"].map(object.span) ?? object.startSpan
+            let note = DiagnosticNote(
+                "CustomResourceDefinition \(definition.object.name) defines \(definition.kind) here",
+                at: definition.object.nameSpan)
+            let best = Suggestion.nearest(version, in: definition.versions) ?? definition.versions.first
+            return Diagnostic(
+                ruleID: SchemaRuleID.apiKind, severity: .error, span: span,
+                message:
+                    "\(object.kind) of \(group) has no version `\(version)` (its CustomResourceDefinition serves \(definition.versions.joined(separator: ", ")))",
+                notes: [note],
+                fix: best.map { SuggestedFix("use \(group)/\($0)", replacing: span, with: group + "/" + $0) },
+                object: object.reference)
+        }
+        let span = object.root["kind"].map(object.span) ?? object.startSpan
+        let kinds = definitions.map(\.kind)
+        let notes = definitions.map {
+            DiagnosticNote("CustomResourceDefinition \($0.object.name) defines \($0.kind)", at: $0.object.nameSpan)
+        }
+        var message =
+            "no CustomResourceDefinition of group \(group) in the inputs defines kind `\(object.kind)` (it defines \(kinds.joined(separator: ", ")))"
+        var fix: SuggestedFix?
+        if let suggestion = Suggestion.nearest(object.kind, in: kinds) {
+            message += "; did you mean `\(suggestion)`?"
+            fix = SuggestedFix("change kind to \(suggestion)", replacing: span, with: suggestion)
+        }
+        return Diagnostic(
+            ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, notes: notes, fix: fix,
+            object: object.reference)
+    }
+}
+
+/// Which apiVersions serve each kind of a release.
+struct KindCatalog {
+    private let byKind: [String: [String]]
+    let allKinds: [String]
+
+    /// Built-in groups that no supported release serves any more.
+    static let retiredGroups: Set<String> = ["extensions"]
+
+    init(_ schema: Schema) {
+        var byKind: [String: [String]] = [:]
+        for apiVersion in schema.apiVersions {
+            for kind in schema.kindNames(in: apiVersion) { byKind[kind, default: []].append(apiVersion) }
+        }
+        // Stable versions first: `autoscaling/v2` before `autoscaling/v2beta2`.
+        self.byKind = byKind.mapValues { list in
+            list.sorted { a, b in
+                let stableA = !a.contains("alpha") && !a.contains("beta")
+                let stableB = !b.contains("alpha") && !b.contains("beta")
+                return stableA != stableB ? stableA : a > b
+            }
+        }
+        allKinds = byKind.keys.sorted()
+    }
+
+    func apiVersions(of kind: String) -> [String]? { byKind[kind] }
+}
