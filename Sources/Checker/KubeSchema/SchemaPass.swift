@@ -42,8 +42,14 @@ public enum SchemaPass {
                     var validator = ObjectValidator(schema: schema, object: object)
                     validator.validateRoot(root)
                     outcome.findings = validator.findings
-                case .finding(let diagnostic):
+                case .finding(let diagnostic, let suggested):
                     outcome.findings = [diagnostic]
+                    // The did-you-mean type is what the author meant: its other mistakes show in the same run.
+                    if let root = suggested {
+                        var validator = ObjectValidator(schema: builtin, object: object)
+                        validator.validateRoot(root)
+                        outcome.findings += validator.findings
+                    }
                 case .notValidated:
                     outcome.notValidated = true
                 case .skip:
@@ -77,7 +83,8 @@ public enum SchemaPass {
 
     private enum Target {
         case validate(Schema, TypeRef)
-        case finding(Diagnostic)
+        /// An unknown apiVersion or kind, and the built-in type its did-you-mean names, if one does.
+        case finding(Diagnostic, suggested: TypeRef?)
         case notValidated
         case skip
     }
@@ -95,19 +102,24 @@ public enum SchemaPass {
         if isRetired(kind, apiVersion) { return .skip }
         let group = object.apiGroup
         if builtin.servesGroup(group) || KindCatalog.retiredGroups.contains(group) {
-            return .finding(unknownBuiltin(object, builtin: builtin, catalog: catalog))
+            let (finding, suggested) = unknownBuiltin(object, builtin: builtin, catalog: catalog)
+            return .finding(finding, suggested: suggested)
         }
         if let definitions = custom.groups[group] {
-            return .finding(unknownCustom(object, definitions))
+            return .finding(unknownCustom(object, definitions), suggested: nil)
         }
         // A group name without a dot cannot be a CRD's: `app/v1` with a built-in kind is a typo.
         if !group.contains("."), catalog.apiVersions(of: kind) != nil, !isToolConfig(object) {
-            return .finding(unknownBuiltin(object, builtin: builtin, catalog: catalog))
+            let (finding, suggested) = unknownBuiltin(object, builtin: builtin, catalog: catalog)
+            return .finding(finding, suggested: suggested)
         }
         return isToolConfig(object) ? .skip : .notValidated
     }
 
-    private static func unknownBuiltin(_ object: ManifestObject, builtin: Schema, catalog: KindCatalog) -> Diagnostic {
+    /// The finding for an apiVersion/kind the release does not serve, and the type its did-you-mean names.
+    private static func unknownBuiltin(_ object: ManifestObject, builtin: Schema, catalog: KindCatalog) -> (
+        Diagnostic, TypeRef?
+    ) {
         let release = "Kubernetes 1.\(builtin.minor)"
         let apiVersionNode = object.root["apiVersion"]
         let kindNode = object.root["kind"]
@@ -115,41 +127,48 @@ public enum SchemaPass {
             // The kind exists, in another apiVersion.
             let best = Suggestion.nearest(object.apiVersion, in: served) ?? served[0]
             let span = apiVersionNode.map(object.span) ?? object.startSpan
-            return Diagnostic(
+            let finding = Diagnostic(
                 ruleID: SchemaRuleID.apiKind, severity: .error, span: span,
                 message:
                     "\(release) has no \(object.kind) in `\(object.apiVersion)`; \(object.kind) is served as \(served.map { "`\($0)`" }.joined(separator: ", ")); did you mean `\(best)`?",
                 fix: SuggestedFix("change apiVersion to \(best)", replacing: span, with: best),
                 object: object.reference)
+            return (finding, builtin.root(apiVersion: best, kind: object.kind))
         }
         let kinds = builtin.kindNames(in: object.apiVersion)
         if !kinds.isEmpty {
             let span = kindNode.map(object.span) ?? object.startSpan
             var message = "`\(object.kind)` is not a kind of \(object.apiVersion) in \(release)"
             var fix = SuggestedFix("use one of \(kinds.prefix(8).joined(separator: ", "))")
+            var suggested: TypeRef?
             if let suggestion = Suggestion.nearest(object.kind, in: catalog.allKinds) {
                 message += "; did you mean `\(suggestion)`?"
                 let apiVersions = catalog.apiVersions(of: suggestion) ?? []
                 if apiVersions.contains(object.apiVersion) {
                     fix = SuggestedFix("change kind to \(suggestion)", replacing: span, with: suggestion)
+                    suggested = builtin.root(apiVersion: object.apiVersion, kind: suggestion)
                 } else {
                     fix = SuggestedFix("use kind \(suggestion) with apiVersion \(apiVersions.first ?? "")")
                 }
             }
-            return Diagnostic(
+            let finding = Diagnostic(
                 ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
                 object: object.reference)
+            return (finding, suggested)
         }
         let span = apiVersionNode.map(object.span) ?? object.startSpan
         var message = "\(release) serves no API `\(object.apiVersion)`"
         var fix = SuggestedFix("use an apiVersion the cluster serves (kubectl api-versions)")
+        var suggested: TypeRef?
         if let suggestion = Suggestion.nearest(object.apiVersion, in: builtin.apiVersions) {
             message += "; did you mean `\(suggestion)`?"
             fix = SuggestedFix("change apiVersion to \(suggestion)", replacing: span, with: suggestion)
+            suggested = builtin.root(apiVersion: suggestion, kind: object.kind)
         }
-        return Diagnostic(
+        let finding = Diagnostic(
             ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
             object: object.reference)
+        return (finding, suggested)
     }
 
     private static func unknownCustom(_ object: ManifestObject, _ definitions: [CustomResources.Definition])
