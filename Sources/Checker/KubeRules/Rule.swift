@@ -59,13 +59,13 @@ public struct KubeVersion: Comparable, Hashable, Sendable, CustomStringConvertib
 }
 
 extension RuleInfo {
-    /// A finding of this rule at its default severity.
+    /// A finding of this rule, at its one severity (a finding of another severity is another rule).
     func diagnostic(
         _ message: String, at span: SourceSpan?, object: ManifestObject? = nil, notes: [DiagnosticNote] = [],
-        fix: SuggestedFix? = nil, severity: Severity? = nil
+        fix: SuggestedFix? = nil
     ) -> Diagnostic {
         Diagnostic(
-            ruleID: id, severity: severity ?? defaultSeverity, span: span, message: message, notes: notes, fix: fix,
+            ruleID: id, severity: defaultSeverity, span: span, message: message, notes: notes, fix: fix,
             object: object?.reference)
     }
 }
