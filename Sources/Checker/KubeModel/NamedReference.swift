@@ -66,17 +66,20 @@ extension PodTemplate {
     /// Every object the pods name: ConfigMaps and Secrets (env, envFrom,
     /// volumes, projected sources, image pull secrets), claims and the
     /// ServiceAccount. Read from the nodes on use: most runs never ask.
-    public func references(of object: ManifestObject) -> [NamedReference] {
+    /// - Parameter wanted: only references to objects of this kind (each reference rule asks for
+    ///   one kind; the others' context texts are then never built).
+    public func references(of object: ManifestObject, kind wanted: String? = nil) -> [NamedReference] {
         var result: [NamedReference] = []
         func add(
             _ kind: String, _ nameNode: YAMLNode?, member: ReferenceMember? = nil, memberNode: YAMLNode? = nil,
-            optional: Bool = false, context: String
+            optional: @autoclosure () -> Bool = false, context: @autoclosure () -> String
         ) {
+            if let wanted, kind != wanted { return }
             guard let nameNode, let name = nameNode.string, !name.isEmpty else { return }
             result.append(
                 NamedReference(
                     source: object, kind: kind, name: name, nameNode: nameNode, member: member,
-                    memberNode: memberNode, optional: optional, context: context))
+                    memberNode: memberNode, optional: optional(), context: context()))
         }
         for container in containers {
             let owner = "container \(container.name ?? "?")"
@@ -104,6 +107,7 @@ extension PodTemplate {
         for volume in spec?["volumes"]?.items ?? [] {
             let volumeName = volume["name"]?.scalar ?? "?"
             func addData(_ kind: String, _ body: YAMLNode, nameField: String, context: String) {
+                if let wanted, kind != wanted { return }
                 let optional = isOptional(body["optional"])
                 let items = body["items"]?.items ?? []
                 add(kind, body[nameField], optional: optional, context: context)

@@ -149,7 +149,11 @@ public struct ServiceURLUse: Sendable {
 extension ServiceURL {
     /// Every URL in the env values (including the ConfigMap and Secret values
     /// they read), command and args of the workload's containers.
-    public static func uses(in workload: Workload, graph: ManifestGraph) -> [ServiceURLUse] {
+    /// - Parameter serviceName: when given, only values that may name this Service are parsed (a host
+    ///   naming it contains it, ASCII case aside); the others cannot reach it.
+    public static func uses(in workload: Workload, graph: ManifestGraph, naming serviceName: String? = nil)
+        -> [ServiceURLUse]
+    {
         var result: [ServiceURLUse] = []
         for container in workload.template.containers {
             let values =
@@ -157,9 +161,35 @@ extension ServiceURL {
                 + (container.command + container.args).map { (node: $0, object: workload.object) }
             for (node, holder) in values {
                 guard let text = node.string else { continue }
+                if let serviceName, !mayContain(text, serviceName) { continue }
                 for url in find(in: text) { result.append(ServiceURLUse(url: url, node: node, holder: holder)) }
             }
         }
         return result
+    }
+
+    /// False only when ASCII `text` cannot contain `name` under ASCII case folding. Text with other
+    /// bytes may lowercase into it (`K`, the Kelvin sign, lowercases to `k`), so it is kept.
+    static func mayContain(_ text: String, _ name: String) -> Bool {
+        var text = text
+        var name = name
+        return text.withUTF8 { haystack in
+            name.withUTF8 { needle in
+                if needle.isEmpty { return true }
+                if haystack.contains(where: { $0 >= 0x80 }) { return true }
+                guard haystack.count >= needle.count else { return false }
+                @inline(__always) func folded(_ byte: UInt8) -> UInt8 {
+                    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                }
+                for start in 0...(haystack.count - needle.count) {
+                    var index = 0
+                    while index < needle.count && folded(haystack[start + index]) == folded(needle[index]) {
+                        index += 1
+                    }
+                    if index == needle.count { return true }
+                }
+                return false
+            }
+        }
     }
 }

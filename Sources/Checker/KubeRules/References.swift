@@ -202,7 +202,7 @@ extension RuleInfo {
     /// Findings for what pod templates name of `kind`, in every workload kind.
     func podReferenceFindings(kind: String, in graph: ManifestGraph, shipsWithUsers: Bool = false) -> [Diagnostic] {
         let references = graph.workloads.lazy.flatMap { workload in
-            workload.template.references(of: workload.object).filter { $0.kind == kind }
+            workload.template.references(of: workload.object, kind: kind)
         }
         return findings(references, in: graph, shipsWithUsers: shipsWithUsers)
     }

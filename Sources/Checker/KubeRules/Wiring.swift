@@ -39,7 +39,7 @@ enum Wiring {
         }
         let namespaces = graph.namespaces
         for workload in graph.workloads {
-            for use in ServiceURL.uses(in: workload, graph: graph) {
+            for use in ServiceURL.uses(in: workload, graph: graph, naming: object.name) {
                 guard
                     let target = use.url.serviceTarget(
                         defaultNamespace: workload.object.namespace, knownNamespaces: namespaces, graph: graph),

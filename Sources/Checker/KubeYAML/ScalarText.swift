@@ -42,7 +42,7 @@ enum ScalarText {
     /// `String` comparison only when either side is not ASCII. `ascii`: both are known to be ASCII.
     static func equal(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, ascii: Bool = false) -> Bool {
         if ascii && x.count != y.count { return false }
-        if x.elementsEqual(y) { return true }
+        if x.count == y.count && x.elementsEqual(y) { return true }
         if ascii || (isASCII(x) && isASCII(y)) { return false }
         return String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
     }

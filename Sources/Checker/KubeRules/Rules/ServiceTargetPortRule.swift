@@ -52,7 +52,8 @@ enum ServiceTargetPorts {
                     guard let finding = check(service, port, target, workload, graph: graph, info: info) else {
                         continue
                     }
-                    if finding.proven == proven { findings.append(finding.diagnostic) }
+                    // Only the wanted rule's finding is built: its notes scan every workload's URLs.
+                    if finding.proven == proven { findings.append(finding.diagnostic()) }
                     break
                 }
             }
@@ -63,7 +64,7 @@ enum ServiceTargetPorts {
     private static func check(
         _ service: Service, _ port: ServicePort, _ target: PortReference, _ workload: Workload, graph: ManifestGraph,
         info: RuleInfo
-    ) -> (proven: Bool, diagnostic: Diagnostic)? {
+    ) -> (proven: Bool, diagnostic: () -> Diagnostic)? {
         let object = service.object
         let containers = workload.template.servingContainers
         let declared = containers.flatMap(\.ports)
@@ -87,10 +88,12 @@ enum ServiceTargetPorts {
             if let other = declared.first(where: { $0.number == number }) {
                 return (
                     true,
-                    info.diagnostic(
-                        "Service \(object.displayName) sends \(port.protocol) to \(written), but \(owner) declares it as \(other.protocol)",
-                        at: primary, object: object, notes: notes,
-                        fix: SuggestedFix("use the same protocol on both sides"))
+                    {
+                        info.diagnostic(
+                            "Service \(object.displayName) sends \(port.protocol) to \(written), but \(owner) declares it as \(other.protocol)",
+                            at: primary, object: object, notes: notes,
+                            fix: SuggestedFix("use the same protocol on both sides"))
+                    }
                 )
             }
             // Nothing declared: nothing to compare with, and serving undeclared ports is legal.
@@ -99,14 +102,16 @@ enum ServiceTargetPorts {
             let guess = candidates.min { abs($0 - number) < abs($1 - number) }
             return (
                 false,
-                info.diagnostic(
-                    "Service \(object.displayName) targets \(written), but the containers of \(owner) declare only \(declared.map(describe).joined(separator: ", "))",
-                    at: primary, object: object, notes: notes,
-                    fix: guess.map {
-                        SuggestedFix(
-                            "did you mean \($0)?", replacing: port.targetPortNode.map(object.span),
-                            with: port.targetPortNode == nil ? nil : String($0))
-                    })
+                {
+                    info.diagnostic(
+                        "Service \(object.displayName) targets \(written), but the containers of \(owner) declare only \(declared.map(describe).joined(separator: ", "))",
+                        at: primary, object: object, notes: notes,
+                        fix: guess.map {
+                            SuggestedFix(
+                                "did you mean \($0)?", replacing: port.targetPortNode.map(object.span),
+                                with: port.targetPortNode == nil ? nil : String($0))
+                        })
+                }
             )
         case .name(let name):
             if declared.contains(where: { $0.name == name && $0.protocol == port.protocol }) { return nil }
@@ -114,11 +119,13 @@ enum ServiceTargetPorts {
             let guess = nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)
             return (
                 true,
-                info.diagnostic(
-                    "Service \(object.displayName) targets the port named `\(name)`, but no container of \(owner) declares a \(port.protocol) port with that name; the pods get no endpoint (503)",
-                    at: primary, object: object, notes: notes,
-                    fix: guess.map { SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0) }
-                        ?? SuggestedFix("name the container port `\(name)` or target its number"))
+                {
+                    info.diagnostic(
+                        "Service \(object.displayName) targets the port named `\(name)`, but no container of \(owner) declares a \(port.protocol) port with that name; the pods get no endpoint (503)",
+                        at: primary, object: object, notes: notes,
+                        fix: guess.map { SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0) }
+                            ?? SuggestedFix("name the container port `\(name)` or target its number"))
+                }
             )
         }
     }
