@@ -6,6 +6,14 @@ public struct ContainerPort: Sendable {
     public var name: String?
     public var `protocol`: String
     public var node: YAMLNode
+
+    /// A number in 1–65535 and a protocol the API accepts. A port the API
+    /// server rejects is reported by the schema rules; wiring rules that
+    /// compared against it would only echo that finding.
+    public var isWellFormed: Bool {
+        guard let number, (1...65535).contains(number) else { return false }
+        return `protocol` == "TCP" || `protocol` == "UDP" || `protocol` == "SCTP"
+    }
 }
 
 public struct EnvEntry: Sendable {

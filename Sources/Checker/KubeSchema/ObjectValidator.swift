@@ -180,7 +180,10 @@ struct ObjectValidator {
             if let present = node[field.name], !present.isNull { continue }
             if Self.ownedElsewhere(typeName, field.name) { continue }
             let nullNote = node[field.name] != nil ? " (it is empty here)" : ""
-            let what = holder.isScalar ? "`\(holder.scalar ?? "")` (\(typeName))" : "this \(typeName)"
+            // At the top the holder is the `kind` key: name the object, not the key.
+            let what =
+                depth == 0
+                ? object.title : holder.isScalar ? "`\(holder.scalar ?? "")` (\(typeName))" : "this \(typeName)"
             findings.append(
                 Diagnostic(
                     ruleID: SchemaRuleID.requiredField, severity: .error, span: object.span(holder),

@@ -30,55 +30,40 @@ public enum SchemaPass {
         }
         let custom = CustomResources(objects)
         let catalog = KindCatalog(builtin)
-        let slots = Slots(count: objects.count)
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, objects.count / 64))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < objects.count {
-                let object = objects[index]
-                var outcome = Outcome()
-                switch target(object, builtin: builtin, custom: custom, catalog: catalog, isRetired: isRetired) {
-                case .validate(let schema, let root):
-                    var validator = ObjectValidator(schema: schema, object: object)
+        let outcomes = objects.parallelMap(workers: workers) { object -> Outcome in
+            var outcome = Outcome()
+            switch target(object, builtin: builtin, custom: custom, catalog: catalog, isRetired: isRetired) {
+            case .validate(let schema, let root):
+                var validator = ObjectValidator(schema: schema, object: object)
+                validator.validateRoot(root)
+                outcome.findings = validator.findings
+            case .finding(let diagnostic, let suggested):
+                outcome.findings = [diagnostic]
+                // The did-you-mean type is what the author meant: its other mistakes show in the same run.
+                if let root = suggested {
+                    var validator = ObjectValidator(schema: builtin, object: object)
                     validator.validateRoot(root)
-                    outcome.findings = validator.findings
-                case .finding(let diagnostic, let suggested):
-                    outcome.findings = [diagnostic]
-                    // The did-you-mean type is what the author meant: its other mistakes show in the same run.
-                    if let root = suggested {
-                        var validator = ObjectValidator(schema: builtin, object: object)
-                        validator.validateRoot(root)
-                        outcome.findings += validator.findings
-                    }
-                case .notValidated:
-                    outcome.notValidated = true
-                case .skip:
-                    break
+                    outcome.findings += validator.findings
                 }
-                slots.set(index, outcome)
-                index += workers
+            case .notValidated:
+                outcome.notValidated = true
+            case .skip:
+                break
             }
+            return outcome
         }
         var result = SchemaPassResult()
-        for outcome in slots.slots {
+        for outcome in outcomes {
             result.findings.append(contentsOf: outcome.findings)
             if outcome.notValidated { result.notValidated += 1 }
         }
         return result
     }
 
-    private struct Outcome {
+    private struct Outcome: Sendable {
         var findings: [Diagnostic] = []
         var notValidated = false
-    }
-
-    private final class Slots: @unchecked Sendable {
-        // Each index is written by exactly one iteration of concurrentPerform.
-        var slots: [Outcome]
-        init(count: Int) { slots = Array(repeating: Outcome(), count: count) }
-        func set(_ index: Int, _ outcome: Outcome) {
-            slots.withUnsafeMutableBufferPointer { $0[index] = outcome }
-        }
     }
 
     private enum Target {

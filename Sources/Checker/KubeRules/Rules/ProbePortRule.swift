@@ -65,8 +65,9 @@ enum ProbePorts {
                     at: object.span(probe.node), object: object)
             )
         }
-        let primary = object.span(portNode)
         let declared = container.ports
+        guard declared.allSatisfy(\.isWellFormed) else { return nil }  // the schema rules report the port itself
+        let primary = object.span(portNode)
         let what = "\(probe.kind.rawValue) of container \(containerName)"
         let note = DiagnosticNote(
             declared.isEmpty

@@ -68,6 +68,7 @@ enum ServiceTargetPorts {
         let object = service.object
         let containers = workload.template.servingContainers
         let declared = containers.flatMap(\.ports)
+        guard declared.allSatisfy(\.isWellFormed) else { return nil }  // the schema rules report the port itself
         let owner = workload.object.title
         let anchor = port.targetPortNode ?? port.node["port"] ?? port.node
         let primary = object.span(anchor)
