@@ -6,6 +6,7 @@ final class CapturedLog: Sendable {
     struct Entry: Sendable {
         var level: Logger.Level
         var message: String
+        var source: String
         var metadata: Logger.Metadata
     }
 
@@ -37,7 +38,7 @@ final class CapturedLog: Sendable {
         func log(event: LogEvent) {
             log.append(
                 Entry(
-                    level: event.level, message: event.message.description,
+                    level: event.level, message: event.message.description, source: event.source,
                     metadata: metadata.merging(event.metadata ?? [:]) { $1 }))
         }
     }

@@ -220,6 +220,33 @@ final class FakeEventLog: EventLogReader {
         }
     }
 
+    @Test func overASocketTheFastPathWritesTheRoutersBytesAndBadRequestsStillGetA400() async throws {
+        try await withDataDirectory { directory in
+            try await makeApp(directory, log: FakeEventLog()).test(.live) { client async throws in
+                let port = try #require(client.port)
+                #expect(try await client.postEvent(event(PostCreated(id: "p1", title: "One"), seq: 1)).status == .ok)
+                let get = "GET /posts HTTP/1.1\r\nHost: query\r\n\r\n"
+                // A miss (the router renders), then two reads from the cache, pipelined on one connection.
+                let answers = try RawHTTP.exchange(port: port, get + get + get, answers: 3)
+                let view = #"{"p1":{"id":"p1","title":"One","comments":[]}}"#
+                #expect(answers.map(\.body) == [view, view, view])
+                let heads = answers.map { PostsFastPathTests.withoutDates($0.head + "\r\n") }
+                #expect(
+                    heads[0]
+                        == "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: \(view.utf8.count)\r\nDate: <date>\r\n"
+                )
+                #expect(heads[1] == heads[0] && heads[2] == heads[0])
+                // Malformed heads go to NIO's decoder and get Hummingbird's answer.
+                for bad in [
+                    "GET /posts HTTP/1.1\r\nHost : query\r\n\r\n", "GET /posts HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+                ] {
+                    let answer = try RawHTTP.exchange(port: port, bad, answers: 1)
+                    #expect(answer.first?.head.hasPrefix("HTTP/1.1 400 Bad Request\r\n") == true, "\(bad)")
+                }
+            }
+        }
+    }
+
     @Test func overASocketAReadPipelinedBehindAnEventShowsTheEvent() async throws {
         try await withDataDirectory { directory in
             try await makeApp(directory, log: FakeEventLog()).test(.live) { client async throws in

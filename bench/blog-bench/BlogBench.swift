@@ -32,6 +32,9 @@ struct BlogBench: AsyncParsableCommand {
     @Option(help: "Rounds of wrk against query and Node, back to back; ratios are the rounds' median.")
     var rounds = 3
 
+    @Option(help: "LOG_LEVEL of the services: warning by default; at info every request logs a line.")
+    var logLevel = "warning"
+
     mutating func run() async throws {
         let binDirectory = URL(fileURLWithPath: binDir).standardizedFileURL.path
         let propagation = try await withServices(binDirectory) { services in
@@ -49,7 +52,8 @@ struct BlogBench: AsyncParsableCommand {
     func withServices<T>(_ binDirectory: String, _ body: (BlogProcesses) async throws -> T)
         async throws -> T
     {
-        let services = try BlogProcesses(binDirectory: URL(fileURLWithPath: binDirectory), label: "blog-bench")
+        let services = try BlogProcesses(
+            binDirectory: URL(fileURLWithPath: binDirectory), label: "blog-bench", logLevel: logLevel)
         let stopper = SignalStopper { services.stopAll() }
         defer {
             stopper.cancel()
@@ -72,7 +76,7 @@ struct BlogBench: AsyncParsableCommand {
 
     func report(load: QueryLoad) {
         print(
-            "query GET /posts, 100 posts x 5 comments (\(load.bodyBytes) bytes), wrk -t2 -c\(connections) -d\(duration)s, \(load.rounds.count) round(s):"
+            "query GET /posts, 100 posts x 5 comments (\(load.bodyBytes) bytes), wrk -t2 -c\(connections) -d\(duration)s, LOG_LEVEL=\(logLevel), \(load.rounds.count) round(s):"
         )
         // wrk shares the machine: when it saturates the cores, req/s measures wrk as much as the
         // server, so the CPU time each server spent per request (from /proc) is the primary figure.

@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 
 public enum Bootstrap {
-    /// Logs go to stderr, one line per message.
+    /// Logs go to stderr, one line per message, written in batches (`BatchedLogHandler`).
     public static func logger(for settings: ServiceSettings) -> Logger {
         var logger = Logger(label: settings.name)
         logger.logLevel = settings.logLevel
@@ -24,11 +24,14 @@ public enum Bootstrap {
         configuration makeConfiguration: ([String: String]) throws(ConfigurationError) -> Configuration,
         build: (Configuration) async throws -> App
     ) async -> Never {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        LoggingSystem.bootstrap { label in
+            BatchedLogHandler(label: label, sink: .standardError, metadataProvider: LoggingSystem.metadataProvider)
+        }
         let configuration: Configuration
         do {
             configuration = try makeConfiguration(ProcessInfo.processInfo.environment)
         } catch {
+            LogSink.standardError.flush()
             FileHandle.standardError.write(
                 Data("\(service): invalid configuration: \(error.description)\n".utf8))
             exit(2)
@@ -36,8 +39,10 @@ public enum Bootstrap {
         do {
             let app = try await build(configuration)
             try await app.runService()
+            LogSink.standardError.flush()
             exit(0)
         } catch {
+            LogSink.standardError.flush()
             FileHandle.standardError.write(Data("\(service): stopped: \(error)\n".utf8))
             exit(1)
         }

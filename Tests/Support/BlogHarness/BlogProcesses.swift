@@ -18,9 +18,15 @@ public final class BlogProcesses: @unchecked Sendable {
     private var running: [String: Process] = [:]
     private let lock = NSLock()
 
+    /// The services' `LOG_LEVEL`.
+    public let logLevel: String
+
     /// - Parameter label: names the temporary root, so a leftover directory says who made it.
-    public init(binDirectory: URL, label: String) throws {
+    /// - Parameter logLevel: `warning` by default: request lines at info would make a load test
+    ///   measure the log as well.
+    public init(binDirectory: URL, label: String, logLevel: String = "warning") throws {
         self.binDirectory = binDirectory
+        self.logLevel = logLevel
         root = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for service in Self.services {
@@ -32,13 +38,12 @@ public final class BlogProcesses: @unchecked Sendable {
         "http://127.0.0.1:\(ports[service] ?? 0)"
     }
 
-    /// Request lines at info would make a load test measure stderr, hence `warning`.
     public func environment(for service: String) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["HOST"] = "127.0.0.1"
         environment["PORT"] = String(ports[service] ?? 0)
         environment["DATA_DIR"] = root.appendingPathComponent("data/\(service)").path
-        environment["LOG_LEVEL"] = "warning"
+        environment["LOG_LEVEL"] = logLevel
         environment["EVENT_BUS_URL"] = url("event-bus")
         environment["QUERY_URL"] = url("query")
         environment["SUBSCRIBERS"] = ["posts", "comments", "query", "moderation"].map {
