@@ -130,6 +130,27 @@ final class Counter: @unchecked Sendable {
         #expect(log.filter { $0.type == "CommentUpdated" }.count == total)
     }
 
+    @Test(.timeLimit(.minutes(1))) func atInfoEveryReadIsLoggedOnceWithTheRoutersLine() async throws {
+        let blog = try BlogProcesses(binDirectory: Self.binDirectory, label: "blog-it", logLevel: "info")
+        defer {
+            blog.stopAll()
+            blog.removeFiles()
+        }
+        for service in ["event-bus", "query"] { try blog.start(service) }
+        #expect(await blog.isReady("query"), "\(blog.log(of: "query"))")
+        // The first read renders through the router, the others come from the fast path.
+        let reads = 200
+        for _ in 0..<reads { _ = try await HTTP.get("\(blog.url("query"))/posts") }
+        // A graceful stop (SIGTERM) flushes what the log writer has not written yet.
+        blog.stop("query")
+        let lines = blog.log(of: "query").split(separator: "\n")
+        let requests = lines.filter {
+            $0.contains(" info query: hb.request.id=")
+                && $0.hasSuffix(" hb.request.method=GET hb.request.path=/posts [Hummingbird] Request")
+        }
+        #expect(requests.count == reads, "\(lines.suffix(5))")
+    }
+
     @Test func invalidConfigurationExitsWithStatus2() async throws {
         let blog = try BlogProcesses(binDirectory: Self.binDirectory, label: "blog-it")
         defer { blog.removeFiles() }
