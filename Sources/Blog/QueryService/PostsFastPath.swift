@@ -126,15 +126,14 @@ final class PostsFastPathHandler: ChannelInboundHandler {
         if var earlier = held {
             held = nil  // so that appending does not copy the storage
             earlier.writeBuffer(&bytes)
-            held = earlier
-        } else {
-            held = bytes
+            bytes = earlier
         }
-        if case .awaitingRouter = state, let held, held.readableBytes > Self.maxHeldBytes {
-            passThroughForGood(context: context)
+        if case .awaitingRouter = state {
+            held = bytes
+            if bytes.readableBytes > Self.maxHeldBytes { passThroughForGood(context: context) }
             return
         }
-        answerHeldRequests(context: context)
+        answerRequests(in: &bytes, context: context)
     }
 
     /// The read-complete goes on only after bytes did: the handlers behind have nothing to do
@@ -184,36 +183,38 @@ final class PostsFastPathHandler: ChannelInboundHandler {
         state = .answering
         // Not from inside the router's write: the held bytes are answered in a task of their own.
         context.eventLoop.assumeIsolated().execute {
-            guard let context = self.context else { return }
-            self.answerHeldRequests(context: context)
+            guard let context = self.context, var bytes = self.held else { return }
+            self.held = nil
+            self.answerRequests(in: &bytes, context: context)
             self.finishOutsideRead(context: context)
         }
     }
 
-    private func answerHeldRequests(context: ChannelHandlerContext) {
-        while case .answering = state, var bytes = held, bytes.readableBytes > 0 {
+    /// Answers the complete requests at the start of `bytes`, as long as it may; what is left
+    /// is held.
+    private func answerRequests(in bytes: inout ByteBuffer, context: ChannelHandlerContext) {
+        while case .answering = state, bytes.readableBytes > 0 {
             switch bytes.withUnsafeReadableBytes(PostsRequestHead.match) {
             case .incomplete:
-                return
+                break
             case .other:
+                held = bytes
                 passThroughForGood(context: context)
                 return
             case .complete(let length):
-                held = nil
-                guard let request = bytes.readSlice(length: length) else {
-                    held = bytes  // not reached: `match` saw `length` bytes
-                    passThroughForGood(context: context)
-                    return
-                }
-                held = bytes.readableBytes > 0 ? bytes : nil
                 if let response = answer.bytes(from: cache) {
+                    bytes.moveReaderIndex(forwardBy: length)
                     write(response, context: context)
-                } else {
-                    state = .awaitingRouter
-                    passOn(request, context: context)
+                    continue
                 }
+                guard let request = bytes.readSlice(length: length) else { break }  // not reached: `match` saw them
+                state = .awaitingRouter
+                passOn(request, context: context)
+                continue
             }
+            break
         }
+        if bytes.readableBytes > 0 { held = bytes }
     }
 
     private func write(_ response: ByteBuffer, context: ChannelHandlerContext) {
