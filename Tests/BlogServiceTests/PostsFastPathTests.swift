@@ -269,6 +269,42 @@ import Testing
         #expect(hummingbird.events == ["inputClosed"])
     }
 
+    @Test func whileAnsweringItAsksForReadsItselfAndTheyWaitWhileTheSocketIsFull() async throws {
+        try await fillCache("{}")
+        let reads = CountReads()
+        try channel.pipeline.syncOperations.addHandler(reads, position: .first)
+        try send(Self.get)
+        #expect(reads.count == 1)  // asked for by the fast path once it had answered
+        channel.isWritable = false
+        try send(Self.get)
+        #expect(try output().hasSuffix("{}"))
+        #expect(reads.count == 1)
+        // NIO's auto-read, from the tail of the pipeline, waits for the socket as well.
+        channel.pipeline.syncOperations.read()
+        #expect(reads.count == 1)
+        channel.isWritable = true
+        channel.pipeline.syncOperations.fireChannelWritabilityChanged()
+        #expect(reads.count == 2)
+        // Once the connection is Hummingbird's, reads are the pipeline's business.
+        channel.isWritable = false
+        try send("POST /events HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+        #expect(hummingbird.heads.map(\.uri) == ["/events"])
+        #expect(reads.count == 2)
+        channel.pipeline.syncOperations.read()
+        #expect(reads.count == 3)
+    }
+
+    /// Counts the reads that reach the socket.
+    final class CountReads: ChannelOutboundHandler {
+        typealias OutboundIn = ByteBuffer
+        var count = 0
+
+        func read(context: ChannelHandlerContext) {
+            count += 1
+            context.read()
+        }
+    }
+
     /// Keeps writes (and their promises) until `release`.
     final class HoldWrites: ChannelOutboundHandler {
         typealias OutboundIn = ByteBuffer
