@@ -32,6 +32,10 @@ public struct ManifestGraph: Sendable {
     private var workloadsByLabel: [PodLabel: [Int]] = [:]
     /// The first object with each identity.
     private var objectIndex: [ObjectReference: Int] = [:]
+    /// Every Service URL the workloads' containers see, in workload order.
+    public private(set) var serviceURLUses: [ResolvedURLUse] = []
+    /// `serviceURLUses` by the Service they name.
+    private var urlUsesByService: [NamespacedName: [Int]] = [:]
 
     public init(objects: [ManifestObject]) {
         self.objects = objects
@@ -51,6 +55,32 @@ public struct ManifestGraph: Sendable {
                 add(view, of: objects[position], at: position)
             }
             chunkStart = chunk.upperBound
+        }
+        indexServiceURLs()
+    }
+
+    /// Service URLs once per graph: the service-url rule reads them all, and every finding about a
+    /// Service lists the URLs that reach it (scanning every workload per finding was quadratic).
+    private mutating func indexServiceURLs() {
+        let graph = self
+        let namespaces = graph.namespaces
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, workloads.count / 256)
+        let perWorkload = Array(workloads.indices).parallelMap(workers: workers) { index in
+            let workload = graph.workloads[index]
+            return ServiceURL.uses(in: workload, graph: graph).map { use in
+                ResolvedURLUse(
+                    use: use, workloadIndex: index,
+                    service: use.url.serviceTarget(
+                        defaultNamespace: workload.object.namespace, knownNamespaces: namespaces, graph: graph))
+            }
+        }
+        for uses in perWorkload {
+            for resolved in uses {
+                if let service = resolved.service {
+                    urlUsesByService[service, default: []].append(serviceURLUses.count)
+                }
+                serviceURLUses.append(resolved)
+            }
         }
     }
 
@@ -187,6 +217,11 @@ public struct ManifestGraph: Sendable {
         return (candidates ?? []).filter { service.selects(workloads[$0].template.labels) }.map { workloads[$0] }
     }
 
+    /// The URLs that name this Service, in workload order.
+    public func serviceURLUses(naming service: NamespacedName) -> LazyMapSequence<[Int], ResolvedURLUse> {
+        (urlUsesByService[service] ?? []).lazy.map { serviceURLUses[$0] }
+    }
+
     /// The ConfigMap or Secret with this name, or the object that creates the Secret.
     public func configData(kind: String, named name: String, in namespace: String) -> ConfigData? {
         configIndex[ObjectReference(kind: kind, namespace: namespace, name: name)].map { configData[$0] }
@@ -225,6 +260,15 @@ private struct PodLabel: Hashable {
     var namespace: String
     var key: String
     var value: String
+}
+
+/// A URL in a workload's container values, with the in-cluster Service its host names (nil for
+/// hosts outside the cluster).
+public struct ResolvedURLUse: Sendable {
+    public var use: ServiceURLUse
+    /// The workload's index in `ManifestGraph.workloads`.
+    public var workloadIndex: Int
+    public var service: NamespacedName?
 }
 
 public struct NamespacedName: Hashable, Sendable {

@@ -17,16 +17,12 @@ struct ServiceURLRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        let namespaces = graph.namespaces
         var findings: [Diagnostic] = []
-        for workload in graph.workloads {
-            for use in ServiceURL.uses(in: workload, graph: graph) {
-                if let finding = check(
-                    use.url, node: use.node, holder: use.holder, workload: workload, graph: graph,
-                    namespaces: namespaces)
-                {
-                    findings.append(finding)
-                }
+        for resolved in graph.serviceURLUses {
+            guard let target = resolved.service else { continue }
+            let use = resolved.use
+            if let finding = check(use.url, node: use.node, holder: use.holder, target: target, graph: graph) {
+                findings.append(finding)
             }
         }
         // A ConfigMap value used by several workloads is one finding.
@@ -34,13 +30,8 @@ struct ServiceURLRule: Rule {
     }
 
     private func check(
-        _ url: ServiceURL, node: YAMLNode, holder object: ManifestObject, workload: Workload, graph: ManifestGraph,
-        namespaces: Set<String>
+        _ url: ServiceURL, node: YAMLNode, holder object: ManifestObject, target: NamespacedName, graph: ManifestGraph
     ) -> Diagnostic? {
-        guard
-            let target = url.serviceTarget(
-                defaultNamespace: workload.object.namespace, knownNamespaces: namespaces, graph: graph)
-        else { return nil }
         let span = url.span(in: node, object: object)
         guard let service = graph.service(named: target.name, in: target.namespace) else {
             let names = Array(graph.services.lazy.filter { $0.object.namespace == target.namespace }.map(\.object.name))
