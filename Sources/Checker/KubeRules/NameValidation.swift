@@ -66,7 +66,7 @@ enum NameValidation {
         if !scalars.contains(where: { $0 >= "a" && $0 <= "z" }) {
             return "must contain at least one letter (a-z)"
         }
-        if text.contains("--") { return "must not contain consecutive hyphens" }
+        if text.containsLiteral("--") { return "must not contain consecutive hyphens" }
         if scalars.first == "-" || scalars.last == "-" { return "must not begin or end with a hyphen" }
         return nil
     }

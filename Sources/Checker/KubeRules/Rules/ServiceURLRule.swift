@@ -18,11 +18,14 @@ struct ServiceURLRule: Rule {
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        for resolved in graph.serviceURLUses {
-            guard let target = resolved.service else { continue }
-            let use = resolved.use
-            if let finding = check(use.url, node: use.node, holder: use.holder, target: target, graph: graph) {
-                findings.append(finding)
+        let namespaces = graph.namespaces
+        for index in graph.workloads.indices {
+            for resolved in graph.serviceURLUses(ofWorkload: index, namespaces: namespaces) {
+                guard let target = resolved.service else { continue }
+                let use = resolved.use
+                if let finding = check(use.url, node: use.node, holder: use.holder, target: target, graph: graph) {
+                    findings.append(finding)
+                }
             }
         }
         // A ConfigMap value used by several workloads is one finding.
@@ -32,8 +35,8 @@ struct ServiceURLRule: Rule {
     private func check(
         _ url: ServiceURL, node: YAMLNode, holder object: ManifestObject, target: NamespacedName, graph: ManifestGraph
     ) -> Diagnostic? {
-        let span = url.span(in: node, object: object)
         guard let service = graph.service(named: target.name, in: target.namespace) else {
+            let span = url.span(in: node, object: object)
             let names = Array(graph.services.lazy.filter { $0.object.namespace == target.namespace }.map(\.object.name))
             let guess = nearest(target.name, in: names)
             var notes: [DiagnosticNote] = []
@@ -51,6 +54,7 @@ struct ServiceURLRule: Rule {
                 })
         }
         guard service.ports.contains(where: { $0.port == url.port }) else {
+            let span = url.span(in: node, object: object)
             let serviceNote = DiagnosticNote(
                 "Service \(service.object.displayName) exposes \(IngressBackendRule.describe(service.ports))",
                 at: service.object.span(service.object.spec?["ports"] ?? service.object.root))
