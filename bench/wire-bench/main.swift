@@ -124,6 +124,28 @@ enum Bench {
         FileHandle.standardOutput.write(Data("RESULT ".utf8) + data + Data("\n".utf8))
     }
 
+    /// Each rule run alone on one thread, costliest first: where the rules' time goes. Rules fed by
+    /// the schema walk each run the whole walk, so they show the walk's cost.
+    static func ruleCosts(directory: String) {
+        let loaded = ManifestLoader.load([.path(directory)])
+        let checker = Checker()
+        var costs: [(id: String, seconds: Double)] = []
+        // WIRE_BENCH_RULE=id runs one rule 20 times: a profile of that rule alone.
+        let only = ProcessInfo.processInfo.environment["WIRE_BENCH_RULE"]
+        for rule in checker.rules where only == nil || rule.info.id == only {
+            if only != nil { for _ in 0..<19 { _ = rule.check(loaded.graph, context: checker.context) } }
+            let time = seconds { _ = rule.check(loaded.graph, context: checker.context) }
+            costs.append((rule.info.id, time))
+        }
+        let total = costs.reduce(0) { $0 + $1.seconds }
+        print(String(format: "%d rules, %.3f s in all, one thread", costs.count, total))
+        for cost in costs.sorted(by: { $0.seconds > $1.seconds }) where cost.seconds >= 0.0005 {
+            print(
+                "  \(cost.id.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%8.4f s", cost.seconds))"
+            )
+        }
+    }
+
     /// Resident memory after each stage of a load, to see where it goes.
     static func memoryBreakdown(directory: String) throws {
         func rss() -> String {
@@ -362,6 +384,8 @@ enum Bench {
           --runs N    rounds, each timing the raw parse and the full check of both corpora
                       back to back (default 5); times are the best round's, ratios the median
           --keep      keep the generated corpora and print where they are
+               wire-bench --phase rule-costs|memory --dir CORPUS
+                      what each rule costs alone / resident memory after each load stage
         """
 
     // Arguments are read by hand, not with ArgumentParser: the timed child is this same
@@ -407,9 +431,11 @@ enum Bench {
         }
         do {
             switch options["--phase"] {
-            case "memory", "check":
+            case "memory", "check", "rule-costs":
                 guard let directory = options["--dir"] else { return fail("--phase needs --dir") }
-                if options["--phase"] == "memory" {
+                if options["--phase"] == "rule-costs" {
+                    ruleCosts(directory: directory)
+                } else if options["--phase"] == "memory" {
                     try memoryBreakdown(directory: directory)
                 } else {
                     try childCheck(directory: directory, runs: runs)

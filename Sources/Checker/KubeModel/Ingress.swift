@@ -86,14 +86,20 @@ public struct Ingress: Sendable {
 
     /// `use-regex`, read like Go's strconv.ParseBool (anything else is false).
     public var usesRegex: Bool {
-        guard let value = object.annotations[Self.useRegexAnnotation] else { return false }
+        guard let value = object.annotation(Self.useRegexAnnotation) else { return false }
         return ["1", "t", "T", "TRUE", "true", "True"].contains(value)
     }
 
     /// A rewrite-target that differs from the path also forces regex mode for the host.
     public func rewrites(_ path: String) -> Bool {
-        guard let target = object.annotations[Self.rewriteTargetAnnotation], !target.isEmpty else { return false }
+        guard let target = rewriteTarget else { return false }
         return target != path
+    }
+
+    /// The rewrite-target annotation, when set and not empty.
+    public var rewriteTarget: String? {
+        guard let target = object.annotation(Self.rewriteTargetAnnotation), !target.isEmpty else { return nil }
+        return target
     }
 
     /// Whether ingress-nginx (class `nginx`) serves this Ingress.

@@ -32,6 +32,8 @@ public struct ManifestGraph: Sendable {
     private var workloadsByLabel: [PodLabel: [Int]] = [:]
     /// The first object with each identity.
     private var objectIndex: [ObjectReference: Int] = [:]
+    /// The Service URLs of every workload by the Service they name, built on first use.
+    private let serviceURLIndex = ServiceURLIndex()
 
     public init(objects: [ManifestObject]) {
         self.objects = objects
@@ -187,6 +189,25 @@ public struct ManifestGraph: Sendable {
         return (candidates ?? []).filter { service.selects(workloads[$0].template.labels) }.map { workloads[$0] }
     }
 
+    /// The URLs in the workload's container values, with the Service each names.
+    /// - Parameter namespaces: `namespaces`, computed once by a caller that asks for many workloads.
+    public func serviceURLUses(ofWorkload index: Int, namespaces: Set<String>) -> [ResolvedURLUse] {
+        let workload = workloads[index]
+        return ServiceURL.uses(in: workload, graph: self).map { use in
+            ResolvedURLUse(
+                use: use, workloadIndex: index,
+                service: use.url.serviceTarget(
+                    defaultNamespace: workload.object.namespace, knownNamespaces: namespaces, graph: self))
+        }
+    }
+
+    /// The URLs that name this Service, in workload order. The first call indexes every workload's
+    /// URLs (on every core), so the findings about Services list their users without each
+    /// scanning every workload.
+    public func serviceURLUses(naming service: NamespacedName) -> [ResolvedURLUse] {
+        serviceURLIndex.uses(naming: service, in: self)
+    }
+
     /// The ConfigMap or Secret with this name, or the object that creates the Secret.
     public func configData(kind: String, named name: String, in namespace: String) -> ConfigData? {
         configIndex[ObjectReference(kind: kind, namespace: namespace, name: name)].map { configData[$0] }
@@ -225,6 +246,51 @@ private struct PodLabel: Hashable {
     var namespace: String
     var key: String
     var value: String
+}
+
+/// `ManifestGraph.serviceURLUses(naming:)`: built once, by the first thread that asks (the others
+/// wait for it), and shared by every copy of the graph (which never changes after `init`).
+/// (`NSLock`, not `Mutex`: the package still builds for macOS 14.)
+private final class ServiceURLIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    /// Per Service, the workloads (ascending indices) with a URL naming it; the URLs themselves
+    /// are read again for those few, so the index stays a few bytes a workload. Guarded by `lock`.
+    private var byService: [NamespacedName: [Int32]]?
+
+    func uses(naming service: NamespacedName, in graph: ManifestGraph) -> [ResolvedURLUse] {
+        let workloads = lock.withLock {
+            let built = byService ?? Self.build(graph)
+            byService = built
+            return built[service] ?? []
+        }
+        guard !workloads.isEmpty else { return [] }
+        let namespaces = graph.namespaces
+        return workloads.flatMap { index in
+            graph.serviceURLUses(ofWorkload: Int(index), namespaces: namespaces).filter { $0.service == service }
+        }
+    }
+
+    private static func build(_ graph: ManifestGraph) -> [NamespacedName: [Int32]] {
+        let namespaces = graph.namespaces
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, graph.workloads.count / 256)
+        let named = Array(graph.workloads.indices).parallelMap(workers: workers) { index in
+            Set(graph.serviceURLUses(ofWorkload: index, namespaces: namespaces).compactMap(\.service))
+        }
+        var index: [NamespacedName: [Int32]] = [:]
+        for (workload, services) in named.enumerated() {
+            for service in services { index[service, default: []].append(Int32(workload)) }
+        }
+        return index
+    }
+}
+
+/// A URL in a workload's container values, with the in-cluster Service its host names (nil for
+/// hosts outside the cluster).
+public struct ResolvedURLUse: Sendable {
+    public var use: ServiceURLUse
+    /// The workload's index in `ManifestGraph.workloads`.
+    public var workloadIndex: Int
+    public var service: NamespacedName?
 }
 
 public struct NamespacedName: Hashable, Sendable {

@@ -121,3 +121,13 @@ public struct PodTemplate: Sendable {
     /// Containers whose ports receive Service traffic.
     public var servingContainers: [Container] { containers.filter(\.servesTraffic) }
 }
+
+extension PortReference {
+    /// Whether a container port is the one this reference names (by number or by name).
+    public func matches(_ port: ContainerPort) -> Bool {
+        switch self {
+        case .number(let number): port.number == number
+        case .name(let name): port.name == name
+        }
+    }
+}

@@ -13,70 +13,56 @@ public struct ServiceURL: Sendable {
 
     /// URLs in a value: whole value, or separated by commas or whitespace.
     public static func find(in value: String) -> [ServiceURL] {
-        // Every URL has `://` after its scheme.
-        guard Self.containsSchemeSeparator(value) else { return [] }
-        var results: [ServiceURL] = []
-        let scalars = value.unicodeScalars
-        var offset = 0
-        var tokenStart = 0
-        var tokenStartIndex = scalars.startIndex
-        func flush(_ end: String.UnicodeScalarView.Index) {
-            if tokenStartIndex < end, let url = ServiceURL(String(scalars[tokenStartIndex..<end]), offset: tokenStart) {
-                results.append(url)
-            }
-        }
-        var index = scalars.startIndex
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            let next = scalars.index(after: index)
-            if scalar == "," || scalar == " " || scalar == "\t" || scalar == "\n" || scalar == ";" {
-                flush(index)
-                tokenStart = offset + 1
-                tokenStartIndex = next
-            }
-            offset += 1
-            index = next
-        }
-        flush(scalars.endIndex)
-        return results
-    }
-
-    private static func containsSchemeSeparator(_ value: String) -> Bool {
         var value = value
         return value.withUTF8 { bytes in
-            guard bytes.count >= 3 else { return false }
-            for index in 0..<bytes.count - 2
-            where bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "/")
+            // Every URL has `://` after its scheme.
+            guard containsSchemeSeparator(bytes[...]) else { return [] }
+            var results: [ServiceURL] = []
+            // Separators are ASCII, so tokens split on bytes; offsets count Unicode scalars (every
+            // byte that is not a UTF-8 continuation byte starts one).
+            var offset = 0
+            var tokenStart = 0
+            var tokenOffset = 0
+            func flush(_ end: Int) {
+                let token = bytes[tokenStart..<end]
+                // No `://`, no URL: most tokens never become a String.
+                guard containsSchemeSeparator(token) else { return }
+                let text = String(decoding: token, as: UTF8.self)
+                if let url = ServiceURL(text, offset: tokenOffset) { results.append(url) }
+            }
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: ";"):
+                    flush(index)
+                    tokenStart = index + 1
+                    tokenOffset = offset + 1
+                default: break
+                }
+                if byte & 0xC0 != 0x80 { offset += 1 }
+            }
+            flush(bytes.count)
+            return results
+        }
+    }
+
+    private static func containsSchemeSeparator(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard bytes.count >= 3 else { return false }
+        var index = bytes.startIndex
+        while index + 2 < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "/")
                 && bytes[index + 2] == UInt8(ascii: "/")
             {
                 return true
             }
-            return false
+            index += 1
         }
+        return false
     }
 
     public init?(_ token: String, offset: Int) {
-        let lower = token.lowercased()
-        let scheme: String
-        if lower.hasPrefix("http://") {
-            scheme = "http"
-        } else if lower.hasPrefix("https://") {
-            scheme = "https"
-        } else {
-            return nil
-        }
-        let rest = token.dropFirst(scheme.count + 3)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
-        var host = hostPort
-        var port = scheme == "http" ? 80 : 443
-        var explicit = false
-        if let colon = hostPort.lastIndex(of: ":") {
-            guard let number = Int(hostPort[hostPort.index(after: colon)...]) else { return nil }
-            host = String(hostPort[..<colon])
-            port = number
-            explicit = true
-        }
+        guard let parts = Self.asciiParts(token) ?? Self.parts(token) else { return nil }
+        let (scheme, host, port, explicit) = parts
         // Templated values ($(VAR), {{ }}) are resolved elsewhere.
         // (No `$` or `{` byte: the string search cannot find one either.)
         guard !host.isEmpty, !(host.utf8.contains(UInt8(ascii: "$")) && host.contains("$")),
@@ -90,15 +76,96 @@ public struct ServiceURL: Sendable {
         self.offset = offset
     }
 
+    private typealias Parts = (scheme: String, host: String, port: Int, explicit: Bool)
+
+    /// Scheme, host and port of any token, through `String`.
+    private static func parts(_ token: String) -> Parts? {
+        let lower = token.lowercased()
+        let scheme: String
+        if lower.hasPrefix("http://") {
+            scheme = "http"
+        } else if lower.hasPrefix("https://") {
+            scheme = "https"
+        } else {
+            return nil
+        }
+        let rest = token.dropFirst(scheme.count + 3)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        guard let colon = hostPort.lastIndex(of: ":") else {
+            return (scheme, hostPort, scheme == "http" ? 80 : 443, false)
+        }
+        guard let number = Int(hostPort[hostPort.index(after: colon)...]) else { return nil }
+        return (scheme, String(hostPort[..<colon]), number, true)
+    }
+
+    /// `parts` of an ASCII token from its bytes, as `parts` reads it; nil when the token is not
+    /// ASCII (`String` then decides: its characters are not bytes).
+    private static func asciiParts(_ token: String) -> Parts?? {
+        var token = token
+        return token.withUTF8 { bytes -> Parts?? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            @inline(__always) func lower(_ byte: UInt8) -> UInt8 {
+                byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            }
+            func hasPrefix(_ prefix: StaticString) -> Bool {
+                guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
+                for index in 0..<prefix.utf8CodeUnitCount where lower(bytes[index]) != prefix.utf8Start[index] {
+                    return false
+                }
+                return true
+            }
+            let scheme: String
+            if hasPrefix("http://") {
+                scheme = "http"
+            } else if hasPrefix("https://") {
+                scheme = "https"
+            } else {
+                return .some(nil)
+            }
+            var end = scheme.utf8.count + 3
+            while end < bytes.count, bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: "?"),
+                bytes[end] != UInt8(ascii: "#")
+            {
+                end += 1
+            }
+            // The last part between `@`s that is not empty, as `split(separator: "@").last` picks it.
+            let authorityStart = scheme.utf8.count + 3
+            var hostEnd = end
+            while hostEnd > authorityStart && bytes[hostEnd - 1] == UInt8(ascii: "@") { hostEnd -= 1 }
+            var hostStart = hostEnd
+            while hostStart > authorityStart && bytes[hostStart - 1] != UInt8(ascii: "@") { hostStart -= 1 }
+            let hostPort = bytes[hostStart..<hostEnd]
+            guard let colon = hostPort.lastIndex(of: UInt8(ascii: ":")) else {
+                return .some((scheme, String(decoding: hostPort, as: UTF8.self), scheme == "http" ? 80 : 443, false))
+            }
+            guard let number = Int(String(decoding: hostPort[(colon + 1)...], as: UTF8.self)) else { return .some(nil) }
+            return .some((scheme, String(decoding: hostPort[..<colon], as: UTF8.self), number, true))
+        }
+    }
+
     /// The Service this host names, or nil for hosts outside the cluster.
     public func serviceTarget(defaultNamespace: String, knownNamespaces: Set<String>, graph: ManifestGraph)
         -> NamespacedName?
     {
-        let labels = host.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let lowered = host.lowercased()
+        // ASCII hosts (nearly all) split on bytes; `Character` splitting costs microseconds a host.
+        let labels =
+            lowered.utf8.allSatisfy({ $0 < 0x80 })
+            ? lowered.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+            : lowered.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         if labels.contains(where: \.isEmpty) { return nil }
         switch labels.count {
         case 1:
-            if labels[0] == "localhost" || labels[0].allSatisfy(\.isNumber) { return nil }
+            let label = labels[0]
+            // An IP-like number is not a Service; for ASCII, `isNumber` is exactly 0-9.
+            let isNumber =
+                label.utf8.allSatisfy({ $0 < 0x80 })
+                ? label.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+                : label.allSatisfy(\.isNumber)
+            if label == "localhost" || isNumber { return nil }
             return NamespacedName(namespace: defaultNamespace, name: labels[0])
         case 2:
             // `name.namespace`, but only when that namespace is one we know: `example.com` is not.
@@ -148,12 +215,9 @@ public struct ServiceURLUse: Sendable {
 
 extension ServiceURL {
     /// Every URL in the env values (including the ConfigMap and Secret values
-    /// they read), command and args of the workload's containers.
-    /// - Parameter serviceName: when given, only values that may name this Service are parsed (a host
-    ///   naming it contains it, ASCII case aside); the others cannot reach it.
-    public static func uses(in workload: Workload, graph: ManifestGraph, naming serviceName: String? = nil)
-        -> [ServiceURLUse]
-    {
+    /// they read), command and args of the workload's containers. (`ManifestGraph.serviceURLUses`
+    /// holds them for every workload.)
+    public static func uses(in workload: Workload, graph: ManifestGraph) -> [ServiceURLUse] {
         var result: [ServiceURLUse] = []
         for container in workload.template.containers {
             let values =
@@ -161,35 +225,9 @@ extension ServiceURL {
                 + (container.command + container.args).map { (node: $0, object: workload.object) }
             for (node, holder) in values {
                 guard let text = node.string else { continue }
-                if let serviceName, !mayContain(text, serviceName) { continue }
                 for url in find(in: text) { result.append(ServiceURLUse(url: url, node: node, holder: holder)) }
             }
         }
         return result
-    }
-
-    /// False only when ASCII `text` cannot contain `name` under ASCII case folding. Text with other
-    /// bytes may lowercase into it (`K`, the Kelvin sign, lowercases to `k`), so it is kept.
-    static func mayContain(_ text: String, _ name: String) -> Bool {
-        var text = text
-        var name = name
-        return text.withUTF8 { haystack in
-            name.withUTF8 { needle in
-                if needle.isEmpty { return true }
-                if haystack.contains(where: { $0 >= 0x80 }) { return true }
-                guard haystack.count >= needle.count else { return false }
-                @inline(__always) func folded(_ byte: UInt8) -> UInt8 {
-                    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-                }
-                for start in 0...(haystack.count - needle.count) {
-                    var index = 0
-                    while index < needle.count && folded(haystack[start + index]) == folded(needle[index]) {
-                        index += 1
-                    }
-                    if index == needle.count { return true }
-                }
-                return false
-            }
-        }
     }
 }

@@ -27,21 +27,23 @@ public struct Checker: Sendable {
         let context = context
         let rules = rules
         let runsSchemaPass = rules.contains { $0 is any SchemaRule }
-        // Task `rules.count` is the schema pass; a schema rule's own task does nothing.
-        let results = Array(0...rules.count).parallelMap(workers: rules.count + 1) { index -> TaskResult in
-            if index == rules.count {
+        // Task 0 is the schema pass, the longest, so it starts first; task `i + 1` is rule `i`
+        // (a schema rule's own task does nothing).
+        let results = Array(0...rules.count).parallelMap(workers: rules.count + 1) { task -> TaskResult in
+            if task == 0 {
                 return runsSchemaPass ? .schemaPass(SchemaRules.pass(graph, context: context)) : .findings([])
             }
-            guard !(rules[index] is any SchemaRule) else { return .findings([]) }
-            return .findings(rules[index].check(graph, context: context))
+            let rule = rules[task - 1]
+            guard !(rule is any SchemaRule) else { return .findings([]) }
+            return .findings(rule.check(graph, context: context))
         }
         var pass: SchemaPassResult?
-        if case .schemaPass(let result)? = results.last { pass = result }
+        if case .schemaPass(let result)? = results.first { pass = result }
         var bySchemaRule: [String: [Diagnostic]] = [:]
         for finding in pass?.findings ?? [] { bySchemaRule[finding.ruleID, default: []].append(finding) }
         let findings = rules.indices.flatMap { index -> [Diagnostic] in
             if rules[index] is any SchemaRule { return bySchemaRule[rules[index].info.id] ?? [] }
-            if case .findings(let found) = results[index] { return found }
+            if case .findings(let found) = results[index + 1] { return found }
             return []
         }
         let notValidated = pass?.notValidated ?? 0

@@ -23,21 +23,33 @@ enum LabelSuggestion {
     static func closest(_ selector: [LabelEntry], among workloads: some Sequence<Workload>) -> Candidate? {
         guard !selector.isEmpty else { return nil }
         var best: Candidate?
+        let wanted = selector.map { entry in
+            let text = "\(entry.key): \(entry.value)"
+            return (entry: entry, text: text, length: text.unicodeScalars.count)
+        }
         for workload in workloads where !workload.template.labels.isEmpty {
             var total = 0
             var suggestedKey: LabelEntry?
-            let podLabels = workload.podLabels
-            for entry in selector {
-                let wanted = "\(entry.key): \(entry.value)"
-                var cheapest = wanted.count
-                for label in workload.template.labels {
-                    let distance = editDistance(wanted, "\(label.key): \(label.value)")
+            let labels = workload.template.labels.map { label in
+                let text = "\(label.key): \(label.value)"
+                return (label: label, text: text, length: text.unicodeScalars.count)
+            }
+            for (entry, text, length) in wanted {
+                var cheapest = length
+                for label in labels {
+                    // The length difference is a lower bound of the distance: most pairs stop here.
+                    guard abs(label.length - length) < cheapest else { continue }
+                    let distance = editDistance(text, label.text)
                     if distance < cheapest {
                         cheapest = distance
-                        if label.key != entry.key && podLabels[entry.key] == nil { suggestedKey = label }
+                        if label.label.key != entry.key && !labels.contains(where: { $0.label.key == entry.key }) {
+                            suggestedKey = label.label
+                        }
                     }
                 }
                 total += cheapest
+                // Ties keep the first candidate: a workload already this far cannot win.
+                if let current = best, current.distance <= total { break }
             }
             if let current = best, current.distance <= total { continue }
             best = Candidate(workload: workload, distance: total, suggestedKey: suggestedKey)

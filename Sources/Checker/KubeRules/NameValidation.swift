@@ -66,7 +66,7 @@ enum NameValidation {
         if !scalars.contains(where: { $0 >= "a" && $0 <= "z" }) {
             return "must contain at least one letter (a-z)"
         }
-        if text.contains("--") { return "must not contain consecutive hyphens" }
+        if text.containsLiteral("--") { return "must not contain consecutive hyphens" }
         if scalars.first == "-" || scalars.last == "-" { return "must not begin or end with a hyphen" }
         return nil
     }
@@ -148,6 +148,26 @@ extension YAMLNode {
     }
 }
 
+extension NameValidation {
+    /// True only when the scalar is ASCII and a valid label value; false means "ask
+    /// `qualifiedNamePart`", which explains. Reads the bytes in place: no `String` per label.
+    static func isValidQualifiedNamePart(_ node: YAMLNode, allowEmpty: Bool) -> Bool {
+        node.withScalarBytes { bytes in
+            bytes.allSatisfy { $0 < 0x80 } && FastASCII.isQualifiedNamePart(bytes, allowEmpty: allowEmpty)
+        } ?? false
+    }
+
+    /// True only when the scalar is ASCII and a valid label or annotation key (as written, or
+    /// lower-cased first); false means "ask `qualifiedName`".
+    static func isValidQualifiedName(_ node: YAMLNode, lowerCasedFirst: Bool) -> Bool {
+        node.withScalarBytes { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            if lowerCasedFirst && bytes.contains(where: FastASCII.isUpper) { return false }
+            return FastASCII.isQualifiedName(bytes)
+        } ?? false
+    }
+}
+
 /// Byte-level validity checks for ASCII text: each says only "valid"; any
 /// other answer goes to the checks above, which explain the problem.
 private enum FastASCII {
@@ -204,16 +224,11 @@ private enum FastASCII {
     }
 
     static func isQualifiedName(_ bytes: Bytes) -> Bool {
-        let slashes = bytes.indices.filter { bytes[$0] == UInt8(ascii: "/") }
-        switch slashes.count {
-        case 0:
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else {
             return isQualifiedNamePart(bytes, allowEmpty: false)
-        case 1:
-            let slash = slashes[0]
-            return isDNS1123Subdomain(Bytes(rebasing: bytes[..<slash]))
-                && isQualifiedNamePart(Bytes(rebasing: bytes[(slash + 1)...]), allowEmpty: false)
-        default:
-            return false
         }
+        let name = Bytes(rebasing: bytes[(slash + 1)...])
+        return !name.contains(UInt8(ascii: "/")) && isDNS1123Subdomain(Bytes(rebasing: bytes[..<slash]))
+            && isQualifiedNamePart(name, allowEmpty: false)
     }
 }

@@ -24,7 +24,8 @@ enum Wiring {
                 ingress.defaultBackend.map { [("the default backend", $0)] } ?? []
             for rule in ingress.rules {
                 for path in rule.paths {
-                    guard let backend = path.backend else { continue }
+                    // Labels only for the backends that name this Service: an Ingress can hold thousands.
+                    guard let backend = path.backend, backend.serviceName == object.name else { continue }
                     backends.append(
                         ("path \(path.effectivePath)" + (rule.host.map { " of host \($0)" } ?? ""), backend))
                 }
@@ -37,23 +38,17 @@ enum Wiring {
                         at: ingress.object.span(backend.serviceNameNode ?? backend.node)))
             }
         }
-        let namespaces = graph.namespaces
-        for workload in graph.workloads {
-            for use in ServiceURL.uses(in: workload, graph: graph, naming: object.name) {
-                guard
-                    let target = use.url.serviceTarget(
-                        defaultNamespace: workload.object.namespace, knownNamespaces: namespaces, graph: graph),
-                    target.name == object.name, target.namespace == object.namespace,
-                    reaches(.number(use.url.port))
-                else { continue }
-                let place =
-                    use.holder.reference == workload.object.reference
-                    ? workload.object.title : "\(use.holder.title) (read by \(workload.object.title))"
-                let note = DiagnosticNote(
-                    "\(use.url.text) in \(place) reaches this Service and fails",
-                    at: use.url.span(in: use.node, object: use.holder))
-                if !notes.contains(note) { notes.append(note) }
-            }
+        for resolved in graph.serviceURLUses(naming: NamespacedName(namespace: object.namespace, name: object.name)) {
+            let use = resolved.use
+            guard reaches(.number(use.url.port)) else { continue }
+            let workload = graph.workloads[resolved.workloadIndex]
+            let place =
+                use.holder.reference == workload.object.reference
+                ? workload.object.title : "\(use.holder.title) (read by \(workload.object.title))"
+            let note = DiagnosticNote(
+                "\(use.url.text) in \(place) reaches this Service and fails",
+                at: use.url.span(in: use.node, object: use.holder))
+            if !notes.contains(note) { notes.append(note) }
         }
         if notes.count > maximumUserNotes {
             let rest = notes.count - maximumUserNotes

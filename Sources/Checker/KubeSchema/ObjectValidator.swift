@@ -434,25 +434,52 @@ public enum Suggestion {
 
     /// Levenshtein distance over Unicode scalars, a transposition counting as one edit.
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.unicodeScalars)
-        let b = Array(b.unicodeScalars)
+        var a = a
+        var b = b
+        // ASCII (nearly every name): the bytes are the scalars.
+        let ascii = a.withUTF8 { left in
+            b.withUTF8 { right -> Int? in
+                guard !left.contains(where: { $0 >= 0x80 }), !right.contains(where: { $0 >= 0x80 }) else { return nil }
+                return distance(left, right)
+            }
+        }
+        if let ascii { return ascii }
+        let left = a.unicodeScalars.map(\.value)
+        let right = b.unicodeScalars.map(\.value)
+        return left.withUnsafeBufferPointer { left in right.withUnsafeBufferPointer { distance(left, $0) } }
+    }
+
+    /// Optimal string alignment: a transposition (`contianer` → `container`) is one edit.
+    private static func distance<Element: Equatable>(
+        _ a: UnsafeBufferPointer<Element>, _ b: UnsafeBufferPointer<Element>
+    ) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        // Optimal string alignment: a transposition (`contianer` → `container`) is one edit.
-        var twoBack = Array(repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = Array(repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    current[j] = min(current[j], twoBack[j - 2] + 1)
-                }
+        let width = b.count + 1
+        // Three rows in one scratch buffer: two back, previous, current.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
+            // Never nil: the capacity is at least 6.
+            guard let base = rows.baseAddress else { return max(a.count, b.count) }
+            var twoBack = base
+            var previous = twoBack + width
+            var current = previous + width
+            for j in 0..<width {
+                twoBack[j] = 0
+                previous[j] = j
             }
-            (twoBack, previous, current) = (previous, current, twoBack)
+            for i in 1...a.count {
+                current[0] = i
+                for j in 1...b.count {
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                        value = min(value, twoBack[j - 2] + 1)
+                    }
+                    current[j] = value
+                }
+                (twoBack, previous, current) = (previous, current, twoBack)
+            }
+            return previous[b.count]
         }
-        return previous[b.count]
     }
 }

@@ -97,7 +97,7 @@ enum ValueRules {
         private var prefix: String?
 
         mutating func enter(definition: String) {
-            prefix = ValueRules.applies(to: definition) ? definition.split(separator: ".").last.map(String.init) : nil
+            prefix = ValueRules.applies(to: definition) ? lastDottedComponent(definition) : nil
         }
 
         func rule(field: String) -> UInt16 {

@@ -51,36 +51,82 @@ enum ScalarResolver {
         return .string
     }
 
-    private static let nullForms: [[UInt8]] = ["~", "null", "Null", "NULL"].map { Array($0.utf8) }
-    private static let boolForms: [[UInt8]] = [
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
-        "on", "On", "ON", "off", "Off", "OFF",
-    ].map { Array($0.utf8) }
-    private static let floatForms: [[UInt8]] = [
-        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
-    ].map { Array($0.utf8) }
+    /// The null, bool and float words (all ASCII, at most 5 bytes), packed as `packed` packs them.
+    private static let wordForms: [UInt64: ScalarType] = {
+        var forms: [UInt64: ScalarType] = [:]
+        func add(_ words: [String], _ type: ScalarType) {
+            for word in words {
+                let bytes = Array(word.utf8)
+                bytes.withUnsafeBufferPointer { forms[packed($0)] = type }
+            }
+        }
+        add(["~", "null", "Null", "NULL"], .null)
+        add(
+            [
+                "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
+                "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+            ], .bool)
+        add(
+            [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"],
+            .float)
+        return forms
+    }()
+
+    /// Up to 5 bytes and their count in one integer.
+    @inline(__always) private static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var value = UInt64(bytes.count) << 40
+        for (index, byte) in bytes.enumerated() { value |= UInt64(byte) << (8 * UInt64(index)) }
+        return value
+    }
 
     /// `resolvePlain` from UTF-8 bytes for the common cases; nil when only
-    /// the `String` version can tell (non-ASCII, `_`, radix prefixes, floats).
+    /// the `String` version can tell (non-ASCII or `_` in a number, radix prefixes, exponents).
     static func resolvePlain(bytes: UnsafeBufferPointer<UInt8>) -> ScalarType? {
-        guard mayBeTyped(firstByte: bytes.first) else { return .string }
         guard let first = bytes.first else { return .null }
-        for byte in bytes where byte >= 0x80 || byte == UInt8(ascii: "_") { return nil }
-        if bytes.count <= 5 {
-            if nullForms.contains(where: { $0.elementsEqual(bytes) }) { return .null }
-            if boolForms.contains(where: { $0.elementsEqual(bytes) }) { return .bool }
-            if floatForms.contains(where: { $0.elementsEqual(bytes) }) { return .float }
-        }
-        guard
-            first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        guard mayBeTyped(firstByte: first) else { return .string }
+        let isDigit = first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")
+        // A word form is ASCII, so a text with other bytes never equals one (nor, as an ASCII
+        // String, is it canonically equivalent to one).
+        if !isDigit, bytes.count <= 5, let form = wordForms[packed(bytes)] { return form }
+        guard isDigit || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
         else { return .string }
         switch parseDecimal(bytes: bytes) {
         case .value?: return .int
         // All digits but too large for Int: neither an int nor a float (no `.`).
         case .overflow?: return .string
-        case nil: return nil
+        case nil: return resolveNumberLike(bytes: bytes)
         }
+    }
+
+    /// The int-or-float-or-string decision for text that starts like a number but is not a plain
+    /// decimal (`250m`, `128Mi`, `0.5`, `10.0.0.1`, `25%`), as `resolvePlain(String)` decides it;
+    /// nil for the forms only it reads (exponents, radix prefixes, leading-0 octal, `_`, non-ASCII).
+    private static func resolveNumberLike(bytes: UnsafeBufferPointer<UInt8>) -> ScalarType? {
+        var position = 0
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { position = 1 }
+        guard position < bytes.count else { return .string }
+        var dots = 0
+        var digitsAndDotsOnly = true
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: ".") {
+                dots += 1
+            } else if !(byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) {
+                digitsAndDotsOnly = false
+                switch byte {
+                case UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "x"), UInt8(ascii: "b"), UInt8(ascii: "o"),
+                    UInt8(ascii: "_"), 0x80...0xFF:
+                    return nil
+                default: break
+                }
+            }
+            position += 1
+        }
+        // Another character: neither an int (digits or a radix prefix) nor a float (digits and one `.`).
+        guard digitsAndDotsOnly else { return .string }
+        // All digits with a leading 0: octal or not, `parseInt` decides.
+        guard dots > 0 else { return nil }
+        return dots == 1 ? .float : .string
     }
 
     enum Decimal {

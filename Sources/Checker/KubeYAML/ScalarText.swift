@@ -1,3 +1,5 @@
+import Foundation
+
 /// How scalar text is stored in a table's `text` buffer: a LEB128 length, then the UTF-8 bytes. The
 /// one encoder and decoder of that layout, for the loader (writing, duplicate keys, merge keys) and
 /// `YAMLTable` (reading).
@@ -42,7 +44,7 @@ enum ScalarText {
     /// `String` comparison only when either side is not ASCII. `ascii`: both are known to be ASCII.
     static func equal(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, ascii: Bool = false) -> Bool {
         if ascii && x.count != y.count { return false }
-        if x.count == y.count && x.elementsEqual(y) { return true }
+        if sameBytes(x, y) { return true }
         if ascii || (isASCII(x) && isASCII(y)) { return false }
         return String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
     }
@@ -57,6 +59,13 @@ enum ScalarText {
                 UnsafeBufferPointer(rebasing: buffer[x.start..<x.start + x.count]),
                 UnsafeBufferPointer(rebasing: buffer[y.start..<y.start + y.count]), ascii: ascii)
         }
+    }
+
+    /// Byte equality through `memcmp` (the generic `elementsEqual` loop was a hot spot of key lookups).
+    @inline(__always) static func sameBytes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard x.count == y.count else { return false }
+        guard let left = x.baseAddress, let right = y.baseAddress else { return true }  // both empty
+        return memcmp(left, right, x.count) == 0
     }
 
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -202,7 +202,7 @@ struct TreeBuilder {
         let (start, count) = ScalarText.range(at: offset, in: text)
         guard count == bytes.count else { return false }
         return text.withUnsafeBufferPointer { buffer in
-            UnsafeBufferPointer(rebasing: buffer[start..<start + count]).elementsEqual(bytes)
+            ScalarText.sameBytes(UnsafeBufferPointer(rebasing: buffer[start..<start + count]), bytes)
         }
     }
 

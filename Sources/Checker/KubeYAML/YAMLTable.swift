@@ -102,8 +102,8 @@ final class YAMLTable: Sendable {
                     if records[Int(keyIndex)].kind == .scalar {
                         let (start, length) = textRange(keyIndex)
                         let bytes = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
-                        // Lengths first: most keys differ in length, and the byte loop is not memcmp.
-                        if bytes.count == keyBytes.count && bytes.elementsEqual(keyBytes) { return position }
+                        // Lengths first (in `sameBytes`): most keys differ in length.
+                        if ScalarText.sameBytes(bytes, keyBytes) { return position }
                         if !(keyIsASCII && (asciiOnly || ScalarText.isASCII(bytes)))
                             && String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
                         {

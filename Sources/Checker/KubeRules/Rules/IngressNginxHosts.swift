@@ -36,9 +36,16 @@ struct NginxHosts {
                 }
             }
         }
+        // Annotations once per Ingress, not once per path.
+        let usesRegex = nginx.ingresses.map(\.usesRegex)
+        let rewriteTargets = nginx.ingresses.map(\.rewriteTarget)
         hosts = order.map { host in
             let locations = byHost[host] ?? []
-            let regexMode = locations.contains { $0.ingress.usesRegex || $0.ingress.rewrites($0.path.effectivePath) }
+            let regexMode = locations.contains { location in
+                let path = location.path.effectivePath
+                return usesRegex[location.ingressIndex]
+                    || rewriteTargets[location.ingressIndex].map { $0 != path } ?? false
+            }
             return Host(name: host, locations: locations, regexMode: regexMode)
         }
     }

@@ -95,7 +95,7 @@ struct IngressPathRule: Rule {
                             fix: SuggestedFix("start the path with /", replacing: pathSpan, with: "/" + text)))
                     continue
                 }
-                for bad in ["//", "/./", "/../", "%2f", "%2F"] where text.contains(bad) {
+                for bad in ["//", "/./", "/../", "%2f", "%2F"] where text.containsLiteral(bad) {
                     findings.append(
                         info.diagnostic(
                             "path \(text) must not contain '\(bad)' for pathType \(pathType)", at: pathSpan,

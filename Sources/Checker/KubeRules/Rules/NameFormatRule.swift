@@ -191,12 +191,14 @@ struct NameFormatRule: Rule {
         _ map: YAMLNode?, what: String, object: ManifestObject, into findings: inout [Diagnostic]
     ) {
         checkKeys(map, what: what, object: object, into: &findings)
-        for pair in map?.pairs ?? [] {
-            guard let value = pair.value.string,
-                let problem = NameValidation.qualifiedNamePart(value, allowEmpty: true)
-            else { continue }
-            let key = pair.key.scalar ?? "?"
-            let span = object.span(pair.value)
+        map?.forEachPair { keyNode, valueNode in
+            // Valid ASCII values, nearly all, are settled from their bytes.
+            guard valueNode.scalarType == .string,
+                !NameValidation.isValidQualifiedNamePart(valueNode, allowEmpty: true),
+                let value = valueNode.string, let problem = NameValidation.qualifiedNamePart(value, allowEmpty: true)
+            else { return }
+            let key = keyNode.scalar ?? "?"
+            let span = object.span(valueNode)
             let fix =
                 NameValidation.suggestion(for: value) {
                     NameValidation.qualifiedNamePart($0, allowEmpty: true) == nil
@@ -213,14 +215,16 @@ struct NameFormatRule: Rule {
     private func checkKeys(
         _ map: YAMLNode?, what: String, object: ManifestObject, into findings: inout [Diagnostic]
     ) {
-        for pair in map?.pairs ?? [] {
-            guard let key = pair.key.scalar else { continue }
-            // Annotation keys are validated lower-cased; label keys as written.
-            let checked = what.hasSuffix("annotation") ? NameValidation.lowercased(key) : key
-            guard let problem = NameValidation.qualifiedName(checked) else { continue }
+        // Annotation keys are validated lower-cased; label keys as written.
+        let lowerCased = what.hasSuffix("annotation")
+        map?.forEachPair { keyNode, _ in
+            guard !NameValidation.isValidQualifiedName(keyNode, lowerCasedFirst: lowerCased), let key = keyNode.scalar
+            else { return }
+            let checked = lowerCased ? NameValidation.lowercased(key) : key
+            guard let problem = NameValidation.qualifiedName(checked) else { return }
             findings.append(
                 info.diagnostic(
-                    "\(what) key \(key) is invalid: \(problem)", at: object.span(pair.key), object: object,
+                    "\(what) key \(key) is invalid: \(problem)", at: object.span(keyNode), object: object,
                     fix: SuggestedFix(
                         "use an optional DNS prefix, `/`, and a name of ≤ 63 alphanumerics with `-_.` inside")))
         }

@@ -67,6 +67,14 @@ enum ProbePorts {
         }
         let declared = container.ports
         guard declared.allSatisfy(\.isWellFormed) else { return nil }  // the schema rules report the port itself
+        let matching: [ContainerPort]
+        switch port {
+        case .name(let name): matching = declared.filter { $0.name == name }
+        case .number(let number): matching = declared.filter { $0.number == number }
+        }
+        // The common case, a declared TCP port, is settled before any message is built.
+        if matching.contains(where: { $0.protocol == "TCP" }) { return nil }
+        if case .number = port, declared.isEmpty { return nil }
         let primary = object.span(portNode)
         let what = "\(probe.kind.rawValue) of container \(containerName)"
         let note = DiagnosticNote(
@@ -79,13 +87,7 @@ enum ProbePorts {
                     }
                     .joined(separator: ", "),
             at: object.span(container.node["ports"] ?? container.node))
-        let matching: [ContainerPort]
-        switch port {
-        case .name(let name): matching = declared.filter { $0.name == name }
-        case .number(let number): matching = declared.filter { $0.number == number }
-        }
         if !matching.isEmpty {
-            guard !matching.contains(where: { $0.protocol == "TCP" }) else { return nil }
             return (
                 true,
                 info.diagnostic(

@@ -65,10 +65,18 @@ enum ServiceTargetPorts {
         _ service: Service, _ port: ServicePort, _ target: PortReference, _ workload: Workload, graph: ManifestGraph,
         info: RuleInfo
     ) -> (proven: Bool, diagnostic: () -> Diagnostic)? {
-        let object = service.object
+        // The common case, a declared port, is settled without copying containers or building text.
+        // A port the API server rejects is reported by the schema rules: nothing to compare with.
+        for container in workload.template.containers where container.servesTraffic {
+            for declared in container.ports {
+                guard declared.isWellFormed, declared.protocol != port.protocol || !target.matches(declared) else {
+                    return nil
+                }
+            }
+        }
         let containers = workload.template.servingContainers
         let declared = containers.flatMap(\.ports)
-        guard declared.allSatisfy(\.isWellFormed) else { return nil }  // the schema rules report the port itself
+        let object = service.object
         let owner = workload.object.title
         let anchor = port.targetPortNode ?? port.node["port"] ?? port.node
         let primary = object.span(anchor)
@@ -85,7 +93,6 @@ enum ServiceTargetPorts {
         }
         switch target {
         case .number(let number):
-            if declared.contains(where: { $0.number == number && $0.protocol == port.protocol }) { return nil }
             if let other = declared.first(where: { $0.number == number }) {
                 return (
                     true,
@@ -115,7 +122,6 @@ enum ServiceTargetPorts {
                 }
             )
         case .name(let name):
-            if declared.contains(where: { $0.name == name && $0.protocol == port.protocol }) { return nil }
             let names = declared.compactMap(\.name)
             let guess = nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)
             return (

@@ -17,14 +17,13 @@ struct ServiceURLRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        let namespaces = graph.namespaces
         var findings: [Diagnostic] = []
-        for workload in graph.workloads {
-            for use in ServiceURL.uses(in: workload, graph: graph) {
-                if let finding = check(
-                    use.url, node: use.node, holder: use.holder, workload: workload, graph: graph,
-                    namespaces: namespaces)
-                {
+        let namespaces = graph.namespaces
+        for index in graph.workloads.indices {
+            for resolved in graph.serviceURLUses(ofWorkload: index, namespaces: namespaces) {
+                guard let target = resolved.service else { continue }
+                let use = resolved.use
+                if let finding = check(use.url, node: use.node, holder: use.holder, target: target, graph: graph) {
                     findings.append(finding)
                 }
             }
@@ -34,15 +33,10 @@ struct ServiceURLRule: Rule {
     }
 
     private func check(
-        _ url: ServiceURL, node: YAMLNode, holder object: ManifestObject, workload: Workload, graph: ManifestGraph,
-        namespaces: Set<String>
+        _ url: ServiceURL, node: YAMLNode, holder object: ManifestObject, target: NamespacedName, graph: ManifestGraph
     ) -> Diagnostic? {
-        guard
-            let target = url.serviceTarget(
-                defaultNamespace: workload.object.namespace, knownNamespaces: namespaces, graph: graph)
-        else { return nil }
-        let span = url.span(in: node, object: object)
         guard let service = graph.service(named: target.name, in: target.namespace) else {
+            let span = url.span(in: node, object: object)
             let names = Array(graph.services.lazy.filter { $0.object.namespace == target.namespace }.map(\.object.name))
             let guess = nearest(target.name, in: names)
             var notes: [DiagnosticNote] = []
@@ -60,6 +54,7 @@ struct ServiceURLRule: Rule {
                 })
         }
         guard service.ports.contains(where: { $0.port == url.port }) else {
+            let span = url.span(in: node, object: object)
             let serviceNote = DiagnosticNote(
                 "Service \(service.object.displayName) exposes \(IngressBackendRule.describe(service.ports))",
                 at: service.object.span(service.object.spec?["ports"] ?? service.object.root))

@@ -1,0 +1,45 @@
+import KubeModel
+import Testing
+
+@Suite("service URLs in values")
+struct ServiceURLTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var value: String
+        /// scheme, host, port, explicit port, offset in Unicode scalars, per URL found.
+        var expected: [String]
+        var testDescription: String { value }
+    }
+
+    static let cases: [Case] = [
+        Case(value: "http://query-srv:4002/posts", expected: ["http query-srv 4002 explicit @0"]),
+        Case(value: "HTTPS://Query-Srv/x", expected: ["https Query-Srv 443 default @0"]),
+        Case(value: "http://user:pw@posts-srv:4000", expected: ["http posts-srv 4000 explicit @0"]),
+        Case(value: "http://host@", expected: ["http host 80 default @0"]),
+        Case(value: "http://@", expected: []),
+        Case(value: "http://a@@b:1", expected: ["http b 1 explicit @0"]),
+        Case(value: "http://svc:notaport/", expected: []),
+        Case(value: "http://svc:+81", expected: ["http svc 81 explicit @0"]),
+        Case(value: "http://svc.", expected: ["http svc 80 default @0"]),
+        Case(value: "http://$(HOST):80", expected: []),
+        Case(value: "http://{{ .host }}", expected: []),
+        Case(value: "ftp://files:21", expected: []),
+        Case(value: "no url here", expected: []),
+        Case(
+            value: "a=http://one:1, b=https://two:2;http://three?q=1#f",
+            expected: ["http three 80 default @32"]),
+        Case(
+            value: "http://one:1,https://two:2 http://three#f",
+            expected: ["http one 1 explicit @0", "https two 2 explicit @13", "http three 80 default @27"]),
+        // Offsets count Unicode scalars; a non-ASCII URL is read through `String`.
+        Case(value: "é http://ünï:8080/x", expected: ["http ünï 8080 explicit @2"]),
+        Case(value: "http://posts/ä", expected: ["http posts 80 default @0"]),
+    ]
+
+    @Test(arguments: cases)
+    func findsEachURLWithItsParts(_ testCase: Case) {
+        let found = ServiceURL.find(in: testCase.value).map {
+            "\($0.scheme) \($0.host) \($0.port) \($0.explicitPort ? "explicit" : "default") @\($0.offset)"
+        }
+        #expect(found == testCase.expected)
+    }
+}
