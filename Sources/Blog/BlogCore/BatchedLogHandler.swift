@@ -34,34 +34,34 @@ public struct BatchedLogHandler: LogHandler {
     /// handler's metadata overridden by the provider's and then the event's, as `StreamLogHandler`.
     public func log(event: LogEvent) {
         let message = event.message.description
-        let fields = effectiveMetadata(for: event).sorted { $0.key < $1.key }
+        // Values rendered before taking the sink's lock.
+        let fields = effectiveMetadata(for: event).sorted { $0.key < $1.key }.map { key, value in
+            if case .string(let text) = value { return (key, text) }
+            return (key, value.description)
+        }
         let level = event.level.rawValue
         let source = event.source
         let label = label
         // Straight into the sink's buffer, after the timestamp: no line of its own to build.
         sink.append(urgent: event.level >= .error) { bytes in
-            bytes.append(contentsOf: level.utf8)
+            bytes.appendUTF8(level)
             if !label.isEmpty {
                 bytes.append(.space)
-                bytes.append(contentsOf: label.utf8)
+                bytes.appendUTF8(label)
             }
             bytes.append(UInt8(ascii: ":"))
             for (key, value) in fields {
                 bytes.append(.space)
-                bytes.append(contentsOf: key.utf8)
+                bytes.appendUTF8(key)
                 bytes.append(UInt8(ascii: "="))
-                if case .string(let text) = value {
-                    bytes.append(contentsOf: text.utf8)
-                } else {
-                    bytes.append(contentsOf: value.description.utf8)
-                }
+                bytes.appendUTF8(value)
             }
             bytes.append(.space)
             bytes.append(UInt8(ascii: "["))
-            bytes.append(contentsOf: source.utf8)
+            bytes.appendUTF8(source)
             bytes.append(UInt8(ascii: "]"))
             bytes.append(.space)
-            bytes.append(contentsOf: message.utf8)
+            bytes.appendUTF8(message)
             bytes.append(UInt8(ascii: "\n"))
         }
     }
@@ -194,4 +194,12 @@ public final class LogSink: @unchecked Sendable {
 
 extension UInt8 {
     fileprivate static let space = UInt8(ascii: " ")
+}
+
+extension [UInt8] {
+    /// One copy of the string's UTF-8 bytes (`append(contentsOf: text.utf8)` goes byte by byte).
+    fileprivate mutating func appendUTF8(_ text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
 }
