@@ -109,7 +109,6 @@ enum ProbePorts {
                     })
             )
         case .number(let number):
-            guard !declared.isEmpty else { return nil }
             let numbers = declared.compactMap(\.number)
             return (
                 false,
