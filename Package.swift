@@ -29,7 +29,7 @@ let checkerTargets: [Target] = [
     .target(name: "KubeDiagnostics", path: "Sources/Checker/KubeDiagnostics"),
     .target(
         name: "KubeYAML",
-        dependencies: ["CYAML", "KubeDiagnostics"],
+        dependencies: ["CYAML", "CKubeSchemaData", "KubeDiagnostics"],
         path: "Sources/Checker/KubeYAML"
     ),
     .target(
@@ -77,7 +77,8 @@ let checkerTargets: [Target] = [
         path: "bench/wire-bench"
     ),
 
-    .testTarget(name: "KubeYAMLTests", dependencies: ["KubeYAML", "KubeDiagnostics"], path: "Tests/KubeYAMLTests"),
+    .testTarget(
+        name: "KubeYAMLTests", dependencies: ["KubeYAML", "KubeDiagnostics", "CYAML"], path: "Tests/KubeYAMLTests"),
     .testTarget(
         name: "KubeModelTests", dependencies: ["KubeModel", "KubeYAML", "KubeDiagnostics"],
         path: "Tests/KubeModelTests"),

@@ -60,3 +60,18 @@ long kubewire_raw_parse(const char *const *paths, size_t count, size_t *failed) 
     free(buffer);
     return events;
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void kubewire_heap_stats(size_t *in_use, size_t *free_in_heaps) {
+#if defined(__GLIBC__)
+    struct mallinfo2 info = mallinfo2();
+    *in_use = info.uordblks + info.hblkhd;
+    *free_in_heaps = info.fordblks;
+#else
+    *in_use = 0;
+    *free_in_heaps = 0;
+#endif
+}

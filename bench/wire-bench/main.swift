@@ -9,6 +9,7 @@
 // for linearity, and prints every figure next to its target. Exits non-zero
 // only when the harness itself fails.
 
+import CRawParse
 import Foundation
 import KubeDiagnostics
 import KubeModel
@@ -151,7 +152,12 @@ enum Bench {
         func rss() -> String {
             let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
             let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-            return String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+            let resident = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+            // glibc's view: bytes handed out, and bytes free inside the heaps (fragmentation).
+            var inUse = 0
+            var free = 0
+            kubewire_heap_stats(&inUse, &free)
+            return "\(resident) (malloc: \(inUse >> 10) kB in use, \(free >> 10) kB free in its heaps)"
         }
         print("start: \(rss())")
         if CommandLine.arguments.contains("--graph-first") {

@@ -1,8 +1,8 @@
 import Foundation
 
-/// How scalar text is stored in a table's `text` buffer: a LEB128 length, then the UTF-8 bytes. The
-/// one encoder and decoder of that layout, for the loader (writing, duplicate keys, merge keys) and
-/// `YAMLTable` (reading).
+/// How scalar text is stored in a table's `text` buffer (and in `SharedText`): a LEB128 length,
+/// then the UTF-8 bytes. The one encoder and decoder of that layout, for the loader (writing,
+/// duplicate keys, merge keys) and `YAMLTable` (reading).
 enum ScalarText {
     /// Appends `bytes` with its length to `text`; returns the offset it starts at.
     static func append(_ bytes: UnsafeBufferPointer<UInt8>, to text: inout [UInt8]) -> Int {
@@ -17,8 +17,10 @@ enum ScalarText {
         return offset
     }
 
-    /// Where the bytes stored at `offset` start, and how many there are.
-    @inline(__always) static func range(at offset: Int, in text: [UInt8]) -> (start: Int, count: Int) {
+    /// The bytes stored at `offset` of `text`.
+    @inline(__always) static func bytes(at offset: Int, in text: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<
+        UInt8
+    > {
         var position = offset
         var length = 0
         var shift = 0
@@ -29,15 +31,11 @@ enum ScalarText {
             if byte < 0x80 { break }
             shift += 7
         }
-        return (position, length)
+        return UnsafeBufferPointer(rebasing: text[position..<position + length])
     }
 
-    static func string(at offset: Int, in text: [UInt8]) -> String {
-        let (start, count) = range(at: offset, in: text)
-        if count == 0 { return "" }
-        return text.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<start + count]), as: UTF8.self)
-        }
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        bytes.isEmpty ? "" : String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether two scalar texts are equal `String`s (canonical equivalence): bytes first, and a
@@ -47,18 +45,6 @@ enum ScalarText {
         if sameBytes(x, y) { return true }
         if ascii || (isASCII(x) && isASCII(y)) { return false }
         return String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
-    }
-
-    /// Whether the texts stored at two offsets of `text` are equal `String`s.
-    static func equal(at a: Int, _ b: Int, in text: [UInt8], ascii: Bool = false) -> Bool {
-        if a == b { return true }
-        let x = range(at: a, in: text)
-        let y = range(at: b, in: text)
-        return text.withUnsafeBufferPointer { buffer in
-            equal(
-                UnsafeBufferPointer(rebasing: buffer[x.start..<x.start + x.count]),
-                UnsafeBufferPointer(rebasing: buffer[y.start..<y.start + y.count]), ascii: ascii)
-        }
     }
 
     /// Byte equality through `memcmp` (the generic `elementsEqual` loop was a hot spot of key lookups).

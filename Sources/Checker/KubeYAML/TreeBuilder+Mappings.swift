@@ -4,24 +4,42 @@ import KubeDiagnostics
 extension TreeBuilder {
     private func start(_ node: Int32) -> Mark { NodeRecord.start(of: node, records, wideMarks) }
 
-    private func end(_ node: Int32) -> Mark { NodeRecord.end(of: node, records, wideMarks) }
+    /// As `YAMLTable.end`, over the arrays under construction.
+    private func end(_ node: Int32) -> Mark {
+        let record = records[Int(node)]
+        if record.isWide, let wide = wideMarks[node] { return wide.end }
+        if record.kind != .scalar {
+            return NodeRecord.unpackEnd(children[Int(record.payload) + 1], start: record.start)
+        }
+        return withText(record.payload) { NodeRecord.scalarEnd(start: record.start, style: record.style, bytes: $0) }
+            ?? record.start
+    }
 
     private func string(_ node: Int32) -> String {
-        ScalarText.string(at: Int(records[Int(node)].payload), in: text)
+        withText(records[Int(node)].payload) { ScalarText.string($0) }
     }
 
     /// Two scalar keys are the same key when their texts are equal `String`s (while all text so far
     /// is ASCII, that is byte equality).
     private func sameKey(_ a: Int32, _ b: Int32) -> Bool {
-        ScalarText.equal(at: Int(records[Int(a)].payload), Int(records[Int(b)].payload), in: text, ascii: asciiOnly)
+        let (x, y) = (records[Int(a)].payload, records[Int(b)].payload)
+        if x == y { return true }
+        let (xShared, yShared) = (x & SharedText.flag != 0, y & SharedText.flag != 0)
+        // Shared words are distinct ASCII texts, and a stream's own text is never byte-equal to one
+        // (it would have been shared): only a non-ASCII text can still equal a word as a `String`.
+        if xShared && yShared { return false }
+        let ascii = asciiOnly
+        if xShared != yShared && ascii { return false }
+        return withTexts(x, y) { first, second in ScalarText.equal(first, second, ascii: ascii) }
     }
 
     private func isMergeKey(_ node: Int32) -> Bool {
         let record = records[Int(node)]
         guard record.kind == .scalar else { return false }
-        let (start, count) = ScalarText.range(at: Int(record.payload), in: text)
-        guard count == 2, text[start] == UInt8(ascii: "<"), text[start + 1] == UInt8(ascii: "<")
-        else { return false }
+        let isLessLess = withText(record.payload) {
+            $0.count == 2 && $0[0] == UInt8(ascii: "<") && $0[1] == UInt8(ascii: "<")
+        }
+        guard isLessLess else { return false }
         if record.tag != .none { return record.tag == .merge }
         return record.style == .plain
     }
@@ -35,7 +53,9 @@ extension TreeBuilder {
 
     private func firstSeen(_ key: Int32, in seen: SeenKeys) -> Int32? {
         if let dictionary = seen.dictionary { return dictionary[string(key)] }
-        return seen.list.first { sameKey($0, key) }
+        // A loop, not `first(where:)`: a closure over `self` copied the builder for each key.
+        for earlier in seen.list where sameKey(earlier, key) { return earlier }
+        return nil
     }
 
     private func remember(_ key: Int32, in seen: inout SeenKeys) {
@@ -52,12 +72,13 @@ extension TreeBuilder {
         }
     }
 
-    /// Writes the pairs of the mapping whose children start at `pending[first]`
-    /// into `children`, applying `<<` merge keys (explicit keys win, earlier
+    /// Writes the count, `packedEnd` and pairs of the mapping whose children start at
+    /// `pending[first]` into `children`, applying `<<` merge keys (explicit keys win, earlier
     /// sources win) and reporting keys written twice.
-    mutating func finishMapping(from first: Int) {
+    mutating func finishMapping(from first: Int, packedEnd: Int32) {
         let countSlot = children.count
         children.append(0)
+        children.append(packedEnd)
         var seen = SeenKeys()
         var merged: [(key: Int32, value: Int32)] = []
         var position = first
@@ -70,7 +91,7 @@ extension TreeBuilder {
                 let sources: [Int32]
                 if valueRecord.kind == .sequence {
                     let start = Int(valueRecord.payload)
-                    sources = Array(children[start + 1..<start + 1 + Int(children[start])])
+                    sources = Array(children[start + 2..<start + 2 + Int(children[start])])
                 } else {
                     sources = [value]
                 }
@@ -86,8 +107,8 @@ extension TreeBuilder {
                     }
                     let start = Int(sourceRecord.payload)
                     let count = Int(children[start])
-                    var pair = start + 1
-                    while pair + 1 < start + 1 + count {
+                    var pair = start + 2
+                    while pair + 1 < start + 2 + count {
                         merged.append((children[pair], children[pair + 1]))
                         pair += 2
                     }
@@ -119,6 +140,6 @@ extension TreeBuilder {
             children.append(pair.key)
             children.append(pair.value)
         }
-        children[countSlot] = Int32(truncatingIfNeeded: children.count - countSlot - 1)
+        children[countSlot] = Int32(truncatingIfNeeded: children.count - countSlot - 2)
     }
 }

@@ -18,6 +18,10 @@ struct OpenCollection {
 struct TreeBuilder {
     let file: String
     let limits: YAMLLimits
+    /// Words whose scalars point at one copy for the run instead of this stream's `text`.
+    let shared = SharedText.kubernetes
+    /// `shared`'s bytes, which live as long as the process (`SharedText.kubernetes` is never freed).
+    let sharedBytes = SharedText.kubernetes.text.bytes
     var problems: [Diagnostic] = []
 
     // The table under construction.
@@ -27,9 +31,9 @@ struct TreeBuilder {
     var otherTags: [Int32: String] = [:]
     var wideMarks: [Int32: WideMarks] = [:]
     var asciiOnly = true
-    /// Offsets + 1 in `text` of short scalars, direct-mapped by a hash of
-    /// their bytes: a repeated key or value (`name`, `TCP`) is mostly stored
-    /// once per stream. 0: empty slot.
+    /// Payloads + 1 of short scalars, direct-mapped by a hash of their bytes:
+    /// a repeated key or value (`name`, `TCP`) is mostly stored once per
+    /// stream, and looked up in `shared` once. 0: empty slot.
     var shortTexts = [UInt32](repeating: 0, count: 512)
 
     var stack: [OpenCollection] = []
@@ -45,10 +49,10 @@ struct TreeBuilder {
     init(file: String, limits: YAMLLimits, inputBytes: Int) {
         self.file = file
         self.limits = limits
-        // About one node per 12 input bytes in typical manifests.
+        // About one node per 12 input bytes in typical manifests, and one child entry per 9.
         records.reserveCapacity(min(inputBytes / 12 + 16, 1 << 20))
         text.reserveCapacity(min(inputBytes / 2 + 16, 1 << 24))
-        children.reserveCapacity(min(inputBytes / 10 + 16, 1 << 20))
+        children.reserveCapacity(min(inputBytes / 9 + 16, 1 << 20))
     }
 
     /// Freezes the table and hands out the documents.
@@ -57,7 +61,7 @@ struct TreeBuilder {
         guard !roots.isEmpty else { return YAMLLoadResult(file: file, documents: [], problems: problems) }
         let table = YAMLTable(
             records: Self.compact(records), children: ChildIndices(children), text: Self.compact(text),
-            otherTags: otherTags, wideMarks: wideMarks, asciiOnly: asciiOnly)
+            otherTags: otherTags, wideMarks: wideMarks, asciiOnly: asciiOnly, shared: shared)
         records = []
         children = []
         text = []
@@ -101,10 +105,13 @@ struct TreeBuilder {
                 }
             let tag = Self.optionalString(scalar.tag)
             guard let offset = appendText(scalar.value, Int(scalar.length)) else { return }
+            let bytes = UnsafeBufferPointer(
+                start: scalar.length > 0 ? scalar.value : nil, count: scalar.value == nil ? 0 : Int(scalar.length))
             // A non-specific "!" tag forces a string.
             let node = append(
                 kind: .scalar, style: style, tag: tag == "!" ? "tag:yaml.org,2002:str" : tag, payload: offset,
-                start: start, end: end)
+                start: start, end: end,
+                endIsDerived: NodeRecord.scalarEnd(start: start, style: style, bytes: bytes) == end)
             attach(node, count: 1, anchor: Self.optionalString(scalar.anchor))
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
@@ -125,16 +132,18 @@ struct TreeBuilder {
                 fail(at: collection.start, rule: InputProblem.limit, "too many nodes in one stream")
                 return
             }
+            let packedEnd = NodeRecord.packedEnd(start: collection.start, end: end)
             if collection.isMapping {
-                finishMapping(from: collection.firstPending)
+                finishMapping(from: collection.firstPending, packedEnd: packedEnd ?? 0)
             } else {
                 children.append(Int32(truncatingIfNeeded: pending.count - collection.firstPending))
+                children.append(packedEnd ?? 0)
                 children.append(contentsOf: pending[collection.firstPending...])
             }
             pending.removeSubrange(collection.firstPending...)
             let node = append(
                 kind: collection.isMapping ? .mapping : .sequence, style: .plain, tag: collection.tag,
-                payload: UInt32(offset), start: collection.start, end: end)
+                payload: UInt32(offset), start: collection.start, end: end, endIsDerived: packedEnd != nil)
             attach(node, count: collection.nodeCount, anchor: collection.anchor)
         case YAML_ALIAS_EVENT:
             let name = Self.optionalString(event.data.alias.anchor) ?? ""
@@ -151,10 +160,14 @@ struct TreeBuilder {
                 return
             }
             // The same node, pointing at the alias, not at the anchor, for findings on this use.
+            // Its marks are the alias's, so they always go to `wideMarks`.
             let node = Int32(truncatingIfNeeded: records.count)
-            let record = records[Int(target.node)].moved(start: start, end: end)
+            let anchored = records[Int(target.node)]
+            let record = NodeRecord(
+                kind: anchored.kind, style: anchored.style, tag: anchored.tag, payload: anchored.payload, start: start,
+                wide: true)
             records.append(record)
-            if record.isWide { wideMarks[node] = WideMarks(start: start, end: end) }
+            wideMarks[node] = WideMarks(start: start, end: end)
             if record.tag == .other { otherTags[node] = otherTags[target.node] }
             attach(node, count: target.count, anchor: nil)
         default:
@@ -162,34 +175,47 @@ struct TreeBuilder {
         }
     }
 
-    /// Appends a scalar's bytes with their length; nil (and a failure) past 4 GiB.
+    /// A scalar's payload: its bytes appended with their length, or where an earlier scalar or the
+    /// shared vocabulary already holds them. Nil (and a failure) past 2 GiB of text.
     private mutating func appendText(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> UInt32? {
         let offset = text.count
-        guard offset + length + 10 < Int(UInt32.max) else {
+        // Payloads with `SharedText.flag` point into the shared vocabulary.
+        guard offset + length + 10 < Int(SharedText.flag) else {
             fail(at: Mark(line: 1, column: 1), rule: InputProblem.limit, "too much scalar text in one stream")
             return nil
         }
-        var hash: Int?
+        var slot: Int?
         let bytes = UnsafeBufferPointer(start: length > 0 ? pointer : nil, count: pointer == nil ? 0 : length)
         if !bytes.isEmpty {
             if asciiOnly { asciiOnly = ScalarText.isASCII(bytes) }
             if length <= Self.shortText {
-                let slot = Int(truncatingIfNeeded: Self.hash(bytes) & UInt64(shortTexts.count - 1))
-                let earlier = shortTexts[slot]
-                if earlier != 0, storedText(at: Int(earlier) - 1, equals: bytes) { return earlier - 1 }
-                hash = slot
+                let hash = Self.hash(bytes)
+                let cached = Int(truncatingIfNeeded: hash & UInt64(shortTexts.count - 1))
+                let earlier = shortTexts[cached]
+                if earlier != 0 {
+                    let shared = sharedBytes
+                    let same = text.withUnsafeBufferPointer {
+                        ScalarText.sameBytes(Self.bytes(earlier - 1, local: $0, shared: shared), bytes)
+                    }
+                    if same { return earlier - 1 }
+                }
+                if let word = shared.payload(of: bytes, hash: hash) {
+                    shortTexts[cached] = word + 1
+                    return word
+                }
+                slot = cached
             }
         }
         _ = ScalarText.append(bytes, to: &text)
-        if let hash { shortTexts[hash] = UInt32(offset) + 1 }
+        if let slot { shortTexts[slot] = UInt32(offset) + 1 }
         return UInt32(offset)
     }
 
     /// Longest scalar shared between nodes (its length fits one LEB128 byte).
-    private static let shortText = 48
+    static let shortText = 48
 
     /// FNV-1a.
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
@@ -197,21 +223,42 @@ struct TreeBuilder {
         return hash
     }
 
-    /// Whether the short scalar text stored at `offset` is `bytes`.
-    private func storedText(at offset: Int, equals bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let (start, count) = ScalarText.range(at: offset, in: text)
-        guard count == bytes.count else { return false }
-        return text.withUnsafeBufferPointer { buffer in
-            ScalarText.sameBytes(UnsafeBufferPointer(rebasing: buffer[start..<start + count]), bytes)
+    /// The bytes of the scalar text at `payload`, in `local` (the stream's text) or in `shared`.
+    /// Static, and the callers' closures capture no `self`: capturing it copied the whole builder.
+    @inline(__always)
+    static func bytes(_ payload: UInt32, local: UnsafeBufferPointer<UInt8>, shared: UnsafeBufferPointer<UInt8>)
+        -> UnsafeBufferPointer<UInt8>
+    {
+        payload & SharedText.flag != 0
+            ? ScalarText.bytes(at: Int(payload & ~SharedText.flag), in: shared)
+            : ScalarText.bytes(at: Int(payload), in: local)
+    }
+
+    /// Calls `body` with the bytes of the scalar texts at `a` and `b`.
+    @inline(__always)
+    func withTexts<R>(
+        _ a: UInt32, _ b: UInt32, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R
+    ) -> R {
+        let shared = sharedBytes
+        return text.withUnsafeBufferPointer {
+            body(Self.bytes(a, local: $0, shared: shared), Self.bytes(b, local: $0, shared: shared))
         }
     }
 
+    /// Calls `body` with the bytes of the scalar text at `payload`.
+    @inline(__always)
+    func withText<R>(_ payload: UInt32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withTexts(payload, payload) { bytes, _ in body(bytes) }
+    }
+
+    /// `endIsDerived`: the record's text or `children` entry gives `end`, so only `start` must fit.
     private mutating func append(
-        kind: NodeKind, style: ScalarStyle, tag: String?, payload: UInt32, start: Mark, end: Mark
+        kind: NodeKind, style: ScalarStyle, tag: String?, payload: UInt32, start: Mark, end: Mark, endIsDerived: Bool
     ) -> Int32 {
         let node = Int32(truncatingIfNeeded: records.count)
         let code = TagCode(tag)
-        let record = NodeRecord(kind: kind, style: style, tag: code, payload: payload, start: start, end: end)
+        let record = NodeRecord(
+            kind: kind, style: style, tag: code, payload: payload, start: start, wide: !endIsDerived)
         records.append(record)
         if record.isWide { wideMarks[node] = WideMarks(start: start, end: end) }
         if code == .other, let tag { otherTags[node] = tag }

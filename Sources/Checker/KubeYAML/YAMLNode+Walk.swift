@@ -56,10 +56,7 @@ extension YAMLNode {
     public func withScalarBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         if case .table(let table, let index) = backing {
             guard table.kind(index) == .scalar else { return nil }
-            let (start, count) = table.textRange(index)
-            return table.text.withUnsafeBufferPointer { buffer in
-                body(UnsafeBufferPointer(rebasing: buffer[start..<start + count]))
-            }
+            return table.withText(index, body)
         }
         guard var text = scalar else { return nil }
         return text.withUTF8 { body($0) }
@@ -72,11 +69,10 @@ extension YAMLNode {
     public var scalarFNV1a: UInt64? {
         if case .table(let table, let index) = backing {
             guard table.kind(index) == .scalar else { return nil }
-            let (start, count) = table.textRange(index)
-            return table.text.withUnsafeBufferPointer { buffer in
+            return table.withText(index) { bytes in
                 var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-                for position in start..<start + count {
-                    hash ^= UInt64(buffer[position])
+                for byte in bytes {
+                    hash ^= UInt64(byte)
                     hash &*= 0x100_0000_01b3
                 }
                 return hash

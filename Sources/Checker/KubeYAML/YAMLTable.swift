@@ -1,29 +1,35 @@
-/// The nodes of one YAML stream, stored flat: 10 bytes a node, children as
-/// index lists, scalar text in one byte buffer. `YAMLNode` values read from
-/// here through an index, so a loaded tree costs a few small allocations per
-/// stream instead of one array per collection and one string per scalar.
+/// The nodes of one YAML stream, stored flat: 8 bytes a node, children as
+/// index lists, scalar text in one byte buffer (or, for the API's vocabulary,
+/// in `SharedText`). `YAMLNode` values read from here through an index, so a
+/// loaded tree costs a few small allocations per stream instead of one array
+/// per collection and one string per scalar.
 final class YAMLTable: Sendable {
     let records: [NodeRecord]
-    /// Per collection, at its record's `payload`: the child count, then the
-    /// child indices (key, value, key, value, … for a mapping).
+    /// Per collection, at its record's `payload`: the child count, its packed
+    /// end (`NodeRecord.packedEnd`), then the child indices (key, value, key,
+    /// value, … for a mapping).
     let children: ChildIndices
-    /// Per scalar, at its record's `payload`: a LEB128 length, then UTF-8 bytes.
-    let text: [UInt8]
+    /// Per scalar, at its record's `payload` (without `SharedText.flag`): a
+    /// LEB128 length, then UTF-8 bytes.
+    let text: OwnedBytes
+    /// Where payloads with `SharedText.flag` point.
+    let shared: OwnedBytes
     /// Tags other than the core schema's, by node.
     let otherTags: [Int32: String]
-    /// Marks that do not fit a record (columns or end-line offsets over 65534).
+    /// Both marks of the nodes whose start does not fit a record or whose end cannot be derived.
     let wideMarks: [Int32: WideMarks]
     /// Every scalar's text is ASCII, so `String` equality is byte equality.
     let asciiOnly: Bool
 
     init(
         records: [NodeRecord], children: ChildIndices, text: [UInt8], otherTags: [Int32: String],
-        wideMarks: [Int32: WideMarks], asciiOnly: Bool = false
+        wideMarks: [Int32: WideMarks], asciiOnly: Bool = false, shared: SharedText = .kubernetes
     ) {
         self.asciiOnly = asciiOnly
         self.records = records
         self.children = children
-        self.text = text
+        self.text = OwnedBytes(copying: text)
+        self.shared = shared.text
         self.otherTags = otherTags
         self.wideMarks = wideMarks
     }
@@ -34,7 +40,15 @@ final class YAMLTable: Sendable {
 
     func start(_ index: Int32) -> Mark { NodeRecord.start(of: index, records, wideMarks) }
 
-    func end(_ index: Int32) -> Mark { NodeRecord.end(of: index, records, wideMarks) }
+    func end(_ index: Int32) -> Mark {
+        let record = records[Int(index)]
+        if record.isWide, let wide = wideMarks[index] { return wide.end }
+        if record.kind != .scalar {
+            return NodeRecord.unpackEnd(children[Int(record.payload) + 1], start: record.start)
+        }
+        return withText(index) { NodeRecord.scalarEnd(start: record.start, style: record.style, bytes: $0) }
+            ?? record.start
+    }
 
     func tag(_ index: Int32) -> String? {
         let code = records[Int(index)].tag
@@ -44,37 +58,34 @@ final class YAMLTable: Sendable {
 
     // MARK: scalars
 
-    /// Offset and length of a scalar's bytes in `text`.
-    @inline(__always) func textRange(_ index: Int32) -> (start: Int, count: Int) {
-        ScalarText.range(at: Int(records[Int(index)].payload), in: text)
+    /// Calls `body` with the UTF-8 bytes of scalar `index`.
+    @inline(__always) func withText<R>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let payload = records[Int(index)].payload
+        let store = payload & SharedText.flag == 0 ? text.bytes : shared.bytes
+        return withExtendedLifetime(self) { body(ScalarText.bytes(at: Int(payload & ~SharedText.flag), in: store)) }
     }
 
     /// The first byte of a scalar; nil when it is empty.
     @inline(__always) func firstByte(_ index: Int32) -> UInt8? {
-        let (start, count) = textRange(index)
-        return count == 0 ? nil : text[start]
+        withText(index) { $0.first }
     }
 
     func string(_ index: Int32) -> String {
-        ScalarText.string(at: Int(records[Int(index)].payload), in: text)
+        withText(index) { ScalarText.string($0) }
     }
 
     /// Whether scalar `index` is `key` under `String` equality (canonical
     /// equivalence): bytes first, and a `String` comparison only when either
     /// side is not ASCII.
     func scalar(_ index: Int32, equals key: String) -> Bool {
-        let (start, count) = textRange(index)
         var key = key
-        return key.withUTF8 { keyBytes in
-            text.withUnsafeBufferPointer { buffer in
-                ScalarText.equal(UnsafeBufferPointer(rebasing: buffer[start..<start + count]), keyBytes)
-            }
-        }
+        return key.withUTF8 { keyBytes in withText(index) { ScalarText.equal($0, keyBytes) } }
     }
 
     /// Whether two scalars of this table are equal as `String`s.
     func scalar(_ a: Int32, equals b: Int32) -> Bool {
-        ScalarText.equal(at: Int(records[Int(a)].payload), Int(records[Int(b)].payload), in: text)
+        if records[Int(a)].payload == records[Int(b)].payload { return true }
+        return withText(a) { x in withText(b) { y in ScalarText.equal(x, y) } }
     }
 
     // MARK: collections
@@ -83,9 +94,9 @@ final class YAMLTable: Sendable {
         Int(children[Int(records[Int(index)].payload)])
     }
 
-    /// Position in `children` of the first child of collection `index`.
+    /// Position in `children` of the first child of collection `index` (after its count and end).
     @inline(__always) func firstChild(_ index: Int32) -> Int {
-        Int(records[Int(index)].payload) + 1
+        Int(records[Int(index)].payload) + 2
     }
 
     /// The value of the first pair whose scalar key equals `key`, as a key/value index pair.
@@ -95,25 +106,21 @@ final class YAMLTable: Sendable {
         var key = key
         let found: Int? = key.withUTF8 { keyBytes -> Int? in
             let keyIsASCII = ScalarText.isASCII(keyBytes)
-            return text.withUnsafeBufferPointer { buffer -> Int? in
-                var position = first
-                while position + 1 < first + count {
-                    let keyIndex = children[position]
-                    if records[Int(keyIndex)].kind == .scalar {
-                        let (start, length) = textRange(keyIndex)
-                        let bytes = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
+            var position = first
+            while position + 1 < first + count {
+                let keyIndex = children[position]
+                if records[Int(keyIndex)].kind == .scalar {
+                    let matches = withText(keyIndex) { bytes in
                         // Lengths first (in `sameBytes`): most keys differ in length.
-                        if ScalarText.sameBytes(bytes, keyBytes) { return position }
-                        if !(keyIsASCII && (asciiOnly || ScalarText.isASCII(bytes)))
+                        if ScalarText.sameBytes(bytes, keyBytes) { return true }
+                        return !(keyIsASCII && (asciiOnly || ScalarText.isASCII(bytes)))
                             && String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
-                        {
-                            return position
-                        }
                     }
-                    position += 2
+                    if matches { return position }
                 }
-                return nil
+                position += 2
             }
+            return nil
         }
         guard let found else { return nil }
         return (children[found], children[found + 1])
@@ -121,20 +128,13 @@ final class YAMLTable: Sendable {
 
     /// `ScalarResolver.resolvePlain` of a plain scalar's text, from its bytes.
     func resolvePlain(_ index: Int32) -> ScalarType {
-        let (start, count) = textRange(index)
-        let resolved = text.withUnsafeBufferPointer { buffer in
-            ScalarResolver.resolvePlain(bytes: UnsafeBufferPointer(rebasing: buffer[start..<start + count]))
-        }
-        return resolved ?? ScalarResolver.resolvePlain(string(index))
+        withText(index) { bytes in ScalarResolver.resolvePlain(bytes: bytes) }
+            ?? ScalarResolver.resolvePlain(string(index))
     }
 
     /// `ScalarResolver.parseInt` of a scalar's text, from its bytes.
     func parseInt(_ index: Int32) -> Int? {
-        let (start, count) = textRange(index)
-        let parsed = text.withUnsafeBufferPointer { buffer in
-            ScalarResolver.parseDecimal(bytes: UnsafeBufferPointer(rebasing: buffer[start..<start + count]))
-        }
-        if let parsed { return parsed.value }
+        if let parsed = withText(index, { bytes in ScalarResolver.parseDecimal(bytes: bytes) }) { return parsed.value }
         return ScalarResolver.parseInt(string(index))
     }
 
@@ -227,9 +227,9 @@ enum TagCode: UInt8 {
     }
 }
 
-/// `YAMLTable.children`: two bytes an entry when every count and node index
-/// of the stream fits (streams under 65,536 nodes, nearly all manifests),
-/// four bytes otherwise.
+/// `YAMLTable.children`: two bytes an entry when every count, packed end and
+/// node index of the stream fits (streams under 65,536 nodes, nearly all
+/// manifests), four bytes otherwise.
 struct ChildIndices: Sendable {
     private let narrow: [UInt16]
     private let wide: [Int32]
@@ -261,47 +261,43 @@ struct WideMarks: Sendable {
     var end: Mark
 }
 
-/// One node in 10 bytes: every field is at most two bytes wide, so the
-/// record needs two-byte alignment only (a `UInt32` field would pad it to 12).
+/// One node in 8 bytes: its payload, start, kind, style and tag. The end is
+/// not stored: a one-line scalar ends where its text does, a collection keeps
+/// its end in its `children` entry, and every other node (a block or
+/// multi-line scalar, an escape, an alias use, a line over 65,535, a column
+/// over 255) has both marks in `wideMarks`.
 struct NodeRecord: Sendable {
     /// Offset in `text` (scalars) or `children` (collections), in two halves.
     private var payloadLow: UInt16
     private var payloadHigh: UInt16
     private var startLine: UInt16
-    /// 1-based; 0: the marks are in `wideMarks` (a line over 65,535, or a
-    /// column or line span over 255).
+    /// 1-based; 0: the marks are in `wideMarks`.
     private(set) var startColumn: UInt8
-    private var endLineDelta: UInt8
-    private var endColumn: UInt8
     /// kind (2 bits) | style (3 bits) << 2 | tag (3 bits) << 5
     private var bits: UInt8
 
-    init(kind: NodeKind, style: ScalarStyle, tag: TagCode, payload: UInt32, start: Mark, end: Mark) {
+    /// A record with its start inline (`wide`: false, and the start must fit) or in `wideMarks`.
+    init(kind: NodeKind, style: ScalarStyle, tag: TagCode, payload: UInt32, start: Mark, wide: Bool) {
         payloadLow = UInt16(truncatingIfNeeded: payload)
         payloadHigh = UInt16(truncatingIfNeeded: payload >> 16)
         bits = kind.rawValue | (style.rawValue << 2) | (tag.rawValue << 5)
-        let delta = Int64(end.line) - Int64(start.line)
-        if start.line >= 0, start.line <= 0xFFFF, start.column >= 1, start.column <= 0xFF, end.column >= 0,
-            end.column <= 0xFF, delta >= 0, delta <= 0xFF
-        {
+        if !wide && Self.fits(start) {
             startLine = UInt16(start.line)
             startColumn = UInt8(start.column)
-            endLineDelta = UInt8(delta)
-            endColumn = UInt8(end.column)
         } else {
             startLine = 0
             startColumn = 0
-            endLineDelta = 0
-            endColumn = 0
         }
+    }
+
+    static func fits(_ start: Mark) -> Bool {
+        start.line >= 0 && start.line <= 0xFFFF && start.column >= 1 && start.column <= 0xFF
     }
 
     @inline(__always) var payload: UInt32 { UInt32(payloadLow) | UInt32(payloadHigh) << 16 }
 
     /// Valid when not `isWide`.
     var start: Mark { Mark(line: Int32(startLine), column: Int32(startColumn)) }
-    /// Valid when not `isWide`.
-    var end: Mark { Mark(line: Int32(startLine) + Int32(endLineDelta), column: Int32(endColumn)) }
 
     var isWide: Bool { startColumn == 0 }
     var kind: NodeKind { NodeKind(rawValue: bits & 0x3) ?? .scalar }
@@ -315,14 +311,29 @@ struct NodeRecord: Sendable {
         return record.start
     }
 
-    static func end(of index: Int32, _ records: [NodeRecord], _ wideMarks: [Int32: WideMarks]) -> Mark {
-        let record = records[Int(index)]
-        if record.isWide, let wide = wideMarks[index] { return wide.end }
-        return record.end
+    /// Where a one-line plain or quoted scalar starting at `start` with text `bytes` ends (columns
+    /// count Unicode scalars, as libyaml's do); nil for block scalars, which always keep their marks.
+    static func scalarEnd(start: Mark, style: ScalarStyle, bytes: UnsafeBufferPointer<UInt8>) -> Mark? {
+        let quotes: Int32
+        switch style {
+        case .plain: quotes = 0
+        case .singleQuoted, .doubleQuoted: quotes = 2
+        case .literal, .folded: return nil
+        }
+        var characters: Int32 = 0
+        for byte in bytes where byte & 0xC0 != 0x80 { characters &+= 1 }
+        return Mark(line: start.line, column: start.column &+ characters &+ quotes)
     }
 
-    /// The same node at other marks (an alias use).
-    func moved(start: Mark, end: Mark) -> NodeRecord {
-        NodeRecord(kind: kind, style: style, tag: tag, payload: payload, start: start, end: end)
+    /// A collection's end as its `children` entry holds it (line offset and column, a byte each);
+    /// nil when either does not fit, and the marks go to `wideMarks`.
+    static func packedEnd(start: Mark, end: Mark) -> Int32? {
+        let lines = Int64(end.line) - Int64(start.line)
+        guard lines >= 0, lines <= 0xFF, end.column >= 0, end.column <= 0xFF else { return nil }
+        return Int32(lines) << 8 | end.column
+    }
+
+    static func unpackEnd(_ packed: Int32, start: Mark) -> Mark {
+        Mark(line: start.line &+ (packed >> 8), column: packed & 0xFF)
     }
 }

@@ -16,6 +16,11 @@
 // x int-or-string, * anything, O any mapping, #N definition N, [T list of T,
 // {T map of T, o object (its fields follow). Descriptions are dropped;
 // a definition that does not change between releases is stored once.
+//
+// The same file holds a second string, the API's vocabulary (one word a
+// line): every field name, kind and apiVersion of any release, and the
+// curated words below. KubeYAML keeps one copy of each for the whole run
+// (its shared scalar text), so a manifest's keys cost no text of their own.
 
 import Foundation
 
@@ -120,6 +125,50 @@ func kind(_ schema: [String: Any]) -> (apiVersion: String, kind: String)? {
     return (group.isEmpty ? version : group + "/" + version, kind)
 }
 
+/// Words the schema does not name but nearly every manifest writes: the values of the enum fields
+/// that pkg/apis/core, apps, batch, networking and autoscaling validation enforces, resource
+/// names, and the label and annotation keys of kubernetes.io/docs/reference/labels-annotations-taints,
+/// of "Recommended labels" and of Prometheus. Only memory depends on this list, never a finding.
+let curatedWords = [
+    // protocols, schemes, policies (core/v1 types.go)
+    "TCP", "UDP", "SCTP", "HTTP", "HTTPS", "Always", "IfNotPresent", "Never", "OnFailure",
+    "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None", "File", "FallbackToLogsOnError",
+    "ClusterIP", "NodePort", "LoadBalancer", "ExternalName", "Cluster", "Local", "ClientIP",
+    "SingleStack", "PreferDualStack", "RequireDualStack", "IPv4", "IPv6", "PreemptLowerPriority",
+    "RuntimeDefault", "Localhost", "Unconfined", "OnRootMismatch", "Filesystem", "Block",
+    "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod", "Retain", "Delete", "Recycle",
+    "Immediate", "WaitForFirstConsumer", "DirectoryOrCreate", "Directory", "FileOrCreate", "Socket",
+    // selectors and tolerations
+    "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Equal", "NoSchedule", "PreferNoSchedule",
+    "NoExecute", "DoNotSchedule", "ScheduleAnyway", "Honor", "Ignore",
+    // workloads (apps/v1, batch/v1)
+    "RollingUpdate", "Recreate", "OnDelete", "OrderedReady", "Parallel", "Allow", "Forbid", "Replace",
+    "NonIndexed", "Indexed", "FailJob", "Count", "FailIndex",
+    // networking, autoscaling, RBAC
+    "Exact", "Prefix", "ImplementationSpecific", "Ingress", "Egress", "Resource", "Pods", "Object",
+    "External", "ContainerResource", "Utilization", "Value", "AverageValue", "Percent", "Max", "Min",
+    "Disabled", "User", "Group", "ServiceAccount", "get", "list", "watch", "create", "update", "patch",
+    "delete", "deletecollection", "*",
+    // resource names and units people write
+    "cpu", "memory", "ephemeral-storage", "storage", "pods", "services", "secrets", "configmaps",
+    "deployments", "true", "false",
+    // well-known label and annotation keys
+    "app", "tier", "release", "environment", "version", "component", "k8s-app",
+    "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
+    "app.kubernetes.io/component", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by",
+    "kubernetes.io/hostname", "kubernetes.io/os", "kubernetes.io/arch", "topology.kubernetes.io/zone",
+    "topology.kubernetes.io/region", "kubernetes.io/ingress.class", "ingressclass.kubernetes.io/is-default-class",
+    "nginx", "nginx.ingress.kubernetes.io/rewrite-target", "nginx.ingress.kubernetes.io/use-regex",
+    "nginx.ingress.kubernetes.io/ssl-redirect", "nginx.ingress.kubernetes.io/backend-protocol",
+    "deployment.kubernetes.io/revision", "kubectl.kubernetes.io/last-applied-configuration",
+    "kubectl.kubernetes.io/default-container", "rbac.authorization.k8s.io",
+    // the Prometheus scrape annotations most charts write
+    "prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path",
+]
+
+/// Longest word worth sharing: KubeYAML shares scalars of at most 48 bytes.
+let longestSharedWord = 48
+
 do {
     let found = try releases()
     let first = found[0].minor
@@ -157,6 +206,22 @@ do {
             for line in lines.dropFirst() { out.append(try numbered(line)) }
         }
     }
+    // The vocabulary: field names, kinds and apiVersions of every release, and the curated words.
+    var words = Set(curatedWords)
+    for line in out {
+        if line.hasPrefix("K ") {
+            words.formUnion(line.dropFirst(2).split(separator: " ").map(String.init))
+        } else if line.hasPrefix(" ") {
+            // ` field[!] type`
+            if let field = line.dropFirst().split(separator: " ").first {
+                words.insert(String(field.hasSuffix("!") ? field.dropLast() : field))
+            }
+        }
+    }
+    let vocabulary = words.filter { !$0.isEmpty && $0.utf8.count <= longestSharedWord }.sorted()
+    for word in vocabulary where word.contains("\\") || word.contains("\"") || word.contains("\n") {
+        throw GeneratorError(description: "word \(word) needs escaping")
+    }
     var c = """
         // Generated by kube-schema-gen from \((root as NSString).lastPathComponent)/v1.\(first) … v1.\(found[found.count - 1].minor)/definitions.json; do not edit.
         // Regenerate: make schemas (see README, "Kubernetes API schema").
@@ -176,10 +241,20 @@ do {
         const char *kube_api_schema_text(void) { return text; }
         unsigned long kube_api_schema_length(void) { return sizeof text - 1; }
 
+        static const char words[] =
+
+        """
+    for word in vocabulary { c += "\"\(word)\\n\"\n" }
+    c += """
+        ;
+
+        const char *kube_api_words_text(void) { return words; }
+        unsigned long kube_api_words_length(void) { return sizeof words - 1; }
+
         """
     try c.write(toFile: outputPath, atomically: true, encoding: .utf8)
     print(
-        "kube-schema-gen: \(found.count) releases, \(names.count) definitions, \(variants.values.reduce(0) { $0 + $1.count }) variants, \(bytes) bytes → \(outputPath)"
+        "kube-schema-gen: \(found.count) releases, \(names.count) definitions, \(variants.values.reduce(0) { $0 + $1.count }) variants, \(bytes) bytes, \(vocabulary.count) words → \(outputPath)"
     )
 } catch {
     FileHandle.standardError.write(Data("kube-schema-gen: \(error)\n".utf8))

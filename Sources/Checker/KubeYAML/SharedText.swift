@@ -1,0 +1,80 @@
+import CKubeSchemaData
+
+/// Bytes that never move and live as long as their owner, so a pointer into them may be kept
+/// while the owner is (an array's storage gives no such promise outside `withUnsafeBufferPointer`).
+final class OwnedBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init(copying array: [UInt8]) {
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: array.count)
+        _ = storage.initialize(from: array)
+        bytes = UnsafeBufferPointer(storage)
+    }
+
+    deinit { bytes.deallocate() }
+}
+
+/// The scalar texts that recur in nearly every manifest, stored once for the whole run: every field
+/// name, kind and apiVersion of the built-in API, common enum values and well-known label keys
+/// (kube-schema-gen's vocabulary, in CKubeSchemaData). A table's scalar whose text is one of them
+/// points here instead of keeping a copy: field names alone are about half of a manifest's scalar text.
+///
+/// Same layout as a table's text (LEB128 length, then the bytes), found through an open-addressing
+/// table keyed by the loader's FNV-1a hash.
+final class SharedText: Sendable {
+    static let kubernetes = SharedText(wordList: kubernetesWords())
+
+    /// A scalar payload with this bit set is an offset here, not in the table's own text.
+    static let flag: UInt32 = 0x8000_0000
+
+    let text: OwnedBytes
+    /// Offset + 1 of a word per slot; 0: empty.
+    private let slots: [UInt32]
+
+    init(wordList: [[UInt8]]) {
+        var text: [UInt8] = []
+        var offsets: [(offset: UInt32, hash: UInt64)] = []
+        var seen = Set<[UInt8]>()
+        for word in wordList where !word.isEmpty && word.count <= TreeBuilder.shortText && seen.insert(word).inserted {
+            let offset = word.withUnsafeBufferPointer { ScalarText.append($0, to: &text) }
+            offsets.append((UInt32(offset), word.withUnsafeBufferPointer { TreeBuilder.hash($0) }))
+        }
+        var capacity = 16
+        while capacity < offsets.count * 2 { capacity <<= 1 }
+        var slots = [UInt32](repeating: 0, count: capacity)
+        for entry in offsets {
+            var slot = Self.slot(entry.hash, mask: capacity - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = entry.offset + 1
+        }
+        self.slots = slots
+        self.text = OwnedBytes(copying: text)
+    }
+
+    /// The payload (offset with `flag`) of `bytes` if it is a shared word.
+    @inline(__always)
+    func payload(of bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> UInt32? {
+        let mask = slots.count - 1
+        var slot = Self.slot(hash, mask: mask)
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            if ScalarText.sameBytes(ScalarText.bytes(at: Int(entry - 1), in: text.bytes), bytes) {
+                return (entry - 1) | Self.flag
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// High bits of the hash: the loader's per-stream cache uses the low ones.
+    @inline(__always) private static func slot(_ hash: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: hash >> 40) & mask
+    }
+
+    private static func kubernetesWords() -> [[UInt8]] {
+        guard let base = kube_api_words_text() else { return [] }
+        let bytes = UnsafeBufferPointer(
+            start: UnsafeRawPointer(base).assumingMemoryBound(to: UInt8.self), count: Int(kube_api_words_length()))
+        return bytes.split(separator: UInt8(ascii: "\n")).map(Array.init)
+    }
+}

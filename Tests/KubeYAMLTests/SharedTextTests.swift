@@ -1,0 +1,107 @@
+import KubeDiagnostics
+import Testing
+
+@testable import KubeYAML
+
+/// What a loaded manifest keeps of its own: API words point at the run's one copy, and ordinary
+/// scalars and collections need no stored end.
+@Suite("shared text and derived marks")
+struct SharedTextTests {
+    static let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          labels: {app: web}
+        spec:
+          replicas: 2
+          selector:
+            matchLabels:
+              app: web
+          template:
+            metadata:
+              labels:
+                app: web
+            spec:
+              containers:
+                - name: web
+                  image: "nginx:1.27"
+                  imagePullPolicy: IfNotPresent
+                  ports:
+                    - containerPort: 8080
+                      protocol: TCP
+        """
+
+    static func table(_ text: String) throws -> YAMLTable {
+        guard case .table(let table, _) = try root(text).backing else {
+            throw TestFailure("not a loaded node")
+        }
+        return table
+    }
+
+    struct TestFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    @Test func apiWordsAreNotStoredPerStream() throws {
+        let table = try Self.table(Self.deployment)
+        // Only `web`, `nginx:1.27`, `2` and `8080` are the manifest's own: one length byte each, once.
+        #expect(table.text.bytes.count == (1 + 3) + (1 + 10) + (1 + 1) + (1 + 4))
+        let node = try root(Self.deployment)
+        #expect(node["kind"]?.scalar == "Deployment")
+        #expect(node["apiVersion"]?.scalarEquals("apps/v1") == true)
+        let container = try #require(node["spec"]?["template"]?["spec"]?["containers"]?.items.first)
+        #expect(container["imagePullPolicy"]?.string == "IfNotPresent")
+        #expect(container["ports"]?.items.first?["containerPort"]?.int == 8080)
+        #expect(container.keyNode("image")?.start == mark(18, 11))
+    }
+
+    @Test func typicalNodesNeedNoStoredMarks() throws {
+        #expect(try Self.table(Self.deployment).wideMarks.isEmpty)
+        // An escape, a block scalar, an anchored scalar (its marks start at the anchor) and an alias do.
+        let table = try Self.table("a: \"x\\ty\"\nb: |\n  z\nc: &n 1\nd: *n\n")
+        #expect(table.wideMarks.count == 4)
+    }
+
+    @Test func sharedAndOwnTextCompareAsStrings() throws {
+        // `name` is an API word, `naming` is not; both keys are found, and a repeated word is a duplicate.
+        let node = try root("name: a\nnaming: b\n\"kind\": c\n")
+        #expect(node["name"]?.scalar == "a")
+        #expect(node["naming"]?.scalar == "b")
+        #expect(node["kind"]?.scalar == "c")
+        let duplicate = load("name: a\n'name': b\n")
+        #expect(duplicate.problems.map(\.ruleID) == [InputProblem.duplicateKey.id])
+    }
+
+    @Test func theVocabularyHoldsFieldsKindsVersionsAndCuratedWords() {
+        let shared = SharedText.kubernetes
+        func has(_ word: String) -> Bool {
+            var word = word
+            return word.withUTF8 { shared.payload(of: $0, hash: TreeBuilder.hash($0)) != nil }
+        }
+        for word in [
+            "containerPort", "matchLabels", "apps/v1", "networking.k8s.io/v1", "Deployment", "CronJob",
+            "IfNotPresent", "TCP", "app.kubernetes.io/name",
+        ] {
+            #expect(has(word), "\(word)")
+        }
+        for word in ["containerport", "contianerPort", "Deploymen", "posts-srv", ""] { #expect(!has(word), "\(word)") }
+    }
+
+    @Test func lookupsSurviveCollidingSlots() {
+        let words = (0..<5000).map { Array("w\($0)".utf8) }
+        let shared = SharedText(wordList: words)
+        for word in words {
+            let payload = word.withUnsafeBufferPointer { shared.payload(of: $0, hash: TreeBuilder.hash($0)) }
+            guard let payload else {
+                Issue.record("missing \(String(decoding: word, as: UTF8.self))")
+                continue
+            }
+            let stored = ScalarText.bytes(at: Int(payload & ~SharedText.flag), in: shared.text.bytes)
+            #expect(Array(stored) == word)
+        }
+        let absent = Array("w5000".utf8)
+        #expect(absent.withUnsafeBufferPointer { shared.payload(of: $0, hash: TreeBuilder.hash($0)) } == nil)
+    }
+}
