@@ -95,14 +95,13 @@ struct IngressPathRule: Rule {
                             fix: SuggestedFix("start the path with /", replacing: pathSpan, with: "/" + text)))
                     continue
                 }
-                for bad in ["//", "/./", "/../", "%2f", "%2F"] where text.containsLiteral(bad) {
+                if let bad = Self.forbiddenSegment(in: text) {
                     findings.append(
                         info.diagnostic(
                             "path \(text) must not contain '\(bad)' for pathType \(pathType)", at: pathSpan,
                             object: object, fix: SuggestedFix("remove '\(bad)' from the path")))
-                    break
                 }
-                if text.hasSuffix("/..") || text.hasSuffix("/.") {
+                if Self.hasTrailingDotSegment(text) {
                     findings.append(
                         info.diagnostic(
                             "path \(text) must not end with '/..' or '/.' for pathType \(pathType)", at: pathSpan,
@@ -113,6 +112,15 @@ struct IngressPathRule: Rule {
         return findings
     }
 
+    /// What the API server forbids inside an Exact or Prefix path (ValidateIngressSpec's path checks).
+    private static func forbiddenSegment(in path: String) -> String? {
+        ["//", "/./", "/../", "%2f", "%2F"].first { path.containsLiteral($0) }
+    }
+
+    private static func hasTrailingDotSegment(_ path: String) -> Bool {
+        path.hasSuffix("/..") || path.hasSuffix("/.")
+    }
+
     // MARK: - ingress-nginx
 
     /// strict-validate-path-type (on by default since controller v1.12).
@@ -121,8 +129,10 @@ struct IngressPathRule: Rule {
         for location in locations {
             let path = location.path
             let object = location.object
+            // A path the API server already refuses (an encoded slash) is that one error, not two.
             if let type = path.pathType, type == "Exact" || type == "Prefix", path.path.hasPrefix("/"),
-                !Self.isStrictPath(path.path), let typeNode = path.pathTypeNode
+                !Self.isStrictPath(path.path), Self.forbiddenSegment(in: path.path) == nil,
+                !Self.hasTrailingDotSegment(path.path), let typeNode = path.pathTypeNode
             {
                 let typeSpan = object.span(typeNode)
                 findings.append(
