@@ -64,6 +64,38 @@ struct SharedTextTests {
         #expect(table.wideMarks.count == 4)
     }
 
+    @Test func aMappingListsItsKeysAndItsLastValue() throws {
+        // Each value but the last is the node just before the next key, so only keys are listed.
+        let table = try Self.table("a: 1\nb: [x, y]\nc: {d: 2}\n")
+        // root: count, end, 3 keys, last value; [x, y]: count, end, 2 items; {d: 2}: count, end, key, value.
+        #expect(table.children.count == (2 + 4) + (2 + 2) + (2 + 2))
+        let node = try root("a: 1\nb: [x, y]\nc: {d: 2}\n")
+        #expect(node.pairs.map { $0.key.scalar } == ["a", "b", "c"])
+        #expect(node["a"]?.int == 1 && node["b"]?.items.count == 2 && node["c"]?["d"]?.int == 2)
+    }
+
+    @Test func complexKeysAndMergesKeepEveryPair() throws {
+        let node = try root(
+            """
+            base: &base {x: 1, y: 2}
+            merged:
+              <<: *base
+              z: 3
+            ? [k1, k2]
+            : complex
+            after: 4
+            alias: *base
+            """)
+        #expect(node["merged"]?.pairs.map { $0.key.scalar } == ["z", "x", "y"])
+        #expect(node["merged"]?["y"]?.int == 2)
+        #expect(node.pairs.count == 5)
+        #expect(node.pairs[2].key.items.map(\.scalar) == ["k1", "k2"])
+        #expect(node.pairs[2].value.scalar == "complex")
+        #expect(node["after"]?.int == 4)
+        #expect(node["alias"]?["y"]?.int == 2)
+        #expect(node["alias"]?.childCount == 2)
+    }
+
     @Test func sharedAndOwnTextCompareAsStrings() throws {
         // `name` is an API word, `naming` is not; both keys are found, and a repeated word is a duplicate.
         let node = try root("name: a\nnaming: b\n\"kind\": c\n")

@@ -72,14 +72,31 @@ extension TreeBuilder {
         }
     }
 
-    /// Writes the count, `packedEnd` and pairs of the mapping whose children start at
+    /// The pairs of a finished mapping of this stream, from either layout of its child list.
+    private func pairs(of mapping: Int32) -> [(key: Int32, value: Int32)] {
+        let record = records[Int(mapping)]
+        let first = Int(record.payload) + 2
+        let entries = Int(children[first - 2])
+        if record.hasImplicitValues {
+            let count = entries - 1
+            return (0..<count).map { pair in
+                (children[first + pair], pair + 1 < count ? children[first + pair + 1] - 1 : children[first + count])
+            }
+        }
+        return stride(from: first, to: first + entries - 1, by: 2).map { (children[$0], children[$0 + 1]) }
+    }
+
+    /// Writes the entry count, `packedEnd` and pairs of the mapping whose children start at
     /// `pending[first]` into `children`, applying `<<` merge keys (explicit keys win, earlier
-    /// sources win) and reporting keys written twice.
-    mutating func finishMapping(from first: Int, packedEnd: Int32) {
-        let countSlot = children.count
-        children.append(0)
-        children.append(packedEnd)
+    /// sources win) and reporting keys written twice. Returns whether the list holds only the keys
+    /// and the last value: it does when every other value is the node just before the next key
+    /// (nodes are numbered as they end), which is all of them unless a key is a collection or
+    /// pairs were merged in.
+    mutating func finishMapping(from first: Int, packedEnd: Int32) -> Bool {
         var seen = SeenKeys()
+        var written = pairScratch
+        written.removeAll(keepingCapacity: true)
+        defer { pairScratch = written }
         var merged: [(key: Int32, value: Int32)] = []
         var position = first
         while position + 1 < pending.count {
@@ -96,8 +113,7 @@ extension TreeBuilder {
                     sources = [value]
                 }
                 for source in sources {
-                    let sourceRecord = records[Int(source)]
-                    guard sourceRecord.kind == .mapping else {
+                    guard records[Int(source)].kind == .mapping else {
                         problems.append(
                             Diagnostic(
                                 ruleID: InputProblem.yamlSyntax.id, severity: .error,
@@ -105,13 +121,7 @@ extension TreeBuilder {
                                 message: "a `<<` merge key takes a mapping or a sequence of mappings"))
                         continue
                     }
-                    let start = Int(sourceRecord.payload)
-                    let count = Int(children[start])
-                    var pair = start + 2
-                    while pair + 1 < start + 2 + count {
-                        merged.append((children[pair], children[pair + 1]))
-                        pair += 2
-                    }
+                    merged += pairs(of: source)
                 }
                 continue
             }
@@ -129,17 +139,36 @@ extension TreeBuilder {
                     remember(key, in: &seen)
                 }
             }
-            children.append(key)
-            children.append(value)
+            written.append((key, value))
         }
+        let mergedAny = !merged.isEmpty
         for pair in merged {
             if records[Int(pair.key)].kind == .scalar {
                 guard firstSeen(pair.key, in: seen) == nil else { continue }
                 remember(pair.key, in: &seen)
             }
-            children.append(pair.key)
-            children.append(pair.value)
+            written.append(pair)
         }
-        children[countSlot] = Int32(truncatingIfNeeded: children.count - countSlot - 2)
+        var implicit = !mergedAny && written.count >= 2
+        if implicit {
+            for pair in 0..<written.count - 1 where written[pair].value != written[pair + 1].key - 1 {
+                implicit = false
+                break
+            }
+        }
+        if implicit {
+            children.append(Int32(truncatingIfNeeded: written.count + 1))
+            children.append(packedEnd)
+            for pair in written { children.append(pair.key) }
+            children.append(written[written.count - 1].value)
+        } else {
+            children.append(Int32(truncatingIfNeeded: written.count * 2))
+            children.append(packedEnd)
+            for pair in written {
+                children.append(pair.key)
+                children.append(pair.value)
+            }
+        }
+        return implicit
     }
 }

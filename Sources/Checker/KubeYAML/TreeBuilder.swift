@@ -37,6 +37,8 @@ struct TreeBuilder {
     var shortTexts = [UInt32](repeating: 0, count: 512)
 
     var stack: [OpenCollection] = []
+    /// The pairs of the mapping being finished (kept to reuse its storage).
+    var pairScratch: [(key: Int32, value: Int32)] = []
     /// Children of the open collections, innermost last.
     var pending: [Int32] = []
     var anchors: [String: (node: Int32, count: Int)] = [:]
@@ -49,10 +51,10 @@ struct TreeBuilder {
     init(file: String, limits: YAMLLimits, inputBytes: Int) {
         self.file = file
         self.limits = limits
-        // About one node per 12 input bytes in typical manifests, and one child entry per 9.
+        // About one node per 12 input bytes in typical manifests, and one child entry per 14.
         records.reserveCapacity(min(inputBytes / 12 + 16, 1 << 20))
         text.reserveCapacity(min(inputBytes / 2 + 16, 1 << 24))
-        children.reserveCapacity(min(inputBytes / 9 + 16, 1 << 20))
+        children.reserveCapacity(min(inputBytes / 14 + 16, 1 << 20))
     }
 
     /// Freezes the table and hands out the documents.
@@ -133,8 +135,9 @@ struct TreeBuilder {
                 return
             }
             let packedEnd = NodeRecord.packedEnd(start: collection.start, end: end)
+            var implicitValues = false
             if collection.isMapping {
-                finishMapping(from: collection.firstPending, packedEnd: packedEnd ?? 0)
+                implicitValues = finishMapping(from: collection.firstPending, packedEnd: packedEnd ?? 0)
             } else {
                 children.append(Int32(truncatingIfNeeded: pending.count - collection.firstPending))
                 children.append(packedEnd ?? 0)
@@ -143,7 +146,8 @@ struct TreeBuilder {
             pending.removeSubrange(collection.firstPending...)
             let node = append(
                 kind: collection.isMapping ? .mapping : .sequence, style: .plain, tag: collection.tag,
-                payload: UInt32(offset), start: collection.start, end: end, endIsDerived: packedEnd != nil)
+                payload: UInt32(offset), start: collection.start, end: end, endIsDerived: packedEnd != nil,
+                implicitValues: implicitValues)
             attach(node, count: collection.nodeCount, anchor: collection.anchor)
         case YAML_ALIAS_EVENT:
             let name = Self.optionalString(event.data.alias.anchor) ?? ""
@@ -165,7 +169,7 @@ struct TreeBuilder {
             let anchored = records[Int(target.node)]
             let record = NodeRecord(
                 kind: anchored.kind, style: anchored.style, tag: anchored.tag, payload: anchored.payload, start: start,
-                wide: true)
+                wide: true, implicitValues: anchored.hasImplicitValues)
             records.append(record)
             wideMarks[node] = WideMarks(start: start, end: end)
             if record.tag == .other { otherTags[node] = otherTags[target.node] }
@@ -253,12 +257,14 @@ struct TreeBuilder {
 
     /// `endIsDerived`: the record's text or `children` entry gives `end`, so only `start` must fit.
     private mutating func append(
-        kind: NodeKind, style: ScalarStyle, tag: String?, payload: UInt32, start: Mark, end: Mark, endIsDerived: Bool
+        kind: NodeKind, style: ScalarStyle, tag: String?, payload: UInt32, start: Mark, end: Mark, endIsDerived: Bool,
+        implicitValues: Bool = false
     ) -> Int32 {
         let node = Int32(truncatingIfNeeded: records.count)
         let code = TagCode(tag)
         let record = NodeRecord(
-            kind: kind, style: style, tag: code, payload: payload, start: start, wide: !endIsDerived)
+            kind: kind, style: style, tag: code, payload: payload, start: start, wide: !endIsDerived,
+            implicitValues: implicitValues)
         records.append(record)
         if record.isWide { wideMarks[node] = WideMarks(start: start, end: end) }
         if code == .other, let tag { otherTags[node] = tag }

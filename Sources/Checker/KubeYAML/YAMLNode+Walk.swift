@@ -7,14 +7,9 @@ extension YAMLNode {
     public func forEachPair(_ body: (_ key: YAMLNode, _ value: YAMLNode) -> Void) {
         if case .table(let table, let index) = backing {
             guard table.kind(index) == .mapping else { return }
-            let first = table.firstChild(index)
-            var position = first
-            let end = first + table.childCount(index)
-            while position + 1 < end {
-                body(
-                    YAMLNode(table: table, index: table.children[position]),
-                    YAMLNode(table: table, index: table.children[position + 1]))
-                position += 2
+            table.forEachPair(index) { key, value in
+                body(YAMLNode(table: table, index: key), YAMLNode(table: table, index: value))
+                return true
             }
             return
         }
@@ -27,7 +22,7 @@ extension YAMLNode {
         if case .table(let table, let index) = backing {
             guard table.kind(index) == .sequence else { return }
             let first = table.firstChild(index)
-            for position in first..<first + table.childCount(index) {
+            for position in first..<first + table.count(index) {
                 body(YAMLNode(table: table, index: table.children[position]))
             }
             return
@@ -40,8 +35,7 @@ extension YAMLNode {
         if case .table(let table, let index) = backing {
             switch table.kind(index) {
             case .scalar: return 0
-            case .sequence: return table.childCount(index)
-            case .mapping: return table.childCount(index) / 2
+            case .sequence, .mapping: return table.count(index)
             }
         }
         switch content {

@@ -238,18 +238,13 @@ extension YAMLNode {
     public func forEachScalarValue(forKey key: String, _ body: (String) -> Void) {
         if case .table(let table, let index) = backing {
             guard table.kind(index) == .mapping else { return }
-            let first = table.firstChild(index)
-            var position = first
-            let end = first + table.childCount(index)
-            while position + 1 < end {
-                let keyIndex = table.children[position]
-                let valueIndex = table.children[position + 1]
+            table.forEachPair(index) { keyIndex, valueIndex in
                 if table.kind(keyIndex) == .scalar, table.kind(valueIndex) == .scalar,
                     table.scalar(keyIndex, equals: key)
                 {
                     body(table.string(valueIndex))
                 }
-                position += 2
+                return true
             }
             return
         }

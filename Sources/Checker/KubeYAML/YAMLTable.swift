@@ -5,9 +5,10 @@
 /// per collection and one string per scalar.
 final class YAMLTable: Sendable {
     let records: [NodeRecord]
-    /// Per collection, at its record's `payload`: the child count, its packed
-    /// end (`NodeRecord.packedEnd`), then the child indices (key, value, key,
-    /// value, … for a mapping).
+    /// Per collection, at its record's `payload`: the number of entries, its
+    /// packed end (`NodeRecord.packedEnd`), then the entries: the items of a
+    /// sequence; key, value, key, value, … of a mapping, or, when the record
+    /// `hasImplicitValues`, its keys and then its last value.
     let children: ChildIndices
     /// Per scalar, at its record's `payload` (without `SharedText.flag`): a
     /// LEB128 length, then UTF-8 bytes.
@@ -90,8 +91,12 @@ final class YAMLTable: Sendable {
 
     // MARK: collections
 
-    @inline(__always) func childCount(_ index: Int32) -> Int {
-        Int(children[Int(records[Int(index)].payload)])
+    /// Items of a sequence, pairs of a mapping.
+    @inline(__always) func count(_ index: Int32) -> Int {
+        let record = records[Int(index)]
+        let entries = Int(children[Int(record.payload)])
+        if record.kind == .sequence { return entries }
+        return record.hasImplicitValues ? entries - 1 : entries / 2
     }
 
     /// Position in `children` of the first child of collection `index` (after its count and end).
@@ -99,31 +104,57 @@ final class YAMLTable: Sendable {
         Int(records[Int(index)].payload) + 2
     }
 
+    /// Calls `body` with the key and value of each pair of mapping `index`, in order, until it
+    /// returns false.
+    @inline(__always) func forEachPair(_ index: Int32, _ body: (_ key: Int32, _ value: Int32) -> Bool) {
+        let record = records[Int(index)]
+        let first = Int(record.payload) + 2
+        let entries = Int(children[first - 2])
+        if record.hasImplicitValues {
+            // Keys, then the last value: every other value is the node just before the next key.
+            let pairs = entries - 1
+            for pair in 0..<pairs {
+                let value = pair + 1 < pairs ? children[first + pair + 1] &- 1 : children[first + pairs]
+                if !body(children[first + pair], value) { return }
+            }
+            return
+        }
+        var position = first
+        while position + 1 < first + entries {
+            if !body(children[position], children[position + 1]) { return }
+            position += 2
+        }
+    }
+
     /// The value of the first pair whose scalar key equals `key`, as a key/value index pair.
     func lookup(_ index: Int32, _ key: String) -> (key: Int32, value: Int32)? {
-        let first = firstChild(index)
-        let count = childCount(index)
+        let record = records[Int(index)]
+        let first = Int(record.payload) + 2
+        let entries = Int(children[first - 2])
+        let implicit = record.hasImplicitValues
+        // Keys sit one entry apart in an implicit list, two in a pair list.
+        let keyCount = implicit ? entries - 1 : entries / 2
+        let step = implicit ? 1 : 2
         var key = key
         let found: Int? = key.withUTF8 { keyBytes -> Int? in
             let keyIsASCII = ScalarText.isASCII(keyBytes)
-            var position = first
-            while position + 1 < first + count {
-                let keyIndex = children[position]
-                if records[Int(keyIndex)].kind == .scalar {
-                    let matches = withText(keyIndex) { bytes in
-                        // Lengths first (in `sameBytes`): most keys differ in length.
-                        if ScalarText.sameBytes(bytes, keyBytes) { return true }
-                        return !(keyIsASCII && (asciiOnly || ScalarText.isASCII(bytes)))
-                            && String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
-                    }
-                    if matches { return position }
+            for pair in 0..<keyCount {
+                let keyIndex = children[first + pair * step]
+                guard records[Int(keyIndex)].kind == .scalar else { continue }
+                let matches = withText(keyIndex) { bytes in
+                    // Lengths first (in `sameBytes`): most keys differ in length.
+                    if ScalarText.sameBytes(bytes, keyBytes) { return true }
+                    return !(keyIsASCII && (asciiOnly || ScalarText.isASCII(bytes)))
+                        && String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
                 }
-                position += 2
+                if matches { return pair }
             }
             return nil
         }
-        guard let found else { return nil }
-        return (children[found], children[found + 1])
+        guard let pair = found else { return nil }
+        if !implicit { return (children[first + 2 * pair], children[first + 2 * pair + 1]) }
+        let value = pair + 1 < keyCount ? children[first + pair + 1] &- 1 : children[first + keyCount]
+        return (children[first + pair], value)
     }
 
     /// `ScalarResolver.resolvePlain` of a plain scalar's text, from its bytes.
@@ -144,34 +175,25 @@ final class YAMLTable: Sendable {
         case .scalar:
             return .scalar(string(index), record.style)
         case .sequence:
-            let first = firstChild(index)
-            let count = childCount(index)
-            var items: [YAMLNode] = []
-            items.reserveCapacity(count)
-            for position in first..<first + count { items.append(YAMLNode(table: self, index: children[position])) }
-            return .sequence(items)
+            return .sequence(items(index))
         case .mapping:
             return .mapping(pairs(index))
         }
     }
 
     func pairs(_ index: Int32) -> [YAMLPair] {
-        let first = firstChild(index)
-        let count = childCount(index) / 2
         var pairs: [YAMLPair] = []
-        pairs.reserveCapacity(count)
-        for pair in 0..<count {
-            pairs.append(
-                YAMLPair(
-                    key: YAMLNode(table: self, index: children[first + 2 * pair]),
-                    value: YAMLNode(table: self, index: children[first + 2 * pair + 1])))
+        pairs.reserveCapacity(count(index))
+        forEachPair(index) { key, value in
+            pairs.append(YAMLPair(key: YAMLNode(table: self, index: key), value: YAMLNode(table: self, index: value)))
+            return true
         }
         return pairs
     }
 
     func items(_ index: Int32) -> [YAMLNode] {
         let first = firstChild(index)
-        let count = childCount(index)
+        let count = count(index)
         var items: [YAMLNode] = []
         items.reserveCapacity(count)
         for position in first..<first + count { items.append(YAMLNode(table: self, index: children[position])) }
@@ -251,6 +273,8 @@ struct ChildIndices: Sendable {
 
     var isNarrow: Bool { wide.isEmpty }
 
+    var count: Int { wide.isEmpty ? narrow.count : wide.count }
+
     @inline(__always) subscript(position: Int) -> Int32 {
         wide.isEmpty ? Int32(narrow[position]) : wide[position]
     }
@@ -277,10 +301,16 @@ struct NodeRecord: Sendable {
     private var bits: UInt8
 
     /// A record with its start inline (`wide`: false, and the start must fit) or in `wideMarks`.
-    init(kind: NodeKind, style: ScalarStyle, tag: TagCode, payload: UInt32, start: Mark, wide: Bool) {
+    /// `implicitValues`: a mapping whose child list holds only its keys and its last value.
+    init(
+        kind: NodeKind, style: ScalarStyle, tag: TagCode, payload: UInt32, start: Mark, wide: Bool,
+        implicitValues: Bool = false
+    ) {
         payloadLow = UInt16(truncatingIfNeeded: payload)
         payloadHigh = UInt16(truncatingIfNeeded: payload >> 16)
-        bits = kind.rawValue | (style.rawValue << 2) | (tag.rawValue << 5)
+        // A collection has no style: its style bits hold the layout of its child list.
+        let styleBits = kind == .scalar ? style.rawValue : (implicitValues ? 1 : 0)
+        bits = kind.rawValue | (styleBits << 2) | (tag.rawValue << 5)
         if !wide && Self.fits(start) {
             startLine = UInt16(start.line)
             startColumn = UInt8(start.column)
@@ -301,7 +331,10 @@ struct NodeRecord: Sendable {
 
     var isWide: Bool { startColumn == 0 }
     var kind: NodeKind { NodeKind(rawValue: bits & 0x3) ?? .scalar }
+    /// A scalar's style (a collection's style bits hold its child-list layout instead).
     var style: ScalarStyle { ScalarStyle(rawValue: (bits >> 2) & 0x7) ?? .plain }
+    /// A mapping whose child list is its keys, then its last value (`TreeBuilder.finishMapping`).
+    var hasImplicitValues: Bool { kind == .mapping && (bits >> 2) & 0x7 == 1 }
     var tag: TagCode { TagCode(rawValue: bits >> 5) ?? .none }
 
     /// Node `index`'s start, from its record or, for a wide one, from `wideMarks`.
