@@ -133,6 +133,8 @@ struct SharedTextTests {
             let stored = ScalarText.bytes(at: Int(payload & ~SharedText.flag), in: shared.text.bytes)
             #expect(Array(stored) == word)
         }
+        // A repeated word is stored once.
+        #expect(SharedText(wordList: words + words).text.bytes.count == shared.text.bytes.count)
         let absent = Array("w5000".utf8)
         #expect(absent.withUnsafeBufferPointer { shared.payload(of: $0, hash: TreeBuilder.hash($0)) } == nil)
     }

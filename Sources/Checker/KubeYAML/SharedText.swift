@@ -22,30 +22,50 @@ final class OwnedBytes: @unchecked Sendable {
 /// Same layout as a table's text (LEB128 length, then the bytes), found through an open-addressing
 /// table keyed by the loader's FNV-1a hash.
 final class SharedText: Sendable {
-    static let kubernetes = SharedText(wordList: kubernetesWords())
+    static let kubernetes = SharedText(lines: kubernetesWords())
 
-    /// A scalar payload with this bit set is an offset here, not in the table's own text.
+    /// A payload with this bit set is an offset here, not in the table's own text.
     static let flag: UInt32 = 0x8000_0000
 
     let text: OwnedBytes
     /// Offset + 1 of a word per slot; 0: empty.
     private let slots: [UInt32]
 
-    init(wordList: [[UInt8]]) {
+    convenience init(wordList: [[UInt8]]) {
+        var lines: [UInt8] = []
+        for word in wordList { lines += word + [UInt8(ascii: "\n")] }
+        self.init(lines: lines)
+    }
+
+    /// From newline-separated words, read in place: no array per word (this runs at every start).
+    init(lines: [UInt8]) {
         var text: [UInt8] = []
-        var offsets: [(offset: UInt32, hash: UInt64)] = []
-        var seen = Set<[UInt8]>()
-        for word in wordList where !word.isEmpty && word.count <= TreeBuilder.shortText && seen.insert(word).inserted {
-            let offset = word.withUnsafeBufferPointer { ScalarText.append($0, to: &text) }
-            offsets.append((UInt32(offset), word.withUnsafeBufferPointer { TreeBuilder.hash($0) }))
-        }
+        text.reserveCapacity(lines.count + lines.count / 4)
+        let wordCount = lines.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } + 1
         var capacity = 16
-        while capacity < offsets.count * 2 { capacity <<= 1 }
+        while capacity < wordCount * 2 { capacity <<= 1 }
+        let mask = capacity - 1
         var slots = [UInt32](repeating: 0, count: capacity)
-        for entry in offsets {
-            var slot = Self.slot(entry.hash, mask: capacity - 1)
-            while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = entry.offset + 1
+        lines.withUnsafeBufferPointer { all in
+            var start = 0
+            while start < all.count {
+                var end = start
+                while end < all.count && all[end] != UInt8(ascii: "\n") { end += 1 }
+                let word = UnsafeBufferPointer(rebasing: all[start..<end])
+                start = end + 1
+                guard !word.isEmpty && word.count <= TreeBuilder.shortText else { continue }
+                var slot = Self.slot(TreeBuilder.hash(word), mask: mask)
+                var isNew = true
+                while slots[slot] != 0 {
+                    let stored = text.withUnsafeBufferPointer { ScalarText.bytes(at: Int(slots[slot] - 1), in: $0) }
+                    if ScalarText.sameBytes(stored, word) {
+                        isNew = false
+                        break
+                    }
+                    slot = (slot + 1) & mask
+                }
+                if isNew { slots[slot] = UInt32(ScalarText.append(word, to: &text)) + 1 }
+            }
         }
         self.slots = slots
         self.text = OwnedBytes(copying: text)
@@ -71,10 +91,10 @@ final class SharedText: Sendable {
         Int(truncatingIfNeeded: hash >> 40) & mask
     }
 
-    private static func kubernetesWords() -> [[UInt8]] {
+    private static func kubernetesWords() -> [UInt8] {
         guard let base = kube_api_words_text() else { return [] }
-        let bytes = UnsafeBufferPointer(
-            start: UnsafeRawPointer(base).assumingMemoryBound(to: UInt8.self), count: Int(kube_api_words_length()))
-        return bytes.split(separator: UInt8(ascii: "\n")).map(Array.init)
+        return Array(
+            UnsafeBufferPointer(
+                start: UnsafeRawPointer(base).assumingMemoryBound(to: UInt8.self), count: Int(kube_api_words_length())))
     }
 }
