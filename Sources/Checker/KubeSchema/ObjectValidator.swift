@@ -214,7 +214,7 @@ struct ObjectValidator {
         if type == .null { return }
         let accepted: Bool
         switch shape {
-        case .string: accepted = type == .string
+        case .string, .bytes: accepted = type == .string
         case .integer, .int32: accepted = type == .int || (type == .float && Self.isIntegral(node))
         case .boolean: accepted = type == .bool
         case .number: accepted = type == .int || type == .float
@@ -234,6 +234,11 @@ struct ObjectValidator {
             let valid = node.withScalarBytes { Quantity.isValid($0) } ?? true
             if !valid { badQuantity(node, place: place) }
         }
+        if shape == .bytes && type == .string,
+            let offset = node.withScalarBytes({ Base64.firstInvalidByte(in: $0) }) ?? nil
+        {
+            badBase64(node, at: offset, place: place)
+        }
         if check != 0 { valueRule(node, check: check, place: place) }
     }
 
@@ -247,6 +252,7 @@ struct ObjectValidator {
     private static func expected(_ shape: Shape) -> String {
         switch shape {
         case .string: "a string"
+        case .bytes: "a base64 string"
         case .integer, .int32: "an integer"
         case .boolean: "a boolean (true or false)"
         case .number: "a number"
@@ -324,6 +330,28 @@ struct ObjectValidator {
         findings.append(
             Diagnostic(
                 ruleID: SchemaRuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
+                object: object.reference))
+    }
+
+    private mutating func badBase64(_ node: YAMLNode, at offset: Int, place: Place) {
+        let text = node.scalar ?? ""
+        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        let whatIsWrong =
+            offset < text.utf8.count
+            ? "byte \(offset + 1) is not in the base64 alphabet or its padding"
+            : "its length is not a whole number of base64 groups"
+        var message =
+            "\(describe(place)) is `\(shown)`, which is not base64 (\(whatIsWrong)); the API server decodes this field as base64 and rejects the object"
+        let fix: SuggestedFix
+        if object.kind == "Secret" {
+            message += "; plain text belongs under `stringData`"
+            fix = SuggestedFix("encode the value (`printf %s 'value' | base64`) or move the key to `stringData`")
+        } else {
+            fix = SuggestedFix("encode the value with base64 (`base64 -w0 file`)")
+        }
+        findings.append(
+            Diagnostic(
+                ruleID: SchemaRuleID.fieldValue, severity: .error, span: object.span(node), message: message, fix: fix,
                 object: object.reference))
     }
 

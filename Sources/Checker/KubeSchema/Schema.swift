@@ -17,6 +17,8 @@ public enum Shape: UInt8, Sendable {
     case constrained
     /// Unresolved reference to definition `index` (only while decoding).
     case reference
+    /// Bytes, written as a base64 string (`format: byte`: Secret `data`, ConfigMap `binaryData`, `caBundle`).
+    case bytes
 }
 
 public struct TypeRef: Sendable, Equatable {
@@ -189,6 +191,7 @@ public enum SchemaDecoder {
             let rest = bytes.dropFirst()
             switch first {
             case UInt8(ascii: "s"): return TypeRef(.string)
+            case UInt8(ascii: "B"): return TypeRef(.bytes)
             case UInt8(ascii: "i"): return TypeRef(.integer)
             case UInt8(ascii: "I"): return TypeRef(.int32)
             case UInt8(ascii: "b"): return TypeRef(.boolean)

@@ -188,3 +188,37 @@ public enum Quantity {
         return isValid(candidate) ? candidate : nil
     }
 }
+
+/// Base64 as the API server decodes `[]byte` fields: Go's `base64.StdEncoding` (encoding/json),
+/// which skips `\r` and `\n`, requires `=` padding to a whole group of four, and allows nothing
+/// but line breaks after the padding.
+public enum Base64 {
+    /// The offset of the first byte the decoder refuses (`bytes.count` when the text ends inside a
+    /// group), or nil when `bytes` decodes.
+    public static func firstInvalidByte(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var inGroup = 0
+        var padding = 0
+        for (offset, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { continue }
+            if byte == UInt8(ascii: "=") {
+                // One `=` after three characters, two after two; never more, never earlier.
+                guard inGroup + padding >= 2, inGroup + padding < 4 else { return offset }
+                padding += 1
+                if inGroup + padding == 4 { inGroup = 4 }
+                continue
+            }
+            // Anything after the padding, or outside the alphabet.
+            guard padding == 0, isAlphabet(byte) else { return offset }
+            inGroup = inGroup == 3 ? 0 : inGroup + 1
+        }
+        if padding > 0 { return inGroup == 4 ? nil : bytes.count }
+        return inGroup == 0 ? nil : bytes.count
+    }
+
+    private static func isAlphabet(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "+")
+            || byte == UInt8(ascii: "/")
+    }
+}

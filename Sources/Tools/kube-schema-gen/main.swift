@@ -12,7 +12,7 @@
 //   = <mask hex> <type>             a variant of the definition for the releases in mask
 //    <field>[!] <type>              a field of that (object) variant; `!`: required
 //
-// Types: s string, i integer, I int32, b boolean, n number, q quantity,
+// Types: s string, B base64 bytes (format: byte), i integer, I int32, b boolean, n number, q quantity,
 // x int-or-string, * anything, O any mapping, #N definition N, [T list of T,
 // {T map of T, o object (its fields follow). Descriptions are dropped;
 // a definition that does not change between releases is stored once.
@@ -84,7 +84,7 @@ func refName(_ schema: [String: Any]) -> String? {
 func expression(_ schema: [String: Any]) throws -> String {
     if let name = refName(schema) { return "#" + name }
     switch typeNames(schema).first {
-    case "string": return "s"
+    case "string": return schema["format"] as? String == "byte" ? "B" : "s"
     case "integer": return schema["format"] as? String == "int32" ? "I" : "i"
     case "boolean": return "b"
     case "number": return "n"
