@@ -85,7 +85,8 @@ struct CustomResources {
             let preserve = Self.flag(node, "x-kubernetes-preserve-unknown-fields")
             let properties = node["properties"]
             switch node["type"]?.string {
-            case "string": return TypeRef(.string)
+            // `format: byte` is validated as base64 (kube-openapi's strfmt registry), like built-in byte fields.
+            case "string": return TypeRef(node["format"]?.string == "byte" ? .bytes : .string)
             case "integer": return TypeRef(.integer)
             case "number": return TypeRef(.number)
             case "boolean": return TypeRef(.boolean)

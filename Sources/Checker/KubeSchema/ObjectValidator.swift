@@ -341,7 +341,7 @@ struct ObjectValidator {
             ? "byte \(offset + 1) is not in the base64 alphabet or its padding"
             : "its length is not a whole number of base64 groups"
         var message =
-            "\(describe(place)) is `\(shown)`, which is not base64 (\(whatIsWrong)); the API server decodes this field as base64 and rejects the object"
+            "\(describe(place)) is `\(shown)`, which is not base64 (\(whatIsWrong)); the API server reads this field as base64 and rejects the object"
         let fix: SuggestedFix
         if object.kind == "Secret" {
             message += "; plain text belongs under `stringData`"
