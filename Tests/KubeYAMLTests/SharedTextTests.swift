@@ -133,6 +133,12 @@ struct SharedTextTests {
             let stored = ScalarText.bytes(at: Int(payload & ~SharedText.flag), in: shared.text.bytes)
             #expect(Array(stored) == word)
         }
+        // `<<` is never shared: a shared key is never taken for a merge key.
+        let merge = Array("<<".utf8)
+        #expect(
+            merge.withUnsafeBufferPointer {
+                SharedText(wordList: [merge]).payload(of: $0, hash: TreeBuilder.hash($0))
+            } == nil)
         // A repeated word is stored once.
         #expect(SharedText(wordList: words + words).text.bytes.count == shared.text.bytes.count)
         let absent = Array("w5000".utf8)

@@ -53,7 +53,10 @@ final class SharedText: Sendable {
                 while end < all.count && all[end] != UInt8(ascii: "\n") { end += 1 }
                 let word = UnsafeBufferPointer(rebasing: all[start..<end])
                 start = end + 1
-                guard !word.isEmpty && word.count <= TreeBuilder.shortText else { continue }
+                // Never `<<`: the loader takes a shared key for a plain key, not a merge key.
+                guard !word.isEmpty && word.count <= TreeBuilder.shortText,
+                    !(word.count == 2 && word[0] == UInt8(ascii: "<") && word[1] == UInt8(ascii: "<"))
+                else { continue }
                 var slot = Self.slot(TreeBuilder.hash(word), mask: mask)
                 var isNew = true
                 while slots[slot] != 0 {

@@ -35,7 +35,8 @@ extension TreeBuilder {
 
     private func isMergeKey(_ node: Int32) -> Bool {
         let record = records[Int(node)]
-        guard record.kind == .scalar else { return false }
+        // `<<` is never a shared word (SharedText leaves it out), so a shared key is not a merge key.
+        guard record.kind == .scalar, record.payload & SharedText.flag == 0 else { return false }
         let isLessLess = withText(record.payload) {
             $0.count == 2 && $0[0] == UInt8(ascii: "<") && $0[1] == UInt8(ascii: "<")
         }
@@ -68,7 +69,7 @@ extension TreeBuilder {
             var dictionary: [String: Int32] = [:]
             for key in seen.list where dictionary[string(key)] == nil { dictionary[string(key)] = key }
             seen.dictionary = dictionary
-            seen.list = []
+            seen.list.removeAll(keepingCapacity: true)
         }
     }
 
@@ -93,10 +94,13 @@ extension TreeBuilder {
     /// (nodes are numbered as they end), which is all of them unless a key is a collection or
     /// pairs were merged in.
     mutating func finishMapping(from first: Int, packedEnd: Int32) -> Bool {
-        var seen = SeenKeys()
+        // The scratch buffers are moved out and back, so appending to them never copies them.
+        var seen = SeenKeys(list: seenScratch)
         var written = pairScratch
+        (seenScratch, pairScratch) = ([], [])
+        seen.list.removeAll(keepingCapacity: true)
         written.removeAll(keepingCapacity: true)
-        defer { pairScratch = written }
+        defer { (seenScratch, pairScratch) = (seen.list, written) }
         var merged: [(key: Int32, value: Int32)] = []
         var position = first
         while position + 1 < pending.count {

@@ -37,8 +37,9 @@ struct TreeBuilder {
     var shortTexts = [UInt32](repeating: 0, count: 512)
 
     var stack: [OpenCollection] = []
-    /// The pairs of the mapping being finished (kept to reuse its storage).
+    /// The pairs and the keys seen so far of the mapping being finished (kept to reuse their storage).
     var pairScratch: [(key: Int32, value: Int32)] = []
+    var seenScratch: [Int32] = []
     /// Children of the open collections, innermost last.
     var pending: [Int32] = []
     var anchors: [String: (node: Int32, count: Int)] = [:]
