@@ -96,6 +96,18 @@ struct SharedTextTests {
         #expect(node["alias"]?.childCount == 2)
     }
 
+    @Test func keysAreFoundByTheirWordHoweverWritten() throws {
+        // Plain, quoted and escaped spellings of an API word are one word; the first of two wins.
+        let node = try root("'kind': A\n\"na\\x6De\": B\nspec: C\nspecs: E\n")
+        #expect(node["kind"]?.scalar == "A")
+        #expect(node["name"]?.scalar == "B")
+        #expect(node["specs"]?.scalar == "E")
+        #expect(node["metadata"] == nil)
+        let duplicate = load("spec: C\nspec: D\n")
+        #expect(duplicate.problems.count == 1)
+        #expect(duplicate.documents.first?.root["spec"]?.scalar == "C")
+    }
+
     @Test func sharedAndOwnTextCompareAsStrings() throws {
         // `name` is an API word, `naming` is not; both keys are found, and a repeated word is a duplicate.
         let node = try root("name: a\nnaming: b\n\"kind\": c\n")

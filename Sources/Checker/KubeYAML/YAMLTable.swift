@@ -15,6 +15,8 @@ final class YAMLTable: Sendable {
     let text: OwnedBytes
     /// Where payloads with `SharedText.flag` point.
     let shared: OwnedBytes
+    /// The words `shared` holds, to find a key by its payload.
+    let vocabulary: SharedText
     /// Tags other than the core schema's, by node.
     let otherTags: [Int32: String]
     /// Both marks of the nodes whose start does not fit a record or whose end cannot be derived.
@@ -31,6 +33,7 @@ final class YAMLTable: Sendable {
         self.children = children
         self.text = OwnedBytes(copying: text)
         self.shared = shared.text
+        self.vocabulary = shared
         self.otherTags = otherTags
         self.wideMarks = wideMarks
     }
@@ -137,6 +140,15 @@ final class YAMLTable: Sendable {
         let step = implicit ? 1 : 2
         var key = key
         let found: Int? = key.withUTF8 { keyBytes -> Int? in
+            // Nearly every key asked for is an API word, stored once for the run: then a key node is
+            // that key exactly when it has the word's payload (an ASCII stream's own text never
+            // equals a word, or it would have been shared).
+            if asciiOnly, let word = vocabulary.payload(of: keyBytes, hash: TreeBuilder.hash(keyBytes)) {
+                for pair in 0..<keyCount where records[Int(children[first + pair * step])].payload == word {
+                    if records[Int(children[first + pair * step])].kind == .scalar { return pair }
+                }
+                return nil
+            }
             let keyIsASCII = ScalarText.isASCII(keyBytes)
             for pair in 0..<keyCount {
                 let keyIndex = children[first + pair * step]
