@@ -7,9 +7,9 @@ struct DuplicateNameRule: Rule {
     let info = RuleInfo(
         id: "duplicate-name",
         summary:
-            "Container names (containers and initContainers), volume names and a container's mount paths are unique",
+            "Container names (containers and initContainers), volume names, a container's mount paths and topology spread constraints are unique",
         why:
-            "The API server rejects a pod whose containers and init containers share a name (validation.go validateContainers / validateInitContainers: `Duplicate value`), whose volumes share a name (ValidateVolumes), or a container that mounts two volumes at the same path (validateVolumeMounts: `must be unique`).",
+            "The API server rejects a pod whose containers and init containers share a name (validation.go validateContainers / validateInitContainers: `Duplicate value`), whose volumes share a name (ValidateVolumes), a container that mounts two volumes at the same path (validateVolumeMounts: `must be unique`), or two topologySpreadConstraints with the same topologyKey and whenUnsatisfiable (ValidateSpreadConstraintNotRepeat: `Duplicate value`).",
         fix: "Rename one of the two (and every reference to it), or remove the duplicate."
     )
 
@@ -41,6 +41,23 @@ struct DuplicateNameRule: Rule {
                     }
                 }
             }
+            // One constraint per topologyKey and whenUnsatisfiable; the same key with the other action is allowed.
+            var constraints: [String: YAMLNode] = [:]
+            for constraint in workload.template.specNode?["topologySpreadConstraints"]?.items ?? [] {
+                guard let node = constraint["topologyKey"], let key = node.string, !key.isEmpty,
+                    let action = constraint["whenUnsatisfiable"]?.string, !action.isEmpty
+                else { continue }
+                let pair = key + "\u{0}" + action
+                if let earlier = constraints[pair] {
+                    findings.append(
+                        duplicate(
+                            "two topologySpreadConstraints of \(object.kind) \(object.name) spread over \(key) with whenUnsatisfiable \(action); the API server allows one constraint per topologyKey and whenUnsatisfiable",
+                            node, earlier: earlier, object: object,
+                            fix: "keep one of the two constraints (the scheduler applies both to the same domains)"))
+                } else {
+                    constraints[pair] = node
+                }
+            }
             var volumes: [String: YAMLNode] = [:]
             for volume in workload.template.specNode?["volumes"]?.items ?? [] {
                 guard let node = volume["name"], let name = node.string, !name.isEmpty else { continue }
@@ -57,12 +74,12 @@ struct DuplicateNameRule: Rule {
         return findings
     }
 
-    private func duplicate(_ message: String, _ node: YAMLNode, earlier: YAMLNode, object: ManifestObject)
-        -> Diagnostic
-    {
+    private func duplicate(
+        _ message: String, _ node: YAMLNode, earlier: YAMLNode, object: ManifestObject,
+        fix: String = "rename or remove one of them"
+    ) -> Diagnostic {
         info.diagnostic(
             message, at: object.span(node), object: object,
-            notes: [DiagnosticNote("first used here", at: object.span(earlier))],
-            fix: SuggestedFix("rename or remove one of them"))
+            notes: [DiagnosticNote("first used here", at: object.span(earlier))], fix: SuggestedFix(fix))
     }
 }
