@@ -76,15 +76,11 @@ extension TreeBuilder {
     /// The pairs of a finished mapping of this stream, from either layout of its child list.
     private func pairs(of mapping: Int32) -> [(key: Int32, value: Int32)] {
         let record = records[Int(mapping)]
-        let first = Int(record.payload) + 2
-        let entries = Int(children[first - 2])
-        if record.hasImplicitValues {
-            let count = entries - 1
-            return (0..<count).map { pair in
-                (children[first + pair], pair + 1 < count ? children[first + pair + 1] - 1 : children[first + count])
-            }
-        }
-        return stride(from: first, to: first + entries - 1, by: 2).map { (children[$0], children[$0 + 1]) }
+        let header = Int(record.payload)
+        // A local copy: a closure over `self` would copy the whole builder.
+        let children = children
+        let list = PairList(header: header, entries: Int(children[header]), implicit: record.hasImplicitValues)
+        return (0..<list.count).map { (children[list.keyPosition($0)], list.value($0) { children[$0] }) }
     }
 
     /// Writes the entry count, `packedEnd` and pairs of the mapping whose children start at

@@ -14,8 +14,6 @@ final class YAMLTable: Sendable {
     /// LEB128 length, then UTF-8 bytes.
     let text: OwnedBytes
     /// Where payloads with `SharedText.flag` point.
-    let shared: OwnedBytes
-    /// The words `shared` holds, to find a key by its payload.
     let vocabulary: SharedText
     /// Tags other than the core schema's, by node.
     let otherTags: [Int32: String]
@@ -32,7 +30,6 @@ final class YAMLTable: Sendable {
         self.records = records
         self.children = children
         self.text = OwnedBytes(copying: text)
-        self.shared = shared.text
         self.vocabulary = shared
         self.otherTags = otherTags
         self.wideMarks = wideMarks
@@ -65,7 +62,7 @@ final class YAMLTable: Sendable {
     /// Calls `body` with the UTF-8 bytes of scalar `index`.
     @inline(__always) func withText<R>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let payload = records[Int(index)].payload
-        let store = payload & SharedText.flag == 0 ? text.bytes : shared.bytes
+        let store = payload & SharedText.flag == 0 ? text.bytes : vocabulary.text.bytes
         return withExtendedLifetime(self) { body(ScalarText.bytes(at: Int(payload & ~SharedText.flag), in: store)) }
     }
 
@@ -97,9 +94,8 @@ final class YAMLTable: Sendable {
     /// Items of a sequence, pairs of a mapping.
     @inline(__always) func count(_ index: Int32) -> Int {
         let record = records[Int(index)]
-        let entries = Int(children[Int(record.payload)])
-        if record.kind == .sequence { return entries }
-        return record.hasImplicitValues ? entries - 1 : entries / 2
+        if record.kind == .sequence { return Int(children[Int(record.payload)]) }
+        return pairList(index).count
     }
 
     /// Position in `children` of the first child of collection `index` (after its count and end).
@@ -107,66 +103,52 @@ final class YAMLTable: Sendable {
         Int(records[Int(index)].payload) + 2
     }
 
+    @inline(__always) func pairList(_ index: Int32) -> PairList {
+        let record = records[Int(index)]
+        let header = Int(record.payload)
+        return PairList(header: header, entries: Int(children[header]), implicit: record.hasImplicitValues)
+    }
+
     /// Calls `body` with the key and value of each pair of mapping `index`, in order, until it
     /// returns false.
     @inline(__always) func forEachPair(_ index: Int32, _ body: (_ key: Int32, _ value: Int32) -> Bool) {
-        let record = records[Int(index)]
-        let first = Int(record.payload) + 2
-        let entries = Int(children[first - 2])
-        if record.hasImplicitValues {
-            // Keys, then the last value: every other value is the node just before the next key.
-            let pairs = entries - 1
-            for pair in 0..<pairs {
-                let value = pair + 1 < pairs ? children[first + pair + 1] &- 1 : children[first + pairs]
-                if !body(children[first + pair], value) { return }
-            }
-            return
-        }
-        var position = first
-        while position + 1 < first + entries {
-            if !body(children[position], children[position + 1]) { return }
-            position += 2
+        let list = pairList(index)
+        for pair in 0..<list.count {
+            if !body(children[list.keyPosition(pair)], list.value(pair) { children[$0] }) { return }
         }
     }
 
     /// The value of the first pair whose scalar key equals `key`, as a key/value index pair.
     func lookup(_ index: Int32, _ key: String) -> (key: Int32, value: Int32)? {
-        let record = records[Int(index)]
-        let first = Int(record.payload) + 2
-        let entries = Int(children[first - 2])
-        let implicit = record.hasImplicitValues
-        // Keys sit one entry apart in an implicit list, two in a pair list.
-        let keyCount = implicit ? entries - 1 : entries / 2
-        let step = implicit ? 1 : 2
+        let list = pairList(index)
         var key = key
-        let found: Int? = key.withUTF8 { keyBytes -> Int? in
-            // Nearly every key asked for is an API word, stored once for the run: then a key node is
-            // that key exactly when it has the word's payload (an ASCII stream's own text never
-            // equals a word, or it would have been shared).
-            if asciiOnly, let word = vocabulary.payload(of: keyBytes, hash: TreeBuilder.hash(keyBytes)) {
-                for pair in 0..<keyCount where records[Int(children[first + pair * step])].payload == word {
-                    if records[Int(children[first + pair * step])].kind == .scalar { return pair }
-                }
-                return nil
-            }
-            let keyIsASCII = ScalarText.isASCII(keyBytes)
-            for pair in 0..<keyCount {
-                let keyIndex = children[first + pair * step]
-                guard records[Int(keyIndex)].kind == .scalar else { continue }
-                let matches = withText(keyIndex) { bytes in
-                    // Lengths first (in `sameBytes`): most keys differ in length.
-                    if ScalarText.sameBytes(bytes, keyBytes) { return true }
-                    return !(keyIsASCII && (asciiOnly || ScalarText.isASCII(bytes)))
-                        && String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
-                }
-                if matches { return pair }
+        guard let pair = key.withUTF8({ firstPair(in: list, withKey: $0) }) else { return nil }
+        return (children[list.keyPosition(pair)], list.value(pair) { children[$0] })
+    }
+
+    @inline(__always) private func firstPair(in list: PairList, withKey keyBytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        // Nearly every key asked for is an API word, stored once for the run: then a key node is
+        // that key exactly when it has the word's payload (an ASCII stream's own text never
+        // equals a word, or it would have been shared).
+        if asciiOnly, let word = vocabulary.payload(of: keyBytes, hash: TreeBuilder.hash(keyBytes)) {
+            for pair in 0..<list.count where records[Int(children[list.keyPosition(pair)])].payload == word {
+                if records[Int(children[list.keyPosition(pair)])].kind == .scalar { return pair }
             }
             return nil
         }
-        guard let pair = found else { return nil }
-        if !implicit { return (children[first + 2 * pair], children[first + 2 * pair + 1]) }
-        let value = pair + 1 < keyCount ? children[first + pair + 1] &- 1 : children[first + keyCount]
-        return (children[first + pair], value)
+        let keyIsASCII = ScalarText.isASCII(keyBytes)
+        for pair in 0..<list.count {
+            let keyIndex = children[list.keyPosition(pair)]
+            guard records[Int(keyIndex)].kind == .scalar else { continue }
+            let matches = withText(keyIndex) { bytes in
+                // Lengths first (in `sameBytes`): most keys differ in length.
+                if ScalarText.sameBytes(bytes, keyBytes) { return true }
+                return !(keyIsASCII && (asciiOnly || ScalarText.isASCII(bytes)))
+                    && String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
+            }
+            if matches { return pair }
+        }
+        return nil
     }
 
     /// `ScalarResolver.resolvePlain` of a plain scalar's text, from its bytes.
@@ -289,6 +271,35 @@ struct ChildIndices: Sendable {
 
     @inline(__always) subscript(position: Int) -> Int32 {
         wide.isEmpty ? Int32(narrow[position]) : wide[position]
+    }
+}
+
+/// Where a mapping's keys and values sit in a child list, in either layout: key, value, key,
+/// value, …; or (`implicit`) the keys, then the last value, every other value being the node just
+/// before the next key. The one decoder of that layout, for the table and the loader's merges.
+struct PairList {
+    /// Position of the first entry (after the entry count and the packed end).
+    let first: Int
+    /// Pairs.
+    let count: Int
+    let implicit: Bool
+    /// Entries from one key to the next.
+    let keyStep: Int
+
+    /// `header`: the collection's payload, where its entry count (`entries`) sits.
+    @inline(__always) init(header: Int, entries: Int, implicit: Bool) {
+        first = header + 2
+        count = implicit ? entries - 1 : entries / 2
+        self.implicit = implicit
+        keyStep = implicit ? 1 : 2
+    }
+
+    @inline(__always) func keyPosition(_ pair: Int) -> Int { first + pair * keyStep }
+
+    /// The value node of `pair`; `entry` reads the child list at a position.
+    @inline(__always) func value(_ pair: Int, entry: (Int) -> Int32) -> Int32 {
+        guard implicit else { return entry(first + 2 * pair + 1) }
+        return pair + 1 < count ? entry(first + pair + 1) &- 1 : entry(first + count)
     }
 }
 
