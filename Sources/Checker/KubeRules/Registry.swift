@@ -15,6 +15,7 @@ public enum RuleRegistry {
         ConfigMapReferenceRule(),
         SecretReferenceRule(),
         VolumeClaimRule(),
+        VolumeMountRule(),
         ServiceAccountRule(),
         ScaleTargetRule(),
         DisruptionBudgetRule(),
@@ -26,6 +27,7 @@ public enum RuleRegistry {
         GatewayBackendRule(),
         IngressPathRule(),
         IngressPathShadowedRule(),
+        IngressPathUnmatchableRule(),
         IngressLiteralRegexRule(),
         IngressClassRule(),
         IngressClassConflictRule(),
@@ -44,9 +46,11 @@ public enum RuleRegistry {
         DuplicateObjectRule(),
         DuplicateEnvRule(),
         DuplicateEnvRepeatedRule(),
+        NodePortRangeRule(),
         DuplicatePortRule(),
         DuplicateContainerPortRule(),
         DuplicateNameRule(),
+        DisableAnnotationRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }
