@@ -147,7 +147,7 @@ struct ObjectValidator {
         if requiredSeen < type.requiredCount && !inStatus {
             missingRequired(node, objectIndex, holder: holder, suggested: suggested)
         }
-        if schema.objectNames[Int(objectIndex)] == "EnvVar" { envValueAndValueFrom(node) }
+        if schema.envVarTypes.contains(objectIndex) { envValueAndValueFrom(node) }
     }
 
     /// validation.go validateEnvVarValueFrom: `valueFrom` "may not be specified when `value` is not
