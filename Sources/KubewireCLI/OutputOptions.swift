@@ -62,9 +62,11 @@ public struct OutputOptions: ParsableArguments {
         if let output {
             failed = !Self.write(main, to: output) || failed
             // The report went to a file: the terminal still says how the run went, in one line.
-            Console.error(
-                renderSummary(report, color: color == .always || (color == .auto && isatty(STDERR_FILENO) != 0))
-                    + "\n")
+            let colorSummary =
+                color == .always
+                || (color == .auto && isatty(STDERR_FILENO) != 0
+                    && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+            Console.error(renderSummary(report, color: colorSummary) + "\n")
         } else {
             Console.out(main)
         }
