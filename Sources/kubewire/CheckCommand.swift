@@ -49,7 +49,8 @@ struct CheckCommand: ParsableCommand {
             focus + context.map(ManifestInput.init(argument:)),
             options: LoadOptions(defaultNamespace: settings.namespace))
         let checker = Checker(
-            disabled: settings.disabled, context: RuleContext(kubeVersion: settings.kubeVersion))
+            disabled: settings.disabled,
+            context: RuleContext(kubeVersion: settings.kubeVersion, nodePortRange: settings.nodePortRange))
         let outcome = checker.run(loaded.graph)
         var findings = outcome.diagnostics.map(settings.applySeverity)
         if !context.isEmpty {
@@ -72,10 +73,17 @@ struct CheckCommand: ParsableCommand {
 
 /// Options shared by `check` and `probe`: what to run and how to report.
 struct CheckOptions: ParsableArguments {
-    @Option(name: .long, help: "Rule to turn off (repeatable; comma-separated lists allowed). See `kubewire rules`.")
+    @Option(
+        name: .long,
+        help:
+            "Rule to turn off (repeatable; comma-separated lists allowed; `all` for every rule). See `kubewire rules`.")
     var disable: [String] = []
 
-    @Option(name: .long, help: "Configuration file (default: .kubewire.yaml in the current folder, if present).")
+    @Option(
+        name: .long,
+        help:
+            "Configuration file (default: .kubewire.yaml or .kubewire.yml in the current folder or the nearest parent up to the repository root)."
+    )
     var config: String?
 
     @Option(name: .long, help: "Namespace of objects that name none.")
@@ -97,12 +105,12 @@ struct CheckOptions: ParsableArguments {
     /// problems, if one was read; a bad option is a usage error (thrown).
     func resolve() throws -> (Settings, ConfigFile.Loaded?) {
         var settings = Settings()
-        let configPath = config ?? (FileManager.default.fileExists(atPath: ".kubewire.yaml") ? ".kubewire.yaml" : nil)
+        let configPath = config ?? ConfigFile.find()
         let loaded = configPath.map(ConfigFile.load(path:))
         if let loaded { settings.apply(loaded.file) }
         for entry in disable {
             for id in entry.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !id.isEmpty {
-                try Settings.validateRuleID(id)
+                try Settings.validateRuleID(id, allowingAll: true)
                 settings.disabled.insert(id)
             }
         }
@@ -135,12 +143,14 @@ struct Settings {
     var kubeVersion = KubeVersion.current
     var failOn = Severity.error
     var severities: [String: Severity] = [:]
+    var nodePortRange = RuleContext.defaultNodePortRange
 
     mutating func apply(_ file: ConfigFile) {
         disabled.formUnion(file.disabled)
         if let namespace = file.namespace { self.namespace = namespace }
         if let version = file.kubeVersion { kubeVersion = version }
         if let failOn = file.failOn { self.failOn = failOn }
+        if let range = file.nodePortRange { nodePortRange = range }
         severities.merge(file.severities) { $1 }
     }
 
@@ -151,8 +161,9 @@ struct Settings {
         return changed
     }
 
-    static func validateRuleID(_ id: String) throws {
-        guard RuleRegistry.rule(id: id) == nil else { return }
+    /// `all` (every rule) is an id where rules are turned off, as in the annotation.
+    static func validateRuleID(_ id: String, allowingAll: Bool = false) throws {
+        guard RuleRegistry.rule(id: id) == nil, !(allowingAll && id == Checker.disableAll) else { return }
         let known = RuleRegistry.all.map(\.info.id)
         let hint = known.min { levenshtein(id, $0) < levenshtein(id, $1) }.map { " (did you mean \($0)?)" } ?? ""
         throw ValidationError("unknown rule `\(id)`\(hint); `kubewire rules` lists them")

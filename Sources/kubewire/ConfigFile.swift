@@ -12,6 +12,7 @@ import KubeYAML
 /// namespace: default             # for objects that name none
 /// kubeVersion: "1.30"
 /// failOn: error                  # error | warning | note
+/// nodePortRange: "30000-32767"   # the cluster's --service-node-port-range
 /// ```
 struct ConfigFile {
     var disabled: Set<String> = []
@@ -19,8 +20,41 @@ struct ConfigFile {
     var namespace: String?
     var kubeVersion: KubeVersion?
     var failOn: Severity?
+    var nodePortRange: ClosedRange<Int>?
 
-    static let keys = ["disable", "severity", "namespace", "kubeVersion", "failOn"]
+    static let keys = ["disable", "severity", "namespace", "kubeVersion", "failOn", "nodePortRange"]
+
+    /// The names the file is looked for under, in this order.
+    static let fileNames = [".kubewire.yaml", ".kubewire.yml"]
+
+    /// The configuration that applies in `directory`: `.kubewire.yaml` (or `.kubewire.yml`) in it or
+    /// the nearest parent folder up to the repository root (the folder holding `.git`), as linters
+    /// look for theirs. Outside a repository only `directory` itself is looked in, so a stray file
+    /// in a home or temporary folder is never picked up. The path is relative when `directory` is
+    /// the working directory (`../.kubewire.yaml`), as diagnostics show it.
+    static func find(from directory: String = FileManager.default.currentDirectoryPath) -> String? {
+        let manager = FileManager.default
+        var folders: [URL] = []
+        var folder = URL(fileURLWithPath: directory).standardizedFileURL
+        var repositoryRoot: URL?
+        while true {
+            folders.append(folder)
+            if manager.fileExists(atPath: folder.appendingPathComponent(".git").path) {
+                repositoryRoot = folder
+                break
+            }
+            let parent = folder.deletingLastPathComponent().standardizedFileURL
+            if parent.path == folder.path { break }
+            folder = parent
+        }
+        if repositoryRoot == nil { folders = Array(folders.prefix(1)) }
+        for (depth, folder) in folders.enumerated() {
+            for name in fileNames where manager.fileExists(atPath: folder.appendingPathComponent(name).path) {
+                return String(repeating: "../", count: depth) + name
+            }
+        }
+        return nil
+    }
 
     /// A problem in the file: reported like a finding, at its position (SARIF: a tool configuration
     /// notification), and the run exits 2.
@@ -49,13 +83,13 @@ struct ConfigFile {
                         file: path, line: Int(node.start.line), column: Int(node.start.column),
                         endLine: Int(node.end.line), endColumn: Int(node.end.column)), message: message))
         }
-        func ruleID(_ node: YAMLNode) -> String? {
+        func ruleID(_ node: YAMLNode, allowingAll: Bool = false) -> String? {
             guard let id = node.string else {
                 problem(node, "expected a rule id (a string)")
                 return nil
             }
             do {
-                try Settings.validateRuleID(id)
+                try Settings.validateRuleID(id, allowingAll: allowingAll)
             } catch {
                 problem(node, (error as? ValidationError)?.message ?? "unknown rule `\(id)`")
                 return nil
@@ -75,7 +109,7 @@ struct ConfigFile {
                     problem(value, "`disable` takes a list of rule ids")
                     continue
                 }
-                for item in value.items { if let id = ruleID(item) { config.disabled.insert(id) } }
+                for item in value.items { if let id = ruleID(item, allowingAll: true) { config.disabled.insert(id) } }
             case "severity":
                 guard value.isMapping else {
                     problem(value, "`severity` maps rule ids to error, warning or note")
@@ -100,7 +134,24 @@ struct ConfigFile {
                     problem(value, "`kubeVersion` takes a release like \"1.30\" (quoted)")
                     continue
                 }
+                guard KubeVersion.supported.contains(version) else {
+                    let range = KubeVersion.supported
+                    problem(
+                        value,
+                        "Kubernetes \(version) is not supported: kubewire knows the API of \(range.lowerBound)–\(range.upperBound)"
+                    )
+                    continue
+                }
                 config.kubeVersion = version
+            case "nodePortRange":
+                guard let range = value.string.flatMap(Self.portRange) else {
+                    problem(
+                        value,
+                        "`nodePortRange` takes the cluster's --service-node-port-range as \"LOW-HIGH\", e.g. \"30000-32767\", with 1 ≤ LOW ≤ HIGH ≤ 65535"
+                    )
+                    continue
+                }
+                config.nodePortRange = range
             case "failOn":
                 guard let severity = value.string.flatMap(Severity.init(rawValue:)) else {
                     problem(value, "`failOn` takes error, warning or note")
@@ -112,5 +163,14 @@ struct ConfigFile {
             }
         }
         return Loaded(file: config, problems: problems)
+    }
+
+    /// `LOW-HIGH` (the API server's --service-node-port-range syntax; `LOW+SIZE` is not accepted).
+    static func portRange(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let low = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+            let high = Int(parts[1].trimmingCharacters(in: .whitespaces)), 1 <= low, low <= high, high <= 65535
+        else { return nil }
+        return low...high
     }
 }

@@ -6,7 +6,11 @@ import KubewireCLI
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "List every rule: id, default severity and what it checks.")
+        commandName: "rules",
+        abstract: "List every rule: id, default severity and what it checks; `kubewire rules ID` explains one.")
+
+    @Argument(help: "A rule id: explain that rule alone (what it checks, why, how to fix, its severity).")
+    var id: String?
 
     @Flag(name: .shortAndLong, help: "Also print why each rule matters and how to fix a finding.")
     var verbose = false
@@ -18,6 +22,10 @@ struct RulesCommand: ParsableCommand {
     var markdown = false
 
     func run() throws {
+        if let id {
+            try explain(id)
+            return
+        }
         let infos = RuleRegistry.all.map(\.info)
         if markdown {
             Console.out(Self.markdownTable(infos))
@@ -43,6 +51,37 @@ struct RulesCommand: ParsableCommand {
             if verbose {
                 text += "    why: \(info.why)\n    fix: \(info.fix)\n\n"
             }
+        }
+        Console.out(text)
+    }
+
+    /// `kubewire rules ID`: one rule in full (also the input problems and `config`, which findings
+    /// name too); an unknown id is a usage error with the nearest id.
+    private func explain(_ id: String) throws {
+        let infos = RuleRegistry.all.map(\.info) + InputProblem.all + [ConfigFile.rule]
+        guard let info = infos.first(where: { $0.id == id }) else {
+            let hint = infos.map(\.id).min { levenshtein(id, $0) < levenshtein(id, $1) }.map {
+                " (did you mean \($0)?)"
+            }
+            throw ValidationError("unknown rule `\(id)`\(hint ?? ""); `kubewire rules` lists them")
+        }
+        if json {
+            let entry = [
+                "id": info.id, "severity": info.defaultSeverity.rawValue, "summary": info.summary, "why": info.why,
+                "fix": info.fix,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: entry, options: [.prettyPrinted, .sortedKeys])
+            Console.out(String(decoding: data, as: UTF8.self) + "\n")
+            return
+        }
+        let registered = RuleRegistry.rule(id: id) != nil
+        var text = "\(info.id) (\(info.defaultSeverity.rawValue)\(registered ? " by default" : ""))\n"
+        text += "  checks: \(info.summary)\n  why:    \(info.why)\n  fix:    \(info.fix)\n"
+        if registered {
+            text +=
+                "  off:    --disable \(info.id), `disable: [\(info.id)]` in .kubewire.yaml, or the annotation kubewire.dev/disable: \"\(info.id)\"\n"
+        } else {
+            text += "  (a problem with the inputs or the configuration: it cannot be turned off, and exits 2)\n"
         }
         Console.out(text)
     }

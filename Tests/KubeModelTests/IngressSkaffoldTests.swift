@@ -127,15 +127,27 @@ struct IngressTests {
         #expect(g.ingresses.first?.defaultBackend == nil)
     }
 
-    @Test func legacyServiceBackendFieldsAreNotReadInV1() {
+    /// A v1 backend written in the v1beta1 form still names its Service (the reference is checked;
+    /// the form is one unknown-field error); beside a `service` the old fields are not read.
+    @Test func legacyServiceBackendFieldsInV1AreReadAndMarked() {
         let g = graph(
             """
             apiVersion: networking.k8s.io/v1
             kind: Ingress
             metadata: {name: v1}
-            spec: {rules: [{http: {paths: [{path: /, backend: {serviceName: old, servicePort: 80}}]}}]}
+            spec:
+              rules:
+                - http:
+                    paths:
+                      - {path: /, backend: {serviceName: old, servicePort: 80}}
+                      - {path: /b, backend: {service: {name: new, port: {number: 81}}, serviceName: old}}
             """)
-        #expect(g.ingresses.first?.rules.first?.paths.first?.backend?.serviceName == nil)
+        let backends = g.ingresses.first?.rules.first?.paths.map(\.backend) ?? []
+        #expect(backends.first??.serviceName == "old")
+        #expect(backends.first??.port == .number(80))
+        #expect(backends.first??.usesLegacyFieldsInV1 == true)
+        #expect(backends.last??.serviceName == "new")
+        #expect(backends.last??.usesLegacyFieldsInV1 == false)
     }
 
     @Test func unknownIngressVersionIsNotAnIngress() {

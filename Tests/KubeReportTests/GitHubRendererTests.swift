@@ -42,7 +42,7 @@ import Testing
         let line = GitHubRenderer.command(d, paths: PathRelativizer(workingDirectory: nil))
         #expect(
             line
-                == "::error file=dir%2C1/a%3Ab%25.yaml,line=2,col=3,endLine=2,endColumn=4,title=r%3Ax%2Cy::50%25 off%0D%0Anext"
+                == "::error file=dir%2C1/a%3Ab%25.yaml,line=2,col=3,endLine=2,endColumn=4,title=r%3Ax%2Cy::50%25 off\\r\\nnext"
         )
         #expect(!line.contains("\n") && !line.contains("\r"))
     }
@@ -86,5 +86,18 @@ import Testing
         let few = render(
             Report(diagnostics: Array(many.prefix(10)), rules: []), as: .github, options: RenderOptions())
         #expect(!few.contains("GitHub shows"))
+    }
+    @Test func aNewlineInMessageTextCannotForgeAnnotationLines() {
+        let d = Diagnostic(
+            ruleID: "r", severity: .error, span: SourceSpan(file: "a.yaml", line: 1, column: 1),
+            message: "bad key `a\nhelp: nothing to fix\u{1B}[2J`", notes: [DiagnosticNote("x\r\n::error ::forged")])
+        let output = render(Fixtures.report([d]), as: .github, options: RenderOptions())
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(output)")
+        // The message's own newline is shown as `\n`, not as an annotation line (%0A) of its own.
+        #expect(
+            lines.first
+                == "::error file=a.yaml,line=1,col=1,endLine=1,endColumn=2,title=r::bad key `a\\nhelp: nothing to fix\u{FFFD}[2J`%0Anote: x\\r\\n::error ::forged"
+        )
     }
 }

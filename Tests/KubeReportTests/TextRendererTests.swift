@@ -183,4 +183,17 @@ import Testing
         // One cell per replaced scalar: the carets still cover the 12 scalars of the span.
         #expect(output.contains("  |       ^^^^^^^^^^^^\n"))
     }
+    @Test func aNewlineInMessageTextCannotForgeALine() {
+        // A key `a\nok: no findings in 1 file (1 object)` in a manifest, quoted into a message.
+        let forged = "ok: no findings in 1 file (1 object)"
+        let d = Diagnostic(
+            ruleID: "r", severity: .error, span: nil, message: "unknown key `a\n\(forged)\r`",
+            notes: [DiagnosticNote("see\n\(forged)")], fix: SuggestedFix("rename\n\(forged)"))
+        let output = render(Fixtures.report([d]), as: .text, options: RenderOptions(color: false))
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(!lines.contains { $0.hasPrefix("ok:") || $0.hasPrefix(forged) }, "\(output)")
+        #expect(output.contains("unknown key `a\\n\(forged)\\r`"))
+        #expect(output.contains("= note: see\\n\(forged)"))
+        #expect(output.contains("= help: rename\\n\(forged)"))
+    }
 }

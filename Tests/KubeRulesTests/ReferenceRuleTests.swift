@@ -55,6 +55,91 @@ struct ReferenceRuleTests {
         #expect(finding.notes.allSatisfy { $0.span != nil })
     }
 
+    /// A selector that matches nothing leaves the Service without endpoints (503 from ingress-nginx);
+    /// a numeric targetPort the pod does not serve is a refused connection (502), not a 503.
+    @Test func notesOnUsersSayWhatTheyActuallyGet() throws {
+        func manifest(selector: String, targetPort: Int) -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers:
+                    - {name: web, image: web, ports: [{containerPort: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web-srv}
+            spec:
+              selector: {app: \(selector)}
+              ports: [{port: 80, targetPort: \(targetPort)}]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: ing}
+            spec:
+              ingressClassName: nginx
+              rules:
+                - host: a.com
+                  http:
+                    paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: web-srv, port: {number: 80}}}}
+            """
+        }
+        let noEndpoints = try #require(findings(manifest(selector: "wbe", targetPort: 80)).first)
+        #expect(
+            noEndpoints.notes.contains {
+                $0.message.hasSuffix("routes here and gets 503 (the Service has no endpoints)")
+            })
+        let refused = try #require(findings(manifest(selector: "web", targetPort: 8080)).first)
+        #expect(refused.ruleID == "service-target-port-undeclared")
+        #expect(refused.notes.contains { $0.message.contains("routes here and gets 502") }, "\(refused.notes)")
+        #expect(!refused.notes.contains { $0.message.contains("503") })
+    }
+
+    /// A v1 backend in the v1beta1 form: one error, whose fix replaces both fields with the v1 form;
+    /// the Service it names is still resolved.
+    @Test func aV1BackendInTheV1beta1FormIsOneErrorWithTheConversion() throws {
+        let all = findings(
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web-srv}
+            spec:
+              ports: [{port: 80}]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: ing}
+            spec:
+              ingressClassName: nginx
+              defaultBackend:
+                serviceName: web-srv
+                servicePort: 80
+              rules:
+                - http:
+                    paths:
+                      - path: /
+                        pathType: Prefix
+                        backend:
+                          servicePort: "4000"
+                          serviceName: "on"
+            """)
+        let sorted = Diagnostic.sortedForOutput(all)
+        #expect(sorted.map(\.ruleID) == ["unknown-field", "unknown-field", "ingress-backend"], "\(all.map(\.message))")
+        let fix = try #require(sorted.first?.fix)
+        #expect(fix.replacement == "service: {name: web-srv, port: {number: 80}}")
+        #expect(fix.span?.line == 13 && fix.span?.column == 5)
+        #expect(fix.span?.endLine == 14 && fix.span?.endColumn == 20)
+        // A quoted number is meant as the number; a name YAML would read as a boolean is quoted.
+        #expect(sorted[1].fix?.replacement == "service: {name: \"on\", port: {number: 4000}}")
+        #expect(sorted[2].message.contains("routes to Service on, which does not exist"), "\(sorted[2].message)")
+    }
+
     @Test func aNearNameIsSuggestedWithTheCandidatesLocation() throws {
         let all = findings(
             """

@@ -40,4 +40,39 @@ struct ReadmeTests {
             #expect(row.hasPrefix("| `\(id)` | "), "\(row)")
         }
     }
+    /// The README's example finding is what kubewire prints for the blog's manifests with the
+    /// course's selector typo planted back (a copy of infra/ and skaffold.yaml in a scratch folder).
+    @Test func exampleOutputIsWhatKubewirePrints() throws {
+        let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("<!-- example:begin") }, "no example:begin marker")
+        let stop = try #require(
+            lines[start...].firstIndex { $0.hasPrefix("<!-- example:end") }, "no example:end marker")
+        // The marker, the opening fence, the text, the closing fence.
+        let example = lines[(start + 2)..<(stop - 1)].map { $0 + "\n" }.joined()
+
+        let scratch = try Scratch()
+        let manager = FileManager.default
+        try manager.copyItem(
+            at: packageRoot.appendingPathComponent("infra"), to: scratch.url.appendingPathComponent("infra"))
+        try manager.copyItem(
+            at: packageRoot.appendingPathComponent("skaffold.yaml"),
+            to: scratch.url.appendingPathComponent("skaffold.yaml"))
+        let service = scratch.path("infra/k8s/posts-srv.yaml")
+        let text = try String(contentsOfFile: service, encoding: .utf8)
+        let planted = text.replacingOccurrences(
+            of: "  selector:\n    app: posts\n", with: "  selector:\n    app: ports\n")
+        try #require(planted != text, "infra/k8s/posts-srv.yaml no longer has `selector: app: posts`")
+        try Data(planted.utf8).write(to: URL(fileURLWithPath: service))
+
+        let result = try kubewire(["check", "infra/", "skaffold.yaml", "--color", "never"], in: scratch)
+        #expect(result.status == 1, "\(result)")
+        if example != result.stdout {
+            Issue.record(
+                """
+                README.md's example output differs from what kubewire prints (- README, + kubewire):
+                \(lineDiff(example, result.stdout))
+                """)
+        }
+    }
 }

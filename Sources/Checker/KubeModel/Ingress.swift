@@ -9,12 +9,18 @@ public struct IngressBackend: Sendable {
     public var portNode: YAMLNode?
     /// A `resource` backend (not a Service).
     public var isResource: Bool
+    /// A networking.k8s.io/v1 backend written in the v1beta1 form (`serviceName`, `servicePort`,
+    /// no `service`): the schema pass reports the form once (unknown-field, with the conversion),
+    /// and the Service it names is still resolved.
+    public var usesLegacyFieldsInV1: Bool
     public var node: YAMLNode
 
     init(node: YAMLNode, legacy: Bool) {
         self.node = node
         isResource = node["resource"] != nil
-        if legacy {
+        usesLegacyFieldsInV1 =
+            !legacy && node["service"] == nil && (node["serviceName"] != nil || node["servicePort"] != nil)
+        if legacy || usesLegacyFieldsInV1 {
             serviceNameNode = node["serviceName"]
             portNode = node["servicePort"]
         } else {

@@ -36,14 +36,41 @@ public struct ManifestObject: Sendable {
     }
 
     public func span(_ node: YAMLNode) -> SourceSpan {
-        // A block collection ends where the next token starts, often lines
-        // later; underline only its first character.
+        // A block collection ends where the next token starts, often lines later: underline its
+        // first line's entry (the list item, the `key: value`), not the whole block.
         if !node.isScalar {
-            return SourceSpan(file: file, line: Int(node.start.line), column: Int(node.start.column))
+            if node.end.line == node.start.line && node.end.column > node.start.column {
+                // A flow collection on one line.
+                return SourceSpan(
+                    file: file, line: Int(node.start.line), column: Int(node.start.column),
+                    endColumn: Int(node.end.column))
+            }
+            let end = Self.firstLineEnd(of: node, line: node.start.line) ?? node.start.column + 1
+            return SourceSpan(
+                file: file, line: Int(node.start.line), column: Int(node.start.column),
+                endColumn: Int(max(end, node.start.column + 1)))
         }
         return SourceSpan(
             file: file, line: Int(node.start.line), column: Int(node.start.column),
             endLine: Int(node.end.line), endColumn: Int(node.end.column))
+    }
+
+    /// The column just after what `node` writes on `line` up to its first entry's end: a scalar on
+    /// the line, a one-line flow collection, a mapping's first `key: value` (or its key when the
+    /// value starts below), a sequence's first item. Nil when nothing of it is on the line.
+    private static func firstLineEnd(of node: YAMLNode, line: Int32) -> Int32? {
+        guard node.start.line == line else { return nil }
+        if node.isScalar || (node.end.line == line && node.end.column > node.start.column) {
+            return node.end.line == line ? node.end.column : nil
+        }
+        if node.isMapping, let first = node.pairs.first {
+            guard let keyEnd = firstLineEnd(of: first.key, line: line) else { return nil }
+            return firstLineEnd(of: first.value, line: line) ?? keyEnd
+        }
+        if node.isSequence, let first = node.items.first {
+            return firstLineEnd(of: first, line: line)
+        }
+        return nil
     }
 
     /// A span covering `key: value` of a mapping entry, pointing at the value

@@ -49,7 +49,7 @@ public struct GitHubRenderer: Sendable {
             }
         var properties: [(String, String)] = []
         if let span = d.span {
-            properties.append(("file", paths.displayPath(span.file)))
+            properties.append(("file", escapeControlCharacters(paths.displayPath(span.file))))
             properties.append(("line", String(max(span.line, 1))))
             let singleLine = span.endLine <= span.line
             if singleLine { properties.append(("col", String(max(span.column, 1)))) }
@@ -58,23 +58,26 @@ public struct GitHubRenderer: Sendable {
                 properties.append(("endColumn", String(max(span.endColumn, span.column, 1))))
             }
         }
-        properties.append(("title", d.ruleID))
+        properties.append(("title", escapeControlCharacters(d.ruleID)))
         let rendered = properties.map { "\($0.0)=\(escapeProperty($0.1))" }.joined(separator: ",")
         return "::\(name) \(rendered)::\(escapeData(message(d, paths: paths)))"
     }
 
     /// The message, the notes (with their locations) and the fix.
+    /// Each part's own text has its control characters escaped first, so a newline from a manifest
+    /// cannot add a `note:` or `help:` line of its own to the annotation.
     static func message(_ d: Diagnostic, paths: PathRelativizer) -> String {
-        var lines = [d.message]
+        var lines = [escapeControlCharacters(d.message)]
         for note in d.notes {
             if let span = note.span {
                 lines.append(
-                    "note: \(note.message) (\(paths.displayPath(span.file)):\(span.line):\(span.column))")
+                    "note: \(escapeControlCharacters(note.message)) (\(escapeControlCharacters(paths.displayPath(span.file))):\(span.line):\(span.column))"
+                )
             } else {
-                lines.append("note: \(note.message)")
+                lines.append("note: \(escapeControlCharacters(note.message))")
             }
         }
-        if let fix = d.fix { lines.append("help: \(fixSentence(fix))") }
+        if let fix = d.fix { lines.append("help: \(escapeControlCharacters(fixSentence(fix)))") }
         return lines.joined(separator: "\n")
     }
 

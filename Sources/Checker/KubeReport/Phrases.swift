@@ -22,3 +22,21 @@ extension String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }
+
+/// Message text for formats read as lines (text, github): `\n` and `\r` are written as those two
+/// characters, tabs kept, and other control characters (ESC sequences, C1 controls, bidi overrides)
+/// replaced by U+FFFD, so text from a manifest can neither add a line nor drive the terminal.
+func escapeControlCharacters(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0 != "\t" && TextRenderer.isControl($0) }) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\t": out.append(scalar)
+        case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+        case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+        case _ where TextRenderer.isControl(scalar): out.append("\u{FFFD}")
+        default: out.append(scalar)
+        }
+    }
+    return String(out)
+}

@@ -28,3 +28,9 @@ public func render(_ report: Report, as format: OutputFormat, options: RenderOpt
     case .github: GitHubRenderer(workingDirectory: options.workingDirectory).render(report)
     }
 }
+
+/// The text format's last line alone (`error: 1 error in 9 files (19 objects)`), for the terminal
+/// when the report itself goes to a file.
+public func renderSummary(_ report: Report, color: Bool) -> String {
+    TextRenderer(color: color).summary(report)
+}

@@ -160,19 +160,10 @@ public struct TextRenderer: Sendable {
             || (0x20000...0x3FFFD).contains(v)
     }
 
-    /// Messages keep newlines and tabs; other control characters (ESC
-    /// sequences or bidi overrides from a manifest, say) become U+FFFD.
-    static func clean(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" || scalar == "\t" || !isControl(scalar) {
-                out.append(scalar)
-            } else {
-                out.append("\u{FFFD}")
-            }
-        }
-        return String(out)
-    }
+    /// Message text on one line: a newline or carriage return (from a name or key in a
+    /// manifest) is shown as `\n` / `\r`, so it cannot start a line of its own (a forged
+    /// `ok: no findings`); other control characters (ESC sequences, bidi overrides) become U+FFFD.
+    static func clean(_ text: String) -> String { escapeControlCharacters(text) }
 
     // MARK: summary
 

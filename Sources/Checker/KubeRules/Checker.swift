@@ -7,13 +7,15 @@ import KubeSchema
 public struct Checker: Sendable {
     /// Per-object opt-out: `kubewire.dev/disable: "rule-a,rule-b"` (or `all`).
     public static let disableAnnotation = "kubewire.dev/disable"
+    /// The id that turns every rule off: in the annotation, `--disable` and .kubewire.yaml alike.
+    public static let disableAll = "all"
 
     public var rules: [any Rule]
     public var context: RuleContext
 
     public init(rules: [any Rule] = RuleRegistry.all, disabled: Set<String> = [], context: RuleContext = RuleContext())
     {
-        self.rules = rules.filter { !disabled.contains($0.info.id) }
+        self.rules = disabled.contains(Self.disableAll) ? [] : rules.filter { !disabled.contains($0.info.id) }
         self.context = context
     }
 
@@ -52,7 +54,7 @@ public struct Checker: Sendable {
         return CheckOutcome(
             diagnostics: findings.filter { finding in
                 guard let object = finding.object, let rules = silenced[object] else { return true }
-                return !(rules.contains(finding.ruleID) || rules.contains("all"))
+                return !(rules.contains(finding.ruleID) || rules.contains(Self.disableAll))
             }, notValidated: notValidated)
     }
 

@@ -15,6 +15,7 @@ public enum RuleRegistry {
         ConfigMapReferenceRule(),
         SecretReferenceRule(),
         VolumeClaimRule(),
+        VolumeMountRule(),
         ServiceAccountRule(),
         ScaleTargetRule(),
         DisruptionBudgetRule(),
@@ -26,6 +27,7 @@ public enum RuleRegistry {
         GatewayBackendRule(),
         IngressPathRule(),
         IngressPathShadowedRule(),
+        IngressPathUnmatchableRule(),
         IngressLiteralRegexRule(),
         IngressClassRule(),
         IngressClassConflictRule(),
@@ -41,12 +43,14 @@ public enum RuleRegistry {
         FieldTypeRule(),
         FieldValueRule(),
         NameFormatRule(),
+        NodePortRangeRule(),
         DuplicateObjectRule(),
         DuplicateEnvRule(),
         DuplicateEnvRepeatedRule(),
         DuplicatePortRule(),
         DuplicateContainerPortRule(),
         DuplicateNameRule(),
+        DisableAnnotationRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }

@@ -16,12 +16,19 @@ public struct RuleContext: Sendable {
     public var kubeVersion: KubeVersion
     /// Whether a path exists on disk (skaffold contexts, Dockerfiles).
     public var fileExists: @Sendable (String) -> Bool
+    /// The cluster's NodePort range (the API server's --service-node-port-range).
+    public var nodePortRange: ClosedRange<Int>
+
+    /// The API server's default --service-node-port-range.
+    public static let defaultNodePortRange = 30000...32767
 
     public init(
         kubeVersion: KubeVersion = .current,
+        nodePortRange: ClosedRange<Int> = RuleContext.defaultNodePortRange,
         fileExists: @escaping @Sendable (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
     ) {
         self.kubeVersion = kubeVersion
+        self.nodePortRange = nodePortRange
         self.fileExists = fileExists
     }
 }

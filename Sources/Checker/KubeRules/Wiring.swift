@@ -9,9 +9,34 @@ enum Wiring {
     /// At most this many "breaks this" notes per finding.
     static let maximumUserNotes = 8
 
+    /// What a request through a broken Service meets (ingress-nginx-and-k8s-detail §1.9).
+    enum Breakage {
+        /// No endpoints (selector matches nothing, named targetPort undeclared): ingress-nginx answers 503.
+        case noEndpoints
+        /// Endpoints exist but the pod does not accept the connection on the target port
+        /// (a wrong numeric targetPort, another protocol): refused, 502 from ingress-nginx.
+        case refused
+
+        var ingressResult: String {
+            switch self {
+            case .noEndpoints: "gets 503 (the Service has no endpoints)"
+            case .refused: "gets 502 (the pod refuses the connection on that port)"
+            }
+        }
+
+        var clientResult: String {
+            switch self {
+            case .noEndpoints: "fails (the Service has no endpoints)"
+            case .refused: "gets a refused connection"
+            }
+        }
+    }
+
     /// Ingress backends and URLs in env values, command and args that reach
     /// `service` at `port` (any port when nil).
-    static func users(of service: Service, port: ServicePort?, in graph: ManifestGraph) -> [DiagnosticNote] {
+    static func users(
+        of service: Service, port: ServicePort?, in graph: ManifestGraph, breakage: Breakage = .noEndpoints
+    ) -> [DiagnosticNote] {
         let object = service.object
         var notes: [DiagnosticNote] = []
         func reaches(_ reference: PortReference?) -> Bool {
@@ -34,7 +59,7 @@ enum Wiring {
             where backend.serviceName == object.name && reaches(backend.port) {
                 notes.append(
                     DiagnosticNote(
-                        "\(label) of \(ingress.object.title) routes here and gets 503",
+                        "\(label) of \(ingress.object.title) routes here and \(breakage.ingressResult)",
                         at: ingress.object.span(backend.serviceNameNode ?? backend.node)))
             }
         }
@@ -46,7 +71,7 @@ enum Wiring {
                 use.holder.reference == workload.object.reference
                 ? workload.object.title : "\(use.holder.title) (read by \(workload.object.title))"
             let note = DiagnosticNote(
-                "\(use.url.text) in \(place) reaches this Service and fails",
+                "\(use.url.text) in \(place) reaches this Service and \(breakage.clientResult)",
                 at: use.url.span(in: use.node, object: use.holder))
             if !notes.contains(note) { notes.append(note) }
         }

@@ -107,6 +107,7 @@ struct ObjectValidator {
         /// Fields that unknown keys of this mapping were suggested as (`contianerPort` → containerPort):
         /// the typo is the one root cause, not also a missing field.
         var suggested: [String] = []
+        var legacyBackendReported = false
         node.forEachPair { key, entry in
             var found = -1
             if let hash = key.scalarFNV1a {
@@ -123,6 +124,10 @@ struct ObjectValidator {
                 if let additional = type.additional {
                     value(
                         entry, additional, check: 0, place: Place(field: -1, owner: objectIndex, key: key), holder: key)
+                } else if Self.isLegacyBackendField(key, in: schema.objectNames[Int(objectIndex)]) {
+                    // serviceName and servicePort in a v1 backend are one mistake: the v1beta1 form.
+                    if !legacyBackendReported { legacyBackend(node) }
+                    legacyBackendReported = true
                 } else if !type.preservesUnknown, let suggestion = unknownField(key, in: objectIndex) {
                     suggested.append(suggestion)
                 }
@@ -142,6 +147,26 @@ struct ObjectValidator {
         if requiredSeen < type.requiredCount && !inStatus {
             missingRequired(node, objectIndex, holder: holder, suggested: suggested)
         }
+        if schema.envVarTypes.contains(objectIndex) { envValueAndValueFrom(node) }
+    }
+
+    /// validation.go validateEnvVarValueFrom: `valueFrom` "may not be specified when `value` is not
+    /// empty" (an empty `value` beside it is accepted).
+    private mutating func envValueAndValueFrom(_ env: YAMLNode) {
+        guard let valueFrom = env.keyNode("valueFrom"), let valueFromNode = env["valueFrom"], !valueFromNode.isNull,
+            let valueKey = env.keyNode("value"), let value = env["value"], let text = value.scalar, !value.isNull,
+            !text.isEmpty
+        else { return }
+        let name = env["name"]?.scalar.map { "env var \($0)" } ?? "this env var"
+        findings.append(
+            Diagnostic(
+                ruleID: SchemaRuleID.fieldValue, severity: .error, span: object.span(key: valueKey, value: value),
+                message:
+                    "\(name) sets both `value` and `valueFrom`; the API server rejects it (`valueFrom: may not be specified when `value` is not empty`)",
+                notes: [DiagnosticNote("`valueFrom` is here", at: object.span(valueFrom))],
+                fix: SuggestedFix(
+                    "keep one of the two: remove `value` to read the value from `valueFrom`, or remove `valueFrom`"),
+                object: object.reference))
     }
 
     /// Reports an unknown key; returns the field it suggests instead, if any.
@@ -169,6 +194,71 @@ struct ObjectValidator {
                 message: message + "; the API server rejects unknown fields (strict field validation)",
                 fix: fix, object: object.reference))
         return suggestion
+    }
+
+    /// `serviceName` / `servicePort` where the type is networking.k8s.io/v1's IngressBackend (the
+    /// v1beta1 IngressBackend defines them, so they are unknown only in v1).
+    private static func isLegacyBackendField(_ key: YAMLNode, in typeName: String) -> Bool {
+        typeName == "IngressBackend" && (key.scalarEquals("serviceName") || key.scalarEquals("servicePort"))
+    }
+
+    /// One finding for a v1 backend written as v1beta1, at the backend's fields, with the v1 form
+    /// (v1beta1 conversion: an integer servicePort is `port.number`, a string one `port.name`) as
+    /// the replacement when the backend holds nothing else.
+    private mutating func legacyBackend(_ backend: YAMLNode) {
+        let pairs = backend.pairs
+        guard let first = pairs.first, let last = pairs.last else { return }
+        // The finding points at the first field; the fix replaces all of them.
+        let span = object.span(key: first.key, value: last.value)
+        let primary = object.span(key: first.key, value: first.value)
+        let name = backend["serviceName"]
+        let port = backend["servicePort"]
+        var converted: String?
+        if let nameText = name?.string.flatMap(Self.flowScalar), let port {
+            if let number = port.int {
+                converted = "service: {name: \(nameText), port: {number: \(number)}}"
+            } else if let portText = port.string {
+                // A quoted number was meant as one: as a name it would fail IANA_SVC_NAME validation.
+                let portField = Int(portText).map { "number: \($0)" } ?? Self.flowScalar(portText).map { "name: \($0)" }
+                converted = portField.map { "service: {name: \(nameText), port: {\($0)}}" }
+            }
+        }
+        let onlyLegacyFields = pairs.allSatisfy {
+            $0.key.scalarEquals("serviceName") || $0.key.scalarEquals("servicePort")
+        }
+        let example = converted ?? "service: {name: …, port: {number: …}}"
+        let fix: SuggestedFix
+        if let converted, onlyLegacyFields {
+            let lines = span.endLine > span.line ? "lines \(span.line)–\(span.endLine)" : "line \(span.line)"
+            fix = SuggestedFix(
+                "replace `serviceName` and `servicePort` (\(lines)) with the v1 form", replacing: span, with: converted)
+        } else {
+            fix = SuggestedFix("write the backend as `\(example)` (or `port: {name: …}` for a named port)")
+        }
+        findings.append(
+            Diagnostic(
+                ruleID: SchemaRuleID.unknownField, severity: .error, span: primary,
+                message:
+                    "`serviceName` and `servicePort` are the backend fields of extensions/v1beta1 and networking.k8s.io/v1beta1; networking.k8s.io/v1 writes `\(example)`, and the API server rejects this backend (unknown fields, strict field validation)",
+                fix: fix, object: object.reference))
+    }
+
+    /// A scalar for a flow mapping: plain when YAML reads it back as the same string, else
+    /// double-quoted; nil for text with control characters (no valid name has them).
+    private static func flowScalar(_ text: String) -> String? {
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        let simple =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy { c in
+                (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "."
+                    || c == "_"
+            }
+        let typedWords: Set<String> = ["y", "yes", "n", "no", "true", "false", "on", "off", "null"]
+        if simple && !typedWords.contains(text.lowercased()) && Double(text) == nil && text.first != "." {
+            return text
+        }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 
     private mutating func missingRequired(

@@ -74,6 +74,9 @@ public final class Schema: Sendable {
     let kinds: [String: [String: TypeRef]]
     /// Groups served by this schema ("" is the core group).
     let groups: Set<String>
+    /// The object types named `EnvVar` (whose value/valueFrom the walk checks), found once per schema
+    /// so the walk compares an index per mapping, not a name.
+    let envVarTypes: Set<Int32>
 
     init(
         minor: Int, objects: [ObjectType], objectNames: [String], fields: [Field], elements: [TypeRef],
@@ -87,6 +90,7 @@ public final class Schema: Sendable {
         self.constraints = constraints
         self.kinds = kinds
         groups = Set(kinds.keys.map(Schema.group(of:)))
+        envVarTypes = Set(objectNames.indices.filter { objectNames[$0] == "EnvVar" }.map { Int32($0) })
     }
 
     static func group(of apiVersion: String) -> String {

@@ -48,6 +48,8 @@ struct IngressBackendRule: Rule {
         let object = ingress.object
         let nameField = ingress.isLegacy ? "serviceName" : "service.name"
         guard let name = backend.serviceName, let nameNode = backend.serviceNameNode else {
+            // A v1 backend in the v1beta1 form is one unknown-field error, with its conversion.
+            if backend.usesLegacyFieldsInV1 { return nil }
             return info.diagnostic(
                 "\(label) names no Service (`\(nameField)` is missing)", at: object.span(backend.node), object: object)
         }
@@ -70,6 +72,7 @@ struct IngressBackendRule: Rule {
                 at: service.object.span(service.object.spec?["ports"] ?? service.object.root))
         }
         guard let reference = backend.port else {
+            if backend.usesLegacyFieldsInV1 { return nil }
             let field = ingress.isLegacy ? "servicePort" : "service.port.number or service.port.name"
             return info.diagnostic(
                 "\(label) routes to Service \(name) but gives no port (`\(field)`)",

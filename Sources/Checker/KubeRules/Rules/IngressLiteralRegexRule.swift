@@ -18,7 +18,11 @@ struct IngressLiteralRegexRule: Rule {
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for host in NginxHosts(graph).hosts where !host.regexMode {
-            for location in host.locations where LocationRegex.looksLikeRegex(location.path.path) {
+            // A path no request can reach at all is ingress-path-unmatchable's error, not also this warning.
+            for location in host.locations
+            where LocationRegex.looksLikeRegex(location.path.path)
+                && IngressPathUnmatchableRule.unmatchableCharacter(in: location.path.effectivePath) == nil
+            {
                 findings.append(
                     info.diagnostic(
                         "path \(location.path.path) looks like a regular expression, but no Ingress for host \(host.displayName) sets \(Ingress.useRegexAnnotation): \"true\", so ingress-nginx matches it as a literal prefix",

@@ -7,9 +7,10 @@ import KubeYAML
 struct NameFormatRule: Rule {
     let info = RuleInfo(
         id: "name-format",
-        summary: "Object, label, container and port names have the syntax the API server requires",
+        summary:
+            "Object, label (and Service selector), container and port names have the syntax the API server requires",
         why:
-            "The API server rejects the whole object when a name breaks its syntax: most names are DNS-1123 subdomains (≤ 253, lower case), Service names DNS-1035 labels (≤ 63, starting with a letter), container and Service port names DNS-1123 labels, container port names and string targetPorts IANA service names (≤ 15 chars, at least one letter — so a quoted `targetPort: \"3000\"` is an invalid name, not a number), label keys and values ≤ 63 alphanumerics with `-_.` inside.",
+            "The API server rejects the whole object when a name breaks its syntax: most names are DNS-1123 subdomains (≤ 253, lower case), Service names DNS-1035 labels (≤ 63, starting with a letter), container and Service port names DNS-1123 labels, container port names and string targetPorts IANA service names (≤ 15 chars, at least one letter — so a quoted `targetPort: \"3000\"` is an invalid name, not a number), label keys and values ≤ 63 alphanumerics with `-_.` inside, in metadata.labels, pod template labels and a Service's selector (validation.go ValidateServiceSpec validates spec.selector with ValidateLabels).",
         fix:
             "Rename to lower case alphanumerics and `-`; write numeric ports unquoted; keep port names ≤ 15 characters with a letter."
     )
@@ -97,6 +98,8 @@ struct NameFormatRule: Rule {
         }
         for service in graph.services {
             let object = service.object
+            // ValidateServiceSpec validates the selector with ValidateLabels, like metadata.labels.
+            checkLabels(service.selectorNode, what: "selector label", object: object, into: &findings)
             for port in service.ports {
                 if let node = port.node["name"] {
                     check(node, as: .label, what: "Service port name", object: object, into: &findings)

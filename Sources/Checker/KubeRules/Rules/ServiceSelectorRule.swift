@@ -17,6 +17,12 @@ struct ServiceSelectorRule: Rule {
         var findings: [Diagnostic] = []
         for service in graph.services where service.selectsPods {
             guard graph.workloads(selectedBy: service).isEmpty else { continue }
+            // A selector value that is no label value is name-format's error: the API server
+            // rejects the Service, so it selects nothing only as a consequence.
+            if service.selector.contains(where: { NameValidation.qualifiedNamePart($0.value, allowEmpty: true) != nil })
+            {
+                continue
+            }
             findings.append(diagnose(service, graph: graph))
         }
         return findings

@@ -81,7 +81,7 @@ enum ServiceTargetPorts {
         let anchor = port.targetPortNode ?? port.node["port"] ?? port.node
         let primary = object.span(anchor)
         let written = port.targetPort == nil ? "port \(target) (targetPort defaults to port)" : "targetPort \(target)"
-        var notes: [DiagnosticNote] {
+        func notes(_ breakage: Wiring.Breakage) -> [DiagnosticNote] {
             [
                 DiagnosticNote(
                     declared.isEmpty
@@ -89,7 +89,7 @@ enum ServiceTargetPorts {
                         : "\(owner) declares \(declared.map(describe).joined(separator: ", "))",
                     at: (containers.first { !$0.ports.isEmpty }?.node["ports"] ?? workload.template.specNode)
                         .map(workload.object.span))
-            ] + Wiring.users(of: service, port: port, in: graph)
+            ] + Wiring.users(of: service, port: port, in: graph, breakage: breakage)
         }
         switch target {
         case .number(let number):
@@ -99,7 +99,7 @@ enum ServiceTargetPorts {
                     {
                         info.diagnostic(
                             "Service \(object.displayName) sends \(port.protocol) to \(written), but \(owner) declares it as \(other.protocol)",
-                            at: primary, object: object, notes: notes,
+                            at: primary, object: object, notes: notes(.refused),
                             fix: SuggestedFix("use the same protocol on both sides"))
                     }
                 )
@@ -113,7 +113,7 @@ enum ServiceTargetPorts {
                 {
                     info.diagnostic(
                         "Service \(object.displayName) targets \(written), but the containers of \(owner) declare only \(declared.map(describe).joined(separator: ", "))",
-                        at: primary, object: object, notes: notes,
+                        at: primary, object: object, notes: notes(.refused),
                         fix: guess.map {
                             SuggestedFix(
                                 "did you mean \($0)?", replacing: port.targetPortNode.map(object.span),
@@ -129,7 +129,7 @@ enum ServiceTargetPorts {
                 {
                     info.diagnostic(
                         "Service \(object.displayName) targets the port named `\(name)`, but no container of \(owner) declares a \(port.protocol) port with that name; the pods get no endpoint (503)",
-                        at: primary, object: object, notes: notes,
+                        at: primary, object: object, notes: notes(.noEndpoints),
                         fix: guess.map { SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0) }
                             ?? SuggestedFix("name the container port `\(name)` or target its number"))
                 }
