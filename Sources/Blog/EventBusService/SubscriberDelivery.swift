@@ -79,7 +79,10 @@ final class SubscriberDelivery: Service, Sendable {
                 for event in batch {
                     try await transport.deliver(event, to: subscriber)
                     let seq = event.seq ?? from
-                    try await log.setCursor(seq, for: subscriber)
+                    // The subscriber has acknowledged: store the cursor even if shutdown is under
+                    // way (an unstructured task does not inherit the cancellation), so a restart
+                    // does not deliver the event a second time.
+                    try await Task { [log, subscriber] in try await log.setCursor(seq, for: subscriber) }.value
                     cursor = seq
                     backoff.reset()
                 }
