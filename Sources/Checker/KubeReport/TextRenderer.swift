@@ -36,6 +36,9 @@ public struct TextRenderer: Sendable {
             out += "\n"
         }
         out += summary(report) + "\n"
+        if report.listsSkippedFiles {
+            for file in report.skippedFiles { out += "  skipped (not Kubernetes objects): \(file)\n" }
+        }
         return out
     }
 

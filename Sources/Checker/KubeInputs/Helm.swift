@@ -1,0 +1,129 @@
+import Foundation
+import KubeDiagnostics
+import KubeYAML
+
+/// `helm template` of one chart folder, with each rendered object traced to its template by helm's
+/// `# Source:` lines, and each rendered line to the template line it copies literally.
+public enum HelmRender {
+    /// helm's own default release name, so rendered names look as its users know them.
+    static let releaseName = "release-name"
+
+    public static func render(_ chart: ChartFolder, tool: RenderTools.Tool, valuesFiles: [String]) -> RenderOutcome {
+        var arguments = tool.prefix + [releaseName, chart.path, "--include-crds"]
+        for file in valuesFiles { arguments += ["--values", file] }
+        let run = ToolRun.run(tool.path, arguments)
+        let label = displayPath(chart.path)
+        guard run.status == 0 else {
+            let message = run.errors.trimmingCharacters(in: .whitespacesAndNewlines)
+            // Dependencies not fetched are this machine's state, not a mistake in the chart.
+            if message.contains("missing in charts/ directory") {
+                return .notRendered(
+                    notRendered(
+                        chart.chartFile,
+                        "chart \(label) was not checked: its dependencies are not in \(label)/charts/; run `helm dependency build \(label)` first"
+                    ))
+            }
+            return .failed(
+                renderProblem(
+                    chart.chartFile,
+                    "helm cannot render \(label): \(message.isEmpty ? "exit status \(run.status)" : message)"))
+        }
+        let name = "\(label) (helm template)"
+        let text = run.output
+        let loaded = YAMLLoader.load(text: text, file: name)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The template of each rendered line: the latest `# Source:` above it.
+        var sourceOfLine: [String?] = [nil]
+        var current: String?
+        for line in lines {
+            if line.hasPrefix("# Source: ") { current = String(line.dropFirst("# Source: ".count)) }
+            sourceOfLine.append(current)
+        }
+        var templates: [String: [String]] = [:]
+        var searchFrom: [String: Int] = [:]
+        var documents: [RenderedDocument] = []
+        for (position, document) in loaded.documents.enumerated() {
+            let start = Int(document.root.start.line)
+            let end =
+                position + 1 < loaded.documents.count
+                ? Int(loaded.documents[position + 1].root.start.line) - 1 : lines.count
+            guard start < sourceOfLine.count, let source = sourceOfLine[start],
+                let template = templatePath(source, chart: chart)
+            else { continue }
+            if templates[template] == nil {
+                templates[template] =
+                    ((try? String(contentsOfFile: template, encoding: .utf8)) ?? "")
+                    .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            }
+            let templateLines = templates[template] ?? []
+            // Rendered lines in order against template lines in order: a rendered line equal to the next
+            // literal template line (no `{{`) is that line. Text helm computed matches no template line.
+            var literal: [Int: Int] = [:]
+            var next = searchFrom[template] ?? 0
+            for number in start...max(start, end) where number - 1 < lines.count {
+                let rendered = lines[number - 1].trimmingCharacters(in: .whitespaces)
+                guard !rendered.isEmpty, !rendered.hasPrefix("#"), rendered != "---" else { continue }
+                var candidate = next
+                while candidate < templateLines.count {
+                    let written = templateLines[candidate]
+                    if !written.contains("{{"), written.trimmingCharacters(in: .whitespaces) == rendered { break }
+                    candidate += 1
+                }
+                if candidate < templateLines.count {
+                    literal[number] = candidate + 1
+                    next = candidate + 1
+                }
+            }
+            searchFrom[template] = next
+            documents.append(
+                RenderedDocument(
+                    root: document.root, endLine: end,
+                    source: .helm(template: displayPath(template), literalLines: literal, templateLines: templateLines))
+            )
+        }
+        return .rendered(
+            RenderedInput(
+                label: label, producer: "helm template \(label)", name: name, text: text,
+                anchorFile: displayPath(chart.chartFile), documents: documents))
+    }
+
+    /// `CHART/templates/x.yaml` (CHART is the chart's name, not its folder) as a path under the chart
+    /// folder; nil when it would leave it.
+    static func templatePath(_ source: String, chart: ChartFolder) -> String? {
+        let parts = source.split(separator: "/").dropFirst()
+        guard !parts.isEmpty, !parts.contains(".."), !parts.contains(".") else { return nil }
+        return chart.path + "/" + parts.joined(separator: "/")
+    }
+}
+
+func notRendered(_ file: String, _ message: String) -> Diagnostic {
+    Diagnostic(
+        ruleID: InputProblem.notRendered.id, severity: .note,
+        span: SourceSpan(file: displayPath(file), line: 1, column: 1), message: message)
+}
+
+extension RenderTools {
+    /// What happens to a kustomization here: built, or a note saying how to get kustomize.
+    public func build(_ folder: KustomizationFolder) -> RenderOutcome {
+        guard let kustomize else {
+            return .notRendered(
+                notRendered(
+                    folder.file,
+                    "kustomization \(displayPath(folder.path)) was not checked: neither kustomize nor kubectl is on PATH; install kubectl (it carries kustomize) or kustomize, or name one with KUBEWIRE_KUBECTL / KUBEWIRE_KUSTOMIZE"
+                ))
+        }
+        return KustomizeBuild.build(folder, tool: kustomize)
+    }
+
+    /// What happens to a chart here: rendered, or a note saying how to get helm.
+    public func render(_ chart: ChartFolder, valuesFiles: [String]) -> RenderOutcome {
+        guard let helm else {
+            return .notRendered(
+                notRendered(
+                    chart.chartFile,
+                    "chart \(displayPath(chart.path)) was not checked: helm is not on PATH; install helm (https://helm.sh/docs/intro/install/) or name it with KUBEWIRE_HELM"
+                ))
+        }
+        return HelmRender.render(chart, tool: helm, valuesFiles: valuesFiles)
+    }
+}

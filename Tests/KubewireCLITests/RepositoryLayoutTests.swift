@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+/// `kubewire check` on whole repositories: kustomizations built by the real kustomize (kubectl),
+/// charts rendered by the real helm, findings at the lines of the files the user wrote.
+/// `make test` installs both into .build/tools/bin (KUBEWIRE_TOOLS_DIR).
+@Suite(.serialized) struct RepositoryLayoutTests {
+    static let toolsDirectory: String? = {
+        let environment = ProcessInfo.processInfo.environment
+        let candidates = [
+            environment["KUBEWIRE_TOOLS_DIR"], packageRoot.appendingPathComponent(".build/tools/bin").path,
+        ].compactMap { $0 }.filter { !$0.isEmpty }
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/helm") }) {
+            return found
+        }
+        // Else the tools on PATH.
+        let path = environment["PATH"] ?? ""
+        return path.split(separator: ":").map(String.init).first {
+            FileManager.default.isExecutableFile(atPath: $0 + "/helm")
+                && FileManager.default.isExecutableFile(atPath: $0 + "/kubectl")
+        }
+    }()
+
+    /// Runs kubewire with kubectl and helm on PATH.
+    func check(_ arguments: [String], in directory: URL, stdin: String? = nil) throws -> RunResult {
+        let tools = try #require(
+            Self.toolsDirectory, "kubectl and helm are needed: `make kube-tools`, or set KUBEWIRE_TOOLS_DIR")
+        return try run(
+            kubewireBinary.path, ["check", "--color", "never"] + arguments, stdin: stdin.map { Array($0.utf8) },
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: directory)
+    }
+
+    static let repository = packageRoot.appendingPathComponent("repositories/shop")
+
+    @Test func aRepositoryRootChecksOverlaysChartAndPlainManifestsAndSkipsTheRest() throws {
+        let result = try check(["."], in: Self.repository)
+        #expect(result.status == 1, "\(result)")
+        let out = result.stdout
+        // The overlay broken by its patch: once, in the base file, naming the overlay.
+        #expect(out.components(separatedBy: "error[service-target-port]").count == 2, "\(result)")
+        #expect(out.contains("--> deploy/base/service.yaml:10:19"), "\(result)")
+        #expect(out.contains("--> deploy/overlays/production/ports.yaml:12:13"), "\(result)")
+        #expect(out.contains("found in the output of `kustomize build deploy/overlays/production`"), "\(result)")
+        #expect(!out.contains("overlays/staging"), "\(result)")
+        // The chart's Ingress: at the template line.
+        #expect(out.contains("error[ingress-backend]"), "\(result)")
+        #expect(out.contains("--> charts/shop/templates/ingress.yaml:17:27"), "\(result)")
+        // Nothing reported at rendered text, nothing from node_modules, patches, templates or values.
+        #expect(!out.contains("(kustomize build)") && !out.contains("(helm template)"), "\(result)")
+        #expect(!out.contains("node_modules") && !out.contains("not-an-object") && !out.contains("yaml-syntax"))
+        // The helm test pod shares the app's labels but is no routing target.
+        #expect(!out.contains("release-name-shop-test"), "\(result)")
+        #expect(out.contains("error: 2 errors in 4 files"), "\(result)")
+        #expect(out.contains("3 YAML files skipped: not Kubernetes objects"), "\(result)")
+        #expect(!out.contains("skipped (not Kubernetes objects): docker-compose.yml"))
+
+        let verbose = try check([".", "--verbose"], in: Self.repository)
+        for file in ["docker-compose.yml", "docs/openapi.yaml", "mkdocs.yml"] {
+            #expect(verbose.stdout.contains("skipped (not Kubernetes objects): \(file)"), "\(verbose)")
+        }
+    }
+
+    @Test func aSharedBaseFindingIsReportedOnceNamingEveryOverlay() throws {
+        let scratch = try Scratch()
+        let root = scratch.url.path
+        try FileManager.default.createDirectory(atPath: root + "/base", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/dev", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/prod", withIntermediateDirectories: true)
+        try scratch.write("base/kustomization.yaml", "resources: [app.yaml]\n")
+        try scratch.write(
+            "base/app.yaml",
+            """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+              selector:
+                app: wbe
+              ports:
+                - port: 80
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                    - name: web
+                      image: nginx:1.27
+
+            """)
+        try scratch.write("dev/kustomization.yaml", "namespace: dev\nresources: [../base]\n")
+        try scratch.write("prod/kustomization.yaml", "namespace: prod\nnameSuffix: -prod\nresources: [../base]\n")
+        let result = try check(["."], in: scratch.url)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.components(separatedBy: "error[service-selector]").count == 2, "\(result)")
+        #expect(result.stdout.contains("--> base/app.yaml:7:10"), "\(result)")
+        #expect(
+            result.stdout.contains("found in the output of `kustomize build dev` and `kustomize build prod`"),
+            "\(result)")
+        // Positions inside messages name source lines too, never the rendered text.
+        #expect(result.stdout.contains("(Deployment web, base/app.yaml:20:21)"), "\(result)")
+        #expect(!result.stdout.contains("(kustomize build)"), "\(result)")
+    }
+
+    @Test func aKustomizationKustomizeCannotBuildIsAnInputErrorWithItsMessage() throws {
+        let scratch = try Scratch()
+        try scratch.write("kustomization.yaml", "resources:\n  - missing.yaml\n")
+        let result = try check(["."], in: scratch.url)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stdout.contains("error[render-failed]: kustomize cannot build ."), "\(result)")
+        #expect(result.stdout.contains("missing.yaml"), "\(result)")
+        #expect(result.stdout.contains("--> kustomization.yaml:1:1"), "\(result)")
+    }
+
+    @Test func aChartHelmCannotRenderIsAnInputErrorAtTheChart() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(
+            atPath: scratch.url.path + "/chart/templates", withIntermediateDirectories: true)
+        try scratch.write("chart/Chart.yaml", "apiVersion: v2\nname: broken\nversion: 0.1.0\n")
+        try scratch.write("chart/templates/cm.yaml", "kind: ConfigMap\nmetadata:\n  name: {{ .Values.name \n")
+        let result = try check(["chart"], in: scratch.url)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stdout.contains("error[render-failed]: helm cannot render chart"), "\(result)")
+        #expect(result.stdout.contains("--> chart/Chart.yaml:1:1"), "\(result)")
+    }
+
+    @Test func withoutTheToolsEachKustomizationAndChartIsNotCheckedAndSaysHow() throws {
+        let empty = try Scratch()
+        let result = try run(
+            kubewireBinary.path, ["check", "--color", "never", "."],
+            environment: [
+                "PATH": empty.url.path, "KUBEWIRE_KUBECTL": "", "KUBEWIRE_HELM": "", "KUBEWIRE_KUSTOMIZE": "",
+            ],
+            in: Self.repository)
+        #expect(result.status == 0, "\(result)")  // k8s/ is still checked (clean); nothing rendered
+        #expect(result.stdout.contains("note[not-rendered]: chart charts/shop was not checked: helm is not on PATH"))
+        #expect(
+            result.stdout.components(separatedBy: "note[not-rendered]: kustomization").count == 3, "\(result)")
+        #expect(!result.stdout.contains("error[ingress-backend]"), "\(result)")
+
+        let required = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--require-render", "charts"],
+            environment: ["PATH": empty.url.path], in: Self.repository)
+        #expect(required.status == 2, "\(required)")
+        #expect(required.stdout.contains("error[not-rendered]"), "\(required)")
+    }
+
+    @Test func noKubernetesObjectAtAllIsExitTwo() throws {
+        let scratch = try Scratch()
+        let empty = try check(["."], in: scratch.url)
+        #expect(empty.status == 2, "\(empty)")
+        #expect(empty.stdout.contains("error[no-objects]: no Kubernetes object in .: nothing was checked"), "\(empty)")
+
+        let emptyInput = try check(["-"], in: scratch.url, stdin: "")
+        #expect(emptyInput.status == 2, "\(emptyInput)")
+        #expect(emptyInput.stdout.contains("error[no-objects]"), "\(emptyInput)")
+
+        try scratch.write("docker-compose.yml", "services:\n  web:\n    image: nginx\n")
+        let composeOnly = try check(["."], in: scratch.url)
+        #expect(composeOnly.status == 2, "\(composeOnly)")
+        #expect(composeOnly.stdout.contains("(1 YAML files skipped: not Kubernetes objects)"), "\(composeOnly)")
+
+        // Named explicitly, it is checked as given.
+        let named = try check(["docker-compose.yml"], in: scratch.url)
+        #expect(named.status == 2, "\(named)")
+        #expect(named.stdout.contains("error[not-an-object]"), "\(named)")
+    }
+
+    @Test func aWalkedManifestThatDoesNotParseIsStillReported() throws {
+        let scratch = try Scratch()
+        try scratch.write("broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [\n")
+        let result = try check(["."], in: scratch.url)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stdout.contains("error[yaml-syntax]"), "\(result)")
+    }
+
+    @Test func oneFileReachedUnderSeveralSpellingsIsReadOnce() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(
+            atPath: scratch.url.path + "/infra/k8s", withIntermediateDirectories: true)
+        try scratch.write("infra/k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n")
+        let result = try check(
+            ["./infra", "infra//k8s", "infra/./k8s", "infra/k8s/cm.yaml", "--context", "./infra/k8s"], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        #expect(!result.stdout.contains("duplicate-object"), "\(result)")
+        #expect(result.stdout.contains("in 1 file (1 object)"), "\(result)")
+    }
+}
