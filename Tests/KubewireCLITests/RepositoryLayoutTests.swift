@@ -193,4 +193,63 @@ import Testing
         #expect(!result.stdout.contains("duplicate-object"), "\(result)")
         #expect(result.stdout.contains("in 1 file (1 object)"), "\(result)")
     }
+
+    @Test func aKustomizationThatRunsPluginsIsNotCheckedNotAnError() throws {
+        let scratch = try Scratch()
+        try scratch.write("kustomization.yaml", "generators:\n  - gen.yaml\n")
+        try scratch.write(
+            "gen.yaml",
+            """
+            apiVersion: example.com/v1
+            kind: Nginx
+            metadata:
+              name: demo
+              annotations:
+                config.kubernetes.io/function: |
+                  container:
+                    image: example/nginx-fn:1.0
+
+            """)
+        let result = try check(["."], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        #expect(
+            result.stdout.contains(
+                "note[not-rendered]: kustomization . was not checked: it runs kustomize plugins or KRM functions"),
+            "\(result)")
+    }
+
+    @Test func walkedTemplatesAndTestDataAreSkippedButNamedOnesAreChecked() throws {
+        let scratch = try Scratch()
+        let template = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: {{ .Name }}
+
+            """
+        try scratch.write("cm.template.yaml", template)
+        try FileManager.default.createDirectory(
+            atPath: scratch.url.path + "/testdata", withIntermediateDirectories: true)
+        try scratch.write("testdata/invalid.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: [1]\n")
+        // A real manifest whose `{{` sits in a block scalar (an alert template) is kept.
+        try scratch.write(
+            "alerts.yaml",
+            """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: alerts
+            data:
+              template: |
+                {{ define "slack.text" }}{{ .CommonAnnotations.summary }}{{ end }}
+
+            """)
+        let result = try check(["."], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("in 1 file (1 object); 1 YAML file skipped"), "\(result)")
+
+        let named = try check(["cm.template.yaml"], in: scratch.url)
+        #expect(named.status == 1, "\(named)")
+        #expect(named.stdout.contains("error[field-type]"), "\(named)")
+    }
 }

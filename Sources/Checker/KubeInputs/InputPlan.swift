@@ -37,8 +37,9 @@ public struct ChartFolder: Hashable, Sendable {
 
 public enum InputPlanner {
     public static let kustomizationFileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
-    /// Folders a walk never enters: dependencies and tool caches, not the project's manifests.
-    public static let skippedFolderNames: Set<String> = ["node_modules", "vendor"]
+    /// Folders a walk never enters: dependencies, and test data (Go's convention: inputs of a
+    /// program's tests, often invalid on purpose), not the project's manifests.
+    public static let skippedFolderNames: Set<String> = ["node_modules", "vendor", "testdata"]
 
     /// The plan for `paths` (files and folders; `-` is the caller's business).
     public static func plan(_ paths: [String]) -> InputPlan {

@@ -30,13 +30,7 @@ public enum KustomizeBuild {
         }
         let run = ToolRun.run(tool.path, tool.prefix + ["--load-restrictor", "LoadRestrictionsNone", wrapper])
         guard run.status == 0 else {
-            let message = run.errors.trimmingCharacters(in: .whitespacesAndNewlines)
-                .replacingOccurrences(of: wrapper + "/", with: "").replacingOccurrences(of: relative, with: folder.path)
-            return .failed(
-                renderProblem(
-                    folder.file,
-                    "kustomize cannot build \(folder.path): \(message.isEmpty ? "exit status \(run.status)" : message)")
-            )
+            return buildFailure(folder, errors: run.errors, status: run.status, wrapper: wrapper, target: target)
         }
         let label = displayPath(folder.path)
         let name = "\(label) (kustomize build)"
@@ -81,6 +75,39 @@ public enum KustomizeBuild {
             RenderedInput(
                 label: label, producer: "kustomize build \(label)", name: name, text: text,
                 anchorFile: displayPath(folder.file), documents: documents))
+    }
+
+    /// A build that failed: an input error with kustomize's message (the wrapper's part of it left
+    /// out), or a note when what is missing is this machine's (network for remote resources, plugins).
+    static func buildFailure(
+        _ folder: KustomizationFolder, errors: String, status: Int32, wrapper: String, target: String
+    ) -> RenderOutcome {
+        let label = displayPath(folder.path)
+        // kustomize prints deprecation warnings first; the error is the line that says so.
+        let lines = errors.split(separator: "\n").map(String.init)
+        var message =
+            lines.first { $0.hasPrefix("Error: ") || $0.hasPrefix("error: ") }.map {
+                String($0.drop { $0 != " " }.dropFirst())
+            } ?? lines.last ?? "exit status \(status)"
+        // The wrapper's own layer: "accumulating resources: … recursed accumulation of path '<target>': ".
+        let layer = "recursed accumulation of path '\(target)': "
+        if let range = message.range(of: layer) { message = String(message[range.upperBound...]) }
+        message = message.replacingOccurrences(of: target + "/", with: label == "." ? "" : label + "/")
+            .replacingOccurrences(of: wrapper + "/", with: "")
+        let environmental = [
+            ("dial tcp", "it loads remote resources and this machine cannot reach them"),
+            ("Could not resolve host", "it loads remote resources and this machine cannot reach them"),
+            ("git fetch", "it loads remote resources and this machine cannot fetch them"),
+            ("external plugins disabled", "it runs kustomize plugins or KRM functions, which kubewire does not run"),
+            (
+                "must specify --enable-helm",
+                "it inflates Helm charts (helmCharts), which kubewire does not do inside a build"
+            ),
+        ]
+        if let (_, reason) = environmental.first(where: { message.contains($0.0) }) {
+            return .notRendered(notRendered(folder.file, "kustomization \(label) was not checked: \(reason)"))
+        }
+        return .failed(renderProblem(folder.file, "kustomize cannot build \(label): \(message)"))
     }
 
     /// The text without the origin and transformation annotations (and without an `annotations:`

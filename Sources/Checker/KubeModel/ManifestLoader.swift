@@ -217,7 +217,12 @@ public enum ManifestLoader {
     private static func parseFile(_ path: String, options: LoadOptions) -> FileResult {
         let loaded = YAMLLoader.load(path: path, limits: options.limits)
         var result = objects(from: loaded, options: options)
-        if result.objects.isEmpty && options.skippableFiles.contains(path) {
+        guard options.skippableFiles.contains(path) else { return result }
+        if !result.objects.isEmpty || !loaded.problems.isEmpty, isTemplate(path) {
+            // A Go or Jinja template found by walking (`name: {{ .Name }}`): not a manifest until rendered.
+            return FileResult()
+        }
+        if result.objects.isEmpty {
             if loaded.documents.contains(where: {
                 $0.root.isMapping && $0.root["apiVersion"] != nil && $0.root["kind"] != nil
             }) {
@@ -228,6 +233,27 @@ public enum ManifestLoader {
             }
         }
         return result
+    }
+
+    /// Whether the file holds an unquoted template action as a value (`key: {{ … }}`, `- {{ … }}`):
+    /// YAML reads it as a mapping used as a key, which no Kubernetes object has; a manifest's own
+    /// `{{` (alert templates in a ConfigMap) sits inside quotes or a block scalar.
+    private static func isTemplate(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path) else { return false }
+        let bytes = [UInt8](data.prefix(1 << 20))
+        var index = 0
+        while index + 1 < bytes.count {
+            defer { index += 1 }
+            guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") else { continue }
+            // At the very start of a line (`{{- if … }}`), or a plain value after `:` or `-`. Indented
+            // line starts are left alone: they may be the inside of a block scalar.
+            if index == 0 || bytes[index - 1] == UInt8(ascii: "\n") { return true }
+            var back = index - 1
+            while back >= 0, bytes[back] == UInt8(ascii: " ") || bytes[back] == UInt8(ascii: "\t") { back -= 1 }
+            guard back >= 0, back < index - 1 else { continue }
+            if bytes[back] == UInt8(ascii: ":") || bytes[back] == UInt8(ascii: "-") { return true }
+        }
+        return false
     }
 
     /// Standard input as a file to stream from (and to read again for quoting): itself when it is a
