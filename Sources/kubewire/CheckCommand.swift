@@ -88,14 +88,14 @@ struct CheckCommand: ParsableCommand {
         var renderedFindings = RenderedFindings()
         let outcomes =
             plan.kustomizations.map { tools.build($0) }
-            + plan.charts.map { tools.render($0, valuesFiles: helmValues) }
+            + plan.charts.map { tools.render($0, valuesFiles: settings.helmValues + helmValues) }
         for outcome in outcomes {
             switch outcome {
             case .failed(let problem):
                 problems.append(problem)
             case .notRendered(let note):
                 var note = note
-                if requireRender { note.severity = .error }
+                if requireRender || settings.requireRender { note.severity = .error }
                 notChecked.append(note)
             case .rendered(let input):
                 let unit = ManifestLoader.load(text: input.text, name: input.name, options: loadOptions)
@@ -127,7 +127,9 @@ struct CheckCommand: ParsableCommand {
         report.skippedFiles = loaded.skippedFiles
         report.listsSkippedFiles = verbose
         try options.output.write(report)
-        if !problems.isEmpty || (requireRender && !notChecked.isEmpty) { throw ExitCode(2) }
+        if !problems.isEmpty || ((requireRender || settings.requireRender) && !notChecked.isEmpty) {
+            throw ExitCode(2)
+        }
         if findings.contains(where: { $0.severity >= settings.failOn }) { throw ExitCode(1) }
     }
 }
@@ -227,6 +229,8 @@ struct Settings {
     var kubeVersion = KubeVersion.current
     var failOn = Severity.error
     var severities: [String: Severity] = [:]
+    var helmValues: [String] = []
+    var requireRender = false
 
     mutating func apply(_ file: ConfigFile) {
         disabled.formUnion(file.disabled)
@@ -234,6 +238,8 @@ struct Settings {
         if let version = file.kubeVersion { kubeVersion = version }
         if let failOn = file.failOn { self.failOn = failOn }
         severities.merge(file.severities) { $1 }
+        helmValues += file.helmValues
+        if let requireRender = file.requireRender { self.requireRender = requireRender }
     }
 
     func applySeverity(_ diagnostic: Diagnostic) -> Diagnostic {

@@ -12,6 +12,8 @@ import KubeYAML
 /// namespace: default             # for objects that name none
 /// kubeVersion: "1.30"
 /// failOn: error                  # error | warning | note
+/// helmValues: [values-ci.yaml]   # more values files for every chart, after its values.yaml
+/// requireRender: true            # a kustomization or chart that cannot be rendered here: exit 2
 /// ```
 struct ConfigFile {
     var disabled: Set<String> = []
@@ -19,8 +21,10 @@ struct ConfigFile {
     var namespace: String?
     var kubeVersion: KubeVersion?
     var failOn: Severity?
+    var helmValues: [String] = []
+    var requireRender: Bool?
 
-    static let keys = ["disable", "severity", "namespace", "kubeVersion", "failOn"]
+    static let keys = ["disable", "severity", "namespace", "kubeVersion", "failOn", "helmValues", "requireRender"]
 
     /// A problem in the file: reported like a finding, at its position (SARIF: a tool configuration
     /// notification), and the run exits 2.
@@ -107,6 +111,22 @@ struct ConfigFile {
                     continue
                 }
                 config.failOn = severity
+            case "helmValues":
+                guard value.isSequence, value.items.allSatisfy({ $0.string.map { !$0.isEmpty } ?? false }) else {
+                    problem(value, "`helmValues` takes a list of values files")
+                    continue
+                }
+                // Relative to the configuration file, as a reader of the file expects.
+                let folder = (path as NSString).deletingLastPathComponent
+                config.helmValues = value.items.compactMap(\.string).map { file in
+                    file.hasPrefix("/") || folder.isEmpty ? file : folder + "/" + file
+                }
+            case "requireRender":
+                guard value.scalarType == .bool, let text = value.scalar else {
+                    problem(value, "`requireRender` takes true or false")
+                    continue
+                }
+                config.requireRender = ["true", "True", "TRUE"].contains(text)
             default:
                 problem(pair.key, "unknown key `\(key)`; expected one of \(keys.joined(separator: ", "))")
             }

@@ -252,4 +252,37 @@ import Testing
         #expect(named.status == 1, "\(named)")
         #expect(named.stdout.contains("error[field-type]"), "\(named)")
     }
+
+    @Test func moreHelmValuesFilesComeFromTheOptionAndTheConfiguration() throws {
+        let scratch = try Scratch()
+        let chart = Self.repository.appendingPathComponent("charts/shop").path
+        try scratch.write("port.yaml", "service:\n  port: 8080\n")
+        let plain = try check([chart], in: scratch.url)
+        #expect(plain.status == 1 && plain.stdout.contains("error[ingress-backend]"), "\(plain)")
+
+        let option = try check([chart, "--helm-values", "port.yaml"], in: scratch.url)
+        #expect(option.status == 0, "\(option)")
+
+        try scratch.write(".kubewire.yaml", "helmValues: [port.yaml]\n")
+        let configured = try check([chart], in: scratch.url)
+        #expect(configured.status == 0, "\(configured)")
+
+        try scratch.write(".kubewire.yaml", "helmValues: port.yaml\n")
+        let wrong = try check([chart], in: scratch.url)
+        #expect(wrong.status == 2 && wrong.stdout.contains("`helmValues` takes a list of values files"), "\(wrong)")
+    }
+
+    @Test func theActionsDefaultPathsChecksARepositoryRoot() throws {
+        let tools = try #require(Self.toolsDirectory, "kubectl and helm are needed: `make kube-tools`")
+        let scratch = try Scratch()
+        let copy = try run("/bin/cp", ["-R", Self.repository.path + "/.", scratch.url.path], in: scratch)
+        #expect(copy.status == 0, "\(copy)")
+        // `paths: .`, the input's default, given explicitly: runActionStep's `.string` reads the plain `.` default as nil.
+        let check = try DistributionTests.runActionStep(
+            "check", index: 1, inputs: ["paths": "."], toolsPath: tools, in: scratch)
+        #expect(check.status == 1, "\(check)")
+        #expect(check.stdout.contains("::error file=deploy/base/service.yaml,line=10,col=19"), "\(check)")
+        #expect(check.stdout.contains("::error file=charts/shop/templates/ingress.yaml,line=17,col=27"), "\(check)")
+        #expect(!check.stdout.contains("node_modules"), "\(check)")
+    }
 }
