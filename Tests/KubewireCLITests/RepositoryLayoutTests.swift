@@ -285,4 +285,14 @@ import Testing
         #expect(check.stdout.contains("::error file=charts/shop/templates/ingress.yaml,line=17,col=27"), "\(check)")
         #expect(!check.stdout.contains("node_modules"), "\(check)")
     }
+
+    @Test func aValueHelmPrintedIsReportedAtTheTemplateLineThatPrintsIt() throws {
+        let scratch = try Scratch()
+        let values = try scratch.write("port.yaml", "service:\n  port: 70000\n")
+        let result = try check(["charts/shop", "--helm-values", values], in: Self.repository)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("error[field-value]"), "\(result)")
+        #expect(result.stdout.contains("--> charts/shop/templates/service.yaml:10:13"), "\(result)")
+        #expect(result.stdout.contains("helm renders it as `port: 70000`"), "\(result)")
+    }
 }

@@ -75,16 +75,44 @@ public enum HelmRender {
                 }
             }
             searchFrom[template] = next
+            let templated = templatedLines(
+                literal: literal, renderedLines: lines, range: start...max(start, end), templateLines: templateLines)
             documents.append(
                 RenderedDocument(
                     root: document.root, endLine: end,
-                    source: .helm(template: displayPath(template), literalLines: literal, templateLines: templateLines))
-            )
+                    source: .helm(
+                        template: displayPath(template), literalLines: literal, templatedLines: templated,
+                        templateLines: templateLines)))
         }
         return .rendered(
             RenderedInput(
                 label: label, producer: "helm template \(label)", name: name, text: text,
                 anchorFile: displayPath(chart.chartFile), documents: documents))
+    }
+
+    /// Rendered lines that are one template line's text with its action's output: between the
+    /// literal lines around it, the only template line whose text before `{{` (`port: `) starts it.
+    static func templatedLines(
+        literal: [Int: Int], renderedLines: [String], range: ClosedRange<Int>, templateLines: [String]
+    ) -> [Int: Int] {
+        var templated: [Int: Int] = [:]
+        for number in range where literal[number] == nil && number - 1 < renderedLines.count {
+            let rendered = renderedLines[number - 1].trimmingCharacters(in: .whitespaces)
+            guard !rendered.isEmpty, !rendered.hasPrefix("#") else { continue }
+            let before = literal.filter { $0.key < number }.max { $0.key < $1.key }?.value ?? 0
+            let after = literal.filter { $0.key > number }.min { $0.key < $1.key }?.value ?? templateLines.count + 1
+            guard before + 1 < after else { continue }
+            let candidates = (before + 1..<after).filter { line in
+                guard line - 1 < templateLines.count else { return false }
+                let text = templateLines[line - 1].trimmingCharacters(in: .whitespaces)
+                guard let action = text.range(of: "{{") else { return false }
+                let prefix = text[..<action.lowerBound]
+                return prefix.count > 1 && (prefix.hasSuffix(": ") || prefix.hasPrefix("- "))
+                    && rendered.hasPrefix(prefix)
+            }
+            if candidates.count == 1 { templated[number] = candidates[0] }
+        }
+        return templated
     }
 
     /// `CHART/templates/x.yaml` (CHART is the chart's name, not its folder) as a path under the chart

@@ -95,12 +95,12 @@ struct RenderedDocument: Sendable {
         /// that generated it, and the kustomizations that transformed it.
         case kustomize(resourceFile: String?, generatedIn: String?, transformedIn: [String])
         /// A helm object: its template and, per rendered line, the template line that is literally it.
-        case helm(template: String, literalLines: [Int: Int], templateLines: [String])
+        case helm(template: String, literalLines: [Int: Int], templatedLines: [Int: Int], templateLines: [String])
     }
 
     func locate(_ span: SourceSpan, in input: RenderedInput) -> (span: SourceSpan, exact: Bool, note: String?) {
         switch source {
-        case .helm(let template, let literalLines, let templateLines):
+        case .helm(let template, let literalLines, let templatedLines, let templateLines):
             let renderedLine = input.text.line(span.line) ?? ""
             if let line = literalLines[span.line] {
                 let templateText = line - 1 < templateLines.count ? templateLines[line - 1] : ""
@@ -112,8 +112,19 @@ struct RenderedDocument: Sendable {
                         endColumn: max(1, span.endColumn + (span.endLine == span.line ? shift : 0))), true, nil
                 )
             }
-            let kindLine = documentKindLine(literalLines: literalLines)
             let quoted = renderedLine.trimmingCharacters(in: .whitespaces)
+            if let line = templatedLines[span.line], line - 1 < templateLines.count {
+                // The template line whose action printed the value: the action underlined.
+                let text = Array(templateLines[line - 1])
+                let open = text.indices.first { $0 + 1 < text.count && text[$0] == "{" && text[$0 + 1] == "{" } ?? 0
+                var close = open
+                while close + 1 < text.count, !(text[close] == "}" && text[close + 1] == "}") { close += 1 }
+                return (
+                    SourceSpan(file: template, line: line, column: open + 1, endColumn: min(close + 3, text.count + 1)),
+                    false, "helm renders it as `\(quoted.prefix(120))`"
+                )
+            }
+            let kindLine = documentKindLine(literalLines: literalLines)
             return (
                 SourceSpan(file: template, line: kindLine ?? 1, column: 1),
                 false, "helm renders this line of \(input.label) as `\(quoted.prefix(120))`"
