@@ -9,8 +9,10 @@ public enum HelmRender {
     static let releaseName = "release-name"
 
     public static func render(_ chart: ChartFolder, tool: RenderTools.Tool, valuesFiles: [String]) -> RenderOutcome {
-        var arguments = tool.prefix + [releaseName, chart.path, "--include-crds"]
-        for file in valuesFiles { arguments += ["--values", file] }
+        // A folder or file named `-x` must never read as a flag.
+        let chartArgument = chart.path.hasPrefix("-") ? "./" + chart.path : chart.path
+        var arguments = tool.prefix + [releaseName, chartArgument, "--include-crds"]
+        for file in valuesFiles { arguments.append("--values=" + file) }
         let run = ToolRun.run(tool.path, arguments)
         let label = displayPath(chart.path)
         guard run.status == 0 else {
