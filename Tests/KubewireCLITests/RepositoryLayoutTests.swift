@@ -117,7 +117,7 @@ import Testing
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.contains("error[render-failed]: kustomize cannot build ."), "\(result)")
         #expect(result.stdout.contains("missing.yaml"), "\(result)")
-        #expect(result.stdout.contains("--> kustomization.yaml:1:1"), "\(result)")
+        #expect(result.stdout.contains("--> kustomization.yaml:2:5"), "\(result)")  // the entry kustomize names
     }
 
     @Test func aChartHelmCannotRenderIsAnInputErrorAtTheChart() throws {

@@ -107,7 +107,33 @@ public enum KustomizeBuild {
         if let (_, reason) = environmental.first(where: { message.contains($0.0) }) {
             return .notRendered(notRendered(folder.file, "kustomization \(label) was not checked: \(reason)"))
         }
-        return .failed(renderProblem(folder.file, "kustomize cannot build \(label): \(message)"))
+        var problem = renderProblem(folder.file, "kustomize cannot build \(label): \(message)")
+        // The entry the message names (`missing.yaml`, a patch path), when the kustomization has one.
+        if let root = KustomizationFile.load(path: folder.file).root,
+            let entry = mentionedEntry(in: root, message: message)
+        {
+            problem.span = sourceSpan(entry, file: displayPath(folder.file))
+        }
+        return .failed(problem)
+    }
+
+    /// The longest path-like scalar of the kustomization that the message quotes.
+    static func mentionedEntry(in node: YAMLNode, message: String) -> YAMLNode? {
+        var best: YAMLNode?
+        func visit(_ node: YAMLNode) {
+            if node.isMapping {
+                for pair in node.pairs { visit(pair.value) }
+            } else if node.isSequence {
+                node.items.forEach(visit)
+            } else if let text = node.scalar, text.count > 2, text.contains(".") || text.contains("/"),
+                message.contains(text.hasPrefix("./") ? String(text.dropFirst(2)) : text),
+                text.count > (best?.scalar?.count ?? 0)
+            {
+                best = node
+            }
+        }
+        visit(node)
+        return best
     }
 
     /// The text without the origin and transformation annotations (and without an `annotations:`
