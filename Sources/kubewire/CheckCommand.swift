@@ -86,9 +86,8 @@ struct CheckCommand: ParsableCommand {
         let tools = RenderTools.find()
         var notChecked: [Diagnostic] = []
         var renderedFindings = RenderedFindings()
-        let outcomes =
-            plan.kustomizations.map { tools.build($0) }
-            + plan.charts.map { tools.render($0, valuesFiles: settings.helmValues + helmValues) }
+        let outcomes = tools.renderAll(
+            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: settings.helmValues + helmValues)
         for outcome in outcomes {
             switch outcome {
             case .failed(let problem):

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import KubeDiagnostics
 import KubeYAML
@@ -126,6 +127,31 @@ public enum HelmRender {
     }
 }
 
+private enum RenderJob {
+    case kustomization(KustomizationFolder)
+    case chart(ChartFolder)
+}
+
+/// One slot per job, filled from concurrent workers.
+private final class OutcomeSlots: @unchecked Sendable {
+    private var slots: [RenderOutcome?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ outcome: RenderOutcome) {
+        lock.lock()
+        slots[index] = outcome
+        lock.unlock()
+    }
+
+    var values: [RenderOutcome] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}
+
 func notRendered(_ file: String, _ message: String) -> Diagnostic {
     Diagnostic(
         ruleID: InputProblem.notRendered.id, severity: .note,
@@ -133,6 +159,22 @@ func notRendered(_ file: String, _ message: String) -> Diagnostic {
 }
 
 extension RenderTools {
+    /// Every kustomization built and every chart rendered, in that order; the tools run side by side
+    /// (each is a process of its own, mostly waiting on files).
+    public func renderAll(kustomizations: [KustomizationFolder], charts: [ChartFolder], valuesFiles: [String])
+        -> [RenderOutcome]
+    {
+        let jobs = kustomizations.map { RenderJob.kustomization($0) } + charts.map { RenderJob.chart($0) }
+        let results = OutcomeSlots(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            switch jobs[index] {
+            case .kustomization(let folder): results.set(index, build(folder))
+            case .chart(let chart): results.set(index, render(chart, valuesFiles: valuesFiles))
+            }
+        }
+        return results.values
+    }
+
     /// What happens to a kustomization here: built, or a note saying how to get kustomize.
     public func build(_ folder: KustomizationFolder) -> RenderOutcome {
         guard let kustomize else {
