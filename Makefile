@@ -150,9 +150,10 @@ fuzz: deps
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 # Release binaries linked as the images ship them (static Swift runtime).
-bench: deps deps-bench
+bench: deps deps-bench kube-tools
 	$(SWIFT) build --scratch-path $(SCRATCH) -c release --static-swift-stdlib
 	$(SCRATCH)/release/wire-bench
+	bench/repository-bench.sh $(SCRATCH)/release/kubewire $(KUBE_TOOLS)/bin repositories/shop
 	$(SCRATCH)/release/blog-bench --bin-dir $(SCRATCH)/release
 
 up: deps
