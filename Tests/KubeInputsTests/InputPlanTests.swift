@@ -84,4 +84,20 @@ final class Tree {
         let plan = InputPlanner.plan([tree.root + "/nope"])
         #expect(plan.problems.map(\.ruleID) == ["unreadable-input"])
     }
+
+    @Test func aNamedKustomizationFileOrAFileItUsesStandsForItsFolder() throws {
+        let tree = try Tree()
+        try tree.write("prod/kustomization.yaml", "resources: [app.yaml]\npatches:\n  - path: patch.yaml\n")
+        try tree.write("prod/app.yaml")
+        try tree.write("prod/patch.yaml")
+        try tree.write("prod/notes.yaml")
+        for named in ["prod/kustomization.yaml", "prod/patch.yaml", "prod/app.yaml"] {
+            let plan = InputPlanner.plan([tree.root + "/" + named])
+            #expect(tree.relative(plan.kustomizations.map(\.path)) == ["prod"], "\(named)")
+            #expect(plan.plainFiles.isEmpty, "\(named)")
+        }
+        // A file the kustomization does not use is checked as given.
+        let plan = InputPlanner.plan([tree.root + "/prod/notes.yaml"])
+        #expect(plan.kustomizations.isEmpty && plan.plainFiles.count == 1)
+    }
 }

@@ -120,6 +120,18 @@ public enum InputPlanner {
                 _ = self.folder(folderPath, explicit: true, only: true)
                 return
             }
+            // A resource or patch its folder's kustomization uses (a pre-commit hook names the staged
+            // files): the kustomization is built instead, as it would be deployed.
+            if let kustomization = InputPlanner.kustomizationFileNames.map({ folderPath + "/" + $0 }).first(where: {
+                FileManager.default.fileExists(atPath: $0)
+            }), let file = InputPlanner.canonicalPath(path),
+                KustomizationFile.load(path: kustomization).localReferences(in: folderPath).contains(where: {
+                    InputPlanner.canonicalPath($0) == file
+                })
+            {
+                _ = self.folder(folderPath, explicit: true, only: true)
+                return
+            }
             add(path, explicit: true)
         }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The real tools that turn a kustomization or a chart into manifests. kubewire never
@@ -53,6 +54,8 @@ struct ToolRun {
 
     /// Runs `executable` with `arguments` (no shell: arguments are never re-parsed), its output
     /// spooled through temporary files so neither pipe can fill and stall it.
+    static let timeoutSeconds = 120
+
     static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) -> ToolRun {
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("kubewire-tool-\(UUID().uuidString)")
         let outURL = spool.appendingPathExtension("out")
@@ -79,11 +82,18 @@ struct ToolRun {
         } catch {
             return ToolRun(status: -1, output: "", errors: "cannot run \(executable): \(error.localizedDescription)")
         }
+        // A build that fetches remote resources can hang on the network: it is stopped, not waited for.
+        let watchdog = DispatchWorkItem { [process] in if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeoutSeconds), execute: watchdog)
         process.waitUntilExit()
+        watchdog.cancel()
         try? out.close()
         try? err.close()
         let output = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-        let errors = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        var errors = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        if process.terminationReason == .uncaughtSignal {
+            errors += "\nerror: stopped after \(timeoutSeconds) seconds"
+        }
         return ToolRun(status: process.terminationStatus, output: output, errors: errors)
     }
 }
