@@ -101,7 +101,9 @@ struct CheckCommand: ParsableCommand {
                 problems += unit.problems.map(input.mapToSource)
                 let result = checker.run(unit.graph)
                 for finding in result.diagnostics {
-                    renderedFindings.add(input.mapToSource(settings.applySeverity(finding)), from: input.producer)
+                    renderedFindings.add(
+                        input.mapToSource(settings.applySeverity(finding)), exact: input.locatesExactly(finding),
+                        from: input.producer)
                 }
                 objectCount += unit.graph.objects.count
                 inputCount += 1
@@ -140,8 +142,12 @@ struct RenderedFindings {
     private var producers: [[String]] = []
     private var index: [String: Int] = [:]
 
-    mutating func add(_ diagnostic: Diagnostic, from producer: String) {
-        let key = diagnostic.span.map { "\(diagnostic.ruleID)|\($0.file)|\($0.line)|\($0.column)" }
+    mutating func add(_ diagnostic: Diagnostic, exact: Bool, from producer: String) {
+        // Where the span only approximates (the object, a template's kind line), the message tells
+        // findings apart too.
+        let key = diagnostic.span.map {
+            "\(diagnostic.ruleID)|\($0.file)|\($0.line)|\($0.column)" + (exact ? "" : "|" + diagnostic.message)
+        }
         if let key, let existing = index[key] {
             if !producers[existing].contains(producer) { producers[existing].append(producer) }
             return

@@ -295,4 +295,30 @@ import Testing
         #expect(result.stdout.contains("--> charts/shop/templates/service.yaml:10:13"), "\(result)")
         #expect(result.stdout.contains("helm renders it as `port: 70000`"), "\(result)")
     }
+
+    @Test func findingsThatOnlyReachTheirTemplatesObjectStayApart() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(
+            atPath: scratch.url.path + "/chart/templates", withIntermediateDirectories: true)
+        try scratch.write("chart/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
+        try scratch.write(
+            "chart/values.yaml",
+            "service:\n  type: Nodeport\n  ports:\n    - port: 70000\n")
+        try scratch.write(
+            "chart/templates/service.yaml",
+            """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+            {{ toYaml .Values.service | indent 2 }}
+
+            """)
+        let result = try check(["chart"], in: scratch.url)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.components(separatedBy: "error[field-value]").count == 3, "\(result)")
+        #expect(result.stdout.contains("helm renders this line of chart as `type: Nodeport`"), "\(result)")
+        #expect(result.stdout.contains("helm renders this line of chart as `- port: 70000`"), "\(result)")
+    }
 }

@@ -53,6 +53,12 @@ public struct RenderedInput: Sendable {
         return result + rest
     }
 
+    /// Whether the diagnostic's own span lands on a source line that writes the rendered value: only
+    /// such findings are merged across overlays (a fallback to the object could join different fields).
+    public func locatesExactly(_ diagnostic: Diagnostic) -> Bool {
+        diagnostic.span.map { locate($0).exact } ?? false
+    }
+
     /// The diagnostic with its span, notes and fix rewritten to source files.
     public func mapToSource(_ diagnostic: Diagnostic) -> Diagnostic {
         var mapped = diagnostic
