@@ -12,14 +12,19 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check manifests (files, folders, or - for stdin) and report wiring mistakes.",
         discussion: """
+            Folders are walked for manifests; kustomizations are built with kustomize (or kubectl) and
+            charts rendered with helm, findings reported at the lines that wrote them. YAML that holds
+            no Kubernetes object, node_modules, vendor, testdata and hidden folders are skipped.
+
             Examples:
+              kubewire check .
               kubewire check infra/ skaffold.yaml
               helm template ./chart | kubewire check -
               kubewire check k8s/ --format sarif --output kubewire.sarif
             """
     )
 
-    @Argument(help: "Files, folders (searched for .yaml/.yml) or - for standard input.")
+    @Argument(help: "Files, folders (searched for .yaml/.yml, kustomizations and charts) or - for standard input.")
     var inputs: [String] = []
 
     @OptionGroup var options: CheckOptions
