@@ -12,8 +12,8 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check manifests (files, folders, or - for stdin) and report wiring mistakes.",
         discussion: """
-            Folders are walked for manifests; kustomizations are built with kustomize (or kubectl) and
-            charts rendered with helm, findings reported at the lines that wrote them. YAML that holds
+            Folders are walked for manifests; kustomizations are built with kustomize (or kubectl) and \
+            charts rendered with helm, findings reported at the lines that wrote them. YAML that holds \
             no Kubernetes object, node_modules, vendor, testdata and hidden folders are skipped.
 
             Examples:
