@@ -82,6 +82,13 @@ struct CheckCommand: ParsableCommand {
                 finding.span.map { shown.contains(ManifestLoader.canonicalPath($0.file) ?? $0.file) } ?? true
             }
         }
+        // Sibling folders found by walking that define the same object are variants of one app
+        // (dev/ and prod/, one folder per example), applied one at a time, not one duplicated object.
+        let walked = Set(
+            (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit }.map {
+                ManifestLoader.normalizedPath($0.path)
+            })
+        findings.removeAll { VariantFolders.areVariants($0, walked: walked) }
         var problems = plan.problems + contextPlan.problems + loaded.problems
         var objectCount = loaded.graph.objects.count
         var inputCount = loaded.inputNames.count
@@ -137,6 +144,20 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if findings.contains(where: { $0.severity >= settings.failOn }) { throw ExitCode(1) }
+    }
+}
+
+enum VariantFolders {
+    /// A `duplicate-object` whose two definitions sit in walked files of folders neither of which
+    /// contains the other.
+    static func areVariants(_ finding: Diagnostic, walked: Set<String>) -> Bool {
+        guard finding.ruleID == "duplicate-object", let later = finding.span?.file,
+            let earlier = finding.notes.first?.span?.file
+        else { return false }
+        let files = [later, earlier].map(ManifestLoader.normalizedPath)
+        guard files.allSatisfy(walked.contains) else { return false }
+        let folders = files.map { ($0 as NSString).deletingLastPathComponent + "/" }
+        return !folders[0].hasPrefix(folders[1]) && !folders[1].hasPrefix(folders[0])
     }
 }
 

@@ -321,4 +321,27 @@ import Testing
         #expect(result.stdout.contains("helm renders this line of chart as `type: Nodeport`"), "\(result)")
         #expect(result.stdout.contains("helm renders this line of chart as `- port: 70000`"), "\(result)")
     }
+
+    @Test func siblingVariantFoldersAreNotDuplicatesButOneFolderStillIs() throws {
+        let scratch = try Scratch()
+        let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {MODE: x}\n"
+        for folder in ["envs/dev", "envs/prod", "k8s/extra"] {
+            try FileManager.default.createDirectory(
+                atPath: scratch.url.path + "/" + folder, withIntermediateDirectories: true)
+        }
+        try scratch.write("envs/dev/settings.yaml", configMap)
+        try scratch.write("envs/prod/settings.yaml", configMap)
+        let variants = try check(["."], in: scratch.url)
+        #expect(variants.status == 0, "\(variants)")
+
+        // A folder and one inside it are applied together (kubectl apply -R): a true duplicate.
+        try scratch.write("k8s/settings.yaml", configMap)
+        try scratch.write("k8s/extra/settings.yaml", configMap)
+        let nested = try check(["k8s"], in: scratch.url)
+        #expect(nested.status == 1 && nested.stdout.contains("error[duplicate-object]"), "\(nested)")
+
+        // Named explicitly, two files are one deployment.
+        let named = try check(["envs/dev/settings.yaml", "envs/prod/settings.yaml"], in: scratch.url)
+        #expect(named.status == 1 && named.stdout.contains("error[duplicate-object]"), "\(named)")
+    }
 }
