@@ -77,6 +77,10 @@ final class Tree {
         let plan = InputPlanner.plan([tree.root])
         #expect(tree.relative(plan.charts.map(\.path)) == ["charts/web"])
         #expect(plan.plainFiles.isEmpty)
+
+        try tree.write("charts/common/Chart.yaml", "apiVersion: v2\nname: common\ntype: library\nversion: 1.0.0\n")
+        try tree.write("charts/common/templates/_labels.tpl", "{{- define \"labels\" }}{{ end }}\n")
+        #expect(tree.relative(InputPlanner.plan([tree.root]).charts.map(\.path)) == ["charts/web"])
     }
 
     @Test func aMissingPathIsAnInputProblem() throws {

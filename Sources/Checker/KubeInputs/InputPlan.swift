@@ -152,7 +152,11 @@ public enum InputPlanner {
             let join = { (name: String) in path == "/" ? "/" + name : path == "." ? name : path + "/" + name }
             if entries.contains(where: { $0.name == "Chart.yaml" && !$0.isFolder }) {
                 // Everything below a chart is the chart's: templates are not YAML until helm renders them.
-                charts.append(ChartFolder(path: path, chartFile: join("Chart.yaml")))
+                // A library chart deploys nothing on its own (helm refuses to render it).
+                let chartFile = join("Chart.yaml")
+                if YAMLLoader.load(path: chartFile).documents.first?.root["type"]?.scalar != "library" {
+                    charts.append(ChartFolder(path: path, chartFile: chartFile))
+                }
                 return true
             }
             if let file = InputPlanner.kustomizationFileNames.first(where: { name in
