@@ -64,6 +64,10 @@ final class Tree {
         try tree.write("overlays/prod/kustomization.yaml", "resources: [../../base]\npatches:\n  - path: patch.yaml\n")
         try tree.write("overlays/prod/patch.yaml")
         try tree.write("overlays/dev/Kustomization", "resources:\n  - ../../base\n  - https://example.com/x.yaml\n")
+        try tree.write(
+            "components/debug/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches: [{path: debug.yaml}]\n")
+        try tree.write("components/debug/debug.yaml")
         let plan = InputPlanner.plan([tree.root])
         #expect(tree.relative(plan.kustomizations.map(\.path)).sorted() == ["overlays/dev", "overlays/prod"])
         #expect(tree.relative(plan.plainFiles.map(\.path)) == ["base/extra/unused.yaml"])

@@ -74,8 +74,10 @@ public enum InputPlanner {
                 if isDirectory(resolved) { includedFolders.insert(resolved) } else { usedFiles.insert(resolved) }
             }
         }
+        // A Component is built only into the kustomizations that list it, never alone.
         plan.kustomizations = walk.kustomizations.filter { folder in
-            canonicalPath(folder.path).map { !includedFolders.contains($0) } ?? true
+            !KustomizationFile.load(path: folder.file).isComponent
+                && (canonicalPath(folder.path).map { !includedFolders.contains($0) } ?? true)
         }
         plan.charts = walk.charts
         plan.plainFiles = walk.files.filter { file in

@@ -12,6 +12,9 @@ struct KustomizationFile {
     var generators: [(kind: String, name: String, node: YAMLNode, literals: [YAMLNode])] = []
     var root: YAMLNode?
 
+    /// `kind: Component` (kustomize.config.k8s.io/v1alpha1): a reusable piece, not buildable alone.
+    var isComponent: Bool { root?["kind"]?.scalar == "Component" }
+
     static func load(path: String) -> KustomizationFile {
         let loaded = YAMLLoader.load(path: path)
         guard let root = loaded.documents.first?.root, root.isMapping else { return KustomizationFile() }

@@ -89,10 +89,13 @@ public enum KustomizeBuild {
             lines.first { $0.hasPrefix("Error: ") || $0.hasPrefix("error: ") }.map {
                 String($0.drop { $0 != " " }.dropFirst())
             } ?? lines.last ?? "exit status \(status)"
-        // The wrapper's own layer: "accumulating resources: … recursed accumulation of path '<target>': ".
-        let layer = "recursed accumulation of path '\(target)': "
-        if let range = message.range(of: layer) { message = String(message[range.upperBound...]) }
+        // The wrapper's own layer: "accumulating resources: accumulation err='accumulating resources
+        // from '<relative>': read <target>: is a directory': [recursed accumulation of path '<target>': ]".
+        for layer in ["read \(target): is a directory': ", "recursed accumulation of path '\(target)': "] {
+            if let range = message.range(of: layer) { message = String(message[range.upperBound...]) }
+        }
         message = message.replacingOccurrences(of: target + "/", with: label == "." ? "" : label + "/")
+            .replacingOccurrences(of: "'\(target)'", with: "'\(label)'")
             .replacingOccurrences(of: wrapper + "/", with: "")
         let environmental = [
             ("dial tcp", "it loads remote resources and this machine cannot reach them"),
