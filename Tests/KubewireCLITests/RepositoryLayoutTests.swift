@@ -344,4 +344,19 @@ import Testing
         let named = try check(["envs/dev/settings.yaml", "envs/prod/settings.yaml"], in: scratch.url)
         #expect(named.status == 1 && named.stdout.contains("error[duplicate-object]"), "\(named)")
     }
+
+    @Test func templatesWithWindowsLineEndingsMapToTheirLines() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(
+            atPath: scratch.url.path + "/chart/templates", withIntermediateDirectories: true)
+        try scratch.write("chart/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
+        let service = [
+            "apiVersion: v1", "kind: Service", "metadata:", "  name: {{ .Release.Name }}", "spec:", "  ports:",
+            "    - port: 70000", "",
+        ].joined(separator: "\r\n")
+        try scratch.write("chart/templates/service.yaml", service)
+        let result = try check(["chart"], in: scratch.url)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("--> chart/templates/service.yaml:7:13"), "\(result)")
+    }
 }

@@ -34,7 +34,7 @@ public enum HelmRender {
         let name = "\(label) (helm template)"
         let text = run.output
         let loaded = YAMLLoader.load(text: text, file: name)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         // The template of each rendered line: the latest `# Source:` above it.
         var sourceOfLine: [String?] = [nil]
         var current: String?
@@ -56,7 +56,7 @@ public enum HelmRender {
             if templates[template] == nil {
                 templates[template] =
                     ((try? String(contentsOfFile: template, encoding: .utf8)) ?? "")
-                    .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    .split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
             }
             let templateLines = templates[template] ?? []
             // Rendered lines in order against template lines in order: a rendered line equal to the next

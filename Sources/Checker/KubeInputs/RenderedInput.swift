@@ -233,7 +233,7 @@ extension String {
         var lineStart = startIndex
         var index = startIndex
         while index < endIndex {
-            if self[index] == "\n" {
+            if self[index].isNewline {  // "\r\n" is one Character
                 if current == number { return String(self[lineStart..<index]) }
                 current += 1
                 lineStart = self.index(after: index)
