@@ -359,4 +359,44 @@ import Testing
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("--> chart/templates/service.yaml:7:13"), "\(result)")
     }
+
+    @Test func aFieldAnInlinePatchSetsIsReportedAtTheKustomizationLine() throws {
+        let scratch = try Scratch()
+        for folder in ["base", "prod"] {
+            try FileManager.default.createDirectory(
+                atPath: scratch.url.path + "/" + folder, withIntermediateDirectories: true)
+        }
+        let base = Self.repository.appendingPathComponent("deploy/base")
+        for file in ["deployment.yaml", "service.yaml"] {
+            try scratch.write("base/" + file, String(contentsOf: base.appendingPathComponent(file), encoding: .utf8))
+        }
+        try scratch.write("base/kustomization.yaml", "resources: [deployment.yaml, service.yaml]\n")
+        try scratch.write(
+            "prod/kustomization.yaml",
+            """
+            resources:
+              - ../base
+            patches:
+              - target: {kind: Deployment, name: api}
+                patch: |-
+                  apiVersion: apps/v1
+                  kind: Deployment
+                  metadata:
+                    name: api
+                  spec:
+                    template:
+                      spec:
+                        containers:
+                          - name: api
+                            image: example/api:1.5.0
+                            ports:
+                              - name: web
+                                containerPort: 8080
+
+            """)
+        let result = try check(["."], in: scratch.url)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("--> base/service.yaml:10:19"), "\(result)")
+        #expect(result.stdout.contains("--> prod/kustomization.yaml:17:19"), "\(result)")
+    }
 }

@@ -8,6 +8,8 @@ struct KustomizationFile {
     var paths: [String] = []
     /// Patch files (`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`).
     var patchFiles: [String] = []
+    /// Patches written inline as literal blocks (`patches[].patch: |`, inline `patchesStrategicMerge`).
+    var inlinePatches: [YAMLNode] = []
     /// Generator entries by the name they give (`configMapGenerator`/`secretGenerator`), at their `name` node.
     var generators: [(kind: String, name: String, node: YAMLNode, literals: [YAMLNode])] = []
     var root: YAMLNode?
@@ -29,6 +31,10 @@ struct KustomizationFile {
         }
         for patch in root["patches"]?.items ?? [] {
             if let path = patch["path"]?.scalar { file.patchFiles.append(path) }
+            if let inline = patch["patch"], inline.style == .literal { file.inlinePatches.append(inline) }
+        }
+        for patch in root["patchesStrategicMerge"]?.items ?? [] where patch.style == .literal {
+            file.inlinePatches.append(patch)
         }
         for patch in root["patchesJson6902"]?.items ?? [] {
             if let path = patch["path"]?.scalar { file.patchFiles.append(path) }

@@ -305,19 +305,36 @@ struct KustomizeLocator {
 
     /// The node of a patch of the transforming kustomizations at the same path (with the same value).
     func patchLocation(_ found: (steps: [PathStep], isKey: Bool), kind: String, renderedValue: String?) -> SourceSpan? {
+        /// The node of `root` at the found path, if it writes the rendered field.
+        func match(in root: YAMLNode) -> YAMLNode? {
+            guard root["kind"]?.scalar == kind, let match = root.follow(found.steps) else { return nil }
+            if found.isKey { return match.key }
+            if let value = renderedValue { return match.node.scalar == value ? match.node : nil }
+            return match.node.isScalar ? nil : match.node
+        }
         for kustomization in transformedIn {
             let folder = (kustomization as NSString).deletingLastPathComponent
-            for patch in KustomizationFile.load(path: kustomization).patchFiles where !KustomizationFile.isRemote(patch)
-            {
+            let file = KustomizationFile.load(path: kustomization)
+            for patch in file.patchFiles where !KustomizationFile.isRemote(patch) {
                 let path = folder.isEmpty ? patch : folder + "/" + patch
-                for document in YAMLLoader.load(path: path).documents where document.root["kind"]?.scalar == kind {
-                    guard let match = document.root.follow(found.steps) else { continue }
-                    if found.isKey, let key = match.key { return sourceSpan(key, file: path) }
-                    if let value = renderedValue {
-                        if match.node.scalar == value { return sourceSpan(match.node, file: path) }
-                    } else if !match.node.isScalar {
-                        return sourceSpan(match.node, file: path)
-                    }
+                for document in YAMLLoader.load(path: path).documents {
+                    if let node = match(in: document.root) { return sourceSpan(node, file: path) }
+                }
+            }
+            // A patch written inline as a literal block (`patch: |-`): its lines are the file's lines
+            // after the indicator, shifted by the block's indentation.
+            for block in file.inlinePatches {
+                guard let text = block.scalar else { continue }
+                for document in YAMLLoader.load(text: text, file: "inline patch").documents {
+                    guard let node = match(in: document.root) else { continue }
+                    let firstLine = Int(block.start.line) + 1
+                    let indent =
+                        ((try? String(contentsOfFile: kustomization, encoding: .utf8))?.line(firstLine))?
+                        .indentation ?? 0
+                    let inner = sourceSpan(node, file: kustomization)
+                    return SourceSpan(
+                        file: kustomization, line: firstLine + inner.line - 1, column: inner.column + indent,
+                        endLine: firstLine + inner.endLine - 1, endColumn: inner.endColumn + indent)
                 }
             }
         }
