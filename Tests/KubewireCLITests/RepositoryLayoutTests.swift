@@ -399,4 +399,32 @@ import Testing
         #expect(result.stdout.contains("--> base/service.yaml:10:19"), "\(result)")
         #expect(result.stdout.contains("--> prod/kustomization.yaml:17:19"), "\(result)")
     }
+
+    @Test func aValueTheKustomizationItselfWritesIsReportedThere() throws {
+        let scratch = try Scratch()
+        try scratch.write(
+            "app.yaml",
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                    - name: web
+                      image: nginx:1.27
+
+            """)
+        try scratch.write(
+            "kustomization.yaml", "resources: [app.yaml]\nreplicas:\n  - name: web\n    count: -1\n")
+        let result = try check(["."], in: scratch.url)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("--> kustomization.yaml:4:12"), "\(result)")
+    }
 }

@@ -287,10 +287,29 @@ struct KustomizeLocator {
         // 4. A field a kustomization set itself (namespace, labels, images), written with this value.
         if let found, let value = renderedValue, case .key(let last)? = found.steps.last {
             for kustomization in transformedIn {
-                guard let root = KustomizationFile.load(path: kustomization).root,
-                    let node = Self.pair(key: last, value: value, in: root)
-                else { continue }
-                return (sourceSpan(node, file: kustomization), true, nil)
+                guard let root = KustomizationFile.load(path: kustomization).root else { continue }
+                if let node = Self.pair(key: last, value: value, in: root) {
+                    return (sourceSpan(node, file: kustomization), true, nil)
+                }
+                // `replicas: [{name, count}]` and `images: [{name, newName, newTag, digest}]` write the
+                // value under other keys.
+                if found.steps == [.key("spec"), .key("replicas")],
+                    let entry = (root["replicas"]?.items ?? []).first(where: {
+                        $0["name"]?.scalar.map { renderedName.contains($0) } ?? false
+                    }), let count = entry["count"], count.scalar == value
+                {
+                    return (sourceSpan(count, file: kustomization), true, nil)
+                }
+                if last == "image",
+                    let entry = (root["images"]?.items ?? []).first(where: { entry in
+                        entry["name"]?.scalar.map {
+                            value.hasPrefix($0) || (entry["newName"]?.scalar).map(value.hasPrefix) == true
+                        } ?? false
+                    }),
+                    let node = entry["digest"] ?? entry["newTag"] ?? entry["newName"]
+                {
+                    return (sourceSpan(node, file: kustomization), false, nil)
+                }
             }
         }
         // 5. No line of the sources writes it: the source object, with what the build made of it.
