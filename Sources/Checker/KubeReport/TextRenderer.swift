@@ -37,7 +37,11 @@ public struct TextRenderer: Sendable {
         }
         out += summary(report) + "\n"
         if report.listsSkippedFiles {
-            for file in report.skippedFiles { out += "  skipped (not Kubernetes objects): \(file)\n" }
+            for file in report.skippedFiles {
+                // A file name is the user's bytes: no control characters, one line.
+                let shown = Self.clean(file).replacingOccurrences(of: "\n", with: "\u{FFFD}")
+                out += "  skipped (not Kubernetes objects): \(shown)\n"
+            }
         }
         return out
     }
