@@ -128,7 +128,7 @@ struct CheckCommand: ParsableCommand {
                 Diagnostic(
                     ruleID: InputProblem.noObjects.id, severity: .error, span: nil,
                     message:
-                        "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(loaded.skippedFiles.isEmpty ? "" : " (\(loaded.skippedFiles.count) YAML files skipped: not Kubernetes objects)"); name the folders or files that hold the manifests, a kustomization or a chart",
+                        "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(skippedPhrase(loaded.skippedFiles.count)); name the folders or files that hold the manifests, a kustomization or a chart",
                     fix: SuggestedFix("check the paths; `kubewire check --verbose` lists the files it skipped")))
         }
         var report = Report(
@@ -145,6 +145,11 @@ struct CheckCommand: ParsableCommand {
         }
         if findings.contains(where: { $0.severity >= settings.failOn }) { throw ExitCode(1) }
     }
+}
+
+/// " (3 YAML files skipped: not Kubernetes objects)", or nothing.
+func skippedPhrase(_ count: Int) -> String {
+    count == 0 ? "" : " (\(count) YAML file\(count == 1 ? "" : "s") skipped: not Kubernetes objects)"
 }
 
 enum VariantFolders {

@@ -166,7 +166,7 @@ import Testing
         try scratch.write("docker-compose.yml", "services:\n  web:\n    image: nginx\n")
         let composeOnly = try check(["."], in: scratch.url)
         #expect(composeOnly.status == 2, "\(composeOnly)")
-        #expect(composeOnly.stdout.contains("(1 YAML files skipped: not Kubernetes objects)"), "\(composeOnly)")
+        #expect(composeOnly.stdout.contains("(1 YAML file skipped: not Kubernetes objects)"), "\(composeOnly)")
 
         // Named explicitly, it is checked as given.
         let named = try check(["docker-compose.yml"], in: scratch.url)
