@@ -427,4 +427,31 @@ import Testing
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("--> kustomization.yaml:4:12"), "\(result)")
     }
+
+    @Test func aChartWhoseDependenciesAreNotFetchedIsNotCheckedUnlessRenderingIsRequired() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(
+            atPath: scratch.url.path + "/chart/templates", withIntermediateDirectories: true)
+        try scratch.write(
+            "chart/Chart.yaml",
+            """
+            apiVersion: v2
+            name: web
+            version: 0.1.0
+            dependencies:
+              - name: redis
+                version: 1.0.0
+                repository: https://charts.example.com
+
+            """)
+        try scratch.write("chart/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n")
+        let result = try check(["chart"], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("run `helm dependency build chart` first"), "\(result)")
+
+        try scratch.write(".kubewire.yaml", "requireRender: true\n")
+        let required = try check(["chart"], in: scratch.url)
+        #expect(required.status == 2, "\(required)")
+        #expect(required.stdout.contains("error[not-rendered]"), "\(required)")
+    }
 }
