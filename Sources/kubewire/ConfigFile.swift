@@ -13,6 +13,8 @@ import KubeYAML
 /// kubeVersion: "1.30"
 /// failOn: error                  # error | warning | note
 /// nodePortRange: "30000-32767"   # the cluster's --service-node-port-range
+/// helmValues: [values-ci.yaml]   # more values files for every chart, after its values.yaml
+/// requireRender: true            # a kustomization or chart that cannot be rendered here: exit 2
 /// ```
 struct ConfigFile {
     var disabled: Set<String> = []
@@ -22,7 +24,12 @@ struct ConfigFile {
     var failOn: Severity?
     var nodePortRange: ClosedRange<Int>?
 
-    static let keys = ["disable", "severity", "namespace", "kubeVersion", "failOn", "nodePortRange"]
+    var helmValues: [String] = []
+    var requireRender: Bool?
+
+    static let keys = [
+        "disable", "severity", "namespace", "kubeVersion", "failOn", "nodePortRange", "helmValues", "requireRender",
+    ]
 
     /// The names the file is looked for under, in this order.
     static let fileNames = [".kubewire.yaml", ".kubewire.yml"]
@@ -158,6 +165,22 @@ struct ConfigFile {
                     continue
                 }
                 config.failOn = severity
+            case "helmValues":
+                guard value.isSequence, value.items.allSatisfy({ $0.string.map { !$0.isEmpty } ?? false }) else {
+                    problem(value, "`helmValues` takes a list of values files")
+                    continue
+                }
+                // Relative to the configuration file, as a reader of the file expects.
+                let folder = (path as NSString).deletingLastPathComponent
+                config.helmValues = value.items.compactMap(\.string).map { file in
+                    file.hasPrefix("/") || folder.isEmpty ? file : folder + "/" + file
+                }
+            case "requireRender":
+                guard value.scalarType == .bool, let text = value.scalar else {
+                    problem(value, "`requireRender` takes true or false")
+                    continue
+                }
+                config.requireRender = ["true", "True", "TRUE"].contains(text)
             default:
                 problem(pair.key, "unknown key `\(key)`; expected one of \(keys.joined(separator: ", "))")
             }

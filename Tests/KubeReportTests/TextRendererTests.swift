@@ -196,4 +196,15 @@ import Testing
         #expect(output.contains("= note: see\\n\(forged)"))
         #expect(output.contains("= help: rename\\n\(forged)"))
     }
+
+    @Test func skippedFilesAreCountedAndListedOnlyWhenAsked() {
+        var report = Report(diagnostics: [], rules: [], inputCount: 2, objectCount: 3)
+        report.skippedFiles = ["docker-compose.yml", "evil\u{1B}[2J\nname.yaml"]
+        let counted = TextRenderer(color: false).render(report)
+        #expect(counted == "ok: no findings in 2 files (3 objects); 2 YAML files skipped: not Kubernetes objects\n")
+        report.listsSkippedFiles = true
+        let listed = TextRenderer(color: false).render(report)
+        #expect(listed.contains("  skipped (not Kubernetes objects): docker-compose.yml\n"))
+        #expect(listed.contains("  skipped (not Kubernetes objects): evil\u{FFFD}[2J\u{FFFD}name.yaml\n"))
+    }
 }

@@ -102,9 +102,9 @@ struct DistributionTests {
 
     /// Runs one `run:` step of the composite action as the runner does (`bash --noprofile --norc -eo
     /// pipefail`), its `env:` with `${{ inputs.NAME }}` replaced by `inputs` or the input's default.
-    static func runActionStep(_ id: String?, index: Int, inputs: [String: String], in scratch: Scratch) throws
-        -> RunResult
-    {
+    static func runActionStep(
+        _ id: String?, index: Int, inputs: [String: String], toolsPath: String? = nil, in scratch: Scratch
+    ) throws -> RunResult {
         let action = try yaml("action.yml")
         #expect(action["runs"]?["using"]?.string == "composite")
         let steps = action["runs"]?["steps"]?.items ?? []
@@ -113,7 +113,7 @@ struct DistributionTests {
         var environment = [
             "RUNNER_TEMP": scratch.path("runner"), "GITHUB_OUTPUT": scratch.path("github-output"),
             "GITHUB_PATH": scratch.path("github-path"), "GITHUB_ACTION_PATH": packageRoot.path,
-            "PATH": binDirectory + ":/usr/bin:/bin",
+            "PATH": binDirectory + (toolsPath.map { ":" + $0 } ?? "") + ":/usr/bin:/bin",
         ]
         for pair in step["env"]?.pairs ?? [] {
             guard let name = pair.key.string, let value = pair.value.string else { continue }

@@ -40,5 +40,20 @@ public enum InputProblem {
         why: "Unbounded alias expansion or nesting (\"billion laughs\") would exhaust memory.",
         fix: "Reduce the nesting or alias use; raise the limit only for inputs you trust.")
 
-    public static let all: [RuleInfo] = [yamlSyntax, duplicateKey, notAnObject, unreadable, limit]
+    public static let noObjects = RuleInfo(
+        id: "no-objects", summary: "The inputs hold no Kubernetes object",
+        why: "A mistyped path or a render that printed nothing would otherwise pass as a clean check.",
+        fix: "Name the folders or files that hold the manifests, a kustomization or a chart.")
+    public static let renderFailed = RuleInfo(
+        id: "render-failed", summary: "kustomize or helm cannot render a kustomization or chart of the inputs",
+        why: "What the tool refuses to build cannot be deployed, and nothing of it can be checked.",
+        fix: "Fix what the tool's message names (a missing resource, a bad patch, a template error).")
+    public static let notRendered = RuleInfo(
+        id: "not-rendered", summary: "A kustomization or chart was not checked: the tool that renders it is missing",
+        why: "kubewire checks what kustomize and helm render, never the templates or patches themselves.",
+        fix: "Install kubectl (it carries kustomize) and helm, or point KUBEWIRE_KUBECTL / KUBEWIRE_HELM at them.")
+
+    public static let all: [RuleInfo] = [
+        yamlSyntax, duplicateKey, notAnObject, unreadable, limit, noObjects, renderFailed, notRendered,
+    ]
 }

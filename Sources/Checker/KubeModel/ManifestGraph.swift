@@ -79,8 +79,9 @@ public struct ManifestGraph: Sendable {
         case .workload(let workload):
             let index = workloads.count
             workloadsByNamespace[object.namespace, default: []].append(index)
-            // A repeated label key indexes every value; `Service.selects` decides.
-            for label in workload.template.labels {
+            // A repeated label key indexes every value; `Service.selects` decides. Hook pods are
+            // not among the pods a Service routes to (`workloads(selectedBy:)`).
+            for label in workload.template.labels where !object.isTransient {
                 workloadsByLabel[PodLabel(namespace: object.namespace, key: label.key, value: label.value), default: []]
                     .append(index)
             }

@@ -18,6 +18,9 @@ public struct LoadOptions: Sendable {
     public var limits: YAMLLimits
     /// How many files to parse at once.
     public var concurrency: Int
+    /// Files found by walking a folder: one holding no Kubernetes object (a compose file, a CI
+    /// workflow, a values file) is skipped, not an error. Files named on the command line are not here.
+    public var skippableFiles: Set<String> = []
 
     public init(
         defaultNamespace: String = "default", limits: YAMLLimits = YAMLLimits(),
@@ -37,6 +40,8 @@ public struct LoadedManifests: Sendable {
     public var inputNames: [String]
     /// Texts that exist only in memory (stdin), for quoting in reports.
     public var sources: SourceMap
+    /// Skippable files that held no Kubernetes object (not in `inputNames`).
+    public var skippedFiles: [String] = []
 }
 
 /// Reads inputs through libyaml into a `ManifestGraph`.
@@ -59,10 +64,26 @@ public enum ManifestLoader {
                 if let problem { problems.append(problem) }
             }
         }
+        // One file under two spellings (`./k8s`, `k8s//a.yaml`, a folder and a file in it) is read once.
         var seen = Set<String>()
-        files = files.filter { seen.insert($0).inserted }
+        files = files.filter { seen.insert(canonicalPath($0) ?? normalizedPath($0)).inserted }
 
         var results = parseFiles(files, options: options)
+        var skipped: [String] = []
+        if !options.skippableFiles.isEmpty {
+            var kept: [String] = []
+            var keptResults: [FileResult] = []
+            for (file, result) in zip(files, results) {
+                if options.skippableFiles.contains(file) && result.holdsNoObject {
+                    skipped.append(file)
+                } else {
+                    kept.append(file)
+                    keptResults.append(result)
+                }
+            }
+            files = kept
+            results = keptResults
+        }
         if let stdinFile {
             sources.add(path: standardInputName, readingFrom: stdinFile)
             let loaded = YAMLLoader.load(path: stdinFile, name: standardInputName, limits: options.limits)
@@ -78,7 +99,15 @@ public enum ManifestLoader {
         results = []
         let names = files + (stdinFile == nil && stdinProblem == nil ? [] : [standardInputName])
         return LoadedManifests(
-            graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources)
+            graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources,
+            skippedFiles: skipped)
+    }
+
+    /// The path with links, `.` and `..` resolved; nil when it does not exist.
+    public static func canonicalPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Loads YAML text held in memory (tests, generated manifests).
@@ -174,6 +203,11 @@ public enum ManifestLoader {
     private struct FileResult: Sendable {
         var objects: [ManifestObject] = []
         var problems: [Diagnostic] = []
+        /// Whether some document had both apiVersion and kind (or the text names both, when
+        /// it does not parse: a broken manifest is still reported).
+        var mentionsObject = false
+
+        var holdsNoObject: Bool { objects.isEmpty && !mentionsObject }
     }
 
     private static func parseFiles(_ files: [String], options: LoadOptions) -> [FileResult] {
@@ -181,7 +215,45 @@ public enum ManifestLoader {
     }
 
     private static func parseFile(_ path: String, options: LoadOptions) -> FileResult {
-        objects(from: YAMLLoader.load(path: path, limits: options.limits), options: options)
+        let loaded = YAMLLoader.load(path: path, limits: options.limits)
+        var result = objects(from: loaded, options: options)
+        guard options.skippableFiles.contains(path) else { return result }
+        if !result.objects.isEmpty || !loaded.problems.isEmpty, isTemplate(path) {
+            // A Go or Jinja template found by walking (`name: {{ .Name }}`): not a manifest until rendered.
+            return FileResult()
+        }
+        if result.objects.isEmpty {
+            if loaded.documents.contains(where: {
+                $0.root.isMapping && $0.root["apiVersion"] != nil && $0.root["kind"] != nil
+            }) {
+                result.mentionsObject = true
+            } else if !loaded.problems.isEmpty, let data = FileManager.default.contents(atPath: path) {
+                let text = String(decoding: data.prefix(1 << 20), as: UTF8.self)
+                result.mentionsObject = text.contains("apiVersion:") && text.contains("kind:")
+            }
+        }
+        return result
+    }
+
+    /// Whether the file holds an unquoted template action as a value (`key: {{ … }}`, `- {{ … }}`):
+    /// YAML reads it as a mapping used as a key, which no Kubernetes object has; a manifest's own
+    /// `{{` (alert templates in a ConfigMap) sits inside quotes or a block scalar.
+    private static func isTemplate(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path) else { return false }
+        let bytes = [UInt8](data.prefix(1 << 20))
+        var index = 0
+        while index + 1 < bytes.count {
+            defer { index += 1 }
+            guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") else { continue }
+            // At the very start of a line (`{{- if … }}`), or a plain value after `:` or `-`. Indented
+            // line starts are left alone: they may be the inside of a block scalar.
+            if index == 0 || bytes[index - 1] == UInt8(ascii: "\n") { return true }
+            var back = index - 1
+            while back >= 0, bytes[back] == UInt8(ascii: " ") || bytes[back] == UInt8(ascii: "\t") { back -= 1 }
+            guard back >= 0, back < index - 1 else { continue }
+            if bytes[back] == UInt8(ascii: ":") || bytes[back] == UInt8(ascii: "-") { return true }
+        }
+        return false
     }
 
     /// Standard input as a file to stream from (and to read again for quoting): itself when it is a

@@ -22,6 +22,10 @@ public struct ManifestObject: Sendable {
     public var title: String { "\(kind) \(displayName)" }
 
     public var metadata: YAMLNode? { root["metadata"] }
+
+    /// A Helm hook (`helm.sh/hook`: a test pod, a pre-install Job): it runs around a release and is
+    /// gone in steady state, so it is checked as an object but no Service routes to its pods.
+    public var isTransient: Bool { annotation("helm.sh/hook") != nil }
     public var spec: YAMLNode? { root["spec"] }
 
     /// Where the object starts (its first key), for findings about the whole object.

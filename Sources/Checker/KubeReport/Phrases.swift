@@ -7,7 +7,10 @@ func plural(_ count: Int, _ word: String) -> String {
 /// "in 12 files (240 objects)"
 func scopePhrase(_ report: Report) -> String {
     let unchecked = report.notValidatedCount > 0 ? ", \(report.notValidatedCount) not validated: no schema" : ""
-    return "in \(plural(report.inputCount, "file")) (\(plural(report.objectCount, "object"))\(unchecked))"
+    let skipped =
+        report.skippedFiles.isEmpty
+        ? "" : "; \(plural(report.skippedFiles.count, "YAML file")) skipped: not Kubernetes objects"
+    return "in \(plural(report.inputCount, "file")) (\(plural(report.objectCount, "object"))\(unchecked))\(skipped)"
 }
 
 /// The fix as one line of prose: its message, plus the replacement if any.

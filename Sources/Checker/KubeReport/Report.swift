@@ -16,6 +16,10 @@ public struct Report: Sendable {
     public var objectCount: Int
     /// Objects no API schema covered (custom resources whose CRD is not in the inputs).
     public var notValidatedCount: Int = 0
+    /// YAML files found by walking folders that hold no Kubernetes object (compose files, workflows).
+    public var skippedFiles: [String] = []
+    /// List `skippedFiles` after the summary (`--verbose`), not just count them.
+    public var listsSkippedFiles = false
     public var toolName: String
     public var toolVersion: String
     /// Project page, written to SARIF `tool.driver.informationUri` when set.

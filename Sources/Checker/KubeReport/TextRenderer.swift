@@ -36,6 +36,13 @@ public struct TextRenderer: Sendable {
             out += "\n"
         }
         out += summary(report) + "\n"
+        if report.listsSkippedFiles {
+            for file in report.skippedFiles {
+                // A file name is the user's bytes: no control characters, one line.
+                let shown = Self.clean(file).replacingOccurrences(of: "\n", with: "\u{FFFD}")
+                out += "  skipped (not Kubernetes objects): \(shown)\n"
+            }
+        }
         return out
     }
 

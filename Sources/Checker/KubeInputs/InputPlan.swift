@@ -1,0 +1,217 @@
+import Foundation
+import KubeDiagnostics
+import KubeYAML
+
+/// What the paths on a command line mean: plain manifest files, Kustomize roots to build, Helm charts
+/// to render, and the files kubewire leaves alone (and why).
+public struct InputPlan: Sendable {
+    /// A manifest file to read as it is.
+    public struct PlainFile: Hashable, Sendable {
+        public var path: String
+        /// Named on the command line (checked as given) rather than found by walking a folder
+        /// (skipped when it holds no Kubernetes object).
+        public var isExplicit: Bool
+    }
+
+    public var plainFiles: [PlainFile] = []
+    /// Kustomizations no other kustomization of the inputs includes: each is built on its own.
+    public var kustomizations: [KustomizationFolder] = []
+    public var charts: [ChartFolder] = []
+    /// Problems with the paths themselves (missing, unreadable): exit 2.
+    public var problems: [Diagnostic] = []
+}
+
+/// A folder holding `kustomization.yaml`, `kustomization.yml` or `Kustomization`.
+public struct KustomizationFolder: Hashable, Sendable {
+    /// The folder as the user spelt it (or as found below a folder they named).
+    public var path: String
+    /// The kustomization file inside it.
+    public var file: String
+}
+
+/// A folder holding `Chart.yaml`.
+public struct ChartFolder: Hashable, Sendable {
+    public var path: String
+    public var chartFile: String
+}
+
+public enum InputPlanner {
+    public static let kustomizationFileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+    /// Folders a walk never enters: dependencies, and test data (Go's convention: inputs of a
+    /// program's tests, often invalid on purpose), not the project's manifests.
+    public static let skippedFolderNames: Set<String> = ["node_modules", "vendor", "testdata"]
+
+    /// The plan for `paths` (files and folders; `-` is the caller's business).
+    public static func plan(_ paths: [String]) -> InputPlan {
+        var plan = InputPlan()
+        var walk = Walk()
+        for path in paths {
+            var status = stat()
+            guard stat(path, &status) == 0 else {
+                let reason = errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno))
+                plan.problems.append(unreadable(path, reason))
+                continue
+            }
+            if status.st_mode & S_IFMT == S_IFDIR {
+                let folder = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+                guard walk.folder(folder, explicit: true) else {
+                    plan.problems.append(
+                        unreadable(path, "cannot list this directory: \(String(cString: strerror(errno)))"))
+                    continue
+                }
+            } else {
+                walk.explicitFile(path)
+            }
+        }
+        // Files and folders the kustomizations of the inputs use are theirs, never objects alone;
+        // a kustomization another one includes is built as part of it.
+        var usedFiles = Set<String>()
+        var includedFolders = Set<String>()
+        for folder in walk.kustomizations {
+            let references = KustomizationFile.load(path: folder.file).localReferences(in: folder.path)
+            for reference in references {
+                guard let resolved = canonicalPath(reference) else { continue }
+                if isDirectory(resolved) { includedFolders.insert(resolved) } else { usedFiles.insert(resolved) }
+            }
+        }
+        // A Component is built only into the kustomizations that list it, never alone.
+        plan.kustomizations = walk.kustomizations.filter { folder in
+            !KustomizationFile.load(path: folder.file).isComponent
+                && (canonicalPath(folder.path).map { !includedFolders.contains($0) } ?? true)
+        }
+        plan.charts = walk.charts
+        plan.plainFiles = walk.files.filter { file in
+            canonicalPath(file.path).map { !usedFiles.contains($0) } ?? true
+        }
+        return plan
+    }
+
+    /// The path with symbolic links, `.`, `..` and doubled slashes resolved: two spellings of one
+    /// file compare equal. Nil when the path does not exist.
+    public static func canonicalPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+    }
+
+    static func unreadable(_ path: String, _ reason: String) -> Diagnostic {
+        Diagnostic(
+            ruleID: InputProblem.unreadable.id, severity: .error, span: SourceSpan(file: path, line: 1, column: 1),
+            message: "cannot read \(path): \(reason)")
+    }
+
+    /// The folders and files seen so far, each once by its resolved path.
+    private struct Walk {
+        var files: [InputPlan.PlainFile] = []
+        var kustomizations: [KustomizationFolder] = []
+        var charts: [ChartFolder] = []
+        var seenFiles: [String: Int] = [:]
+        var seenFolders = Set<String>()
+
+        mutating func explicitFile(_ path: String) {
+            let name = (path as NSString).lastPathComponent
+            let folder = (path as NSString).deletingLastPathComponent
+            let folderPath = folder.isEmpty ? "." : folder
+            // A kustomization or Chart.yaml named alone stands for its folder: it is not an object.
+            if InputPlanner.kustomizationFileNames.contains(name) || name == "Chart.yaml" {
+                _ = self.folder(folderPath, explicit: true, only: true)
+                return
+            }
+            // A resource or patch its folder's kustomization uses (a pre-commit hook names the staged
+            // files): the kustomization is built instead, as it would be deployed.
+            if let kustomization = InputPlanner.kustomizationFileNames.map({ folderPath + "/" + $0 }).first(where: {
+                FileManager.default.fileExists(atPath: $0)
+            }), let file = InputPlanner.canonicalPath(path),
+                KustomizationFile.load(path: kustomization).localReferences(in: folderPath).contains(where: {
+                    InputPlanner.canonicalPath($0) == file
+                })
+            {
+                _ = self.folder(folderPath, explicit: true, only: true)
+                return
+            }
+            add(path, explicit: true)
+        }
+
+        mutating func add(_ path: String, explicit: Bool) {
+            let key = InputPlanner.canonicalPath(path) ?? path
+            if let index = seenFiles[key] {
+                if explicit { files[index].isExplicit = true }
+                return
+            }
+            seenFiles[key] = files.count
+            files.append(InputPlan.PlainFile(path: path, isExplicit: explicit))
+        }
+
+        /// Walks `path`; `only` stops after classifying the folder itself (a named kustomization file).
+        mutating func folder(_ path: String, explicit: Bool, only: Bool = false) -> Bool {
+            guard let entries = Self.list(path) else { return false }
+            guard seenFolders.insert(InputPlanner.canonicalPath(path) ?? path).inserted else { return true }
+            let join = { (name: String) in path == "/" ? "/" + name : path == "." ? name : path + "/" + name }
+            if entries.contains(where: { $0.name == "Chart.yaml" && !$0.isFolder }) {
+                // Everything below a chart is the chart's: templates are not YAML until helm renders them.
+                // A library chart deploys nothing on its own (helm refuses to render it).
+                let chartFile = join("Chart.yaml")
+                if YAMLLoader.load(path: chartFile).documents.first?.root["type"]?.scalar != "library" {
+                    charts.append(ChartFolder(path: path, chartFile: chartFile))
+                }
+                return true
+            }
+            if let file = InputPlanner.kustomizationFileNames.first(where: { name in
+                entries.contains { $0.name == name && !$0.isFolder }
+            }) {
+                // The folder's own YAML files are its resources and patches; sub-folders are walked
+                // (they may hold other kustomizations, or plain manifests it does not use).
+                kustomizations.append(KustomizationFolder(path: path, file: join(file)))
+                if only { return true }
+                for entry in entries where entry.isFolder && Self.walkable(entry.name) {
+                    _ = folder(join(entry.name), explicit: false)
+                }
+                return true
+            }
+            if only { return true }
+            for entry in entries {
+                if entry.isFolder {
+                    if Self.walkable(entry.name) { _ = folder(join(entry.name), explicit: false) }
+                } else if entry.name.hasSuffix(".yaml") || entry.name.hasSuffix(".yml") {
+                    add(join(entry.name), explicit: false)
+                }
+            }
+            return true
+        }
+
+        static func walkable(_ name: String) -> Bool {
+            !name.hasPrefix(".") && !InputPlanner.skippedFolderNames.contains(name)
+        }
+
+        /// The entries of a folder, sorted, hidden ones left out; symbolic links to files count as
+        /// files, links to folders are not followed (no cycles).
+        static func list(_ path: String) -> [(name: String, isFolder: Bool)]? {
+            guard let stream = opendir(path) else { return nil }
+            defer { closedir(stream) }
+            var entries: [(name: String, isFolder: Bool)] = []
+            while let entry = readdir(stream) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard !name.hasPrefix(".") else { continue }
+                let full = path == "/" ? "/" + name : path + "/" + name
+                var status = stat()
+                guard lstat(full, &status) == 0 else { continue }
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR: entries.append((name, true))
+                case S_IFREG: entries.append((name, false))
+                case S_IFLNK:
+                    var target = stat()
+                    if stat(full, &target) == 0, target.st_mode & S_IFMT == S_IFREG { entries.append((name, false)) }
+                default: continue
+                }
+            }
+            return entries.sorted { $0.name < $1.name }
+        }
+    }
+}
