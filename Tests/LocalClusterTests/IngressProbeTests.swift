@@ -180,6 +180,13 @@ private let mixedYAML = """
         #expect(diagnostics.first?.fix?.message == failure.help)
     }
 
+    @Test func aHostThatDoesNotResolveIsSaidOnceWithWhatToDo() async throws {
+        let failure = try #require(await IngressProbe.connectionCheck(baseURL: "http://nosuchhost.invalid"))
+        #expect(failure.kind == .unresolved)
+        #expect(failure.message == "cannot resolve nosuchhost.invalid: no address for that name")
+        #expect(failure.help.contains("/etc/hosts"))
+    }
+
     @Test func resultLinesSayPassOrFailPathRequestStatusAndBackend() throws {
         let targets = IngressProbe.targets(graph: graph(courseIngressYAML + "---\n" + courseServicesYAML))
         let posts = try #require(targets.first { $0.path == "/posts" })
