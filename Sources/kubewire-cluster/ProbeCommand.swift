@@ -107,10 +107,13 @@ struct ProbeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let failed = diagnostics.contains(where: { $0.severity == .error })
+        let summaryLine = (failed ? "error: " : "ok: ") + summary
         if output.format == .text {
-            try writeText(report, lines: lines, summary: (failed ? "error: " : "ok: ") + summary)
+            // With --output the terminal still hears how it went.
+            if output.output != nil { Console.error(summaryLine + "\n") }
+            try writeText(report, lines: lines, summary: summaryLine)
         } else {
-            Console.error(lines.map { $0 + "\n" }.joined())
+            Console.error((lines + [summaryLine]).map { $0 + "\n" }.joined())
             try output.write(report)
         }
         if failed { throw ExitCode(1) }

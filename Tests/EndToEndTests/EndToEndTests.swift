@@ -40,6 +40,7 @@ struct EndToEndTests {
             let report = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
             #expect((report?["diagnostics"] as? [Any])?.isEmpty == true)
             #expect(json.errors.components(separatedBy: "PASS posts.com").count - 1 == 4, "\(json.errors)")
+            #expect(json.errors.hasSuffix("ok: 4 of 4 ingress paths reached their backends\n"), "\(json.errors)")
 
             let client = HTTPClient.shared
             let blog = IngressClient(base: info.ingressURL, host: "posts.com", client: client)
@@ -133,6 +134,15 @@ struct EndToEndTests {
         #expect(probe.output.components(separatedBy: "error[").count == 2, "\(probe.output)")
         #expect(!probe.output.contains("errno"))
         #expect(probe.errors.isEmpty, "\(probe.errors)")
+        // Into a file: the same text there, the summary on the terminal.
+        let file = try Paths.temporaryDirectory("probe-output") + "/probe.txt"
+        let written = try run(
+            Paths.kubewire,
+            ["probe", Paths.root + "/infra", "--base-url", "http://127.0.0.1:\(port)", "--output", file])
+        #expect(written.status == 1)
+        #expect(written.output.isEmpty)
+        #expect(written.errors == "error: no ingress path probed: \(sentence)\n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("FAIL \(sentence)\n"))
     }
 
     @Test func probeNamesThePathWhoseServiceSelectsNoPod() async throws {
