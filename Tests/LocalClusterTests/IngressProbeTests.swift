@@ -106,7 +106,7 @@ private let mixedYAML = """
                 target: comments, status: 200, reached: "default/query-srv:4002",
                 failure: ProbeFailure(
                     .swallowed,
-                    "reached default/query-srv:4002 instead of default/comments-srv:4001: "
+                    "reached default/query-srv:4002 instead of default/comments-srv:4001; "
                         + "a location tried before this path swallowed the request")
             ),
             ProbeResult(target: create, status: 201, reached: "default/posts-clusterip-srv:4000", failure: nil),
@@ -118,7 +118,7 @@ private let mixedYAML = """
         #expect(diagnostic.severity == .error)
         #expect(
             diagnostic.message.hasPrefix(
-                "ingress path /posts/?(.*)/comments: GET /posts/xx/comments (Host: posts.com) ")
+                "ingress path /posts/?(.*)/comments: GET /posts/xx/comments (Host: posts.com): ")
         )
         #expect(diagnostic.message.contains("instead of default/comments-srv:4001"))
         #expect(diagnostic.span == comments.span)
@@ -132,11 +132,11 @@ private let mixedYAML = """
                 results: [
                     ProbeResult(
                         target: target, status: 503, reached: "unavailable",
-                        failure: ProbeFailure(.noEndpoints, "the backend has no endpoints: ingress answered 503"))
+                        failure: ProbeFailure(.noEndpoints, "the backend has no endpoints; the ingress answered 503"))
                 ], connectionFailure: nil))
         #expect(
             diagnostics.map(\.message) == [
-                "ingress path /ghost: GET /ghost the backend has no endpoints: ingress answered 503"
+                "ingress path /ghost: GET /ghost: the backend has no endpoints; the ingress answered 503"
             ])
     }
 

@@ -259,19 +259,20 @@ public enum IngressProbe {
         if let marker {
             if marker == "default-backend" {
                 result.failure = ProbeFailure(
-                    .defaultBackend, "no location matched: the default backend answered \(status)")
+                    .defaultBackend, "no location matched; the default backend answered \(status)")
             } else if marker == "unavailable" {
-                result.failure = ProbeFailure(.noEndpoints, "the backend has no endpoints: ingress answered \(status)")
+                result.failure = ProbeFailure(
+                    .noEndpoints, "the backend has no endpoints; the ingress answered \(status)")
             } else if let expected = target.expected, marker != expected {
                 result.failure = ProbeFailure(
                     .swallowed,
-                    "reached \(marker) instead of \(expected): a location tried before this path swallowed the request")
+                    "reached \(marker) instead of \(expected); a location tried before this path swallowed the request")
             } else if let kind = gatewayKind(status) {
                 result.failure = ProbeFailure(
                     kind, "reached \(marker) but the ingress answered \(status)\(gatewayPhrase(status))")
             }
         } else if status == 404 && (body.contains("<center>nginx</center>") || body.contains("default backend")) {
-            result.failure = ProbeFailure(.defaultBackend, "the default backend answered 404: no ingress rule matched")
+            result.failure = ProbeFailure(.defaultBackend, "no ingress rule matched; the default backend answered 404")
         } else if let kind = gatewayKind(status) {
             result.failure = ProbeFailure(kind, "the ingress answered \(status)\(gatewayPhrase(status))")
         }
@@ -289,9 +290,9 @@ public enum IngressProbe {
 
     private static func gatewayPhrase(_ status: Int) -> String {
         switch status {
-        case 502: ": the backend refused or dropped the connection"
-        case 503: ": the backend has no ready endpoint"
-        case 504: ": the backend did not answer in time"
+        case 502: " (the backend refused or dropped the connection)"
+        case 503: " (the backend has no ready endpoint)"
+        case 504: " (the backend did not answer in time)"
         default: ""
         }
     }
@@ -310,7 +311,7 @@ public enum IngressProbe {
             let request = "GET \(target.requestPath)" + (target.host.map { " (Host: \($0))" } ?? "")
             return Diagnostic(
                 ruleID: rule.id, severity: .error, span: target.span,
-                message: "ingress path \(target.path): \(request) \(failure.message)",
+                message: "ingress path \(target.path): \(request): \(failure.message)",
                 fix: SuggestedFix(failure.help), object: target.object)
         }
     }
