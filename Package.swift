@@ -225,7 +225,9 @@ let clusterAndBlogTargets: [Target] = [
     ),
     .testTarget(
         name: "LocalClusterTests",
-        dependencies: ["LocalCluster", "KubeModel", "KubeYAML"],
+        dependencies: [
+            "LocalCluster", "KubeModel", "KubeYAML", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ],
         path: "Tests/LocalClusterTests"
     ),
     .testTarget(

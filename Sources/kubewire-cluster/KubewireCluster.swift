@@ -10,8 +10,8 @@ struct KubewireCluster: AsyncParsableCommand {
         commandName: "kubewire",
         abstract: "kubewire up and kubewire probe: the manifests as a local cluster, and every ingress path probed.",
         discussion: """
-            Exit codes: 0 success; 1 a failed probe or cluster start; 2 usage error or an input that cannot be \
-            read or parsed.
+            Exit codes: 0 success; 1 a failed probe or cluster start; 2 usage error, an input that cannot be \
+            read or parsed, or an ingress port that is taken.
             """,
         version: ToolInfo.version,
         subcommands: [UpCommand.self, ProbeCommand.self]

@@ -7,6 +7,10 @@ import KubeReport
 import KubewireCLI
 import LocalCluster
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
@@ -15,6 +19,9 @@ struct ProbeCommand: AsyncParsableCommand {
             Against `kubewire up`, every location marks its responses with the backend it routed to, so a path \
             swallowed by another location fails. Against a real cluster, a 404 from the default backend or a \
             502/503/504 fails. Exit 1 when any path fails.
+            The results are the report, in --format: text has one PASS/FAIL line per path, each failure with \
+            what to do, the blog flow's steps, and a summary line; json, sarif, junit and github carry the \
+            failures (the PASS/FAIL lines then go to stderr).
               kubewire probe infra/ --base-url http://posts.com --blog-flow
             """
     )
@@ -54,25 +61,40 @@ struct ProbeCommand: AsyncParsableCommand {
             throw ValidationError("no Ingress path of class nginx among the inputs; nothing to probe")
         }
         var diagnostics = loaded.problems
+        var lines: [String] = []
+        var summary = ""
         if loaded.problems.isEmpty {
             let client = HTTPClient(
                 eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-            let results = await IngressProbe.run(targets, baseURL: baseURL, client: client)
-            // The per-path verdicts go to stderr in every format, so the report on stdout stays machine-readable.
-            var lines = ""
-            for result in results {
-                let target = result.target
-                let verdict = result.failure == nil ? "PASS" : "FAIL"
-                lines +=
-                    "\(verdict) \(target.host ?? "*") \(target.path) → GET \(target.requestPath): \(result.status.map(String.init) ?? "no answer")"
-                lines += result.reached.map { " via \($0)" } ?? ""
-                lines += "\n"
+            let run = await IngressProbe.run(targets, baseURL: baseURL, client: client)
+            diagnostics += IngressProbe.diagnostics(run)
+            let failed = run.results.filter { $0.failure != nil }.count
+            if let failure = run.connectionFailure {
+                lines.append("FAIL \(failure.message)")
+                summary = "no ingress path probed: \(failure.message)"
+            } else {
+                lines += run.results.map(IngressProbe.line)
+                summary =
+                    failed == 0
+                    ? "\(run.results.count) of \(run.results.count) ingress paths reached their backends"
+                    : "\(failed) of \(run.results.count) ingress paths failed"
             }
-            Console.error(lines)
-            diagnostics += IngressProbe.diagnostics(results)
-            if blogFlow {
+            if blogFlow && run.connectionFailure == nil {
                 let host = blogHost ?? targets.compactMap(\.host).first ?? url.host ?? "localhost"
-                diagnostics += await BlogFlow.run(baseURL: baseURL, host: host, client: client)
+                let outcome = await BlogFlow.run(baseURL: baseURL, host: host, client: client)
+                lines += outcome.steps.map { "blog flow: \($0)" }
+                let parts = outcome.elapsed.components
+                let seconds = String(format: "%.1fs", Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+                if let failure = outcome.failure {
+                    diagnostics.append(failure)
+                    lines.append("FAIL blog flow (Host: \(host)): \(failure.message)")
+                    summary += "; the blog flow failed"
+                } else {
+                    lines.append(
+                        "PASS blog flow (Host: \(host)): a post, an approved and a rejected comment through the ingress in \(seconds)"
+                    )
+                    summary += "; the blog flow passed"
+                }
             }
             try? await client.shutdown()
         }
@@ -80,8 +102,68 @@ struct ProbeCommand: AsyncParsableCommand {
             diagnostics: diagnostics, rules: [IngressProbe.rule, IngressProbe.blogFlowRule] + InputProblem.all,
             sources: loaded.sources, inputCount: loaded.inputNames.count, objectCount: loaded.graph.objects.count,
             toolName: "kubewire", toolVersion: ToolInfo.version)
-        try output.write(report)
-        if !loaded.problems.isEmpty { throw ExitCode(2) }
-        if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
+        if !loaded.problems.isEmpty {
+            try output.write(report)
+            throw ExitCode(2)
+        }
+        let failed = diagnostics.contains(where: { $0.severity == .error })
+        let summaryLine = (failed ? "error: " : "ok: ") + summary
+        if output.format == .text {
+            // With --output the terminal still hears how it went.
+            if output.output != nil { Console.error(summaryLine + "\n") }
+            try writeText(report, lines: lines, summary: summaryLine)
+        } else {
+            Console.error((lines + [summaryLine]).map { $0 + "\n" }.joined())
+            try output.write(report)
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// The text report: one line per path (and blog-flow step), every failure as the checker
+    /// shows a finding (where, what, what to do), then one summary line. Extra `--report`s are
+    /// rendered from the same report.
+    private func writeText(_ report: Report, lines: [String], summary: String) throws {
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        let color: Bool
+        switch output.color {
+        case .always: color = true
+        case .never: color = false
+        case .auto:
+            color =
+                output.output == nil && isatty(STDOUT_FILENO) != 0
+                && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        }
+        var text = lines.map { $0 + "\n" }.joined()
+        if !report.diagnostics.isEmpty {
+            // The findings as `kubewire check` shows them, without its summary line (ours follows).
+            let findings = render(report, as: .text, options: RenderOptions(color: color))
+            var findingLines = findings.split(separator: "\n", omittingEmptySubsequences: false)
+            while findingLines.last?.isEmpty == true { findingLines.removeLast() }
+            if !findingLines.isEmpty { findingLines.removeLast() }
+            text += "\n" + findingLines.map { $0 + "\n" }.joined()
+        }
+        text += summary + "\n"
+        var failed = false
+        if let path = output.output {
+            failed = !Self.write(text, to: path)
+        } else {
+            Console.out(text)
+        }
+        for extra in output.report {
+            let rendered = render(
+                report, as: extra.format, options: RenderOptions(color: false, workingDirectory: workingDirectory))
+            failed = !Self.write(rendered, to: extra.file) || failed
+        }
+        if failed { throw ExitCode(2) }
+    }
+
+    private static func write(_ text: String, to path: String) -> Bool {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return true
+        } catch {
+            Console.error("kubewire: cannot write \(path): \(error.localizedDescription)\n")
+            return false
+        }
     }
 }

@@ -35,10 +35,14 @@ struct UpCommand: AsyncParsableCommand {
         help: "Folder for volumes, logs and the nginx config (default: a new temporary folder).")
     var stateDirectory: String?
 
-    @Option(name: .customLong("ingress-port"), help: "Loopback port for the ingress (default: a free one).")
+    @Option(
+        name: .customLong("ingress-port"),
+        help: "Loopback port for the ingress (default: a free one); exit 2 when it is taken.")
     var ingressPort: Int = 0
 
-    @Option(name: .customLong("ready-file"), help: "Write the endpoints as JSON to this file once everything is ready.")
+    @Option(
+        name: .customLong("ready-file"),
+        help: "Write the endpoints as JSON to this file once every pod is ready and nginx serves the ingress.")
     var readyFile: String?
 
     @Option(name: .long, help: "nginx executable (default: from PATH or /usr/sbin).")
@@ -99,7 +103,9 @@ struct UpCommand: AsyncParsableCommand {
             endpoints = try await cluster.start()
         } catch {
             await cluster.stop()
-            throw failure("kubewire up: \(error)", code: error is NginxConfig.Refusal ? 2 : 1)
+            // A manifest value nginx must not see, or an ingress port nginx cannot bind: the user's to fix (2).
+            throw failure(
+                "kubewire up: \(error)", code: error is NginxConfig.Refusal || error is IngressPortUnavailable ? 2 : 1)
         }
         let elapsed = ContinuousClock.now - started
         var summary =

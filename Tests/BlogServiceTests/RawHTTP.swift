@@ -17,8 +17,9 @@ enum RawHTTP {
     }
 
     /// Writes `requests` at once on a new connection to 127.0.0.1:`port`, then reads `count`
-    /// answers framed by `Content-Length`.
-    static func exchange(port: Int, _ requests: String, answers count: Int) throws -> [Answer] {
+    /// answers framed by `Content-Length`, except the answers at `toHEAD` (answers to `HEAD`),
+    /// which end with their head whatever `Content-Length` says.
+    static func exchange(port: Int, _ requests: String, answers count: Int, toHEAD: Set<Int> = []) throws -> [Answer] {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket: \(errno)") }
         defer { close(socket) }
@@ -45,7 +46,7 @@ enum RawHTTP {
         var answers: [Answer] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while answers.count < count {
-            if let (answer, length) = parse(received) {
+            if let (answer, length) = parse(received, bodiless: toHEAD.contains(answers.count)) {
                 answers.append(answer)
                 received.removeFirst(length)
                 continue
@@ -57,7 +58,7 @@ enum RawHTTP {
         return answers
     }
 
-    private static func parse(_ bytes: [UInt8]) -> (Answer, Int)? {
+    private static func parse(_ bytes: [UInt8], bodiless: Bool) -> (Answer, Int)? {
         let separator = Array("\r\n\r\n".utf8)
         guard let end = (0..<max(0, bytes.count - 3)).first(where: { bytes[$0..<$0 + 4].elementsEqual(separator) })
         else { return nil }
@@ -68,7 +69,7 @@ enum RawHTTP {
                 guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
                 return Int(parts[1].trimmingCharacters(in: .whitespaces))
             }.first ?? 0
-        let total = end + 4 + length
+        let total = end + 4 + (bodiless ? 0 : length)
         guard bytes.count >= total else { return nil }
         return (Answer(head: head, body: String(decoding: bytes[(end + 4)..<total], as: UTF8.self)), total)
     }

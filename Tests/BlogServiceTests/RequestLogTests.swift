@@ -12,7 +12,7 @@ import Testing
         router.get("/events") { _, _ in "[]" }
         router.post("/events") { _, _ in "{}" }
         router.get("/posts") { _, _ in "{}" }
-        let app = Application(router: router, logger: log.logger(level: .trace))
+        let app = Application(router: router.router, logger: log.logger(level: .trace))
         try await app.test(.router) { client in
             _ = try await client.get("/events")
             _ = try await client.postJSON("/events", "{}")

@@ -14,14 +14,33 @@ struct EndToEndTests {
         do {
             let info = try await up.waitUntilReady()
             print("e2e: cluster ready in \(ContinuousClock.now - started)")
+            // Text: the results are the report on stdout, one line per path, the blog flow's steps, a summary.
             let probe = try run(
-                Paths.kubewire,
-                ["probe", Paths.root + "/infra", "--base-url", info.ingressURL, "--blog-flow", "--format", "json"])
+                Paths.kubewire, ["probe", Paths.root + "/infra", "--base-url", info.ingressURL, "--blog-flow"])
             #expect(probe.status == 0, "probe failed:\n\(probe.output)\n\(probe.errors)")
-            let report = try JSONSerialization.jsonObject(with: Data(probe.output.utf8)) as? [String: Any]
+            let lines = probe.output.split(separator: "\n").map(String.init)
+            #expect(lines.filter { $0.hasPrefix("PASS posts.com ") }.count == 4, "\(probe.output)")
+            #expect(lines.contains("PASS posts.com /posts → GET /posts: 200 via default/query-srv:4002"))
+            #expect(lines.contains { $0.hasPrefix("blog flow: POST /posts/create: 201, post ") }, "\(probe.output)")
+            #expect(
+                lines.contains {
+                    $0.hasPrefix(
+                        "PASS blog flow (Host: posts.com): a post, an approved and a rejected comment through the ingress in"
+                    )
+                }, "\(probe.output)")
+            #expect(
+                lines.last == "ok: 4 of 4 ingress paths reached their backends; the blog flow passed",
+                "\(probe.output)")
+            #expect(!probe.output.contains("no findings"))
+            #expect(probe.errors.isEmpty, "\(probe.errors)")
+            // JSON: the report on stdout is the failures (none); the per-path lines go to stderr.
+            let json = try run(
+                Paths.kubewire, ["probe", Paths.root + "/infra", "--base-url", info.ingressURL, "--format", "json"])
+            #expect(json.status == 0, "probe failed:\n\(json.output)\n\(json.errors)")
+            let report = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
             #expect((report?["diagnostics"] as? [Any])?.isEmpty == true)
-            // Every one of the four paths was sent and passed.
-            #expect(probe.errors.components(separatedBy: "PASS posts.com").count - 1 == 4, "\(probe.errors)")
+            #expect(json.errors.components(separatedBy: "PASS posts.com").count - 1 == 4, "\(json.errors)")
+            #expect(json.errors.hasSuffix("ok: 4 of 4 ingress paths reached their backends\n"), "\(json.errors)")
 
             let client = HTTPClient.shared
             let blog = IngressClient(base: info.ingressURL, host: "posts.com", client: client)
@@ -61,11 +80,69 @@ struct EndToEndTests {
             #expect(html.contains("e2e &lt;b&gt;post&lt;/b&gt;"))
             #expect(!html.contains("<b>post</b>"))
             #expect(html.contains("This comment has been rejected"))
+            // `curl -I` through the ingress: HEAD answers like GET, without a body.
+            for path in ["/", "/posts"] {
+                let (headStatus, headHeaders, headBody) = try await blog.send(.HEAD, path)
+                #expect(headStatus == 200, "HEAD \(path)")
+                #expect(headBody.isEmpty, "HEAD \(path)")
+                #expect(headHeaders.first(name: "Content-Type") != nil, "HEAD \(path)")
+            }
+            let (wrongMethod, wrongHeaders, _) = try await blog.send(.GET, "/posts/create")
+            #expect(wrongMethod == 405)
+            #expect(wrongHeaders.first(name: "Allow") == "POST")
         } catch {
             Issue.record(error)
         }
         #expect(await up.stop() == 0)
         #expect(up.survivors().isEmpty, "processes left behind: \(up.survivors())")
+    }
+
+    @Test func upWithATakenIngressPortFailsFastNamingThePortAndNeverClaimsReadiness() async throws {
+        let held = try HeldPort()
+        defer { held.close() }
+        let state = try Paths.temporaryDirectory("taken")
+        let readyFile = state + "/ready.json"
+        let started = ContinuousClock.now
+        let up = try run(
+            Paths.kubewire,
+            [
+                "up", Paths.root + "/infra", Paths.root + "/skaffold.yaml", "--bin-dir", Paths.binDirectory,
+                "--state-dir", state, "--ready-file", readyFile, "--ingress-port", String(held.port),
+            ], timeout: .seconds(60))
+        #expect(up.status == 2, "\(up.errors)")
+        #expect(ContinuousClock.now - started < .seconds(15))
+        #expect(
+            up.errors.contains(
+                "kubewire up: ingress port \(held.port) on 127.0.0.1 cannot be used: address already in use"),
+            "\(up.errors)")
+        #expect(up.errors.contains("nginx could not bind to it"), "\(up.errors)")
+        #expect(!up.errors.contains("Services ready"), "\(up.errors)")
+        #expect(!up.errors.contains("ingress at http"), "\(up.errors)")
+        #expect(!FileManager.default.fileExists(atPath: readyFile))
+    }
+
+    @Test func probeOfAnAddressWhereNothingListensSaysSoOnceWithWhatToDo() throws {
+        let port = try freePort()
+        let probe = try run(
+            Paths.kubewire, ["probe", Paths.root + "/infra", "--base-url", "http://127.0.0.1:\(port)", "--blog-flow"])
+        #expect(probe.status == 1)
+        let sentence = "connection refused: nothing listens at 127.0.0.1:\(port)"
+        #expect(probe.output.hasPrefix("FAIL \(sentence)\n"), "\(probe.output)")
+        #expect(probe.output.contains("error[probe-route]: \(sentence)\n"), "\(probe.output)")
+        #expect(probe.output.contains("= help: start the ingress first (`kubewire up"), "\(probe.output)")
+        #expect(probe.output.hasSuffix("error: no ingress path probed: \(sentence)\n"), "\(probe.output)")
+        #expect(probe.output.components(separatedBy: "error[").count == 2, "\(probe.output)")
+        #expect(!probe.output.contains("errno"))
+        #expect(probe.errors.isEmpty, "\(probe.errors)")
+        // Into a file: the same text there, the summary on the terminal.
+        let file = try Paths.temporaryDirectory("probe-output") + "/probe.txt"
+        let written = try run(
+            Paths.kubewire,
+            ["probe", Paths.root + "/infra", "--base-url", "http://127.0.0.1:\(port)", "--output", file])
+        #expect(written.status == 1)
+        #expect(written.output.isEmpty)
+        #expect(written.errors == "error: no ingress path probed: \(sentence)\n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("FAIL \(sentence)\n"))
     }
 
     @Test func probeNamesThePathWhoseServiceSelectsNoPod() async throws {

@@ -208,7 +208,7 @@ private let unbuiltYAML = """
         let cluster = LocalCluster(
             plan: plan, graph: manifests,
             options: RunOptions(nginxPath: "/usr/sbin/nginx", stateDirectory: state, log: { _ in }))
-        let environment = try cluster.environment(for: pod)
+        let environment = try await cluster.environment(for: pod)
         await cluster.stop()
         #expect(environment["PORT"] == String(try #require(pod.localPort(for: .number(4000)))))
         let volume = state + "/volumes/default/posts-depl-1/data"

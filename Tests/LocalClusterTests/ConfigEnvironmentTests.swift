@@ -124,7 +124,7 @@ private let settingsYAML = """
         )
         let pod = try #require(plan.pods.first)
         // Without started listeners the value stays as resolved: what a listener would replace.
-        let environment = try cluster.environment(for: pod)
+        let environment = try await cluster.environment(for: pod)
         #expect(environment["BUS"] == "http://event-bus-srv:4005")
         await cluster.stop()
     }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import KubeModel
 import Testing
 
@@ -103,20 +104,21 @@ private let mixedYAML = """
         let results = [
             ProbeResult(
                 target: comments, status: 200, reached: "default/query-srv:4002",
-                failure:
-                    "reached default/query-srv:4002 instead of default/comments-srv:4001: "
-                    + "a location tried before this path swallowed the request"
+                failure: ProbeFailure(
+                    .swallowed,
+                    "reached default/query-srv:4002 instead of default/comments-srv:4001; "
+                        + "a location tried before this path swallowed the request")
             ),
             ProbeResult(target: create, status: 201, reached: "default/posts-clusterip-srv:4000", failure: nil),
         ]
-        let diagnostics = IngressProbe.diagnostics(results)
+        let diagnostics = IngressProbe.diagnostics(ProbeRun(results: results, connectionFailure: nil))
         #expect(diagnostics.count == 1)
         let diagnostic = try #require(diagnostics.first)
         #expect(diagnostic.ruleID == "probe-route")
         #expect(diagnostic.severity == .error)
         #expect(
             diagnostic.message.hasPrefix(
-                "ingress path /posts/?(.*)/comments: GET /posts/xx/comments (Host: posts.com) ")
+                "ingress path /posts/?(.*)/comments: GET /posts/xx/comments (Host: posts.com): ")
         )
         #expect(diagnostic.message.contains("instead of default/comments-srv:4001"))
         #expect(diagnostic.span == comments.span)
@@ -125,14 +127,75 @@ private let mixedYAML = """
 
     @Test func failureWithoutHostSaysNoHost() throws {
         let target = try #require(IngressProbe.targets(graph: graph(mixedYAML)).first { $0.path == "/ghost" })
-        let diagnostics = IngressProbe.diagnostics([
-            ProbeResult(
-                target: target, status: 503, reached: "unavailable",
-                failure: "the backend has no endpoints: ingress answered 503")
-        ])
+        let diagnostics = IngressProbe.diagnostics(
+            ProbeRun(
+                results: [
+                    ProbeResult(
+                        target: target, status: 503, reached: "unavailable",
+                        failure: ProbeFailure(.noEndpoints, "the backend has no endpoints; the ingress answered 503"))
+                ], connectionFailure: nil))
         #expect(
             diagnostics.map(\.message) == [
-                "ingress path /ghost: GET /ghost the backend has no endpoints: ingress answered 503"
+                "ingress path /ghost: GET /ghost: the backend has no endpoints; the ingress answered 503"
             ])
+    }
+
+    @Test func eachKindOfFailureHasItsOwnHelpAndTheFindingCarriesIt() throws {
+        let kinds: [ProbeFailure.Kind] = [
+            .defaultBackend, .noEndpoints, .swallowed, .badGateway, .gatewayTimeout, .refused, .unresolved, .timeout,
+            .noAnswer,
+        ]
+        let helps = kinds.map { ProbeFailure($0, "x").help }
+        #expect(Set(helps).count == kinds.count)
+        #expect(ProbeFailure(.noEndpoints, "x").help.contains("selector"))
+        #expect(ProbeFailure(.badGateway, "x").help.contains("targetPort"))
+        #expect(ProbeFailure(.defaultBackend, "x").help.contains("host"))
+        #expect(ProbeFailure(.gatewayTimeout, "x").help.contains("60 s"))
+        #expect(ProbeFailure(.refused, "x").help.contains("kubewire up"))
+        let target = try #require(IngressProbe.targets(graph: graph(mixedYAML)).first)
+        for kind in kinds {
+            let failure = ProbeFailure(kind, "went wrong")
+            let diagnostics = IngressProbe.diagnostics(
+                ProbeRun(results: [ProbeResult(target: target, failure: failure)], connectionFailure: nil))
+            #expect(diagnostics.map(\.fix?.message) == [failure.help])
+        }
+    }
+
+    @Test func nothingListeningIsOneClearSentenceNotAnErrorPerPath() async throws {
+        let targets = IngressProbe.targets(graph: graph(courseIngressYAML + "---\n" + courseServicesYAML))
+        #expect(targets.count == 4)
+        // A port handed out free and never bound: nothing listens there.
+        let port = try PortAllocator.freePort()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let run = await IngressProbe.run(targets, baseURL: "http://127.0.0.1:\(port)", client: client)
+        try await client.shutdown()
+        #expect(run.results.isEmpty)
+        let failure = try #require(run.connectionFailure)
+        #expect(failure.kind == .refused)
+        #expect(failure.message == "connection refused: nothing listens at 127.0.0.1:\(port)")
+        let diagnostics = IngressProbe.diagnostics(run)
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.span == nil)
+        #expect(diagnostics.first?.message.contains("errno") == false)
+        #expect(diagnostics.first?.fix?.message == failure.help)
+    }
+
+    @Test func aHostThatDoesNotResolveIsSaidOnceWithWhatToDo() async throws {
+        let failure = try #require(await IngressProbe.connectionCheck(baseURL: "http://nosuchhost.invalid"))
+        #expect(failure.kind == .unresolved)
+        #expect(failure.message == "cannot resolve nosuchhost.invalid: no address for that name")
+        #expect(failure.help.contains("/etc/hosts"))
+    }
+
+    @Test func resultLinesSayPassOrFailPathRequestStatusAndBackend() throws {
+        let targets = IngressProbe.targets(graph: graph(courseIngressYAML + "---\n" + courseServicesYAML))
+        let posts = try #require(targets.first { $0.path == "/posts" })
+        #expect(
+            IngressProbe.line(ProbeResult(target: posts, status: 200, reached: "default/query-srv:4002"))
+                == "PASS posts.com /posts → GET /posts: 200 via default/query-srv:4002")
+        #expect(
+            IngressProbe.line(
+                ProbeResult(target: posts, failure: ProbeFailure(.timeout, "no answer within 10 s")))
+                == "FAIL posts.com /posts → GET /posts: no answer")
     }
 }

@@ -225,4 +225,28 @@ private func expectInOrder(_ text: String, _ needles: [String], sourceLocation: 
         let result = try nginxTest(plan)
         #expect(result.status == 0, "\(result.output)")
     }
+
+    @Test func theReadinessServerComesLastIsNeverTheDefaultAndAnswersTheToken() throws {
+        let plan = IngressPlan(
+            servers: [
+                NginxServer(host: "posts.com", regexMode: false, locations: [location("/")]),
+                NginxServer(host: "_", regexMode: false, locations: [location("/")]),
+            ], ignored: [])
+        let config = try NginxConfig(
+            plan: plan, listenPort: 18443, stateDirectory: "/tmp/kubewire-state", runningAsRoot: false,
+            readinessToken: "c0ffee42"
+        ).render()
+        let readiness = try #require(config.range(of: "server_name kubewire-ready.invalid;"))
+        let lastIngressServer = try #require(config.range(of: "server_name _;"))
+        #expect(readiness.lowerBound > lastIngressServer.lowerBound)
+        #expect(config.contains(#"return 200 "c0ffee42\n";"#))
+        #expect(config.components(separatedBy: "default_server").count == 2)
+        // Without a token, no readiness server.
+        #expect(!(try render(plan)).contains("kubewire-ready"))
+        #expect(throws: NginxConfig.Refusal.self) {
+            _ = try NginxConfig(
+                plan: plan, listenPort: 18443, stateDirectory: "/tmp/kubewire-state", readinessToken: "a\"; b"
+            ).render()
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// A client error answered as `{"error": "..."}` with its status.
@@ -60,8 +61,9 @@ extension Request {
     }
 
     /// Reads the body (at most `JSONBody.maxRequestBytes`, else 413) and decodes it as JSON
-    /// or as an urlencoded form, turning every decoding problem into a 400.
-    public mutating func decodeInput<Input: Decodable>(_ type: Input.Type) async throws -> Input {
+    /// or as an urlencoded form, turning every decoding problem into a 400 that names the field
+    /// and the JSON it expects (never a Swift type).
+    public mutating func decodeInput<Input: RequestInput>(_ type: Input.Type) async throws -> Input {
         let buffer: ByteBuffer
         do {
             buffer = try await collectBody(upTo: JSONBody.maxRequestBytes)
@@ -69,37 +71,116 @@ extension Request {
             throw APIError(
                 .contentTooLarge, "request body is larger than \(JSONBody.maxRequestBytes) bytes")
         }
+        let format = bodyFormat
         do {
-            switch bodyFormat {
+            switch format {
             case .json:
                 return try JSONDecoder().decode(Input.self, from: Data(buffer: buffer))
             case .form:
                 return try URLEncodedFormDecoder().decode(Input.self, from: String(buffer: buffer))
             }
         } catch let error as DecodingError {
-            throw APIError.badRequest(Self.describe(error))
+            let sent = format == .json ? try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer)) : nil
+            throw APIError.badRequest(InputProblem.describe(error, sent: sent, example: Input.example))
         } catch {
-            throw APIError.badRequest("request body could not be decoded")
+            throw APIError.badRequest("request body could not be decoded; send \(Input.example)")
         }
     }
+}
 
-    private static func describe(_ error: DecodingError) -> String {
+/// A request body a route decodes, with the JSON it expects shown as an example in every
+/// error message about it.
+public protocol RequestInput: Decodable {
+    /// E.g. `{"title": "My first post"}`.
+    static var example: String { get }
+}
+
+/// How user text is bounded: the client's forms say `maxlength="1000"`, and the services refuse
+/// the same beyond it.
+public enum TextLimits {
+    /// In UTF-16 code units, the unit of HTML's `maxlength`, so the form and the server agree.
+    public static let maxLength = 1000
+
+    /// `text` trimmed of surrounding whitespace; 400 naming `field` when it is empty or too long.
+    public static func checked(_ text: String, field: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw APIError.badRequest("\(field) must not be empty") }
+        guard trimmed.utf16.count <= maxLength else {
+            throw APIError.badRequest(
+                "\(field) is \(trimmed.utf16.count) characters long; at most \(maxLength) are allowed")
+        }
+        return trimmed
+    }
+}
+
+/// Decoding errors in the words of the JSON that was sent.
+enum InputProblem {
+    static func describe(_ error: DecodingError, sent: JSONValue?, example: String) -> String {
         func path(_ keys: [any CodingKey]) -> String {
             keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
+        func subject(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "request body" : "field `\(path(keys))`"
+        }
         switch error {
         case .keyNotFound(let key, let context):
-            return "missing field `\(path(context.codingPath + [key]))`"
+            return "missing field `\(path(context.codingPath + [key]))`; send \(example)"
         case .typeMismatch(let type, let context):
-            return "field `\(path(context.codingPath))` must be of type \(type)"
+            let found = value(at: context.codingPath, in: sent).map { "; got \(kind(of: $0))" } ?? ""
+            let hint = context.codingPath.isEmpty ? ", like \(example)" : ""
+            return "\(subject(context.codingPath)) must be \(expected(type))\(hint)\(found)"
         case .valueNotFound(let type, let context):
-            return "field `\(path(context.codingPath))` must be a \(type), not null"
+            let hint = context.codingPath.isEmpty ? ", like \(example)" : ""
+            return "\(subject(context.codingPath)) must be \(expected(type))\(hint), not null"
         case .dataCorrupted(let context):
             return context.codingPath.isEmpty
-                ? "body is not valid JSON" : "field `\(path(context.codingPath))` is invalid"
+                ? "body is not valid JSON; send \(example)" : "field `\(path(context.codingPath))` is invalid"
         @unknown default:
-            return "request body could not be decoded"
+            return "request body could not be decoded; send \(example)"
         }
+    }
+
+    /// The JSON a Swift type is decoded from, as a reader of the API would say it.
+    static func expected(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is Substring.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        case is Int.Type, is Int64.Type, is Int32.Type, is UInt.Type, is UInt64.Type, is UInt32.Type:
+            return "an integer"
+        case is Double.Type, is Float.Type: return "a number"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") || name.hasPrefix("[") { return "an array" }
+            return "a JSON object"
+        }
+    }
+
+    /// What was sent there: `an array`, `null`, `a number`...
+    static func kind(of value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool(let value): "\(value)"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    static func value(at path: [any CodingKey], in sent: JSONValue?) -> JSONValue? {
+        var current = sent
+        for key in path {
+            switch current {
+            case .array(let array)?:
+                guard let index = key.intValue, array.indices.contains(index) else { return nil }
+                current = array[index]
+            case .object(let object)?:
+                current = object[key.stringValue]
+            default:
+                return nil
+            }
+        }
+        return current
     }
 }
 
@@ -129,20 +210,6 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-extension Router {
-    /// `/healthz` answers while the process serves; `/readyz` only once `isReady` holds.
-    public func addHealthRoutes(isReady: @escaping @Sendable () async -> Bool) {
-        get("/healthz") { _, _ in
-            JSONBody.response(object: ["status": "ok"])
-        }
-        get("/readyz") { _, _ in
-            await isReady()
-                ? JSONBody.response(object: ["status": "ready"])
-                : JSONBody.response(status: .serviceUnavailable, object: ["status": "not ready"])
-        }
-    }
-}
-
 /// Logs requests at info, but the kubelet's (or `kubewire up`'s) health probes and the routine
 /// polls a service names in `quietGETPaths` only at debug, so they do not drown the requests
 /// that matter.
@@ -162,18 +229,122 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-public enum BlogRouter {
-    /// A router with request logging and JSON errors, shared by every service. `GET` requests
-    /// to `quietGETPaths` are logged at debug, like the health probes.
-    public static func make(quietGETPaths: Set<String> = []) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+/// A service's routes: Hummingbird's router with request logging and JSON errors, `HEAD`
+/// answered like `GET` without a body, and a known path asked with a method it does not answer
+/// refused with 405 and `Allow` (Hummingbird alone answers both with 404). Register routes here,
+/// not on `router`, so that the table of methods stays whole.
+public struct BlogRouter {
+    public let router: Router<BasicRequestContext>
+    private let routes: RouteTable
+
+    /// `GET` requests to `quietGETPaths` are logged at debug, like the health probes.
+    public static func make(quietGETPaths: Set<String> = []) -> BlogRouter {
+        BlogRouter(quietGETPaths: quietGETPaths)
+    }
+
+    public init(quietGETPaths: Set<String> = []) {
+        routes = RouteTable()
+        router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLogMiddleware(quietGETPaths: quietGETPaths))
+        router.add(middleware: MethodMiddleware(routes: routes))
         router.add(middleware: JSONErrorMiddleware())
-        return router
+    }
+
+    @discardableResult
+    public func get(
+        _ path: String,
+        use handler: @Sendable @escaping (Request, BasicRequestContext) async throws -> some ResponseGenerator
+    ) -> Self {
+        routes.add(path, .get)
+        router.get(RouterPath(path), use: handler)
+        return self
+    }
+
+    @discardableResult
+    public func post(
+        _ path: String,
+        use handler: @Sendable @escaping (Request, BasicRequestContext) async throws -> some ResponseGenerator
+    ) -> Self {
+        routes.add(path, .post)
+        router.post(RouterPath(path), use: handler)
+        return self
+    }
+
+    /// `/healthz` answers while the process serves; `/readyz` only once `isReady` holds.
+    public func addHealthRoutes(isReady: @escaping @Sendable () async -> Bool) {
+        get("/healthz") { _, _ in
+            JSONBody.response(object: ["status": "ok"])
+        }
+        get("/readyz") { _, _ in
+            await isReady()
+                ? JSONBody.response(object: ["status": "ready"])
+                : JSONBody.response(status: .serviceUnavailable, object: ["status": "not ready"])
+        }
     }
 
     /// 303 See Other to `/`, the answer to a plain HTML form post.
     public static func redirectHome() -> Response {
         Response(status: .seeOther, headers: [.location: "/"])
+    }
+}
+
+/// The methods each registered path answers (`HEAD` wherever `GET`). Filled while the routes are
+/// added, read while serving.
+final class RouteTable: Sendable {
+    private let entries = NIOLockedValueBox<[(segments: [Substring], methods: Set<HTTPRequest.Method>)]>([])
+
+    func add(_ path: String, _ method: HTTPRequest.Method) {
+        let segments = path.split(separator: "/")
+        entries.withLockedValue { entries in
+            var methods: Set<HTTPRequest.Method> = method == .get ? [.get, .head] : [method]
+            if let index = entries.firstIndex(where: { $0.segments == segments }) {
+                methods.formUnion(entries[index].methods)
+                entries[index].methods = methods
+            } else {
+                entries.append((segments, methods))
+            }
+        }
+    }
+
+    /// The methods a request path answers, nil when no route has that path. A `:name` segment
+    /// matches any one segment, as in Hummingbird's router.
+    func methods(forPath path: String) -> Set<HTTPRequest.Method>? {
+        let requested = path.split(separator: "/")
+        return entries.withLockedValue { entries in
+            var found: Set<HTTPRequest.Method>?
+            for entry in entries where entry.segments.count == requested.count {
+                let matches = zip(entry.segments, requested).allSatisfy { pattern, segment in
+                    pattern.hasPrefix(":") || pattern == segment
+                }
+                if matches { found = (found ?? []).union(entry.methods) }
+            }
+            return found
+        }
+    }
+}
+
+/// 405 with `Allow` for a known path and a method it does not answer; no body in any answer to
+/// `HEAD` (errors included).
+struct MethodMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let response: Response
+        if let methods = routes.methods(forPath: request.uri.path), !methods.contains(request.method) {
+            let allowed = methods.map(\.rawValue).sorted()
+            var refusal = JSONBody.response(
+                status: .methodNotAllowed,
+                object: [
+                    "error":
+                        "\(request.method.rawValue) is not allowed on \(request.uri.path); it answers \(allowed.joined(separator: ", "))"
+                ])
+            refusal.headers[.allow] = allowed.joined(separator: ", ")
+            response = refusal
+        } else {
+            response = try await next(request, context)
+        }
+        return request.method == .head ? response.createHeadResponse() : response
     }
 }

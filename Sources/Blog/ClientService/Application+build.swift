@@ -32,5 +32,5 @@ func buildRouter(source: any PostsSource) -> Router<BasicRequestContext> {
             body: ResponseBody(byteBuffer: ByteBuffer(string: PageRenderer.render(posts: posts)))
         )
     }
-    return router
+    return router.router
 }

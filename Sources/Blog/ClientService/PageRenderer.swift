@@ -29,7 +29,7 @@ enum PageRenderer {
             <h1>Create Post</h1>
             <form id="new-post-form" method="post" action="/posts/create">
             <label for="new-post-title">Title</label>
-            <input id="new-post-title" name="title" required maxlength="1000">
+            <input id="new-post-title" name="title" required maxlength="\(TextLimits.maxLength)">
             <button id="new-post-submit" type="submit">Submit</button>
             </form>
             <p id="form-error" hidden></p>
@@ -62,7 +62,7 @@ enum PageRenderer {
         html += "</ul>\n"
         html += """
             <form class="comment-form" data-post-id="\(id)" method="post" action="/posts/\(escape(pathSegment(post.id)))/comments">
-            <input class="comment-content" name="content" required maxlength="1000" aria-label="New comment">
+            <input class="comment-content" name="content" required maxlength="\(TextLimits.maxLength)" aria-label="New comment">
             <button class="comment-submit" type="submit">Submit</button>
             </form>
             </div>

@@ -22,8 +22,9 @@ public func buildApplication(
     )
 }
 
-struct CreateCommentInput: Decodable {
+struct CreateCommentInput: RequestInput {
     var content: String
+    static let example = #"{"content": "Nice post!"}"#
 }
 
 func buildRouter(store: CommentStore, relay: OutboxRelay, configuration: CommentsConfiguration)
@@ -35,8 +36,7 @@ func buildRouter(store: CommentStore, relay: OutboxRelay, configuration: Comment
         var request = request
         let postID = try context.parameters.require("id")
         let input = try await request.decodeInput(CreateCommentInput.self)
-        let content = input.content.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !content.isEmpty else { throw APIError.badRequest("content must not be empty") }
+        let content = try TextLimits.checked(input.content, field: "content")
         guard try await waitForPost(postID, store: store, upTo: configuration.unknownPostWait) else {
             throw APIError(.notFound, "no post with id \(postID)")
         }
@@ -56,7 +56,7 @@ func buildRouter(store: CommentStore, relay: OutboxRelay, configuration: Comment
         if try await store.apply(event) { relay.notifyEnqueued() }
         return JSONBody.response(buffer: JSONBody.emptyObject)
     }
-    return router
+    return router.router
 }
 
 /// A post is created before its comments, but `PostCreated` reaches us through the bus a moment

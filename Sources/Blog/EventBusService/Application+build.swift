@@ -43,7 +43,7 @@ func buildRouter(log: EventLog, deliveries: [SubscriberDelivery]) -> Router<Basi
         let events = try await log.events(after: after, limit: limit)
         return JSONBody.response(object: events)
     }
-    return router
+    return router.router
 }
 
 extension Parameters {

@@ -31,5 +31,5 @@ func buildRouter(store: ModerationStore, relay: OutboxRelay) -> Router<BasicRequ
         if try await store.apply(event) { relay.notifyEnqueued() }
         return JSONBody.response(buffer: JSONBody.emptyObject)
     }
-    return router
+    return router.router
 }

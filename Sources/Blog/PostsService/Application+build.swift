@@ -23,8 +23,9 @@ public func buildApplication(
     )
 }
 
-struct CreatePostInput: Decodable {
+struct CreatePostInput: RequestInput {
     var title: String
+    static let example = #"{"title": "My first post"}"#
 }
 
 func buildRouter(store: PostStore, relay: OutboxRelay, publishWait: Duration) -> Router<
@@ -35,8 +36,7 @@ func buildRouter(store: PostStore, relay: OutboxRelay, publishWait: Duration) ->
     router.post("/posts/create") { request, _ in
         var request = request
         let input = try await request.decodeInput(CreatePostInput.self)
-        let title = input.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty else { throw APIError.badRequest("title must not be empty") }
+        let title = try TextLimits.checked(input.title, field: "title")
         let created = try await store.create(title: title)
         relay.notifyEnqueued()
         // The course waits for the bus; we wait a little, then answer anyway because the outbox holds the event.
@@ -64,5 +64,5 @@ func buildRouter(store: PostStore, relay: OutboxRelay, publishWait: Duration) ->
         _ = try await request.decodeEvent()
         return JSONBody.response(buffer: JSONBody.emptyObject)
     }
-    return router
+    return router.router
 }

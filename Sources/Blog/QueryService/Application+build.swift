@@ -46,5 +46,5 @@ func buildRouter(store: QueryStore, cache: PostsViewCache, catchUp: CatchUp) -> 
         }
         return JSONBody.response(buffer: JSONBody.emptyObject)
     }
-    return router
+    return router.router
 }

@@ -7,12 +7,26 @@ import NIOHTTP1
 /// The blog's end-to-end story through the ingress: create a post, a normal
 /// comment and an `orange` one, and see them moderated in query's view.
 public enum BlogFlow {
+    /// What the flow did, step by step, and the failure that stopped it (nil: it passed).
+    public struct Outcome: Sendable {
+        public var steps: [String]
+        public var failure: Diagnostic?
+        public var elapsed: Duration
+    }
+
     public static func run(baseURL: String, host: String, client: HTTPClient, timeout: Duration = .seconds(30)) async
-        -> [Diagnostic]
+        -> Outcome
     {
+        let started = ContinuousClock.now
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        func fail(_ message: String) -> [Diagnostic] {
-            [Diagnostic(ruleID: IngressProbe.blogFlowRule.id, severity: .error, span: nil, message: message)]
+        var steps: [String] = []
+        func fail(_ message: String, help: String) -> Outcome {
+            Outcome(
+                steps: steps,
+                failure: Diagnostic(
+                    ruleID: IngressProbe.blogFlowRule.id, severity: .error, span: nil, message: message,
+                    fix: SuggestedFix(help)),
+                elapsed: ContinuousClock.now - started)
         }
         func post(_ path: String, _ body: [String: String]) async throws -> (Int, Any?) {
             var request = HTTPClientRequest(url: base + path)
@@ -29,17 +43,26 @@ public enum BlogFlow {
         do {
             let (status, json) = try await post("/posts/create", ["title": title])
             guard status == 201, let id = (json as? [String: Any])?["id"] as? String else {
-                return fail("POST /posts/create answered \(status), expected 201 with the new post's id")
+                return fail(
+                    "POST /posts/create answered \(status), expected 201 with the new post's id",
+                    help: "check the posts service's logs and that /posts/create routes to it")
             }
             postID = id
+            steps.append("POST /posts/create: 201, post \(postID)")
             for content in ["a fine comment", "I like oranges"] {
                 let (status, _) = try await post("/posts/\(postID)/comments", ["content": content])
                 guard status == 201 else {
-                    return fail("POST /posts/\(postID)/comments answered \(status), expected 201")
+                    return fail(
+                        "POST /posts/\(postID)/comments answered \(status), expected 201",
+                        help: "check the comments service's logs and that /posts/<id>/comments routes to it")
                 }
+                steps.append("POST /posts/\(postID)/comments \"\(content)\": 201")
             }
         } catch {
-            return fail("request through the ingress failed: \(error)")
+            let failure =
+                ProbeFailure.connection(error, authority: IngressProbe.authority(of: baseURL))
+                ?? ProbeFailure(.noAnswer, "no answer: \(error)")
+            return fail("request through the ingress failed: \(failure.message)", help: failure.help)
         }
         let deadline = ContinuousClock.now + timeout
         var last = "nothing yet"
@@ -61,14 +84,17 @@ public enum BlogFlow {
                     if statuses["a fine comment"] == "approved" && statuses["I like oranges"] == "rejected"
                         && comments.count == 2
                     {
-                        return []
+                        steps.append("GET /posts: \"a fine comment\" approved, \"I like oranges\" rejected")
+                        return Outcome(steps: steps, failure: nil, elapsed: ContinuousClock.now - started)
                     }
                 }
             }
             try? await Task.sleep(for: .milliseconds(200))
         }
         return fail(
-            "post \(postID) did not show an approved and a rejected comment in GET /posts within \(timeout) (last seen: \(last))"
-        )
+            "post \(postID) did not show an approved and a rejected comment in GET /posts within \(timeout) (last seen: \(last))",
+            help:
+                "moderation works through the event bus: check the logs of event-bus, moderation, comments and query, "
+                + "and that each service's bus URL names the event-bus Service")
     }
 }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import KubeModel
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -19,18 +20,38 @@ public struct ClusterEndpoints: Sendable, Codable {
     public var stateDirectory: String
 }
 
+/// The ingress port cannot be had: another process listens there (or binding it is not
+/// permitted), so nginx could not bind to it. `kubewire up` exits 2 on it.
+public struct IngressPortUnavailable: Error, CustomStringConvertible {
+    public var port: Int
+    /// Why, in the system's words (`Address already in use`, or nginx's own error line).
+    public var reason: String
+
+    public var description: String {
+        "ingress port \(port) on 127.0.0.1 cannot be used: \(reason); nginx could not bind to it. "
+            + "Stop what listens there (`ss -ltnp 'sport = :\(port)'` names it) or choose another --ingress-port "
+            + "(leave it out for a free one)."
+    }
+}
+
 /// Runs a `ClusterPlan` as local processes: pods, Service listeners, and
-/// nginx as the ingress. `stop()` ends everything it started.
-public final class LocalCluster: @unchecked Sendable {
-    public let plan: ClusterPlan
-    private let graph: ManifestGraph
-    private let options: RunOptions
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+/// nginx as the ingress. `stop()` ends everything it started. An actor: starting,
+/// stopping and the readiness loops all change the sets of processes and listeners.
+public actor LocalCluster {
+    public nonisolated let plan: ClusterPlan
+    private nonisolated let graph: ManifestGraph
+    private nonisolated let options: RunOptions
+    private nonisolated let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private nonisolated let client: HTTPClient
+    /// Answered by nginx itself at `NginxConfig.readinessPath`, so that readiness means nginx
+    /// serves on the ingress port, not whatever else might listen there.
+    nonisolated let readinessToken = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }
+        .joined()
     private var proxies: [String: ServiceProxy] = [:]
     private var processes: [ManagedProcess] = []
     private var readinessTasks: [Task<Void, Never>] = []
     private var nginx: ManagedProcess?
-    private let client: HTTPClient
+    private var stopped = false
 
     public init(plan: ClusterPlan, graph: ManifestGraph, options: RunOptions) {
         self.plan = plan
@@ -45,6 +66,8 @@ public final class LocalCluster: @unchecked Sendable {
         // A pod with a broken ConfigMap or Secret key would not start in a
         // cluster either: refuse with the checker's own findings.
         if let report = plan.brokenReferenceReport { throw RunError("refusing to start:\n" + report) }
+        // A taken ingress port fails now, before any pod starts (and again when nginx binds it).
+        if options.ingressPort != 0 { try PortAllocator.checkBindable(port: options.ingressPort) }
         let state = options.stateDirectory
         for folder in [
             "", "/volumes", "/logs", "/nginx-body", "/nginx-proxy", "/nginx-fastcgi", "/nginx-uwsgi", "/nginx-scgi",
@@ -53,7 +76,9 @@ public final class LocalCluster: @unchecked Sendable {
         }
         // Refuse bad manifest values before anything starts.
         let ingressPort = options.ingressPort == 0 ? try PortAllocator.freePort() : options.ingressPort
-        let config = try NginxConfig(plan: plan.ingress, listenPort: ingressPort, stateDirectory: state).render()
+        let config = try NginxConfig(
+            plan: plan.ingress, listenPort: ingressPort, stateDirectory: state, readinessToken: readinessToken
+        ).render()
 
         for service in plan.services {
             for port in service.ports {
@@ -76,16 +101,12 @@ public final class LocalCluster: @unchecked Sendable {
 
         let configPath = state + "/nginx.conf"
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
-        let test = try runToCompletion(options.nginxPath, ["-t", "-q", "-p", state, "-c", configPath])
+        let test = try Self.runToCompletion(options.nginxPath, ["-t", "-q", "-p", state, "-c", configPath])
         guard test.status == 0 else {
+            if let taken = Self.bindFailure(in: test.output, port: ingressPort) { throw taken }
             throw RunError("nginx refused the rendered configuration (\(configPath)):\n\(test.output)")
         }
-        let nginx = ManagedProcess(
-            name: "ingress-nginx", executable: options.nginxPath, arguments: ["-p", state, "-c", configPath],
-            environment: [:], gracePeriod: .seconds(5), restartOnExit: true, log: options.log)
-        try nginx.start()
-        self.nginx = nginx
-        try await waitForListener(port: ingressPort, what: "nginx")
+        try await startNginx(configPath: configPath, port: ingressPort)
 
         var services: [String: String] = [:]
         for service in plan.services {
@@ -98,8 +119,90 @@ public final class LocalCluster: @unchecked Sendable {
             hosts: plan.ingress.servers.map(\.host).filter { $0 != "_" }, services: services, stateDirectory: state)
     }
 
+    /// Starts nginx on `configPath` and returns once nginx itself answers its readiness
+    /// location on `port`. nginx exiting first (it restarts, like a pod, but a bind failure would
+    /// restart forever) is a failure that quotes its error log.
+    func startNginx(configPath: String, port: Int, timeout: Duration = .seconds(15)) async throws {
+        let state = options.stateDirectory
+        let errorLog = state + "/nginx-error.log"
+        let logStart = (try? FileManager.default.attributesOfItem(atPath: errorLog)[.size] as? Int) ?? 0
+        if options.ingressPort != 0 { try PortAllocator.checkBindable(port: port) }
+        // nginx reports a failed bind on stderr as well as in its error log: keep both.
+        let output = NIOLockedValueBox<[String]>([])
+        let log = options.log
+        let nginx = ManagedProcess(
+            name: "ingress-nginx", executable: options.nginxPath, arguments: ["-p", state, "-c", configPath],
+            environment: [:], gracePeriod: .seconds(5), restartOnExit: true,
+            log: { line in
+                output.withLockedValue { if $0.count < 200 { $0.append(line) } }
+                log(line)
+            })
+        try nginx.start()
+        self.nginx = nginx
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let exit = nginx.firstExit {
+                await nginx.stop()
+                let errors = Self.newText(of: errorLog, from: logStart)
+                let said = errors + "\n" + output.withLockedValue { $0.joined(separator: "\n") }
+                if let taken = Self.bindFailure(in: said, port: port) { throw taken }
+                let lines = errors.split(separator: "\n").suffix(5).joined(separator: "\n")
+                throw RunError("nginx \(exit) before serving on port \(port)\(lines.isEmpty ? "" : ":\n" + lines)")
+            }
+            if await nginxAnswers(port: port) { return }
+            guard ContinuousClock.now < deadline else {
+                await nginx.stop()
+                if await Self.accepts(port: port, group: group) {
+                    throw IngressPortUnavailable(
+                        port: port,
+                        reason: "another process answers there, not nginx (checked with \(NginxConfig.readinessHost))")
+                }
+                throw RunError("nginx did not answer on port \(port) within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Whether nginx, not something else, answers on `port`: its readiness location returns this
+    /// run's token.
+    private func nginxAnswers(port: Int) async -> Bool {
+        guard
+            var request = try? HTTPClient.Request(
+                url: "http://127.0.0.1:\(port)\(NginxConfig.readinessPath)", method: .GET)
+        else { return false }
+        request.headers.replaceOrAdd(name: "Host", value: NginxConfig.readinessHost)
+        guard let response = try? await client.execute(request: request).get(), response.status == .ok,
+            let body = response.body
+        else { return false }
+        return String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines) == readinessToken
+    }
+
+    /// nginx's own words when it could not bind `port` (`bind() to 127.0.0.1:N failed (98: Address
+    /// already in use)`), as an `IngressPortUnavailable`.
+    static func bindFailure(in output: String, port: Int) -> IngressPortUnavailable? {
+        guard
+            let line = output.split(separator: "\n").first(where: {
+                $0.contains("bind()") && $0.contains(":\(port)")
+            })
+        else { return nil }
+        let reason =
+            line.range(of: "failed (").map { line[$0.upperBound...].dropLast(line.hasSuffix(")") ? 1 : 0) }
+            .map { $0.drop(while: { $0.isNumber || $0 == ":" || $0 == " " }) }.map(String.init) ?? String(line)
+        return IngressPortUnavailable(port: port, reason: reason.lowercased())
+    }
+
+    private static func newText(of path: String, from offset: Int) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: UInt64(max(0, offset)))
+        return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+    }
+
     /// Stops nginx, then every pod (SIGTERM, SIGKILL after its grace period), then the listeners.
+    /// Stopping twice is harmless.
     public func stop() async {
+        guard !stopped else { return }
+        stopped = true
         for task in readinessTasks { task.cancel() }
         await nginx?.stop()
         await withTaskGroup(of: Void.self) { group in
@@ -178,7 +281,7 @@ public final class LocalCluster: @unchecked Sendable {
                         guard let self else { return }
                         let ready = await self.isReady(pod)
                         if ready != wasReady {
-                            self.markReady(pod, ready)
+                            await self.markReady(pod, ready)
                             self.options.log("[\(pod.name)] \(ready ? "ready" : "not ready")")
                             wasReady = ready
                         }
@@ -197,10 +300,10 @@ public final class LocalCluster: @unchecked Sendable {
         }
     }
 
-    private func isReady(_ pod: PodPlan) async -> Bool {
+    private nonisolated func isReady(_ pod: PodPlan) async -> Bool {
         guard let probe = pod.readiness else {
             // No probe: ready once every declared port accepts connections.
-            for port in pod.ports where !(await accepts(port: port.localPort)) { return false }
+            for port in pod.ports where !(await Self.accepts(port: port.localPort, group: group)) { return false }
             return true
         }
         guard let reference = probe.port, let port = pod.localPort(for: reference) else { return false }
@@ -212,11 +315,11 @@ public final class LocalCluster: @unchecked Sendable {
             }
             return (200..<400).contains(response.status.code)
         case .tcpSocket, .grpc:
-            return await accepts(port: port)
+            return await Self.accepts(port: port, group: group)
         }
     }
 
-    private func accepts(port: Int) async -> Bool {
+    private static func accepts(port: Int, group: any EventLoopGroup) async -> Bool {
         guard
             let channel = try? await ClientBootstrap(group: group).connectTimeout(.milliseconds(500))
                 .connect(host: "127.0.0.1", port: port).get()
@@ -225,18 +328,9 @@ public final class LocalCluster: @unchecked Sendable {
         return true
     }
 
-    private func waitForListener(port: Int, what: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(15)
-        while !(await accepts(port: port)) {
-            guard ContinuousClock.now < deadline else {
-                throw RunError("\(what) did not start listening on port \(port)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
-    private func runToCompletion(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String)
-    {
+    private static func runToCompletion(_ executable: String, _ arguments: [String]) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

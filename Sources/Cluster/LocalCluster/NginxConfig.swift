@@ -13,12 +13,24 @@ public struct NginxConfig: Sendable {
     public var listenPort: Int
     public var stateDirectory: String
     public var runningAsRoot: Bool
+    /// When set, a server of its own (`readinessHost`, after the Ingress servers, never the
+    /// default) answers `readinessPath` with this token: proof that nginx, not another process,
+    /// serves on the port.
+    public var readinessToken: String?
 
-    public init(plan: IngressPlan, listenPort: Int, stateDirectory: String, runningAsRoot: Bool = getuid() == 0) {
+    /// A name no Ingress host can take over: `.invalid` is reserved (RFC 2606).
+    public static let readinessHost = "kubewire-ready.invalid"
+    public static let readinessPath = "/kubewire-ready"
+
+    public init(
+        plan: IngressPlan, listenPort: Int, stateDirectory: String, runningAsRoot: Bool = getuid() == 0,
+        readinessToken: String? = nil
+    ) {
         self.plan = plan
         self.listenPort = listenPort
         self.stateDirectory = stateDirectory
         self.runningAsRoot = runningAsRoot
+        self.readinessToken = readinessToken
     }
 
     public func render() throws -> String {
@@ -50,6 +62,27 @@ public struct NginxConfig: Sendable {
             """
         for server in plan.servers {
             text += try render(server)
+        }
+        if let readinessToken {
+            guard !readinessToken.isEmpty, readinessToken.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+            else {
+                throw Refusal(
+                    description: "refusing readiness token `\(Self.printable(readinessToken))`: letters and digits only"
+                )
+            }
+            text += """
+                    server {
+                        listen 127.0.0.1:\(listenPort);
+                        server_name \(Self.readinessHost);
+                        location = \(Self.readinessPath) {
+                            access_log off;
+                            default_type text/plain;
+                            return 200 "\(readinessToken)\\n";
+                        }
+                        location / { return 404; }
+                    }
+
+                """
         }
         text += "}\n"
         return text

@@ -55,6 +55,7 @@ final class ManagedProcess: @unchecked Sendable {
     private var process: Process?
     private var stopping = false
     private var restarts = 0
+    private var firstExitDescription: String?
 
     init(
         name: String, executable: String, arguments: [String], environment: [String: String], gracePeriod: Duration,
@@ -70,6 +71,9 @@ final class ManagedProcess: @unchecked Sendable {
     }
 
     var pid: Int32? { lock.withLock { process?.processIdentifier } }
+
+    /// How the process ended the first time it did (`exited with status 1`), nil while it never has.
+    var firstExit: String? { lock.withLock { firstExitDescription } }
 
     func start() throws {
         let process = Process()
@@ -98,12 +102,13 @@ final class ManagedProcess: @unchecked Sendable {
     }
 
     private func exited(status: Int32, reason: Process.TerminationReason) {
+        let how = reason == .uncaughtSignal ? "was killed by signal \(status)" : "exited with status \(status)"
         let (stopping, attempt) = lock.withLock { () -> (Bool, Int) in
             restarts += 1
+            if firstExitDescription == nil { firstExitDescription = how }
             return (self.stopping, restarts)
         }
         guard !stopping else { return }
-        let how = reason == .uncaughtSignal ? "was killed by signal \(status)" : "exited with status \(status)"
         guard restartOnExit else {
             log("[\(name)] \(how)")
             return
