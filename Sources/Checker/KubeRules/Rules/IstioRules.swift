@@ -64,7 +64,7 @@ struct VirtualServiceRule: Rule {
         summary:
             "Istio VirtualService route destinations name a Service of the inputs (short or cluster-local host), a port it exposes, and a subset its DestinationRule defines",
         why:
-            "Istio reads a destination host without a dot as a Service of the VirtualService's namespace and `name.ns.svc.cluster.local` as Service name of namespace ns; a host that names no Service, a port.number the Service does not expose, or a subset no DestinationRule for that host defines makes Envoy answer 503 (no healthy upstream, or NR) while every object applies cleanly. External hosts, wildcards, ServiceEntry hosts and namespaces without Services in the inputs are not checked.",
+            "Istio reads a destination host without a dot as a Service of the VirtualService's namespace and `name.ns.svc.cluster.local` as Service name of namespace ns; a host that names no Service, a port.number the Service does not expose, or a subset no DestinationRule for that host defines makes Envoy answer 503 (no healthy upstream, or NR) while every object applies cleanly. A Service absent from the inputs is reported only when a near name of it is there (routes often reach Services other releases and installers create); external hosts, wildcards and ServiceEntry hosts are not read as Services.",
         fix:
             "Name the Service (and one of its `port` numbers, not the targetPort) and a subset of the DestinationRule for that host."
     )
@@ -135,7 +135,7 @@ struct DestinationRuleRule: Rule {
         summary:
             "Istio DestinationRule host names a Service of the inputs, and each subset's labels select pods of that Service",
         why:
-            "A DestinationRule applies to the Service its host names (a name without a dot: a Service of its namespace); a misspelt host leaves the traffic policy unapplied, silently, and a subset whose labels match none of the Service's pods has no endpoints, so every route to it answers 503. External hosts, wildcards, ServiceEntry hosts and namespaces without Services in the inputs are not checked.",
+            "A DestinationRule applies to the Service its host names (a name without a dot: a Service of its namespace); a misspelt host leaves the traffic policy unapplied, silently, and a subset whose labels match none of the Service's pods has no endpoints, so every route to it answers 503. A Service absent from the inputs is reported only when a near name of it is there (routes often reach Services other releases and installers create); external hosts, wildcards and ServiceEntry hosts are not read as Services.",
         fix:
             "Name the Service in host, and give each subset labels the pods of that Service carry (e.g. `version: v1`)."
     )

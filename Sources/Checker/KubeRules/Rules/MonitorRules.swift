@@ -101,6 +101,8 @@ struct ServiceMonitorRule: Rule {
             let candidates = graph.services.filter { scope.namespaces.contains($0.object.namespace) }
             let selected: [Service]
             if let selector = monitor.selector, !selector.isEmpty {
+                // An operator the API does not define selects nothing: that is the schema's finding.
+                guard selector.matchExpressions.allSatisfy({ $0.operator != nil }) else { continue }
                 selected = candidates.filter { selector.matches($0.object.labels.dictionary) }
                 if selected.isEmpty {
                     if let finding = selectorFinding(monitor, selector, candidates: candidates, scope: scope) {
@@ -231,6 +233,7 @@ struct PodMonitorRule: Rule {
             let candidates = scope.namespaces.flatMap { graph.workloads(in: $0) }
             var pods = candidates
             if let selector = monitor.selector, !selector.isEmpty {
+                guard selector.matchExpressions.allSatisfy({ $0.operator != nil }) else { continue }
                 pods = candidates.filter { selector.matches($0.podLabels) }
                 if pods.isEmpty {
                     let rendered = selector.rendered

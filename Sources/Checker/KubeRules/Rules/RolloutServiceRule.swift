@@ -8,9 +8,9 @@ struct RolloutServiceRule: Rule {
     let info = RuleInfo(
         id: "rollout-service",
         summary:
-            "Argo Rollout canaryService, stableService, activeService and previewService name Services of its namespace that select its pods",
+            "Argo Rollout canaryService, stableService, activeService and previewService name Services of its namespace that select its pods (two different ones per strategy)",
         why:
-            "The Rollout controller adds the pod-template hash to the selector of each Service the strategy names; a Service that does not exist stops the rollout with an InvalidSpec condition, and one whose selector does not match the Rollout's pods sends the canary, stable, active or preview traffic to other pods (or none). The Services ship with the Rollout, so an absent one is reported when the inputs define Services in the namespace (or a near name).",
+            "The Rollout controller adds the pod-template hash to the selector of each Service the strategy names; a Service that does not exist stops the rollout with an InvalidSpec condition, and one whose selector does not match the Rollout's pods sends the canary, stable, active or preview traffic to other pods (or none). The Services ship with the Rollout, so an absent one is reported when the inputs define Services in the namespace (or a near name). The controller also rejects one Service named for both canary and stable, or active and preview.",
         fix:
             "Name Services of the Rollout's namespace whose selector matches the Rollout's pod template labels (or those of the Deployment its workloadRef names)."
     )
@@ -19,6 +19,7 @@ struct RolloutServiceRule: Rule {
         var findings: [Diagnostic] = []
         for rollout in graph.rollouts {
             findings += info.findings(rollout.services, in: graph, shipsWithUsers: true)
+            findings += duplicates(in: rollout)
             guard let (labels, podsObject, labelsSpan) = pods(of: rollout, in: graph) else { continue }
             for reference in rollout.services {
                 guard let service = graph.service(named: reference.name, in: reference.namespace),
@@ -48,6 +49,25 @@ struct RolloutServiceRule: Rule {
             }
         }
         return findings
+    }
+
+    /// Argo's validation requires two different Services for canary and stable, and for active
+    /// and preview (DuplicatedServicesCanaryMessage, DuplicatedServicesBlueGreenMessage), reported
+    /// at the field it names (stableService, activeService).
+    private func duplicates(in rollout: ArgoRollout) -> [Diagnostic] {
+        let object = rollout.object
+        return [("canaryService", "stableService"), ("previewService", "activeService")].compactMap { first, second in
+            guard let earlier = rollout.services.first(where: { $0.context.hasSuffix(".\(first)") }),
+                let later = rollout.services.first(where: { $0.context.hasSuffix(".\(second)") }),
+                earlier.name == later.name
+            else { return nil }
+            return info.diagnostic(
+                "\(object.title) names Service \(later.name) as both \(first) and \(second); Argo Rollouts requires two different Services and marks the Rollout InvalidSpec",
+                at: object.span(later.nameNode), object: object,
+                notes: [DiagnosticNote("\(first) names it here", at: object.span(earlier.nameNode))],
+                fix: SuggestedFix(
+                    "give the \(first.dropLast("Service".count)) pods a Service of their own, with the same selector"))
+        }
     }
 
     /// The labels of the Rollout's pods, from its template or from the Deployment its workloadRef
