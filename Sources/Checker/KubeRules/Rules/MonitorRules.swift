@@ -36,7 +36,7 @@ private func containerPortFindings(
     _ monitor: Monitor, pods: [Workload], info: RuleInfo,
     fieldOf: (MonitorEndpoint) -> (PortReference, YAMLNode, field: String)?
 ) -> [Diagnostic] {
-    guard !pods.isEmpty else { return [] }
+    guard let first = pods.first else { return [] }
     let object = monitor.object
     let declared = pods.flatMap { $0.template.servingContainers.flatMap(\.ports) }
     var findings: [Diagnostic] = []
@@ -47,7 +47,6 @@ private func containerPortFindings(
         let span = object.span(node)
         let names = Array(Set(declared.compactMap(\.name))).sorted()
         let numbers = Array(Set(declared.compactMap(\.number))).sorted()
-        let first = pods[0]
         let described: String
         switch reference {
         case .name: described = names.isEmpty ? "no named ports" : "ports named " + names.joined(separator: ", ")
@@ -183,11 +182,11 @@ struct ServiceMonitorRule: Rule {
 
     private func portFindings(_ monitor: Monitor, selected: [Service]) -> [Diagnostic] {
         let object = monitor.object
+        guard let first = selected.first else { return [] }
         let names = Array(Set(selected.flatMap { $0.ports.compactMap(\.name) })).sorted()
         return monitor.endpoints.compactMap { endpoint in
             guard let port = endpoint.port, let node = endpoint.portNode, !names.contains(port) else { return nil }
             let span = object.span(node)
-            let first = selected[0]
             let firstNames = first.ports.compactMap(\.name)
             return info.diagnostic(
                 "\(object.title) scrapes the Service port named `\(port)`, but no Service it selects has a port with that name: Prometheus scrapes nothing there",
