@@ -42,7 +42,12 @@ extension RuleInfo {
         -> [Diagnostic]
     {
         references.compactMap { reference, host in
-            guard var problem = ReferenceResolver.problem(reference, in: graph) else {
+            // A Service of another group with the name (a Knative Service) makes the core one.
+            guard
+                graph.service(named: reference.name, in: reference.namespace) != nil
+                    || graph.object(reference.target) == nil,
+                var problem = ReferenceResolver.problem(reference, in: graph)
+            else {
                 return nil
             }
             if host != reference.name, let fix = problem.fix, let guess = fix.replacement,
