@@ -53,6 +53,38 @@ struct CustomResourceViewTests {
         #expect(g.rollouts[1].workloadReference?.name == "api")
     }
 
+    @Test func rolloutIstioRoutingNamesVirtualServicesRoutesAndSubsets() {
+        let g = graph(
+            """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Rollout
+            metadata: {name: web, namespace: shop}
+            spec:
+              workloadRef: {kind: Deployment, name: web}
+              strategy:
+                canary:
+                  trafficRouting:
+                    istio:
+                      virtualService: {name: web, routes: [primary, secondary]}
+                      virtualServices: [{name: web-edge.gateways}, {name: a.b.c}]
+                      destinationRule: {name: web, canarySubsetName: canary, stableSubsetName: stable}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: web, namespace: shop}
+            spec: {http: [{name: primary}, {route: []}]}
+            """)
+        let rollout = g.rollouts[0]
+        // `a.b.c` is not a form Argo reads as name.namespace: left out.
+        #expect(rollout.virtualServices.map(\.reference.name) == ["web", "web-edge"])
+        #expect(rollout.virtualServices.map(\.reference.namespace) == ["shop", "gateways"])
+        #expect(rollout.virtualServices[0].routes.map(\.name) == ["primary", "secondary"])
+        #expect(rollout.destinationRule?.name == "web")
+        #expect(rollout.destinationRuleSubsets.map(\.field) == ["canarySubsetName", "stableSubsetName"])
+        #expect(rollout.destinationRuleSubsets.map(\.name) == ["canary", "stable"])
+        #expect(g.virtualServices[0].httpRoutes.map(\.name) == ["primary", nil])
+    }
+
     @Test func monitorsReadTheirNamespacesAndEndpoints() {
         let g = graph(
             """

@@ -22,6 +22,12 @@ public struct ArgoRollout: Sendable {
     public var workloadReference: NamedReference?
     /// `strategy.canary.canaryService`, `…stableService`, `strategy.blueGreen.activeService`, `…previewService`.
     public var services: [NamedReference]
+    /// `strategy.canary.trafficRouting.istio.virtualService` and `…virtualServices[]`.
+    public var virtualServices: [RolloutVirtualService]
+    /// `strategy.canary.trafficRouting.istio.destinationRule` (a DestinationRule of the Rollout's namespace).
+    public var destinationRule: NamedReference?
+    /// Its `canarySubsetName` and `stableSubsetName`, with the field each is written in.
+    public var destinationRuleSubsets: [(field: String, name: String, node: YAMLNode)]
 
     public init?(object: ManifestObject) {
         guard object.kind == "Rollout", object.apiGroup == Self.group else { return nil }
@@ -40,6 +46,38 @@ public struct ArgoRollout: Sendable {
             return NamedReference(
                 source: object, kind: "Service", name: name, nameNode: node, context: "strategy.\(strategy).\(field)")
         }
+        let istio = spec?["strategy"]?["canary"]?["trafficRouting"]?["istio"]
+        let written = (istio?["virtualService"].map { [$0] } ?? []) + (istio?["virtualServices"]?.items ?? [])
+        virtualServices = written.compactMap { RolloutVirtualService(node: $0, of: object) }
+        let rule = istio?["destinationRule"]
+        if let node = rule?["name"], let name = node.string, !name.isEmpty {
+            destinationRule = NamedReference(
+                source: object, kind: "DestinationRule", name: name, nameNode: node,
+                context: "trafficRouting.istio.destinationRule")
+        }
+        destinationRuleSubsets = ["canarySubsetName", "stableSubsetName"].compactMap { field in
+            guard let node = rule?[field], let name = node.string, !name.isEmpty else { return nil }
+            return (field, name, node)
+        }
+    }
+}
+
+/// A VirtualService whose weights a Rollout shifts, and the HTTP routes it edits.
+public struct RolloutVirtualService: Sendable {
+    /// The VirtualService: `name` is the Rollout's namespace, `name.namespace` another (Argo's
+    /// `GetVirtualServiceNamespaceName`); other forms are not read.
+    public var reference: NamedReference
+    /// `routes`: names of the VirtualService's `http[].name` entries.
+    public var routes: [(name: String, node: YAMLNode)]
+
+    init?(node: YAMLNode, of object: ManifestObject) {
+        guard let nameNode = node["name"], let written = nameNode.string, !written.isEmpty else { return nil }
+        let parts = written.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+        reference = NamedReference(
+            source: object, kind: "VirtualService", namespace: parts.count == 2 ? String(parts[1]) : nil,
+            name: String(parts[0]), nameNode: nameNode, context: "trafficRouting.istio.virtualService")
+        routes = (node["routes"]?.items ?? []).compactMap { item in item.string.map { ($0, item) } }
     }
 }
 
@@ -161,6 +199,8 @@ public struct VirtualService: Sendable {
 
     public var object: ManifestObject
     public var destinations: [IstioDestination]
+    /// `http[]`, with their `name`s (nil when unnamed).
+    public var httpRoutes: [(name: String?, node: YAMLNode)]
 
     public init?(object: ManifestObject) {
         guard object.kind == "VirtualService", object.apiGroup == Self.group else { return nil }
@@ -181,6 +221,7 @@ public struct VirtualService: Sendable {
             }
         }
         self.destinations = destinations
+        httpRoutes = (object.spec?["http"]?.items ?? []).map { ($0["name"]?.string, $0) }
     }
 }
 

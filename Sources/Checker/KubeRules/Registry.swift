@@ -26,6 +26,7 @@ public enum RuleRegistry {
         GatewayParentRule(),
         GatewayBackendRule(),
         RolloutServiceRule(),
+        RolloutTrafficRoutingRule(),
         ScaledObjectTargetRule(),
         ServiceMonitorRule(),
         PodMonitorRule(),
