@@ -3,17 +3,22 @@ import KubeModel
 import KubeYAML
 
 /// What a ServiceMonitor or PodMonitor finds in the inputs, and whether that is all there is:
-/// a monitor's targets are proven missing only when every namespace it searches is in the
-/// inputs (`any: true` never is; there only a near miss is reported).
+/// a monitor's ports are checked only when every namespace it searches is in the inputs (`any:
+/// true` never is), and a selector that matches nothing is proven wrong without a near miss
+/// only in the monitor's own namespace: monitors of other namespaces watch what the cluster and
+/// other releases create (the API server's `default/kubernetes`, kubelet, CoreDNS, operators).
 private struct MonitorScope {
     var namespaces: [String]
     /// Every searched namespace holds objects of the selected kind in the inputs.
     var complete: Bool
+    /// `complete`, and the monitor searches only its own namespace.
+    var ownNamespaceOnly: Bool
 
     init(_ monitor: Monitor, populated: Set<String>) {
         let searched = monitor.searchedNamespaces(among: populated)
         namespaces = searched.filter(populated.contains)
         complete = monitor.namespaces != .any && !searched.isEmpty && namespaces.count == searched.count
+        ownNamespaceOnly = complete && searched == [monitor.object.namespace]
     }
 
     var described: String {
@@ -84,7 +89,7 @@ struct ServiceMonitorRule: Rule {
         summary:
             "ServiceMonitor selector matches Services (by their labels) in the namespaces it searches; endpoints[].port is a port name of those Services and targetPort a container port of their pods",
         why:
-            "The prometheus-operator turns a ServiceMonitor into a scrape job that keeps only the endpoints of Services whose metadata.labels match its selector, in its own namespace unless namespaceSelector says otherwise, and only on the Service port whose name is endpoints[].port (targetPort: the container port of the pod). A typo leaves the target list empty: no error, no metrics, and alerts on absent metrics are often missing too. Reported only when every namespace searched is in the inputs (with namespaceSelector.any, only a near miss).",
+            "The prometheus-operator turns a ServiceMonitor into a scrape job that keeps only the endpoints of Services whose metadata.labels match its selector, in its own namespace unless namespaceSelector says otherwise, and only on the Service port whose name is endpoints[].port (targetPort: the container port of the pod). A typo leaves the target list empty: no error, no metrics, and alerts on absent metrics are often missing too. A selector matching nothing is reported when the monitor searches only its own namespace and the inputs define Services there, elsewhere only as a near miss (monitors of other namespaces watch Services the cluster and other releases create); ports are checked when every namespace searched is in the inputs.",
         fix:
             "Match the selector to the labels of the Service (metadata.labels, not its selector), and endpoints[].port to the name of one of its ports."
     )
@@ -164,7 +169,7 @@ struct ServiceMonitorRule: Rule {
                         "did you mean `\(entry.key)` (\(title), \(location))?", replacing: span, with: entry.key))
             }
         }
-        guard scope.complete else { return nil }
+        guard scope.ownNamespaceOnly else { return nil }
         var notes: [DiagnosticNote] = []
         // The usual mistake: the selector copies the Service's pod selector, not its labels.
         if let service = candidates.first(where: { $0.selectsPods && selector.matches($0.selector.dictionary) }) {
@@ -215,7 +220,7 @@ struct PodMonitorRule: Rule {
         summary:
             "PodMonitor selector matches pods in the namespaces it searches, and podMetricsEndpoints[].port is a container port name of those pods",
         why:
-            "The prometheus-operator keeps only pods whose labels match a PodMonitor's selector, in its own namespace unless namespaceSelector says otherwise, and only their container port named podMetricsEndpoints[].port; a typo in either leaves Prometheus scraping nothing, silently. Reported only when every namespace searched has its workloads in the inputs (with namespaceSelector.any, only a near miss).",
+            "The prometheus-operator keeps only pods whose labels match a PodMonitor's selector, in its own namespace unless namespaceSelector says otherwise, and only their container port named podMetricsEndpoints[].port; a typo in either leaves Prometheus scraping nothing, silently. A selector matching nothing is reported when the monitor searches only its own namespace and the inputs define workloads there, elsewhere only as a near miss; ports are checked when every namespace searched has its workloads in the inputs.",
         fix:
             "Match the selector to the pod template labels of the workload, and port to the `name` of one of its containerPorts."
     )
@@ -245,7 +250,7 @@ struct PodMonitorRule: Rule {
                                 subject + " (`\(explanation.wrong.key): \(explanation.wrong.value)`)",
                                 at: explanation.primary, object: object, notes: explanation.notes,
                                 fix: explanation.fix))
-                    } else if scope.complete {
+                    } else if scope.ownNamespaceOnly {
                         findings.append(
                             info.diagnostic(
                                 subject, at: object.span(object.spec?.keyNode("selector") ?? selector.node),
