@@ -50,6 +50,14 @@ extension RuleInfo {
             else {
                 return nil
             }
+            let absent = graph.service(named: reference.name, in: reference.namespace) == nil
+            // A sibling is no typo: `model-registry-service` beside `model-registry-ui-service` is
+            // another Service, so a did-you-mean proves a host missing only within two edits.
+            if absent, let guess = problem.fix?.replacement, guess.lowercased() != reference.name.lowercased(),
+                editDistance(reference.name, guess) > 2
+            {
+                return nil
+            }
             if host != reference.name, let fix = problem.fix, let guess = fix.replacement,
                 problem.span == reference.source.span(reference.nameNode)
             {
