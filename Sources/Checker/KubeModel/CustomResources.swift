@@ -149,7 +149,7 @@ public struct Monitor: Sendable {
         endpoints = (spec?[selectsPods ? "podMetricsEndpoints" : "endpoints"]?.items ?? []).map { item in
             let target = item["targetPort"]
             return MonitorEndpoint(
-                port: item["port"]?.string, portNode: item["port"],
+                port: item["port"]?.string.flatMap { $0.isEmpty ? nil : $0 }, portNode: item["port"],
                 targetPort: target.flatMap(PortReference.init(node:)),
                 targetPortNode: target)
         }

@@ -89,7 +89,7 @@ struct WorkloadSelectorRule: Rule {
             guard kind != "ReplicationController" else { return [] }  // an empty RC selector defaults to the labels
             return [
                 info.diagnostic(
-                    "\(object.title) has an empty selector, which the API server rejects",
+                    "\(object.title) has an empty selector, which \(kind == "Rollout" ? "Argo Rollouts" : "the API server") rejects",
                     at: object.span(selector.node), object: object,
                     fix: SuggestedFix("select the template labels: \(workload.template.labels.rendered)"))
             ]
