@@ -27,10 +27,12 @@ struct RolloutTrafficRoutingRule: Rule {
             }
             for virtualService in rollout.virtualServices {
                 let reference = virtualService.reference
+                // Argo validates the named HTTP routes only when the VirtualService has `http`
+                // (GetHttpRoutesI): routes of a TLS- or TCP-only one are ignored.
                 guard
                     let target = graph.virtualServices.first(where: {
                         $0.object.namespace == reference.namespace && $0.object.name == reference.name
-                    })
+                    }), target.object.spec?["http"] != nil
                 else { continue }
                 let names = target.httpRoutes.compactMap(\.name)
                 for (route, node) in virtualService.routes where !names.contains(route) {
