@@ -25,7 +25,11 @@ struct RolloutServiceRule: Rule {
                 guard let service = graph.service(named: reference.name, in: reference.namespace),
                     service.selectsPods, !service.selects(labels),
                     // A Service that selects no pod at all is service-selector's one finding.
-                    !graph.workloads(selectedBy: service).isEmpty
+                    !graph.workloads(selectedBy: service).isEmpty,
+                    // Defined twice, the inputs do not say which one applies (duplicate-object's finding).
+                    graph.objects(kind: "Service", in: reference.namespace).lazy.filter({
+                        $0.name == reference.name && $0.apiGroup.isEmpty
+                    }).count == 1
                 else { continue }
                 let object = rollout.object
                 var notes = [
