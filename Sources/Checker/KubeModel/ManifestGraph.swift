@@ -18,6 +18,14 @@ public struct ManifestGraph: Sendable {
     public private(set) var gateways: [Gateway] = []
     public private(set) var routes: [Route] = []
     public private(set) var referenceGrants: [ReferenceGrant] = []
+    /// Custom resources recognised by group and kind (`CustomResources.swift`); a Rollout with its
+    /// own template is in `workloads` too.
+    public private(set) var rollouts: [ArgoRollout] = []
+    public private(set) var scaledObjects: [ScaledObject] = []
+    /// ServiceMonitors and PodMonitors.
+    public private(set) var monitors: [Monitor] = []
+    public private(set) var virtualServices: [VirtualService] = []
+    public private(set) var destinationRules: [DestinationRule] = []
 
     /// ConfigMaps and Secrets by kind, namespace and name; a real Secret wins over its creator.
     private var configIndex: [ObjectReference: Int] = [:]
@@ -75,8 +83,7 @@ public struct ManifestGraph: Sendable {
                 configData.append(data)
             }
         }
-        switch view {
-        case .workload(let workload):
+        func addWorkload(_ workload: Workload) {
             let index = workloads.count
             workloadsByNamespace[object.namespace, default: []].append(index)
             // A repeated label key indexes every value; `Service.selects` decides. Hook pods are
@@ -86,6 +93,21 @@ public struct ManifestGraph: Sendable {
                     .append(index)
             }
             workloads.append(workload)
+        }
+        switch view {
+        case .workload(let workload):
+            addWorkload(workload)
+        case .rollout(let rollout):
+            if let workload = rollout.workload { addWorkload(workload) }
+            rollouts.append(rollout)
+        case .scaledObject(let scaledObject):
+            scaledObjects.append(scaledObject)
+        case .monitor(let monitor):
+            monitors.append(monitor)
+        case .virtualService(let virtualService):
+            virtualServices.append(virtualService)
+        case .destinationRule(let rule):
+            destinationRules.append(rule)
         case .service(let service):
             let key = NamespacedName(namespace: object.namespace, name: object.name)
             if serviceIndex[key] == nil { serviceIndex[key] = services.count }
@@ -123,6 +145,11 @@ public struct ManifestGraph: Sendable {
         case gateway(Gateway)
         case route(Route)
         case referenceGrant(ReferenceGrant)
+        case rollout(ArgoRollout)
+        case scaledObject(ScaledObject)
+        case monitor(Monitor)
+        case virtualService(VirtualService)
+        case destinationRule(DestinationRule)
         case none
 
         init(_ object: ManifestObject) {
@@ -144,6 +171,21 @@ public struct ManifestGraph: Sendable {
                 return
             case "ReferenceGrant":
                 self = ReferenceGrant(object: object).map(View.referenceGrant) ?? .none
+                return
+            case "Rollout":
+                self = ArgoRollout(object: object).map(View.rollout) ?? .none
+                return
+            case "ScaledObject":
+                self = ScaledObject(object: object).map(View.scaledObject) ?? .none
+                return
+            case "ServiceMonitor", "PodMonitor":
+                self = Monitor(object: object).map(View.monitor) ?? .none
+                return
+            case "VirtualService":
+                self = VirtualService(object: object).map(View.virtualService) ?? .none
+                return
+            case "DestinationRule":
+                self = DestinationRule(object: object).map(View.destinationRule) ?? .none
                 return
             default:
                 break

@@ -54,10 +54,11 @@ public struct LabelSelector: Sendable {
     }
 }
 
-/// Any object that creates pods from a template.
+/// Any object that creates pods from a template, built-in or an Argo Rollout (`argoproj.io`).
 public struct Workload: Sendable {
     public static let kinds: Set<String> = [
         "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController", "Job", "CronJob",
+        "Rollout",
     ]
 
     public var object: ManifestObject
@@ -68,6 +69,9 @@ public struct Workload: Sendable {
 
     public init?(object: ManifestObject) {
         guard Self.kinds.contains(object.kind) else { return nil }
+        // A Rollout is a workload only in Argo's group, and only with its own template (a
+        // `workloadRef` Rollout runs the pods of the Deployment it names).
+        if object.kind == "Rollout", object.apiGroup != ArgoRollout.group { return nil }
         self.object = object
         let spec = object.spec
         switch object.kind {

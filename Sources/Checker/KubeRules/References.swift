@@ -156,7 +156,12 @@ enum ReferenceResolver {
                 Candidate(name: data.name, location: data.nameNode.map(data.definer.span) ?? data.definer.startSpan)
             }
         }
-        return graph.objects(kind: kind, in: namespace).filter { !$0.name.isEmpty }.map {
+        // Only core Services, as `target(of:)` finds them: a Knative Service is not a candidate.
+        let coreOnly = kind == "Service"
+        return graph.objects(kind: kind, in: namespace).filter {
+            !$0.name.isEmpty && (!coreOnly || $0.apiGroup.isEmpty)
+        }
+        .map {
             Candidate(name: $0.name, location: $0.nameSpan)
         }
     }

@@ -9,7 +9,7 @@ struct WorkloadSelectorRule: Rule {
         id: "workload-selector",
         summary: "Workload selector (matchLabels and matchExpressions) matches its own pod template labels",
         why:
-            "The API server rejects a Deployment, ReplicaSet, StatefulSet or DaemonSet whose selector is missing, empty or does not select its template's labels; a Job or CronJob with a hand-written selector is rejected too.",
+            "The API server rejects a Deployment, ReplicaSet, StatefulSet or DaemonSet whose selector is missing, empty or does not select its template's labels; a Job or CronJob with a hand-written selector is rejected too. The Argo Rollouts controller validates a Rollout the same way (a Rollout with a template needs a selector that selects it) and marks it InvalidSpec: nothing is deployed.",
         fix:
             "Make spec.selector.matchLabels a subset of spec.template.metadata.labels (and every matchExpression true for them)."
     )
@@ -50,11 +50,15 @@ struct WorkloadSelectorRule: Rule {
             break
         }
         guard let selector = workload.selector else {
-            guard Self.requiresSelector.contains(kind), object.apiVersion == "apps/v1" else { return [] }
+            // A Rollout is a workload only with a template of its own, and then needs a selector.
+            let isRollout = kind == "Rollout"
+            guard isRollout || (Self.requiresSelector.contains(kind) && object.apiVersion == "apps/v1") else {
+                return []
+            }
             let anchor = object.spec.flatMap { spec in object.root.keyNode("spec") ?? spec } ?? object.root
             return [
                 info.diagnostic(
-                    "\(object.title) has no spec.selector; apps/v1 requires one",
+                    "\(object.title) has no spec.selector; \(isRollout ? "Argo Rollouts requires one beside a template" : "apps/v1 requires one")",
                     at: object.span(anchor), object: object,
                     fix: SuggestedFix(
                         "add spec.selector.matchLabels with the template labels (\(workload.template.labels.rendered))")
@@ -85,7 +89,7 @@ struct WorkloadSelectorRule: Rule {
             guard kind != "ReplicationController" else { return [] }  // an empty RC selector defaults to the labels
             return [
                 info.diagnostic(
-                    "\(object.title) has an empty selector, which the API server rejects",
+                    "\(object.title) has an empty selector, which \(kind == "Rollout" ? "Argo Rollouts" : "the API server") rejects",
                     at: object.span(selector.node), object: object,
                     fix: SuggestedFix("select the template labels: \(workload.template.labels.rendered)"))
             ]
