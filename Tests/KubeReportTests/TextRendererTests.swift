@@ -205,6 +205,6 @@ import Testing
         report.listsSkippedFiles = true
         let listed = TextRenderer(color: false).render(report)
         #expect(listed.contains("  skipped (not Kubernetes objects): docker-compose.yml\n"))
-        #expect(listed.contains("  skipped (not Kubernetes objects): evil\u{FFFD}[2J\u{FFFD}name.yaml\n"))
+        #expect(listed.contains("  skipped (not Kubernetes objects): evil\u{FFFD}[2J\\nname.yaml\n"))
     }
 }
