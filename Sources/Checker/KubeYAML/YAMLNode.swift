@@ -206,7 +206,7 @@ extension YAMLNode {
             }
             if record.style != .plain { return .string }
             guard ScalarResolver.mayBeTyped(firstByte: table.firstByte(index)) else { return .string }
-            return table.resolvePlain(index)
+            return table.resolve(index).type
         }
         guard case .scalar(let text, let style) = content else { return nil }
         if let tag { return ScalarResolver.type(forTag: tag) ?? .string }
@@ -222,9 +222,9 @@ extension YAMLNode {
     /// The value as an integer only when YAML would read it as one.
     public var int: Int? {
         guard scalarType == .int else { return nil }
-        if case .table(let table, let index) = backing { return table.parseInt(index) }
+        if case .table(let table, let index) = backing { return table.resolve(index).integer }
         guard let text = scalar else { return nil }
-        return ScalarResolver.parseInt(text)
+        return ScalarResolver.resolve(text).integer
     }
 
     /// Absent, `null`, `~` or empty plain scalar.

@@ -151,16 +151,9 @@ final class YAMLTable: Sendable {
         return nil
     }
 
-    /// `ScalarResolver.resolvePlain` of a plain scalar's text, from its bytes.
-    func resolvePlain(_ index: Int32) -> ScalarType {
-        withText(index) { bytes in ScalarResolver.resolvePlain(bytes: bytes) }
-            ?? ScalarResolver.resolvePlain(string(index))
-    }
-
-    /// `ScalarResolver.parseInt` of a scalar's text, from its bytes.
-    func parseInt(_ index: Int32) -> Int? {
-        if let parsed = withText(index, { bytes in ScalarResolver.parseDecimal(bytes: bytes) }) { return parsed.value }
-        return ScalarResolver.parseInt(string(index))
+    /// `ScalarResolver.resolve` of a scalar's text, from its bytes.
+    func resolve(_ index: Int32) -> ScalarResolver.Resolution {
+        withText(index) { bytes in ScalarResolver.resolve(bytes: bytes) }
     }
 
     func content(_ index: Int32) -> YAMLNode.Content {
