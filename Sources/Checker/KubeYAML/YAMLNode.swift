@@ -179,7 +179,7 @@ extension YAMLNode {
             return YAMLNode(table: table, index: found.value)
         }
         guard case .mapping(let pairs) = content else { return nil }
-        for pair in pairs where pair.key.scalar == key { return pair.value }
+        for pair in pairs where pair.key.scalar.map({ $0.utf8.elementsEqual(key.utf8) }) == true { return pair.value }
         return nil
     }
 
@@ -190,7 +190,7 @@ extension YAMLNode {
             return YAMLNode(table: table, index: found.key)
         }
         guard case .mapping(let pairs) = content else { return nil }
-        for pair in pairs where pair.key.scalar == key { return pair.key }
+        for pair in pairs where pair.key.scalar.map({ $0.utf8.elementsEqual(key.utf8) }) == true { return pair.key }
         return nil
     }
 
@@ -249,7 +249,9 @@ extension YAMLNode {
             return
         }
         for pair in pairs {
-            if pair.key.scalar == key, let value = pair.value.scalar { body(value) }
+            if pair.key.scalar.map({ $0.utf8.elementsEqual(key.utf8) }) == true, let value = pair.value.scalar {
+                body(value)
+            }
         }
     }
 }
