@@ -53,7 +53,11 @@ struct CheckCommand: ParsableCommand {
         let outcome = checker.run(loaded.graph)
         var findings = outcome.diagnostics.map(settings.applySeverity)
         if !context.isEmpty {
-            let shown = Set(ManifestLoader.files(in: focus).map(ManifestLoader.normalizedPath))
+            var shown = Set(ManifestLoader.files(in: focus).map(ManifestLoader.normalizedPath))
+            // `helm template | kubewire check - --context base/`: what came on stdin is in focus.
+            if focus.contains(where: { if case .standardInput = $0 { true } else { false } }) {
+                shown.insert(ManifestLoader.standardInputName)
+            }
             findings = findings.filter { finding in
                 finding.span.map { shown.contains(ManifestLoader.normalizedPath($0.file)) } ?? true
             }
