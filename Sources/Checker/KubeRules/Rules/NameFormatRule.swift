@@ -207,7 +207,8 @@ struct NameFormatRule: Rule {
                 ?? SuggestedFix("use at most 63 alphanumerics with `-`, `_` or `.` inside")
             findings.append(
                 info.diagnostic(
-                    "\(what) value \(value) (key \(key)) is invalid: it \(problem)", at: span, object: object,
+                    "\(what) value \(UserText.shown(value)) (key \(UserText.shown(key))) is invalid: it \(problem)",
+                    at: span, object: object,
                     fix: fix))
         }
     }
