@@ -153,7 +153,7 @@ struct ObjectValidator {
         let candidates = schema.fields[type.fields].map(\.name)
         let span = object.span(key)
         var fix: SuggestedFix?
-        var message = "unknown field `\(name)` in \(typeName)"
+        var message = "unknown field \(UserText.quoted(name)) in \(typeName)"
         let suggestion = Suggestion.nearest(name, in: candidates)
         if let suggestion {
             message += "; did you mean `\(suggestion)`?"
@@ -226,8 +226,10 @@ struct ObjectValidator {
             typeError(node, holder: holder, expected: Self.expected(shape), place: place)
             return
         }
-        if shape == .int32, let number = node.int, number < Int(Int32.min) || number > Int(Int32.max) {
-            valueError(node, "\(describe(place)) is \(number), beyond a 32-bit integer", fix: nil)
+        if shape == .int32, type == .int, node.int.map({ $0 < Int(Int32.min) || $0 > Int(Int32.max) }) ?? true {
+            // node.int is nil for an integer beyond 64 bits (`0x1_0000_0000_0000_0000`).
+            let shown = node.int.map(String.init) ?? UserText.shown(node.scalar ?? "")
+            valueError(node, "\(describe(place)) is \(shown), beyond a 32-bit integer", fix: nil)
             return
         }
         if shape == .quantity && type == .string {
@@ -297,7 +299,7 @@ struct ObjectValidator {
         _ node: YAMLNode, _ text: String, allowed: [String], place: Place, reason: String?
     ) {
         let span = object.span(node)
-        var message = "\(describe(place)) is `\(text)`, "
+        var message = "\(describe(place)) is \(UserText.quoted(text)), "
         message +=
             reason.map { "but \($0)" }
             ?? "which is not a supported value (\(allowed.map { "`\($0)`" }.joined(separator: ", ")))"
@@ -320,7 +322,7 @@ struct ObjectValidator {
         let text = node.scalar ?? ""
         let span = object.span(node)
         var message =
-            "\(describe(place)) is `\(text)`, which is not a Kubernetes quantity (a number with an optional suffix: m, k, M, G, Ki, Mi, Gi, …, or an exponent like 1e3)"
+            "\(describe(place)) is \(UserText.quoted(text)), which is not a Kubernetes quantity (a number with an optional suffix: m, k, M, G, Ki, Mi, Gi, …, or an exponent like 1e3)"
         var fix = SuggestedFix("write a quantity such as 500m, 0.5, 128Mi or 1G")
         if let suggestion = Quantity.suggestion(for: text) {
             message += "; did you mean `\(suggestion)`?"
@@ -341,7 +343,7 @@ struct ObjectValidator {
             ? "byte \(offset + 1) is not in the base64 alphabet or its padding"
             : "its length is not a whole number of base64 groups"
         var message =
-            "\(describe(place)) is `\(shown)`, which is not base64 (\(whatIsWrong)); the API server reads this field as base64 and rejects the object"
+            "\(describe(place)) is \(UserText.quoted(shown)), which is not base64 (\(whatIsWrong)); the API server reads this field as base64 and rejects the object"
         let fix: SuggestedFix
         if object.kind == "Secret" {
             message += "; plain text belongs under `stringData`"
@@ -377,14 +379,13 @@ struct ObjectValidator {
                 valueError(node, "\(describe(place)) is \(text), above the maximum \(Self.format(maximum))", fix: nil)
             }
         }
-        if let regex = constraint.regex, node.scalarType == .string {
-            let range = NSRange(text.startIndex..., in: text)
-            if regex.firstMatch(in: text, range: range) == nil {
-                valueError(
-                    node,
-                    "\(describe(place)) is `\(text)`, which does not match the pattern `\(constraint.pattern ?? "")`",
-                    fix: nil)
-            }
+        // A match ICU could not finish says nothing about the value: no finding.
+        if let regex = constraint.regex, node.scalarType == .string, PatternMatch.evaluate(regex, text) == .doesNotMatch
+        {
+            valueError(
+                node,
+                "\(describe(place)) is \(UserText.quoted(text)), which does not match the pattern \(UserText.quoted(constraint.pattern ?? ""))",
+                fix: nil)
         }
     }
 
@@ -436,11 +437,11 @@ struct ObjectValidator {
         if node.isSequence { return "a list" }
         let text = node.scalar ?? ""
         switch node.scalarType {
-        case .int: return "the number \(text)"
-        case .float: return "the number \(text)"
+        case .int: return "the number \(UserText.shown(text))"
+        case .float: return "the number \(UserText.shown(text))"
         case .bool: return "the boolean \(text)"
         case .null: return "null"
-        default: return "the string \"\(text)\""
+        default: return "the string \"\(UserText.shown(text))\""
         }
     }
 }
