@@ -77,6 +77,22 @@ import Testing
         #expect(result.documents.last?.root["c"]?.start == mark(5, 4))
     }
 
+    @Test func singleQuoteEscapesAreReadInABoundedNumberOfScalars() throws {
+        // Each scalar with `\'` costs one more parse: past the bound it is an input limit, never
+        // unbounded work (and never a silent empty result).
+        let bound = EventReader.maxEscapeRereads
+        let within = (0..<bound).map { "k\($0): \"it\\'s\"" }.joined(separator: "\n") + "\n"
+        let loaded = load(within)
+        #expect(loaded.problems.isEmpty)
+        #expect(loaded.documents.first?.root.pairs.count == bound)
+        #expect(loaded.documents.first?.root["k\(bound - 1)"]?.scalar == "it's")
+        let past = within + "over: \"it\\'s\"\n"
+        let problem = try onlyProblem(load(past))
+        #expect(problem.ruleID == "input-limit")
+        #expect(problem.span?.line == bound + 1)
+        #expect(problem.span?.column == 10)
+    }
+
     @Test func otherUnknownEscapesStayErrors() throws {
         // goyaml v2 rejects `\q` too: the error is libyaml's, at the escape.
         let problem = try onlyProblem(load("a: \"\\'\"\nb: \"x\\q\"\n"))

@@ -121,47 +121,38 @@ struct GoEscapes {
 enum EventReader {
     /// Double-quoted scalars with goyaml v2's `\'` escape read again, at most (each read is a
     /// full parse; past this the unknown escape is reported).
-    static let maxEscapeRereads = 32
+    static let maxEscapeRereads = 64
 
     static func read(_ source: InputSource, into builder: inout TreeBuilder) {
         let fresh = builder
         var escapes = GoEscapes()
-        for _ in 0...maxEscapeRereads {
-            switch parse(source, escapes: escapes, into: &builder) {
-            case .done:
+        for reread in 0...maxEscapeRereads {
+            guard parse(source, escapes: &escapes, mayReread: reread < maxEscapeRereads, into: &builder) else {
                 return
-            case .unknownEscape(let scalarStart):
-                // goyaml v2 (kubectl, the API server) reads `\'` in a double-quoted scalar as `'`;
-                // libyaml rejects it. The scalar is read again with each `\'` fed to libyaml as the
-                // same-length `\"`, and its text mended: marks stay exact.
-                guard source.rewind(), escapes.add(scalarStartingAt: scalarStart, in: source) else {
-                    return
-                }
-                builder = fresh
             }
+            builder = fresh
         }
     }
 
-    private enum ParseOutcome {
-        case done
-        /// libyaml stopped at an escape goyaml v2 accepts (`\'`); nothing was reported.
-        case unknownEscape(scalarStart: yaml_mark_t)
-    }
-
-    private static func parse(_ source: InputSource, escapes: GoEscapes, into builder: inout TreeBuilder)
-        -> ParseOutcome
-    {
+    /// One parse; true when it stopped at goyaml v2's `\'` escape, recorded in `escapes`, and the
+    /// source is rewound to be read again. goyaml v2 (kubectl, the API server) reads `\'` in a
+    /// double-quoted scalar as `'`; libyaml rejects it. The scalar is read again with each `\'` fed
+    /// to libyaml as the same-length `\"`, and its text mended: marks stay exact. Without
+    /// `mayReread`, or from a source that cannot be read again, libyaml's error is reported.
+    private static func parse(
+        _ source: InputSource, escapes: inout GoEscapes, mayReread: Bool, into builder: inout TreeBuilder
+    ) -> Bool {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) != 0 else {
             builder.fail(
                 at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "libyaml could not allocate a parser")
-            return .done
+            return false
         }
         defer { yaml_parser_delete(parser) }
         builder.quoteMends = escapes.mends
         let feed = Feed(source: source, limits: builder.limits, parser: parser, substitutions: escapes.offsets)
-        return withExtendedLifetime(feed) { () -> ParseOutcome in
+        return withExtendedLifetime(feed) { () -> Bool in
             yaml_parser_set_input(parser, feedHandler, Unmanaged.passUnretained(feed).toOpaque())
             // UTF-8 is forced (a UTF-16 input is "not UTF-8"); a UTF-8 byte order mark is skipped
             // by `Feed` as libyaml skips it when it detects the encoding itself.
@@ -173,18 +164,31 @@ enum EventReader {
                         TreeBuilder.optionalString(parser.pointee.problem) == "found unknown escape character",
                         isSingleQuoteEscape(at: parser.pointee.problem_mark, in: source, bomLength: feed.bomLength)
                     {
-                        return .unknownEscape(scalarStart: parser.pointee.context_mark)
+                        if mayReread, escapes.add(scalarStartingAt: parser.pointee.context_mark, in: source),
+                            source.rewind()
+                        {
+                            return true
+                        }
+                        let mark = parser.pointee.problem_mark
+                        builder.fail(
+                            at: Mark(
+                                line: Int32(truncatingIfNeeded: mark.line) &+ 1,
+                                column: Int32(truncatingIfNeeded: mark.column) &+ 1),
+                            rule: InputProblem.limit,
+                            "goyaml's \\' escape is read in at most \(maxEscapeRereads) double-quoted scalars of a "
+                                + "file (each costs a parse); write ' or \\x27 here")
+                        return false
                     }
                     report(parser, feed: feed, into: &builder)
-                    return .done
+                    return false
                 }
                 feed.lastEventEnd = event.end_mark
                 let type = event.type
                 builder.handle(&event)
                 yaml_event_delete(&event)
-                if type == YAML_STREAM_END_EVENT { return .done }
+                if type == YAML_STREAM_END_EVENT { return false }
             }
-            return .done
+            return false
         }
     }
 
