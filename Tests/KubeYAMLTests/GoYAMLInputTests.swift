@@ -93,6 +93,19 @@ import Testing
         #expect(problem.span?.column == 10)
     }
 
+    @Test func slashEscapeIsRejectedAsGoYAMLRejectsIt() throws {
+        // libyaml reads `\/` (YAML 1.2); kubectl's goyaml v2 fails the file on it.
+        let problem = try onlyProblem(load("a: \"http://x\"\nb: \"caf\u{E9} &x\"\nc: &c \"a\\/b\"\n"))
+        #expect(problem.ruleID == "yaml-syntax")
+        #expect(problem.message.contains("`\\/`"))
+        #expect(problem.span?.line == 3)
+        #expect(problem.span?.column == 4)
+        // A slash, escaped backslashes before a slash, a `\/` in single quotes or plain: all fine.
+        let node = try root(#"{a: "x/y", b: "\\/", c: '\/', d: x\/y}"# + "\n")
+        #expect(node["b"]?.scalar == #"\/"#)
+        #expect(node["c"]?.scalar == #"\/"#)
+    }
+
     @Test func otherUnknownEscapesStayErrors() throws {
         // goyaml v2 rejects `\q` too: the error is libyaml's, at the escape.
         let problem = try onlyProblem(load("a: \"\\'\"\nb: \"x\\q\"\n"))

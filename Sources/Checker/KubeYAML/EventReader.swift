@@ -42,6 +42,57 @@ extension InputSource {
     }
 }
 
+/// Where libyaml's character marks are in the source's bytes, moving forward only (events come in
+/// order), to look at the source of a scalar after libyaml decoded it.
+struct SourceCursor {
+    private var character = 0
+    private var byte: Int
+
+    init(bomLength: Int) { byte = bomLength }
+
+    /// Whether the double-quoted scalar whose event spans characters `start..<end` (an anchor or
+    /// tag before the opening quote included) writes the escape `\/`. False when the source cannot
+    /// be read again (a pipe): then nothing is known.
+    mutating func hasSlashEscape(from start: Int, to end: Int, in source: InputSource) -> Bool {
+        guard start >= character, let startByte = advance(to: start, in: source),
+            let endByte = advance(to: end, in: source), endByte > startByte,
+            let bytes = source.bytes(at: startByte, count: endByte - startByte)
+        else { return false }
+        guard var index = bytes.firstIndex(of: UInt8(ascii: "\"")) else { return false }
+        index += 1
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+            if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                if bytes[index + 1] == UInt8(ascii: "/") { return true }
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        return false
+    }
+
+    /// The byte offset of character `target`, reading forward from the last one found.
+    private mutating func advance(to target: Int, in source: InputSource) -> Int? {
+        while character < target {
+            guard let chunk = source.bytes(at: byte, count: 1 << 14), !chunk.isEmpty else { return nil }
+            var used = 0
+            for value in chunk {
+                if value & 0xC0 != 0x80 {
+                    if character == target { break }
+                    character += 1
+                }
+                used += 1
+            }
+            byte += used
+            // Continuation bytes of the last character counted belong to it.
+            if character == target {
+                while let next = source.bytes(at: byte, count: 1)?.first, next & 0xC0 == 0x80 { byte += 1 }
+            }
+        }
+        return byte
+    }
+}
+
 /// goyaml v2's `\'` escapes found so far: where to feed libyaml `\"` instead, and, per
 /// double-quoted scalar, which of the `"` characters in its decoded text are really `'`.
 struct GoEscapes {
@@ -151,6 +202,7 @@ enum EventReader {
         }
         defer { yaml_parser_delete(parser) }
         builder.quoteMends = escapes.mends
+        var cursor = SourceCursor(bomLength: source.bytes(at: 0, count: 3) == [0xEF, 0xBB, 0xBF] ? 3 : 0)
         let feed = Feed(source: source, limits: builder.limits, parser: parser, substitutions: escapes.offsets)
         return withExtendedLifetime(feed) { () -> Bool in
             yaml_parser_set_input(parser, feedHandler, Unmanaged.passUnretained(feed).toOpaque())
@@ -184,6 +236,24 @@ enum EventReader {
                 }
                 feed.lastEventEnd = event.end_mark
                 let type = event.type
+                if type == YAML_SCALAR_EVENT, event.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE,
+                    let value = event.data.scalar.value,
+                    memchr(value, Int32(UInt8(ascii: "/")), Int(event.data.scalar.length)) != nil,
+                    cursor.hasSlashEscape(
+                        from: Int(event.start_mark.index), to: Int(event.end_mark.index), in: source)
+                {
+                    // libyaml reads `\/` (YAML 1.2); goyaml v2, which kubectl and the API server
+                    // use, rejects it, and so the whole file.
+                    builder.fail(
+                        at: Mark(
+                            line: Int32(truncatingIfNeeded: event.start_mark.line) &+ 1,
+                            column: Int32(truncatingIfNeeded: event.start_mark.column) &+ 1),
+                        rule: InputProblem.yamlSyntax,
+                        "YAML syntax error: found unknown escape character `\\/` in this double-quoted scalar "
+                            + "(kubectl's YAML parser, goyaml v2, does not accept it; write `/`)")
+                    yaml_event_delete(&event)
+                    return false
+                }
                 builder.handle(&event)
                 yaml_event_delete(&event)
                 if type == YAML_STREAM_END_EVENT { return false }
