@@ -17,6 +17,21 @@ struct HostileInputTests {
         #expect(PortNumbers.nearest(to: 1, among: []) == nil)
     }
 
+    @Test func portsPastThirtyTwoBitsAreNoPortsInTheModel() throws {
+        let loaded = ManifestLoader.load(
+            text: """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: s}
+                spec:
+                  ports: [{port: 9223372036854775807, targetPort: -9223372036854775808}, {port: 2147483647, targetPort: x}]
+
+                """, name: "m.yaml")
+        let service = try #require(loaded.graph.services.first)
+        #expect(service.ports.map(\.port) == [nil, 2_147_483_647])
+        #expect(service.ports.first?.targetPort == nil)
+    }
+
     @Test func nestedQuantifiersGiveUpWithinTheBudget() {
         // 64^5 characters if expanded: no sample, so no shadowing verdict, quickly and in little memory.
         let start = Date()

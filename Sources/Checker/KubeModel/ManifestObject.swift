@@ -132,8 +132,10 @@ public enum PortReference: Hashable, Sendable, CustomStringConvertible {
     /// Reads an int-or-string field: a plain integer is a number, anything
     /// else (including a quoted "3000") is a name, as the API server reads it.
     public init?(node: YAMLNode) {
-        if let number = node.int {
+        if let number = node.portNumber {
             self = .number(number)
+        } else if node.scalarType == .int {
+            return nil  // beyond a 32-bit port field: the API server rejects the object
         } else if let text = node.string, !text.isEmpty {
             self = .name(text)
         } else {

@@ -1,5 +1,16 @@
-/// Port numbers as manifests write them: any integer a YAML scalar holds (a typo, a negative, the
-/// largest Int), so arithmetic on them never traps.
+import KubeYAML
+
+extension YAMLNode {
+    /// A port number as the model reads it: an integer of a 32-bit port field. Past Int32 the API
+    /// server cannot decode the object (field-type and field-value say so), so the model sees no
+    /// port there and no rule does arithmetic on a number no Kubernetes object can hold.
+    public var portNumber: Int? {
+        int.flatMap { Int32(exactly: $0) }.map(Int.init)
+    }
+}
+
+/// Port numbers as manifests write them: any 32-bit integer (a typo, a negative, 0), so the
+/// arithmetic on them is done here, where it cannot trap.
 public enum PortNumbers {
     /// The valid TCP/UDP port range; a number outside it names no port.
     public static let valid: ClosedRange<Int> = 1...65535
