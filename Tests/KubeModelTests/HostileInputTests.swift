@@ -43,6 +43,16 @@ struct HostileInputTests {
         #expect(LocationRegex.samples(for: "/(a{4}){4}").first == "/" + String(repeating: "a", count: 16))
     }
 
+    @Test func backtrackingLocationRegexesAreBounded() {
+        // ICU backtracks exponentially on `(a+)+b` against a run of `a`s (the shadowing check
+        // matches one path's sample against another's regex): bounded, and no match.
+        let start = Date()
+        #expect(!LocationRegex.matches("/" + String(repeating: "a", count: 60), path: "/(a+)+b"))
+        #expect(!LocationRegex.matches("/" + String(repeating: "a", count: 60), path: "/(a|aa)*c"))
+        #expect(Date().timeIntervalSince(start) < 1)
+        #expect(LocationRegex.matches("/posts/1/comments", path: "/posts/?(.*)/comments"))
+    }
+
     @Test func serviceNameDidYouMeanKeepsTheNamespace() throws {
         let url = try #require(ServiceURL.find(in: "http://web.web:80/x").first)
         #expect(url.replacingServiceName(with: "webs") == "http://webs.web:80/x")

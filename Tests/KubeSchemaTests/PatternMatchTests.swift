@@ -34,6 +34,14 @@ struct PatternMatchTests {
         #expect(outcome != .matches)
     }
 
+    @Test func aMatchICUCannotFinishIsNoVerdict() throws {
+        // RE2 matches this in linear time; ICU's backtracking stack runs out on a long value and
+        // used to read as "does not match".
+        let regex = try #require(PatternMatch.compile("^(a|b)*$"))
+        let outcome = PatternMatch.evaluate(regex, String(repeating: "a", count: 1 << 20))
+        #expect(outcome != .doesNotMatch)
+    }
+
     static let crd = """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition

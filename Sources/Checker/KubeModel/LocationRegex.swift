@@ -25,8 +25,9 @@ public enum LocationRegex {
 
     /// Whether a compiled location regex matches `text` as nginx's PCRE search does: the `^` that
     /// ingress-nginx prepends binds only the first branch of a top-level alternation (`^/a|/b`).
+    /// A search ICU cannot finish within its bound is no match: no sample, no shadowing verdict.
     public static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
-        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        BoundedMatch.evaluate(regex, text) == .matches
     }
 
     /// Whether the location for `path` (a regex path) matches the request path `text`.

@@ -1,19 +1,10 @@
 import Foundation
+import KubeModel
 
 /// A CRD `pattern` as the API server evaluates it (RE2: linear time, no lookaround, no
 /// backreferences), approximated with ICU through NSRegularExpression, whose backtracking can take
-/// exponential time: the match is bounded, and a match ICU could not finish is no verdict.
+/// exponential time: the match is bounded (`BoundedMatch`), and one ICU could not finish is no verdict.
 enum PatternMatch {
-    enum Outcome: Equatable {
-        case matches, doesNotMatch
-        /// ICU gave up (internal error) or ran past the work bound: nothing is known.
-        case unevaluated
-    }
-
-    /// Progress callbacks ICU may make before the match is abandoned (each is a slice of matcher
-    /// work; a real value and pattern need none).
-    static let progressBound = 64
-
     /// The compiled pattern, or nil when RE2 would not compile it either (lookaround, a
     /// backreference) or ICU cannot: then the CRD is wrong, not the value, and values go unchecked.
     static func compile(_ pattern: String) -> NSRegularExpression? {
@@ -49,27 +40,8 @@ enum PatternMatch {
         return false
     }
 
-    /// Whether `regex` finds a match in `text` (the API server's unanchored search).
-    static func evaluate(_ regex: NSRegularExpression, _ text: String) -> Outcome {
-        var outcome = Outcome.doesNotMatch
-        var progress = 0
-        let range = NSRange(text.startIndex..., in: text)
-        regex.enumerateMatches(in: text, options: [.reportProgress, .reportCompletion], range: range) {
-            result, flags, stop in
-            if result != nil {
-                outcome = .matches
-                stop.pointee = true
-            } else if flags.contains(.internalError) {
-                outcome = .unevaluated
-                stop.pointee = true
-            } else if flags.contains(.progress) {
-                progress += 1
-                if progress > progressBound {
-                    outcome = .unevaluated
-                    stop.pointee = true
-                }
-            }
-        }
-        return outcome
+    /// Whether `regex` finds a match in `text` (the API server's unanchored search), bounded.
+    static func evaluate(_ regex: NSRegularExpression, _ text: String) -> BoundedMatch.Outcome {
+        BoundedMatch.evaluate(regex, text)
     }
 }
