@@ -40,6 +40,7 @@ public enum RuleRegistry {
         RequiredFieldRule(),
         FieldTypeRule(),
         FieldValueRule(),
+        PatternUncheckedRule(),
         NameFormatRule(),
         DuplicateObjectRule(),
         DuplicateEnvRule(),

@@ -10,7 +10,8 @@ public enum SchemaRuleID {
     public static let requiredField = "required-field"
     public static let fieldType = "field-type"
     public static let fieldValue = "field-value"
-    public static let all = [apiKind, unknownField, requiredField, fieldType, fieldValue]
+    public static let patternUnchecked = "pattern-unchecked"
+    public static let all = [apiKind, unknownField, requiredField, fieldType, fieldValue, patternUnchecked]
 }
 
 /// One walk over one object's nodes against its type: unknown fields,
@@ -379,13 +380,26 @@ struct ObjectValidator {
                 valueError(node, "\(describe(place)) is \(text), above the maximum \(Self.format(maximum))", fix: nil)
             }
         }
-        // A match ICU could not finish says nothing about the value: no finding.
-        if let regex = constraint.regex, node.scalarType == .string, PatternMatch.evaluate(regex, text) == .doesNotMatch
-        {
-            valueError(
-                node,
-                "\(describe(place)) is \(UserText.quoted(text)), which does not match the pattern \(UserText.quoted(constraint.pattern ?? ""))",
-                fix: nil)
+        if let regex = constraint.regex, node.scalarType == .string {
+            switch PatternMatch.evaluate(regex, text) {
+            case .matches: break
+            case .doesNotMatch:
+                valueError(
+                    node,
+                    "\(describe(place)) is \(UserText.quoted(text)), which does not match the pattern \(UserText.quoted(constraint.pattern ?? ""))",
+                    fix: nil)
+            case .unevaluated:
+                // Said, never guessed: a search ICU could not finish says nothing about the value.
+                findings.append(
+                    Diagnostic(
+                        ruleID: SchemaRuleID.patternUnchecked, severity: .note, span: object.span(node),
+                        message:
+                            "\(describe(place)) was not checked against the pattern \(UserText.quoted(constraint.pattern ?? "")): the regex engine kubewire uses (ICU, which backtracks) gave up on this value; the API server evaluates patterns with RE2, in linear time",
+                        fix: SuggestedFix(
+                            "check the object with `kubectl apply --dry-run=server`, or write the pattern without nested repetition"
+                        ),
+                        object: object.reference))
+            }
         }
     }
 
