@@ -32,6 +32,17 @@ struct HostileInputTests {
         #expect(service.ports.first?.targetPort == nil)
     }
 
+    @Test func namesInMessagesAreBounded() throws {
+        let name = String(repeating: "N", count: 100_000)
+        let loaded = ManifestLoader.load(
+            text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"\(name)\\e[2J\"}\n", name: "m.yaml")
+        let object = try #require(loaded.graph.objects.first)
+        #expect(object.name.count == 100_004)
+        #expect(object.title.count < 100)
+        #expect(object.title.hasSuffix("…"))
+        #expect(!object.title.contains("\u{1B}"))
+    }
+
     @Test func nestedQuantifiersGiveUpWithinTheBudget() {
         // 64^5 characters if expanded: no sample, so no shadowing verdict, quickly and in little memory.
         let start = Date()

@@ -16,7 +16,9 @@ public struct ManifestObject: Sendable {
     public var reference: ObjectReference { ObjectReference(kind: kind, namespace: namespace, name: name) }
 
     /// The name for messages: `(unnamed)` when `metadata.name` is missing or empty.
-    public var displayName: String { name.isEmpty ? "(unnamed)" : name }
+    /// The name for messages, through `UserText` (an invalid name may be a megabyte long, or hold
+    /// control characters).
+    public var displayName: String { name.isEmpty ? "(unnamed)" : UserText.shown(name) }
 
     /// `Deployment posts-depl`, or `Deployment (unnamed)`, for messages.
     public var title: String { "\(kind) \(displayName)" }

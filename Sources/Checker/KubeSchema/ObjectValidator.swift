@@ -184,7 +184,8 @@ struct ObjectValidator {
             // At the top the holder is the `kind` key: name the object, not the key.
             let what =
                 depth == 0
-                ? object.title : holder.isScalar ? "`\(holder.scalar ?? "")` (\(typeName))" : "this \(typeName)"
+                ? object.title
+                : holder.isScalar ? "\(UserText.quoted(holder.scalar ?? "")) (\(typeName))" : "this \(typeName)"
             findings.append(
                 Diagnostic(
                     ruleID: SchemaRuleID.requiredField, severity: .error, span: object.span(holder),
