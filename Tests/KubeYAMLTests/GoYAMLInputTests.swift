@@ -106,6 +106,13 @@ import Testing
         #expect(node["c"]?.scalar == #"\/"#)
     }
 
+    @Test func backslashTabIsATab() throws {
+        // goyaml v2 reads `\` followed by a tab as a tab (libyaml agrees); marks after it stay exact.
+        let node = try root("a: \"x\\\ty\"\r\nb: z\r\n")
+        #expect(node["a"]?.scalar == "x\ty")
+        #expect(node["b"]?.start == mark(2, 4))
+    }
+
     @Test func otherUnknownEscapesStayErrors() throws {
         // goyaml v2 rejects `\q` too: the error is libyaml's, at the escape.
         let problem = try onlyProblem(load("a: \"\\'\"\nb: \"x\\q\"\n"))
