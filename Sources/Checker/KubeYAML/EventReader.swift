@@ -239,6 +239,7 @@ enum EventReader {
                 if type == YAML_SCALAR_EVENT, event.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE,
                     let value = event.data.scalar.value,
                     memchr(value, Int32(UInt8(ascii: "/")), Int(event.data.scalar.length)) != nil,
+                    !Self.isVerbatim(event),
                     cursor.hasSlashEscape(
                         from: Int(event.start_mark.index), to: Int(event.end_mark.index), in: source)
                 {
@@ -260,6 +261,16 @@ enum EventReader {
             }
             return false
         }
+    }
+
+    /// Whether a quoted scalar's source is its value between the quotes, character for character
+    /// (no escape, no line folding, no anchor or tag before it): then it holds no escape to look at.
+    private static func isVerbatim(_ event: yaml_event_t) -> Bool {
+        let scalar = event.data.scalar
+        guard let value = scalar.value else { return true }
+        var characters = 0
+        for index in 0..<Int(scalar.length) where value[index] & 0xC0 != 0x80 { characters += 1 }
+        return Int(event.end_mark.index) - Int(event.start_mark.index) - 2 == characters
     }
 
     /// Whether the escape libyaml rejected at `mark` is `\'`.
