@@ -78,7 +78,9 @@ struct CheckCommand: ParsableCommand {
         let outcome = checker.run(loaded.graph)
         var findings = outcome.diagnostics.map(settings.applySeverity)
         if !context.isEmpty {
-            let shown = Set(plan.plainFiles.map { ManifestLoader.canonicalPath($0.path) ?? $0.path })
+            var shown = Set(plan.plainFiles.map { ManifestLoader.canonicalPath($0.path) ?? $0.path })
+            // `helm template | kubewire check - --context base/`: what came on stdin is in focus.
+            if readsStandardInput { shown.insert(ManifestLoader.standardInputName) }
             findings = findings.filter { finding in
                 finding.span.map { shown.contains(ManifestLoader.canonicalPath($0.file) ?? $0.file) } ?? true
             }

@@ -33,6 +33,22 @@ struct ParallelMapTests {
         #expect(calls.threads > 1 || ProcessInfo.processInfo.activeProcessorCount == 1)
     }
 
+    /// `workers` bounds how many elements are in flight (LoadOptions.concurrency: peak memory
+    /// follows it, not the machine's core count).
+    @Test(arguments: [2, 3])
+    func atMostWorkersElementsAtOnce(workers: Int) {
+        let inFlight = InFlight()
+        let input = Array(0..<256)
+        let result = input.parallelMap(workers: workers) { value -> Int in
+            inFlight.enter()
+            usleep(200)
+            inFlight.leave()
+            return value
+        }
+        #expect(result == input)
+        #expect(inFlight.peak <= workers, "peak \(inFlight.peak) with \(workers) workers")
+    }
+
     /// Non-trivial elements (class references) are retained, not leaked or double-freed.
     @Test func classElementsAreOwnedByTheResult() {
         final class Box: Sendable {
@@ -70,4 +86,21 @@ private final class Counter: @unchecked Sendable {
 
     var counts: [Int: Int] { lock.withLock { seen } }
     var threads: Int { lock.withLock { threadIDs.count } }
+}
+
+private final class InFlight: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = 0
+    private var highest = 0
+
+    func enter() {
+        lock.withLock {
+            current += 1
+            highest = max(highest, current)
+        }
+    }
+
+    func leave() { lock.withLock { current -= 1 } }
+
+    var peak: Int { lock.withLock { highest } }
 }

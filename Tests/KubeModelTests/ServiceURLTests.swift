@@ -18,7 +18,11 @@ struct ServiceURLTests {
         Case(value: "http://@", expected: []),
         Case(value: "http://a@@b:1", expected: ["http b 1 explicit @0"]),
         Case(value: "http://svc:notaport/", expected: []),
-        Case(value: "http://svc:+81", expected: ["http svc 81 explicit @0"]),
+        // A port is digits only (Go's url.Parse rejects a sign), and within Int.
+        Case(value: "http://svc:+81", expected: []),
+        Case(value: "http://svc:-9223372036854775807", expected: []),
+        Case(value: "http://svc:99999999999999999999", expected: []),
+        Case(value: "http://svc:65536", expected: ["http svc 65536 explicit @0"]),
         Case(value: "http://svc.", expected: ["http svc 80 default @0"]),
         Case(value: "http://$(HOST):80", expected: []),
         Case(value: "http://{{ .host }}", expected: []),

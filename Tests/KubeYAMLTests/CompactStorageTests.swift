@@ -51,12 +51,14 @@ struct CompactStorageTests {
         #expect(node["c"]?.int == 31)
         #expect(node["d"]?.int == 8)
         #expect(node["e"]?.int == 1000)
-        #expect(node["f"]?.scalarType == .string)
+        // go-yaml v2 reads an all-digit text beyond uint64 as a float (its float pattern comes
+        // before the big-integer case), and `08` (not octal) as the float 8.
+        #expect(node["f"]?.scalarType == .float)
         #expect(node["g"]?.scalarType == .float)
         #expect(node["h"]?.scalarType == .bool)
         #expect(node["i"]?.isNull == true)
         #expect(node["j"]?.scalarType == .string)
-        #expect(node["k"]?.scalarType == .string)
+        #expect(node["k"]?.scalarType == .float)
         #expect(node["l"]?.int == 3)
     }
 

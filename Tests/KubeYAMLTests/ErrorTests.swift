@@ -90,6 +90,28 @@ struct LimitTests {
         #expect(result.documents.isEmpty)
     }
 
+    @Test func depthThroughAliasesCountsAgainstTheLimit() throws {
+        // Each line nests only two levels, but `*a2` reaches four (a2 → a1 → a0), and walks follow it.
+        let limits = YAMLLimits(maxDepth: 4)
+        let chain = "a0: &a0 {k: v}\na1: &a1 {k: *a0}\na2: &a2 {k: *a1}\n"
+        #expect(load(chain, limits: limits).problems.isEmpty)
+        let result = load(chain + "a3: {k: *a2}\n", limits: limits)
+        let problem = try onlyProblem(result)
+        #expect(problem.ruleID == "input-limit")
+        #expect(problem.message.contains("through alias *a2"))
+        #expect(problem.span?.line == 4)
+        #expect(problem.span?.column == 9)
+    }
+
+    @Test func deepAliasChainsStopAtTheDefaultLimit() throws {
+        // 250 anchors, each one level deeper than the last: 2 levels of syntax, 250 through aliases.
+        var text = "a0: &a0 [x]\n"
+        for level in 1..<250 { text += "a\(level): &a\(level) [*a\(level - 1)]\n" }
+        let problem = try onlyProblem(load(text))
+        #expect(problem.ruleID == "input-limit")
+        #expect(problem.span?.line == 200)
+    }
+
     @Test func defaultDepthLimitStopsDeepNesting() throws {
         #expect(load(String(repeating: "[", count: 200) + String(repeating: "]", count: 200)).problems.isEmpty)
         let deep = String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)

@@ -122,6 +122,30 @@ struct OutputAndInputTests {
         #expect(asInput.status == 1, "\(asInput)")
     }
 
+    @Test func standardInputStaysInFocusWithAContext() throws {
+        // `helm template | kubewire check - --context base/`: the stdin findings are the point.
+        let scratch = try Scratch()
+        let text = try String(contentsOfFile: brokenSelector, encoding: .utf8)
+        let parts = text.components(separatedBy: "\n---\n")
+        try #require(parts.count == 2, "expected a Deployment and a Service in \(brokenSelector)")
+        try FileManager.default.createDirectory(atPath: scratch.path("base"), withIntermediateDirectories: true)
+        try scratch.write("base/depl.yaml", parts[0] + "\n")
+        let result = try kubewire(["check", "-", "--context", scratch.path("base")], stdin: parts[1], in: scratch)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("<stdin>:"), "\(result)")
+    }
+
+    @Test func spooledStandardInputRoundTrips() throws {
+        // Piped stdin is spooled to a file and read back twice (parse, then quoting lines): both
+        // reads see every byte, so the finding quotes the line it points at.
+        let scratch = try Scratch()
+        let text = try String(contentsOfFile: brokenSelector, encoding: .utf8)
+        let result = try kubewire(["check", "--color", "never", "-"], stdin: text, in: scratch)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("<stdin>:29:10"), "\(result)")
+        #expect(result.stdout.contains("29 |     app: ports"), "\(result)")
+    }
+
     @Test func upWithoutKubewireClusterBesideItExitsTwoSayingHowToBuildIt() throws {
         let scratch = try Scratch()
         let lonely = scratch.path("kubewire")

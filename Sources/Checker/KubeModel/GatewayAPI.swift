@@ -24,7 +24,7 @@ public struct Gateway: Sendable {
         listeners = (object.spec?["listeners"]?.items ?? []).compactMap { item in
             guard let node = item["name"], let name = node.string else { return nil }
             return GatewayListener(
-                name: name, port: item["port"]?.int, protocol: item["protocol"]?.string, nameNode: node)
+                name: name, port: item["port"]?.portNumber, protocol: item["protocol"]?.string, nameNode: node)
         }
     }
 }
@@ -70,7 +70,7 @@ public struct Route: Sendable {
                 let group = ref["group"]?.string ?? ""
                 let kind = ref["kind"]?.string ?? "Service"
                 let portNode = ref["port"]
-                let port = portNode?.int.map { ReferenceMember.port(.number($0)) }
+                let port = portNode?.portNumber.map { ReferenceMember.port(.number($0)) }
                 backends.append(
                     RouteBackend(
                         reference: NamedReference(

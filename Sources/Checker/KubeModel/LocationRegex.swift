@@ -25,8 +25,9 @@ public enum LocationRegex {
 
     /// Whether a compiled location regex matches `text` as nginx's PCRE search does: the `^` that
     /// ingress-nginx prepends binds only the first branch of a top-level alternation (`^/a|/b`).
+    /// A search ICU cannot finish within its bound is no match: no sample, no shadowing verdict.
     public static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
-        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        BoundedMatch.evaluate(regex, text) == .matches
     }
 
     /// Whether the location for `path` (a regex path) matches the request path `text`.
@@ -114,6 +115,9 @@ public struct RegexProblem: Error, Sendable {
 /// a class → one of its members. With `expand`, optional parts are kept and
 /// repetitions doubled, so two samples cover both ends of the pattern.
 struct RegexSampler {
+    /// The longest sample built, in UTF-8 bytes; a request path longer than this is no real one.
+    static let lengthBudget = 1024
+
     let pattern: [Character]
     let expand: Bool
     var index = 0
@@ -144,7 +148,13 @@ struct RegexSampler {
         while let character = current, character != "|", character != ")" {
             guard let atom = atom() else { return nil }
             guard let (low, high) = quantifier() else { return nil }
-            out += String(repeating: atom, count: expand ? high : low)
+            let count = expand ? high : low
+            // Nested quantifiers multiply (`((a{64}){64}){64}` is 262,144 characters): past the
+            // budget there is no sample, so no shadowing verdict.
+            guard atom.utf8.count <= Self.lengthBudget / max(count, 1),
+                out.utf8.count + atom.utf8.count * count <= Self.lengthBudget
+            else { return nil }
+            out += String(repeating: atom, count: count)
         }
         return out
     }

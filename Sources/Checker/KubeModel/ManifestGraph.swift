@@ -244,11 +244,16 @@ public struct ManifestGraph: Sendable {
         }
     }
 
-    /// The URLs that name this Service, in workload order. The first call indexes every workload's
-    /// URLs (on every core), so the findings about Services list their users without each
+    /// The URLs that name this Service, in workload order. The index of every workload's URLs is
+    /// built once (on every core; `prepareServiceURLIndex`), so the findings about Services list their users without each
     /// scanning every workload.
     public func serviceURLUses(naming service: NamespacedName) -> [ResolvedURLUse] {
         serviceURLIndex.uses(naming: service, in: self)
+    }
+
+    /// Builds the index behind `serviceURLUses(naming:)` now, before rules run on the pool.
+    public func prepareServiceURLIndex() {
+        _ = serviceURLIndex.prepare(self)
     }
 
     /// The ConfigMap or Secret with this name, or the object that creates the Secret.
@@ -291,21 +296,29 @@ private struct PodLabel: Hashable {
     var value: String
 }
 
-/// `ManifestGraph.serviceURLUses(naming:)`: built once, by the first thread that asks (the others
-/// wait for it), and shared by every copy of the graph (which never changes after `init`).
-/// (`NSLock`, not `Mutex`: the package still builds for macOS 14.)
+/// `ManifestGraph.serviceURLUses(naming:)`: built before the rules run (`prepare`, from
+/// `Checker.run`), and shared by every copy of the graph (which never changes after `init`). The
+/// build fans out to the pool, so it never runs under the lock: a pool thread waiting on the lock
+/// for a builder that waits on the pool would stall. A caller that finds it missing (a rule run
+/// alone) builds its own copy. (`NSLock`, not `Mutex`: the package still builds for macOS 14.)
 private final class ServiceURLIndex: @unchecked Sendable {
     private let lock = NSLock()
     /// Per Service, the workloads (ascending indices) with a URL naming it; the URLs themselves
     /// are read again for those few, so the index stays a few bytes a workload. Guarded by `lock`.
     private var byService: [NamespacedName: [Int32]]?
 
-    func uses(naming service: NamespacedName, in graph: ManifestGraph) -> [ResolvedURLUse] {
-        let workloads = lock.withLock {
-            let built = byService ?? Self.build(graph)
+    func prepare(_ graph: ManifestGraph) -> [NamespacedName: [Int32]] {
+        if let built = lock.withLock({ byService }) { return built }
+        let built = Self.build(graph)
+        return lock.withLock {
+            if let earlier = byService { return earlier }
             byService = built
-            return built[service] ?? []
+            return built
         }
+    }
+
+    func uses(naming service: NamespacedName, in graph: ManifestGraph) -> [ResolvedURLUse] {
+        let workloads = prepare(graph)[service] ?? []
         guard !workloads.isEmpty else { return [] }
         let namespaces = graph.namespaces
         return workloads.flatMap { index in

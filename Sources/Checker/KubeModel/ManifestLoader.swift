@@ -288,7 +288,11 @@ public enum ManifestLoader {
             let got = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
             if got < 0 && errno == EINTR { continue }
             if got < 0 { return (nil, unreadable(standardInputName, String(cString: strerror(errno)))) }
-            if got == 0 { return ("/dev/fd/\(spool)", nil) }
+            if got == 0 {
+                // Rewound: on macOS opening /dev/fd/N shares this descriptor's offset (at the end).
+                _ = lseek(spool, 0, SEEK_SET)
+                return ("/dev/fd/\(spool)", nil)
+            }
             total += got
             guard total <= limit else { return (nil, tooLarge()) }
             let written = chunk.withUnsafeBytes { write(spool, $0.baseAddress, got) }

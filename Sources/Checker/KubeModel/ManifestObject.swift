@@ -16,7 +16,9 @@ public struct ManifestObject: Sendable {
     public var reference: ObjectReference { ObjectReference(kind: kind, namespace: namespace, name: name) }
 
     /// The name for messages: `(unnamed)` when `metadata.name` is missing or empty.
-    public var displayName: String { name.isEmpty ? "(unnamed)" : name }
+    /// The name for messages, through `UserText` (an invalid name may be a megabyte long, or hold
+    /// control characters).
+    public var displayName: String { name.isEmpty ? "(unnamed)" : UserText.shown(name) }
 
     /// `Deployment posts-depl`, or `Deployment (unnamed)`, for messages.
     public var title: String { "\(kind) \(displayName)" }
@@ -163,8 +165,10 @@ public enum PortReference: Hashable, Sendable, CustomStringConvertible {
     /// Reads an int-or-string field: a plain integer is a number, anything
     /// else (including a quoted "3000") is a name, as the API server reads it.
     public init?(node: YAMLNode) {
-        if let number = node.int {
+        if let number = node.portNumber {
             self = .number(number)
+        } else if node.scalarType == .int {
+            return nil  // beyond a 32-bit port field: the API server rejects the object
         } else if let text = node.string, !text.isEmpty {
             self = .name(text)
         } else {

@@ -67,7 +67,7 @@ public struct Container: Sendable {
         isSidecar = isInit && node["restartPolicy"]?.scalar == "Always"
         ports = (node["ports"]?.items ?? []).map { port in
             ContainerPort(
-                number: port["containerPort"]?.int, name: port["name"]?.scalar,
+                number: port["containerPort"]?.portNumber, name: port["name"]?.scalar,
                 protocol: port["protocol"]?.scalar ?? "TCP", node: port)
         }
         env = (node["env"]?.items ?? []).map { entry in

@@ -33,7 +33,7 @@ public struct Service: Sendable {
         ports = (spec?["ports"]?.items ?? []).map { port in
             let target = port["targetPort"]
             return ServicePort(
-                name: port["name"]?.scalar, port: port["port"]?.int,
+                name: port["name"]?.scalar, port: port["port"]?.portNumber,
                 targetPort: target.flatMap { $0.int == 0 || $0.isNull ? nil : PortReference(node: $0) },
                 targetPortNode: target, protocol: port["protocol"]?.scalar ?? "TCP", node: port)
         }

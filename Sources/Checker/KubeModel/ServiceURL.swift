@@ -95,7 +95,7 @@ public struct ServiceURL: Sendable {
         guard let colon = hostPort.lastIndex(of: ":") else {
             return (scheme, hostPort, scheme == "http" ? 80 : 443, false)
         }
-        guard let number = Int(hostPort[hostPort.index(after: colon)...]) else { return nil }
+        guard let number = urlPort(Substring(hostPort[hostPort.index(after: colon)...]).utf8) else { return nil }
         return (scheme, String(hostPort[..<colon]), number, true)
     }
 
@@ -139,9 +139,18 @@ public struct ServiceURL: Sendable {
             guard let colon = hostPort.lastIndex(of: UInt8(ascii: ":")) else {
                 return .some((scheme, String(decoding: hostPort, as: UTF8.self), scheme == "http" ? 80 : 443, false))
             }
-            guard let number = Int(String(decoding: hostPort[(colon + 1)...], as: UTF8.self)) else { return .some(nil) }
+            guard let number = urlPort(hostPort[(colon + 1)...]) else { return .some(nil) }
             return .some((scheme, String(decoding: hostPort[..<colon], as: UTF8.self), number, true))
         }
+    }
+
+    /// A URL's port as RFC 3986 writes it: ASCII digits only (no sign: `http://svc:-1` has no port
+    /// Go's url.Parse accepts), and within `Int` (no trap on `:99999999999999999999`).
+    static func urlPort(_ digits: some Collection<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18,
+            digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return nil }
+        return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
 
     /// The Service this host names, or nil for hosts outside the cluster.
@@ -183,8 +192,11 @@ public struct ServiceURL: Sendable {
 
     /// The span of the URL inside a one-line scalar; the whole scalar otherwise.
     public func span(in node: YAMLNode, object: ManifestObject) -> SourceSpan {
+        // Subdivide only when the source and the decoded value have the same length: an escape
+        // (`''`, `\t`, `\u00e9`) shifts every column after it, so then the whole scalar is underlined.
         guard node.start.line == node.end.line, let style = node.style, style != .literal, style != .folded,
-            let raw = node.scalar, !(style == .doubleQuoted && raw.contains("\\"))
+            let raw = node.scalar,
+            Int(node.end.column) - Int(node.start.column) - (style.isQuoted ? 2 : 0) == raw.unicodeScalars.count
         else { return object.span(node) }
         let column = Int(node.start.column) + (style.isQuoted ? 1 : 0) + offset
         let length = text.unicodeScalars.count
@@ -195,6 +207,17 @@ public struct ServiceURL: Sendable {
 }
 
 extension ServiceURL {
+    /// The URL text with the first DNS label of its host (the Service name) replaced: the namespace
+    /// and suffix (`.web.svc`), userinfo, port and path stay as written.
+    public func replacingServiceName(with name: String) -> String {
+        let prefixLength = scheme.count + 3
+        let rest = text.dropFirst(prefixLength)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostStart = authority.lastIndex(of: "@").map { authority.index(after: $0) } ?? authority.startIndex
+        let labelEnd = authority[hostStart...].firstIndex { $0 == "." || $0 == ":" } ?? authority.endIndex
+        return String(text[..<hostStart]) + name + String(text[labelEnd...])
+    }
+
     /// The URL text with its authority replaced, e.g. by a local listener.
     public func replacingAuthority(with authority: String) -> String {
         let prefixLength = scheme.count + 3

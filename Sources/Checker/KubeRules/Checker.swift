@@ -29,6 +29,8 @@ public struct Checker: Sendable {
         let context = context
         let rules = rules
         let runsSchemaPass = rules.contains { $0 is any SchemaRule }
+        // Built here, before the rules share the pool, so no rule's thread waits on its builder.
+        graph.prepareServiceURLIndex()
         // Task 0 is the schema pass, the longest, so it starts first; task `i + 1` is rule `i`
         // (a schema rule's own task does nothing).
         let results = Array(0...rules.count).parallelMap(workers: rules.count + 1) { task -> TaskResult in

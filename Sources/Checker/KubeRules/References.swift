@@ -65,7 +65,7 @@ enum ReferenceResolver {
                     if case .port(.number(let n)) = member.member { return n }
                     return nil
                 }
-                fix = numbers.min { abs($0 - number) < abs($1 - number) }.map {
+                fix = PortNumbers.nearest(to: number, among: numbers).map {
                     SuggestedFix("did you mean \($0)?", replacing: span, with: String($0))
                 }
             }

@@ -49,6 +49,7 @@ public enum RuleRegistry {
         RequiredFieldRule(),
         FieldTypeRule(),
         FieldValueRule(),
+        PatternUncheckedRule(),
         NameFormatRule(),
         NodePortRangeRule(),
         DuplicateObjectRule(),

@@ -70,7 +70,7 @@ struct CustomResources {
             constraint.maximum = node["maximum"]?.scalar.flatMap(Double.init)
             if let pattern = node["pattern"]?.string {
                 constraint.pattern = pattern
-                constraint.regex = try? NSRegularExpression(pattern: pattern)
+                constraint.regex = PatternMatch.compile(pattern)
             }
             guard
                 constraint.allowed != nil || constraint.minimum != nil || constraint.maximum != nil

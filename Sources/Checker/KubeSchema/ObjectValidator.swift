@@ -10,7 +10,8 @@ public enum SchemaRuleID {
     public static let requiredField = "required-field"
     public static let fieldType = "field-type"
     public static let fieldValue = "field-value"
-    public static let all = [apiKind, unknownField, requiredField, fieldType, fieldValue]
+    public static let patternUnchecked = "pattern-unchecked"
+    public static let all = [apiKind, unknownField, requiredField, fieldType, fieldValue, patternUnchecked]
 }
 
 /// One walk over one object's nodes against its type: unknown fields,
@@ -178,7 +179,7 @@ struct ObjectValidator {
         let candidates = schema.fields[type.fields].map(\.name)
         let span = object.span(key)
         var fix: SuggestedFix?
-        var message = "unknown field `\(name)` in \(typeName)"
+        var message = "unknown field \(UserText.quoted(name)) in \(typeName)"
         let suggestion = Suggestion.nearest(name, in: candidates)
         if let suggestion {
             message += "; did you mean `\(suggestion)`?"
@@ -273,7 +274,8 @@ struct ObjectValidator {
             // At the top the holder is the `kind` key: name the object, not the key.
             let what =
                 depth == 0
-                ? object.title : holder.isScalar ? "`\(holder.scalar ?? "")` (\(typeName))" : "this \(typeName)"
+                ? object.title
+                : holder.isScalar ? "\(UserText.quoted(holder.scalar ?? "")) (\(typeName))" : "this \(typeName)"
             findings.append(
                 Diagnostic(
                     ruleID: SchemaRuleID.requiredField, severity: .error, span: object.span(holder),
@@ -316,8 +318,10 @@ struct ObjectValidator {
             typeError(node, holder: holder, expected: Self.expected(shape), place: place)
             return
         }
-        if shape == .int32, let number = node.int, number < Int(Int32.min) || number > Int(Int32.max) {
-            valueError(node, "\(describe(place)) is \(number), beyond a 32-bit integer", fix: nil)
+        if shape == .int32, type == .int, node.int.map({ $0 < Int(Int32.min) || $0 > Int(Int32.max) }) ?? true {
+            // node.int is nil for an integer beyond 64 bits (`0x1_0000_0000_0000_0000`).
+            let shown = node.int.map(String.init) ?? UserText.shown(node.scalar ?? "")
+            valueError(node, "\(describe(place)) is \(shown), beyond a 32-bit integer", fix: nil)
             return
         }
         if shape == .quantity && type == .string {
@@ -387,7 +391,7 @@ struct ObjectValidator {
         _ node: YAMLNode, _ text: String, allowed: [String], place: Place, reason: String?
     ) {
         let span = object.span(node)
-        var message = "\(describe(place)) is `\(text)`, "
+        var message = "\(describe(place)) is \(UserText.quoted(text)), "
         message +=
             reason.map { "but \($0)" }
             ?? "which is not a supported value (\(allowed.map { "`\($0)`" }.joined(separator: ", ")))"
@@ -410,7 +414,7 @@ struct ObjectValidator {
         let text = node.scalar ?? ""
         let span = object.span(node)
         var message =
-            "\(describe(place)) is `\(text)`, which is not a Kubernetes quantity (a number with an optional suffix: m, k, M, G, Ki, Mi, Gi, …, or an exponent like 1e3)"
+            "\(describe(place)) is \(UserText.quoted(text)), which is not a Kubernetes quantity (a number with an optional suffix: m, k, M, G, Ki, Mi, Gi, …, or an exponent like 1e3)"
         var fix = SuggestedFix("write a quantity such as 500m, 0.5, 128Mi or 1G")
         if let suggestion = Quantity.suggestion(for: text) {
             message += "; did you mean `\(suggestion)`?"
@@ -431,7 +435,7 @@ struct ObjectValidator {
             ? "byte \(offset + 1) is not in the base64 alphabet or its padding"
             : "its length is not a whole number of base64 groups"
         var message =
-            "\(describe(place)) is `\(shown)`, which is not base64 (\(whatIsWrong)); the API server reads this field as base64 and rejects the object"
+            "\(describe(place)) is \(UserText.quoted(shown)), which is not base64 (\(whatIsWrong)); the API server reads this field as base64 and rejects the object"
         let fix: SuggestedFix
         if object.kind == "Secret" {
             message += "; plain text belongs under `stringData`"
@@ -468,12 +472,24 @@ struct ObjectValidator {
             }
         }
         if let regex = constraint.regex, node.scalarType == .string {
-            let range = NSRange(text.startIndex..., in: text)
-            if regex.firstMatch(in: text, range: range) == nil {
+            switch PatternMatch.evaluate(regex, text) {
+            case .matches: break
+            case .doesNotMatch:
                 valueError(
                     node,
-                    "\(describe(place)) is `\(text)`, which does not match the pattern `\(constraint.pattern ?? "")`",
+                    "\(describe(place)) is \(UserText.quoted(text)), which does not match the pattern \(UserText.quoted(constraint.pattern ?? ""))",
                     fix: nil)
+            case .unevaluated:
+                // Said, never guessed: a search ICU could not finish says nothing about the value.
+                findings.append(
+                    Diagnostic(
+                        ruleID: SchemaRuleID.patternUnchecked, severity: .note, span: object.span(node),
+                        message:
+                            "\(describe(place)) was not checked against the pattern \(UserText.quoted(constraint.pattern ?? "")): the regex engine kubewire uses (ICU, which backtracks) gave up on this value; the API server evaluates patterns with RE2, in linear time",
+                        fix: SuggestedFix(
+                            "check the object with `kubectl apply --dry-run=server`, or write the pattern without nested repetition"
+                        ),
+                        object: object.reference))
             }
         }
     }
@@ -526,11 +542,11 @@ struct ObjectValidator {
         if node.isSequence { return "a list" }
         let text = node.scalar ?? ""
         switch node.scalarType {
-        case .int: return "the number \(text)"
-        case .float: return "the number \(text)"
+        case .int: return "the number \(UserText.shown(text))"
+        case .float: return "the number \(UserText.shown(text))"
         case .bool: return "the boolean \(text)"
         case .null: return "null"
-        default: return "the string \"\(text)\""
+        default: return "the string \"\(UserText.shown(text))\""
         }
     }
 }

@@ -1,8 +1,21 @@
 import Foundation
 
-/// YAML 1.1 implicit typing of plain scalars, as go-yaml v2 (and so the
-/// Kubernetes API server) applies it. libyaml only tokenises.
+/// YAML 1.1 implicit typing of plain scalars, as Kubernetes applies it: a byte-level transcription
+/// of `resolve()` in sigs.k8s.io/yaml's goyaml.v2 (go-yaml v2.4 with the big-integer case), the
+/// decoder behind kubectl and the API server. The one resolver: loaded and built nodes both use it.
+///
+/// Timestamps (`2006-01-02`) resolve to strings: goyaml.v2 keeps a timestamp-like value decoded
+/// into `interface{}` (as Kubernetes decodes) as its text.
 enum ScalarResolver {
+    /// What a plain scalar resolves to, and its integer value when it is an integer that fits `Int`
+    /// (nil for a `uint64` above `Int.max` or a big integer: Kubernetes reads those as out of range).
+    struct Resolution: Equatable {
+        var type: ScalarType
+        var integer: Int?
+
+        static let string = Resolution(type: .string, integer: nil)
+    }
+
     static func type(forTag tag: String) -> ScalarType? {
         switch tag {
         case "tag:yaml.org,2002:str": .string
@@ -14,8 +27,8 @@ enum ScalarResolver {
         }
     }
 
-    /// Whether a plain scalar starting with `byte` can be anything but a
-    /// string: every null, bool, int and float form starts with one of these.
+    /// goyaml.v2's `resolveTable`: whether a plain scalar starting with `byte` can be anything but
+    /// a string (nil: the empty scalar, which is null).
     @inline(__always) static func mayBeTyped(firstByte byte: UInt8?) -> Bool {
         guard let byte else { return true }
         switch byte {
@@ -29,25 +42,67 @@ enum ScalarResolver {
         }
     }
 
-    static func resolvePlain(_ text: String) -> ScalarType {
-        guard mayBeTyped(firstByte: text.utf8.first) else { return .string }
-        switch text {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-            "true", "True", "TRUE", "false", "False", "FALSE",
-            "on", "On", "ON", "off", "Off", "OFF":
-            return .bool
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
-            ".nan", ".NaN", ".NAN":
-            return .float
-        default: break
+    static func resolve(_ text: String) -> Resolution {
+        var text = text
+        return text.withUTF8 { resolve(bytes: $0) }
+    }
+
+    static func resolvePlain(_ text: String) -> ScalarType { resolve(text).type }
+
+    /// goyaml.v2's `resolve("", in)` from the scalar's UTF-8 bytes.
+    static func resolve(bytes: UnsafeBufferPointer<UInt8>) -> Resolution {
+        guard let first = bytes.first else { return Resolution(type: .null, integer: nil) }
+        guard mayBeTyped(firstByte: first) else { return .string }
+        // resolveMap: the null, bool and special float words (ASCII, at most 5 bytes).
+        let isDigit = first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")
+        if !isDigit, bytes.count <= 5, let form = wordForms[packed(bytes)] {
+            return Resolution(type: form, integer: nil)
         }
-        guard let first = text.utf8.first,
-            first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
-        else { return .string }
-        if parseInt(text) != nil { return .int }
-        if isFloat(text) { return .float }
+        if first == UInt8(ascii: ".") {
+            // strconv.ParseFloat of text that starts with `.`: `\.[0-9]+([eE][-+]?[0-9]+)?`, with Go's
+            // digit separators (a `_` between two digits: `.5_0`).
+            guard bytes.contains(UInt8(ascii: "_")) else {
+                return isFiniteYAMLFloat(bytes) ? Resolution(type: .float, integer: nil) : .string
+            }
+            @inline(__always) func isDigit(_ at: Int) -> Bool {
+                at >= 0 && at < bytes.count && bytes[at] >= UInt8(ascii: "0") && bytes[at] <= UInt8(ascii: "9")
+            }
+            for index in bytes.indices where bytes[index] == UInt8(ascii: "_") {
+                guard isDigit(index - 1), isDigit(index + 1) else { return .string }
+            }
+            let digits = bytes.filter { $0 != UInt8(ascii: "_") }
+            return digits.withUnsafeBufferPointer { isFiniteYAMLFloat($0) }
+                ? Resolution(type: .float, integer: nil) : .string
+        }
+        guard isDigit || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else { return .string }  // 'M'
+        // 'D' and 'S': `plain` is the text without `_`.
+        if bytes.contains(UInt8(ascii: "_")) {
+            let plain = bytes.filter { $0 != UInt8(ascii: "_") }
+            return plain.withUnsafeBufferPointer { resolveNumber(plain: $0) }
+        }
+        return resolveNumber(plain: bytes)
+    }
+
+    private static func resolveNumber(plain: UnsafeBufferPointer<UInt8>) -> Resolution {
+        // strconv.ParseInt(plain, 0, 64)
+        if case .value(let value) = parseInt(plain) { return Resolution(type: .int, integer: value) }
+        // strconv.ParseUint(plain, 0, 64): above Int.max, an int Kubernetes cannot hold.
+        let unsigned = parseUint(plain)
+        if case .value = unsigned { return Resolution(type: .int, integer: nil) }
+        if isFiniteYAMLFloat(plain) { return Resolution(type: .float, integer: nil) }
+        // `0b` followed by what ParseInt(_, 2, 64) reads, sign included (`0b-1` is -1).
+        if plain.count >= 2, plain[0] == UInt8(ascii: "0"), plain[1] == UInt8(ascii: "b") {
+            let digits = UnsafeBufferPointer(rebasing: plain[2...])
+            switch parseInt(digits, base: 2) {
+            case .value(let value): return Resolution(type: .int, integer: value)
+            case .range where digits.first.map({ $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "+") }) ?? false:
+                return Resolution(type: .int, integer: nil)  // ParseUint(_, 2, 64) or, past it, a big integer
+            default: break
+            }
+        }
+        // `-0b` is read by ParseInt(plain, 0, 64) already; what it adds (`"-" + rest`) fails the same way.
+        // Out of uint64's range but well formed in its base: a big integer.
+        if case .range = unsigned { return Resolution(type: .int, integer: nil) }
         return .string
     }
 
@@ -79,138 +134,115 @@ enum ScalarResolver {
         return value
     }
 
-    /// `resolvePlain` from UTF-8 bytes for the common cases; nil when only
-    /// the `String` version can tell (non-ASCII or `_` in a number, radix prefixes, exponents).
-    static func resolvePlain(bytes: UnsafeBufferPointer<UInt8>) -> ScalarType? {
-        guard let first = bytes.first else { return .null }
-        guard mayBeTyped(firstByte: first) else { return .string }
-        let isDigit = first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")
-        // A word form is ASCII, so a text with other bytes never equals one (nor, as an ASCII
-        // String, is it canonically equivalent to one).
-        if !isDigit, bytes.count <= 5, let form = wordForms[packed(bytes)] { return form }
-        guard isDigit || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-        else { return .string }
-        switch parseDecimal(bytes: bytes) {
-        case .value?: return .int
-        // All digits but too large for Int: neither an int nor a float (no `.`).
-        case .overflow?: return .string
-        case nil: return resolveNumberLike(bytes: bytes)
-        }
+    enum Parsed<Value> {
+        case value(Value)
+        /// Well formed, but out of the type's range (every digit valid in its base).
+        case range
+        case syntax
     }
 
-    /// The int-or-float-or-string decision for text that starts like a number but is not a plain
-    /// decimal (`250m`, `128Mi`, `0.5`, `10.0.0.1`, `25%`), as `resolvePlain(String)` decides it;
-    /// nil for the forms only it reads (exponents, radix prefixes, leading-0 octal, `_`, non-ASCII).
-    private static func resolveNumberLike(bytes: UnsafeBufferPointer<UInt8>) -> ScalarType? {
+    /// strconv.ParseUint(text, base, 64); base 0 reads the prefixes `0b`, `0o`, `0x` (either case,
+    /// with at least one character after them) and a leading `0` as octal. Unlike Go it reads to the
+    /// end past an overflow, so `.range` also says the text is well formed (what big.Int accepts).
+    static func parseUint(_ text: UnsafeBufferPointer<UInt8>, base: Int = 0) -> Parsed<UInt64> {
+        guard !text.isEmpty else { return .syntax }
+        var radix = UInt64(base)
         var position = 0
-        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { position = 1 }
-        guard position < bytes.count else { return .string }
-        var dots = 0
-        var digitsAndDotsOnly = true
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: ".") {
-                dots += 1
-            } else if !(byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) {
-                digitsAndDotsOnly = false
-                switch byte {
-                case UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "x"), UInt8(ascii: "b"), UInt8(ascii: "o"),
-                    UInt8(ascii: "_"), 0x80...0xFF:
-                    return nil
-                default: break
+        if base == 0 {
+            radix = 10
+            if text[0] == UInt8(ascii: "0") {
+                let second = text.count >= 3 ? text[1] | 0x20 : 0
+                switch second {
+                case UInt8(ascii: "b"):
+                    radix = 2
+                    position = 2
+                case UInt8(ascii: "o"):
+                    radix = 8
+                    position = 2
+                case UInt8(ascii: "x"):
+                    radix = 16
+                    position = 2
+                default:
+                    radix = 8
+                    position = 1
                 }
             }
-            position += 1
         }
-        // Another character: neither an int (digits or a radix prefix) nor a float (digits and one `.`).
-        guard digitsAndDotsOnly else { return .string }
-        // All digits with a leading 0: octal or not, `parseInt` decides.
-        guard dots > 0 else { return nil }
-        return dots == 1 ? .float : .string
-    }
-
-    enum Decimal {
-        case value(Int)
-        case overflow
-
-        var value: Int? {
-            if case .value(let value) = self { return value }
-            return nil
-        }
-    }
-
-    /// `parseInt` for an ASCII, optionally signed, plain decimal without `_`;
-    /// nil when the text is any other form.
-    static func parseDecimal(bytes: UnsafeBufferPointer<UInt8>) -> Decimal? {
-        var position = 0
-        var negative = false
-        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
-            negative = sign == UInt8(ascii: "-")
-            position = 1
-        }
-        let digits = bytes.count - position
-        guard digits > 0 else { return nil }
-        // A leading 0 (octal, 0x, 0b, 0o) goes the `String` way.
-        if digits > 1 && bytes[position] == UInt8(ascii: "0") { return nil }
-        var value = 0
+        var value: UInt64 = 0
         var overflow = false
-        while position < bytes.count {
-            let byte = bytes[position]
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+        while position < text.count {
+            let byte = text[position]
+            let digit: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                digit = UInt64((byte | 0x20) - UInt8(ascii: "a")) + 10
+            default: return .syntax
+            }
+            guard digit < radix else { return .syntax }
             if !overflow {
-                let (times, o1) = value.multipliedReportingOverflow(by: 10)
-                let (sum, o2) = times.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+                let (times, o1) = value.multipliedReportingOverflow(by: radix)
+                let (sum, o2) = times.addingReportingOverflow(digit)
                 overflow = o1 || o2
                 value = sum
             }
             position += 1
         }
-        return overflow ? .overflow : .value(negative ? -value : value)
+        return overflow ? .range : .value(value)
     }
 
-    /// Decimal, `0x` hex, `0o`/leading-0 octal, `0b` binary, with `_` separators (YAML 1.1).
-    static func parseInt(_ text: String) -> Int? {
-        var body =
-            text.utf8.contains(UInt8(ascii: "_"))
-            ? Substring(String(decoding: text.utf8.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)) : Substring(text)
-        var sign = 1
-        if body.hasPrefix("-") {
-            sign = -1
-            body = body.dropFirst()
-        } else if body.hasPrefix("+") {
-            body = body.dropFirst()
+    /// strconv.ParseInt(text, base, 64): one optional sign, then what `parseUint` reads.
+    static func parseInt(_ text: UnsafeBufferPointer<UInt8>, base: Int = 0) -> Parsed<Int> {
+        guard let first = text.first else { return .syntax }
+        let negative = first == UInt8(ascii: "-")
+        let signed = negative || first == UInt8(ascii: "+")
+        let magnitude = signed ? UnsafeBufferPointer(rebasing: text[1...]) : text
+        switch parseUint(magnitude, base: base) {
+        case .syntax: return .syntax
+        case .range: return .range
+        case .value(let unsigned):
+            if negative {
+                if unsigned > UInt64(Int.max) + 1 { return .range }
+                return .value(unsigned == UInt64(Int.max) + 1 ? Int.min : -Int(unsigned))
+            }
+            return unsigned > UInt64(Int.max) ? .range : .value(Int(unsigned))
         }
-        guard !body.isEmpty else { return nil }
-        let value: Int?
-        if body.hasPrefix("0x") {
-            value = Int(body.dropFirst(2), radix: 16)
-        } else if body.hasPrefix("0b") {
-            value = Int(body.dropFirst(2), radix: 2)
-        } else if body.hasPrefix("0o") {
-            value = Int(body.dropFirst(2), radix: 8)
-        } else if body.count > 1 && body.hasPrefix("0") {
-            value = Int(body.dropFirst(), radix: 8)
+    }
+
+    /// goyaml.v2's `yamlStyleFloat` (`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`) and
+    /// strconv.ParseFloat without a range error (finite as a Double; underflow to 0 is no error).
+    static func isFiniteYAMLFloat(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var position = 0
+        let count = text.count
+        func isDigit(_ at: Int) -> Bool { at < count && text[at] >= UInt8(ascii: "0") && text[at] <= UInt8(ascii: "9") }
+        func digits() -> Int {
+            let start = position
+            while isDigit(position) { position += 1 }
+            return position - start
+        }
+        if position < count, text[position] == UInt8(ascii: "+") || text[position] == UInt8(ascii: "-") {
+            position += 1
+        }
+        if position < count, text[position] == UInt8(ascii: ".") {
+            position += 1
+            guard digits() > 0 else { return false }
         } else {
-            guard body.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-            value = Int(body)
+            guard digits() > 0 else { return false }
+            if position < count, text[position] == UInt8(ascii: ".") {
+                position += 1
+                _ = digits()
+            }
         }
-        return value.map { $0 * sign }
-    }
-
-    private static func isFloat(_ text: String) -> Bool {
-        // [-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)?
-        var scalars = Substring(text)
-        if scalars.first == "-" || scalars.first == "+" { scalars = scalars.dropFirst() }
-        let parts = scalars.split(separator: "e", maxSplits: 1, omittingEmptySubsequences: false)
-            .flatMap { $0.split(separator: "E", maxSplits: 1, omittingEmptySubsequences: false) }
-        guard let mantissa = parts.first, mantissa.contains("."), !mantissa.isEmpty else { return false }
-        let digits = mantissa.filter { $0 != "_" && $0 != "." }
-        guard digits.allSatisfy(\.isNumber), mantissa.filter({ $0 == "." }).count == 1 else { return false }
-        if parts.count == 2 {
-            var exponent = parts[1]
-            if exponent.first == "-" || exponent.first == "+" { exponent = exponent.dropFirst() }
-            return !exponent.isEmpty && exponent.allSatisfy(\.isNumber)
+        if position < count, text[position] | 0x20 == UInt8(ascii: "e") {
+            position += 1
+            if position < count, text[position] == UInt8(ascii: "+") || text[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            guard digits() > 0 else { return false }
         }
-        return true
+        guard position == count else { return false }
+        // Only ASCII digits, signs, `.` and `e` remain: Double's parser reads them as Go's does.
+        guard let value = Double(String(decoding: text, as: UTF8.self)) else { return false }
+        return value.isFinite
     }
 }

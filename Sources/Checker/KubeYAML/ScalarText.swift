@@ -38,13 +38,11 @@ enum ScalarText {
         bytes.isEmpty ? "" : String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Whether two scalar texts are equal `String`s (canonical equivalence): bytes first, and a
-    /// `String` comparison only when either side is not ASCII. `ascii`: both are known to be ASCII.
-    static func equal(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, ascii: Bool = false) -> Bool {
-        if ascii && x.count != y.count { return false }
-        if sameBytes(x, y) { return true }
-        if ascii || (isASCII(x) && isASCII(y)) { return false }
-        return String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
+    /// Whether two scalar texts are the same key: the same bytes, as Kubernetes compares keys (JSON
+    /// field names, goyaml's maps). `café` and `cafe\u{301}`, or U+212A KELVIN SIGN and `K`, are
+    /// different keys, though `String` calls them equal.
+    @inline(__always) static func equal(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        sameBytes(x, y)
     }
 
     /// Byte equality through `memcmp` (the generic `elementsEqual` loop was a hot spot of key lookups).

@@ -19,18 +19,16 @@ extension TreeBuilder {
         withText(records[Int(node)].payload) { ScalarText.string($0) }
     }
 
-    /// Two scalar keys are the same key when their texts are equal `String`s (while all text so far
-    /// is ASCII, that is byte equality).
+    /// Two scalar keys are the same key when their bytes are equal, as goyaml and Kubernetes'
+    /// JSON decoding compare them.
     private func sameKey(_ a: Int32, _ b: Int32) -> Bool {
         let (x, y) = (records[Int(a)].payload, records[Int(b)].payload)
         if x == y { return true }
         let (xShared, yShared) = (x & SharedText.flag != 0, y & SharedText.flag != 0)
-        // Shared words are distinct ASCII texts, and a stream's own text is never byte-equal to one
-        // (it would have been shared): only a non-ASCII text can still equal a word as a `String`.
-        if xShared && yShared { return false }
-        let ascii = asciiOnly
-        if xShared != yShared && ascii { return false }
-        return withTexts(x, y) { first, second in ScalarText.equal(first, second, ascii: ascii) }
+        // Shared words are distinct texts, and a stream's own text is never byte-equal to one (it
+        // would have been shared).
+        if xShared || yShared { return false }
+        return withTexts(x, y) { first, second in ScalarText.equal(first, second) }
     }
 
     private func isMergeKey(_ node: Int32) -> Bool {

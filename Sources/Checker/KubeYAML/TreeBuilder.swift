@@ -10,6 +10,8 @@ struct OpenCollection {
     /// Where its children start in `TreeBuilder.pending`.
     var firstPending: Int
     var nodeCount = 1
+    /// Collection levels of its deepest child so far, aliases expanded (a scalar adds none).
+    var childHeight = 0
 }
 
 /// The second stage of a load: libyaml events, fed one at a time by `EventReader`, become the flat
@@ -42,12 +44,16 @@ struct TreeBuilder {
     var seenScratch: [Int32] = []
     /// Children of the open collections, innermost last.
     var pending: [Int32] = []
-    var anchors: [String: (node: Int32, count: Int)] = [:]
+    /// Each anchor's node, how many nodes it holds and how many levels deep it reaches (aliases
+    /// expanded), so an alias counts against both the alias and the depth limits.
+    var anchors: [String: (node: Int32, count: Int, height: Int)] = [:]
     var aliasedNodes = 0
     var root: Int32?
     var roots: [(node: Int32, index: Int)] = []
     var documentIndex = 0
     var failed = false
+    /// Double-quoted scalars read with goyaml v2's `\'` fed to libyaml as `\"` (see `GoEscapes`).
+    var quoteMends: [Int: Set<Int>] = [:]
 
     init(file: String, limits: YAMLLimits, inputBytes: Int) {
         self.file = file
@@ -107,15 +113,27 @@ struct TreeBuilder {
                 default: .plain
                 }
             let tag = Self.optionalString(scalar.tag)
+            if style == .doubleQuoted, !quoteMends.isEmpty, let ordinals = quoteMends[Int(event.end_mark.index)],
+                let value = scalar.value
+            {
+                // Back to `'` the `"` characters that were goyaml's `\'` escapes.
+                var quotes = 0
+                for index in 0..<Int(scalar.length) where value[index] == UInt8(ascii: "\"") {
+                    if ordinals.contains(quotes) { value[index] = UInt8(ascii: "'") }
+                    quotes += 1
+                }
+            }
             guard let offset = appendText(scalar.value, Int(scalar.length)) else { return }
             let bytes = UnsafeBufferPointer(
                 start: scalar.length > 0 ? scalar.value : nil, count: scalar.value == nil ? 0 : Int(scalar.length))
             // A non-specific "!" tag forces a string.
-            let node = append(
-                kind: .scalar, style: style, tag: tag == "!" ? "tag:yaml.org,2002:str" : tag, payload: offset,
-                start: start, end: end,
-                endIsDerived: NodeRecord.scalarEnd(start: start, style: style, bytes: bytes) == end)
-            attach(node, count: 1, anchor: Self.optionalString(scalar.anchor))
+            guard
+                let node = append(
+                    kind: .scalar, style: style, tag: tag == "!" ? "tag:yaml.org,2002:str" : tag, payload: offset,
+                    start: start, end: end,
+                    endIsDerived: NodeRecord.scalarEnd(start: start, style: style, bytes: bytes) == end)
+            else { return }
+            attach(node, count: 1, height: 0, anchor: Self.optionalString(scalar.anchor))
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
             open(
@@ -145,11 +163,13 @@ struct TreeBuilder {
                 children.append(contentsOf: pending[collection.firstPending...])
             }
             pending.removeSubrange(collection.firstPending...)
-            let node = append(
-                kind: collection.isMapping ? .mapping : .sequence, style: .plain, tag: collection.tag,
-                payload: UInt32(offset), start: collection.start, end: end, endIsDerived: packedEnd != nil,
-                implicitValues: implicitValues)
-            attach(node, count: collection.nodeCount, anchor: collection.anchor)
+            guard
+                let node = append(
+                    kind: collection.isMapping ? .mapping : .sequence, style: .plain, tag: collection.tag,
+                    payload: UInt32(offset), start: collection.start, end: end, endIsDerived: packedEnd != nil,
+                    implicitValues: implicitValues)
+            else { return }
+            attach(node, count: collection.nodeCount, height: collection.childHeight + 1, anchor: collection.anchor)
         case YAML_ALIAS_EVENT:
             let name = Self.optionalString(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
@@ -164,9 +184,17 @@ struct TreeBuilder {
                 )
                 return
             }
+            // Every walk over the tree (schema validation, rules) recurses through aliases, so the
+            // depth an alias reaches counts against the nesting limit, not just the syntax's.
+            guard stack.count + target.height <= limits.maxDepth else {
+                fail(
+                    at: start, rule: InputProblem.limit,
+                    "nesting deeper than \(limits.maxDepth) levels through alias *\(UserText.shown(name))")
+                return
+            }
+            guard let node = nextNode(at: start) else { return }
             // The same node, pointing at the alias, not at the anchor, for findings on this use.
             // Its marks are the alias's, so they always go to `wideMarks`.
-            let node = Int32(truncatingIfNeeded: records.count)
             let anchored = records[Int(target.node)]
             let record = NodeRecord(
                 kind: anchored.kind, style: anchored.style, tag: anchored.tag, payload: anchored.payload, start: start,
@@ -174,7 +202,7 @@ struct TreeBuilder {
             records.append(record)
             wideMarks[node] = WideMarks(start: start, end: end)
             if record.tag == .other { otherTags[node] = otherTags[target.node] }
-            attach(node, count: target.count, anchor: nil)
+            attach(node, count: target.count, height: target.height, anchor: nil)
         default:
             break
         }
@@ -260,8 +288,8 @@ struct TreeBuilder {
     private mutating func append(
         kind: NodeKind, style: ScalarStyle, tag: String?, payload: UInt32, start: Mark, end: Mark, endIsDerived: Bool,
         implicitValues: Bool = false
-    ) -> Int32 {
-        let node = Int32(truncatingIfNeeded: records.count)
+    ) -> Int32? {
+        guard let node = nextNode(at: start) else { return nil }
         let code = TagCode(tag)
         let record = NodeRecord(
             kind: kind, style: style, tag: code, payload: payload, start: start, wide: !endIsDerived,
@@ -270,6 +298,15 @@ struct TreeBuilder {
         if record.isWide { wideMarks[node] = WideMarks(start: start, end: end) }
         if code == .other, let tag { otherTags[node] = tag }
         return node
+    }
+
+    /// The index the next record gets; nil (and a failure) when node indices would leave `Int32`.
+    private mutating func nextNode(at start: Mark) -> Int32? {
+        guard records.count < Int(Int32.max) - 1 else {
+            if !failed { fail(at: start, rule: InputProblem.limit, "too many nodes in one stream") }
+            return nil
+        }
+        return Int32(records.count)
     }
 
     private mutating func open(_ collection: OpenCollection) {
@@ -284,13 +321,14 @@ struct TreeBuilder {
         stack.append(collection)
     }
 
-    private mutating func attach(_ node: Int32, count: Int, anchor: String?) {
-        if let anchor { anchors[anchor] = (node, count) }
+    private mutating func attach(_ node: Int32, count: Int, height: Int, anchor: String?) {
+        if let anchor { anchors[anchor] = (node, count, height) }
         guard !stack.isEmpty else {
             root = node
             return
         }
         stack[stack.count - 1].nodeCount += count
+        stack[stack.count - 1].childHeight = max(stack[stack.count - 1].childHeight, height)
         pending.append(node)
     }
 

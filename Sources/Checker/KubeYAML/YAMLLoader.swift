@@ -97,6 +97,9 @@ public enum YAMLLoader {
                 "input is \(size) bytes; the limit is \(limits.maxInputBytes)")
             return builder.finish()
         }
+        // /dev/fd/N of a regular file (spooled or redirected stdin) may share that descriptor's
+        // offset (macOS): read from the start whatever it is.
+        if status.st_mode & S_IFMT == S_IFREG { _ = lseek(descriptor, 0, SEEK_SET) }
         builder = TreeBuilder(file: file, limits: limits, inputBytes: size)
         EventReader.read(.file(descriptor: descriptor, path: path), into: &builder)
         return builder.finish()

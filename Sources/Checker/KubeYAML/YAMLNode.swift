@@ -179,7 +179,7 @@ extension YAMLNode {
             return YAMLNode(table: table, index: found.value)
         }
         guard case .mapping(let pairs) = content else { return nil }
-        for pair in pairs where pair.key.scalar == key { return pair.value }
+        for pair in pairs where pair.key.scalar.map({ $0.utf8.elementsEqual(key.utf8) }) == true { return pair.value }
         return nil
     }
 
@@ -190,7 +190,7 @@ extension YAMLNode {
             return YAMLNode(table: table, index: found.key)
         }
         guard case .mapping(let pairs) = content else { return nil }
-        for pair in pairs where pair.key.scalar == key { return pair.key }
+        for pair in pairs where pair.key.scalar.map({ $0.utf8.elementsEqual(key.utf8) }) == true { return pair.key }
         return nil
     }
 
@@ -206,7 +206,7 @@ extension YAMLNode {
             }
             if record.style != .plain { return .string }
             guard ScalarResolver.mayBeTyped(firstByte: table.firstByte(index)) else { return .string }
-            return table.resolvePlain(index)
+            return table.resolve(index).type
         }
         guard case .scalar(let text, let style) = content else { return nil }
         if let tag { return ScalarResolver.type(forTag: tag) ?? .string }
@@ -222,9 +222,9 @@ extension YAMLNode {
     /// The value as an integer only when YAML would read it as one.
     public var int: Int? {
         guard scalarType == .int else { return nil }
-        if case .table(let table, let index) = backing { return table.parseInt(index) }
+        if case .table(let table, let index) = backing { return table.resolve(index).integer }
         guard let text = scalar else { return nil }
-        return ScalarResolver.parseInt(text)
+        return ScalarResolver.resolve(text).integer
     }
 
     /// Absent, `null`, `~` or empty plain scalar.
@@ -249,7 +249,9 @@ extension YAMLNode {
             return
         }
         for pair in pairs {
-            if pair.key.scalar == key, let value = pair.value.scalar { body(value) }
+            if pair.key.scalar.map({ $0.utf8.elementsEqual(key.utf8) }) == true, let value = pair.value.scalar {
+                body(value)
+            }
         }
     }
 }

@@ -75,15 +75,13 @@ final class YAMLTable: Sendable {
         withText(index) { ScalarText.string($0) }
     }
 
-    /// Whether scalar `index` is `key` under `String` equality (canonical
-    /// equivalence): bytes first, and a `String` comparison only when either
-    /// side is not ASCII.
+    /// Whether scalar `index` is `key`, byte for byte (as Kubernetes compares keys).
     func scalar(_ index: Int32, equals key: String) -> Bool {
         var key = key
         return key.withUTF8 { keyBytes in withText(index) { ScalarText.equal($0, keyBytes) } }
     }
 
-    /// Whether two scalars of this table are equal as `String`s.
+    /// Whether two scalars of this table have the same bytes.
     func scalar(_ a: Int32, equals b: Int32) -> Bool {
         if records[Int(a)].payload == records[Int(b)].payload { return true }
         return withText(a) { x in withText(b) { y in ScalarText.equal(x, y) } }
@@ -136,31 +134,18 @@ final class YAMLTable: Sendable {
             }
             return nil
         }
-        let keyIsASCII = ScalarText.isASCII(keyBytes)
         for pair in 0..<list.count {
             let keyIndex = children[list.keyPosition(pair)]
             guard records[Int(keyIndex)].kind == .scalar else { continue }
-            let matches = withText(keyIndex) { bytes in
-                // Lengths first (in `sameBytes`): most keys differ in length.
-                if ScalarText.sameBytes(bytes, keyBytes) { return true }
-                return !(keyIsASCII && (asciiOnly || ScalarText.isASCII(bytes)))
-                    && String(decoding: bytes, as: UTF8.self) == String(decoding: keyBytes, as: UTF8.self)
-            }
-            if matches { return pair }
+            // Bytes only (lengths first, in `sameBytes`): Kubernetes compares keys by bytes.
+            if withText(keyIndex, { ScalarText.sameBytes($0, keyBytes) }) { return pair }
         }
         return nil
     }
 
-    /// `ScalarResolver.resolvePlain` of a plain scalar's text, from its bytes.
-    func resolvePlain(_ index: Int32) -> ScalarType {
-        withText(index) { bytes in ScalarResolver.resolvePlain(bytes: bytes) }
-            ?? ScalarResolver.resolvePlain(string(index))
-    }
-
-    /// `ScalarResolver.parseInt` of a scalar's text, from its bytes.
-    func parseInt(_ index: Int32) -> Int? {
-        if let parsed = withText(index, { bytes in ScalarResolver.parseDecimal(bytes: bytes) }) { return parsed.value }
-        return ScalarResolver.parseInt(string(index))
+    /// `ScalarResolver.resolve` of a scalar's text, from its bytes.
+    func resolve(_ index: Int32) -> ScalarResolver.Resolution {
+        withText(index) { bytes in ScalarResolver.resolve(bytes: bytes) }
     }
 
     func content(_ index: Int32) -> YAMLNode.Content {

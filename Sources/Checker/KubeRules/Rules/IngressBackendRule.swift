@@ -94,7 +94,7 @@ struct IngressBackendRule: Rule {
             switch reference {
             case .number(let number):
                 let numbers = service.ports.compactMap(\.port)
-                let guess = numbers.min { abs($0 - number) < abs($1 - number) }
+                let guess = PortNumbers.nearest(to: number, among: numbers)
                 fix = guess.map { SuggestedFix("did you mean \($0)?", replacing: primary, with: String($0)) }
             case .name(let portName):
                 let names = service.ports.compactMap(\.name)

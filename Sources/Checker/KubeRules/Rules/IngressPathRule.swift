@@ -184,7 +184,7 @@ struct IngressPathRule: Rule {
             case .failure(let problem):
                 findings.append(
                     info.diagnostic(
-                        "path \(path) is not a valid regular expression (\(problem.reason)); host \(host.displayName) is in regex mode (use-regex or rewrite-target), so ingress-nginx writes `location ~* \"^\(path)\"` and nginx refuses the configuration",
+                        "path \(UserText.shown(path)) is not a valid regular expression (\(problem.reason)); host \(host.displayName) is in regex mode (use-regex or rewrite-target), so ingress-nginx writes `location ~* \"^\(UserText.shown(path))\"` and nginx refuses the configuration",
                         at: location.span, object: location.object,
                         fix: SuggestedFix("fix the regex, or escape the special characters with `\\`")))
             }

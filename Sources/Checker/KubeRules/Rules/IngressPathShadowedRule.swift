@@ -60,11 +60,12 @@ struct IngressPathShadowedRule: Rule {
                 let example = samples[0] == path ? "" : " (e.g. \(samples[0]))"
                 findings.append(
                     info.diagnostic(
-                        "path \(path) on host \(host) is never reached: ingress-nginx tries `^\(earlierPath)` first (longer paths first, regex mode) and it also matches requests for \(path)\(example)",
+                        "path \(UserText.shown(path)) on host \(host) is never reached: ingress-nginx tries `^\(UserText.shown(earlierPath))` first (longer paths first, regex mode) and it also matches requests for \(UserText.shown(path))\(example)",
                         at: location.span, object: location.object,
                         notes: [
                             DiagnosticNote(
-                                "`^\(earlierPath)` is tried before \(path) and swallows it", at: earlier.span)
+                                "`^\(UserText.shown(earlierPath))` is tried before \(UserText.shown(path)) and swallows it",
+                                at: earlier.span)
                         ],
                         fix: SuggestedFix(
                             "make \(earlierPath) more specific (end it with a literal segment or `$`), or use Exact/Prefix paths without use-regex"

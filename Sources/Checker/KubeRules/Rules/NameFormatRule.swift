@@ -62,7 +62,7 @@ struct NameFormatRule: Rule {
                 if object.kind == "CronJob", let name = node.string, name.count > 52 {
                     findings.append(
                         info.diagnostic(
-                            "CronJob name \(name) is \(name.count) characters; at most 52 are allowed (the controller appends a suffix for Jobs)",
+                            "CronJob name \(UserText.shown(name)) is \(name.count) characters; at most 52 are allowed (the controller appends a suffix for Jobs)",
                             at: object.span(node), object: object, fix: SuggestedFix("shorten the name")))
                 }
             }
@@ -117,7 +117,7 @@ struct NameFormatRule: Rule {
                     if let problem = NameValidation.dns1123Subdomain(bare) {
                         findings.append(
                             info.diagnostic(
-                                "Ingress host \(host) is invalid: it \(problem) (a DNS-1123 subdomain, optionally starting with `*.`)",
+                                "Ingress host \(UserText.shown(host)) is invalid: it \(problem) (a DNS-1123 subdomain, optionally starting with `*.`)",
                                 at: object.span(node), object: object,
                                 fix: SuggestedFix("use a lower case DNS name")))
                     }
@@ -156,7 +156,7 @@ struct NameFormatRule: Rule {
                     : "rename it to \(syntax.description)")
         findings.append(
             info.diagnostic(
-                "\(what) \(text.isEmpty ? "\"\"" : text) is not \(syntax.description): it \(problem)",
+                "\(what) \(text.isEmpty ? "\"\"" : UserText.shown(text)) is not \(syntax.description): it \(problem)",
                 at: span,
                 object: object, fix: fix))
     }
@@ -170,7 +170,7 @@ struct NameFormatRule: Rule {
         if let number = Int(text), node.style?.isQuoted == true {
             findings.append(
                 info.diagnostic(
-                    "\(what) \"\(text)\" is quoted, so it is a port name, and an invalid one: it \(problem); the API server rejects the object",
+                    "\(what) \"\(UserText.shown(text))\" is quoted, so it is a port name, and an invalid one: it \(problem); the API server rejects the object",
                     at: span, object: object,
                     fix: SuggestedFix(
                         "remove the quotes to make it a port number", replacing: span, with: String(number))))
@@ -185,7 +185,7 @@ struct NameFormatRule: Rule {
             ?? SuggestedFix("use the container port's number or a valid port name")
         findings.append(
             info.diagnostic(
-                "\(what) \(text) is not a valid port name (IANA service name): it \(problem)", at: span,
+                "\(what) \(UserText.shown(text)) is not a valid port name (IANA service name): it \(problem)", at: span,
                 object: object,
                 fix: fix))
     }
@@ -210,7 +210,8 @@ struct NameFormatRule: Rule {
                 ?? SuggestedFix("use at most 63 alphanumerics with `-`, `_` or `.` inside")
             findings.append(
                 info.diagnostic(
-                    "\(what) value \(value) (key \(key)) is invalid: it \(problem)", at: span, object: object,
+                    "\(what) value \(UserText.shown(value)) (key \(UserText.shown(key))) is invalid: it \(problem)",
+                    at: span, object: object,
                     fix: fix))
         }
     }
@@ -227,7 +228,8 @@ struct NameFormatRule: Rule {
             guard let problem = NameValidation.qualifiedName(checked) else { return }
             findings.append(
                 info.diagnostic(
-                    "\(what) key \(key) is invalid: \(problem)", at: object.span(keyNode), object: object,
+                    "\(what) key \(UserText.shown(key)) is invalid: \(problem)", at: object.span(keyNode),
+                    object: object,
                     fix: SuggestedFix(
                         "use an optional DNS prefix, `/`, and a name of ≤ 63 alphanumerics with `-_.` inside")))
         }

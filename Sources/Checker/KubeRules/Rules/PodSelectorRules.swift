@@ -22,6 +22,34 @@ enum PodSelectors {
             .joined(separator: ",")
         let subject =
             "\(object.title) \(field) selects \(rendered), but no pod template in namespace \(object.namespace) matches"
+        // matchLabels reach some pods and an expression turns them away: blame the expression, not a
+        // label that matches (and offer no fix that replaces a label with itself).
+        let labelsMatch =
+            selector.matchLabels.isEmpty
+            ? []
+            : workloads.filter { workload in
+                selector.matchLabels.allSatisfy { workload.podLabels[$0.key] == $0.value }
+            }
+        if let workload = labelsMatch.first,
+            let failing = selector.matchExpressions.first(where: { !$0.matches(workload.podLabels) })
+        {
+            let expression = "\(failing.key) \(failing.operatorText) (\(failing.values.joined(separator: ",")))"
+            let value = workload.podLabels[failing.key].map { "`\(failing.key): \($0)`" } ?? "no `\(failing.key)` label"
+            // At what fails: the values of In/NotIn, the key of Exists/DoesNotExist (or an unknown operator).
+            let culprit =
+                failing.operator == .in || failing.operator == .notIn
+                ? failing.node["values"] ?? failing.node["key"] : failing.node["key"]
+            let podLabel = workload.template.labels.first { $0.key == failing.key }
+            return ReferenceProblem(
+                message: subject + " (`\(expression)`)", span: object.span(culprit ?? failing.node),
+                notes: [
+                    DiagnosticNote(
+                        "pods of \(workload.object.title) match matchLabels but have \(value)",
+                        at: podLabel.map { workload.object.span($0.valueNode) }
+                            ?? workload.template.labelsNode.map(workload.object.span))
+                ],
+                fix: SuggestedFix("change this expression or the pod labels of \(workload.object.title)"))
+        }
         if let best = LabelSuggestion.closest(selector.matchLabels, among: workloads) {
             let explanation = LabelSuggestion.explain(selector.matchLabels, of: object, nearest: best)
             return ReferenceProblem(

@@ -115,7 +115,7 @@ enum ProbePorts {
                 info.diagnostic(
                     "\(what) probes port \(number), but the container declares \(numbers.map(String.init).joined(separator: ", "))",
                     at: primary, object: object, notes: [note],
-                    fix: numbers.min { abs($0 - number) < abs($1 - number) }.map {
+                    fix: PortNumbers.nearest(to: number, among: numbers).map {
                         SuggestedFix("did you mean \($0)?", replacing: primary, with: String($0))
                     })
             )

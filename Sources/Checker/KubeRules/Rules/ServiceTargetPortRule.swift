@@ -107,7 +107,7 @@ enum ServiceTargetPorts {
             // Nothing declared: nothing to compare with, and serving undeclared ports is legal.
             guard !declared.isEmpty else { return nil }
             let candidates = declared.filter { $0.protocol == port.protocol }.compactMap(\.number)
-            let guess = candidates.min { abs($0 - number) < abs($1 - number) }
+            let guess = PortNumbers.nearest(to: number, among: candidates)
             return (
                 false,
                 {

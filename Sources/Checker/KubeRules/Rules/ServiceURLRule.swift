@@ -44,13 +44,10 @@ struct ServiceURLRule: Rule {
                 notes.append(DiagnosticNote("Service \(guess) is defined here", at: found.object.nameSpan))
             }
             return info.diagnostic(
-                "\(url.text) names Service \(target.name) in namespace \(target.namespace), which does not exist",
+                "\(UserText.shown(url.text)) names Service \(target.name) in namespace \(target.namespace), which does not exist",
                 at: span, object: object, notes: notes,
                 fix: guess.map {
-                    SuggestedFix(
-                        "did you mean \($0)?",
-                        with: url.text.replacingOccurrences(
-                            of: "//\(url.host)", with: "//" + url.host.replacingOccurrences(of: target.name, with: $0)))
+                    SuggestedFix("did you mean \($0)?", with: url.replacingServiceName(with: $0))
                 })
         }
         guard service.ports.contains(where: { $0.port == url.port }) else {
@@ -58,10 +55,10 @@ struct ServiceURLRule: Rule {
             let serviceNote = DiagnosticNote(
                 "Service \(service.object.displayName) exposes \(IngressBackendRule.describe(service.ports))",
                 at: service.object.span(service.object.spec?["ports"] ?? service.object.root))
-            let guess = service.ports.compactMap(\.port).min { abs($0 - url.port) < abs($1 - url.port) }
+            let guess = PortNumbers.nearest(to: url.port, among: service.ports.compactMap(\.port))
             let portText = url.explicitPort ? "port \(url.port)" : "the default port \(url.port) for \(url.scheme)"
             return info.diagnostic(
-                "\(url.text) uses \(portText), but Service \(service.object.displayName) does not expose it",
+                "\(UserText.shown(url.text)) uses \(portText), but Service \(service.object.displayName) does not expose it",
                 at: span, object: object, notes: [serviceNote],
                 fix: guess.map { SuggestedFix("did you mean port \($0)?") })
         }
