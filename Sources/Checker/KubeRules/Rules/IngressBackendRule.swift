@@ -51,17 +51,35 @@ struct IngressBackendRule: Rule {
             return info.diagnostic(
                 "\(label) names no Service (`\(nameField)` is missing)", at: object.span(backend.node), object: object)
         }
+        // The AWS Load Balancer Controller reads `use-annotation` as "the action annotation named
+        // like the service" (written by hand or by Argo Rollouts at run time): no Service port.
+        if case .name("use-annotation")? = backend.port { return nil }
         guard let service = graph.service(named: name, in: object.namespace) else {
-            let names = Array(graph.services.lazy.filter { $0.object.namespace == object.namespace }.map(\.object.name))
-            let guess = nearest(name, in: names)
-            var notes: [DiagnosticNote] = []
-            if let guess, let target = graph.service(named: guess, in: object.namespace) {
-                notes.append(DiagnosticNote("Service \(guess) is defined here", at: target.object.nameSpan))
+            // The one policy: missing only where the inputs prove it (a near name, or the namespace's
+            // Services without a custom resource whose operator may create this one).
+            let span = object.span(nameNode)
+            let notes: [DiagnosticNote]
+            let fix: SuggestedFix?
+            switch ReferenceResolver.absence(
+                kind: "Service", name: name, namespace: object.namespace, in: graph, shipsWithUsers: true)
+            {
+            case nil:
+                return nil
+            case .nearName(let guess, let location):
+                notes = [DiagnosticNote("Service \(guess) is defined here", at: location)]
+                fix = SuggestedFix("did you mean \(guess)?", replacing: span, with: guess)
+            case .missing(let candidates):
+                let names =
+                    candidates.prefix(3).map(\.name).joined(separator: ", ") + (candidates.count > 3 ? ", …" : "")
+                notes = candidates.prefix(1).map {
+                    DiagnosticNote(
+                        "namespace \(object.namespace) defines Services (\(names)), but not \(name)", at: $0.location)
+                }
+                fix = SuggestedFix("add Service \(name) next to the Ingress, or route to one of the Services defined")
             }
             return info.diagnostic(
                 "\(label) routes to Service \(name), which does not exist in namespace \(object.namespace) (503)",
-                at: object.span(nameNode), object: object, notes: notes,
-                fix: guess.map { SuggestedFix("did you mean \($0)?", replacing: object.span(nameNode), with: $0) })
+                at: span, object: object, notes: notes, fix: fix)
         }
         // Built only for a finding: most backends are fine.
         var serviceNote: DiagnosticNote {

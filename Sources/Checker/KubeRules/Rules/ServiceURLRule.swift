@@ -37,11 +37,21 @@ struct ServiceURLRule: Rule {
     ) -> Diagnostic? {
         guard let service = graph.service(named: target.name, in: target.namespace) else {
             let span = url.span(in: node, object: object)
-            let names = Array(graph.services.lazy.filter { $0.object.namespace == target.namespace }.map(\.object.name))
-            let guess = nearest(target.name, in: names)
+            // The one policy: missing only where the inputs prove it (a near name, or the namespace's
+            // Services without a custom resource whose operator may create this one); a namespace
+            // the inputs do not populate proves nothing.
+            let guess: String?
             var notes: [DiagnosticNote] = []
-            if let guess, let found = graph.service(named: guess, in: target.namespace) {
-                notes.append(DiagnosticNote("Service \(guess) is defined here", at: found.object.nameSpan))
+            switch ReferenceResolver.absence(
+                kind: "Service", name: target.name, namespace: target.namespace, in: graph, shipsWithUsers: true)
+            {
+            case nil:
+                return nil
+            case .nearName(let name, let location):
+                guess = name
+                notes.append(DiagnosticNote("Service \(name) is defined here", at: location))
+            case .missing:
+                guess = nil
             }
             return info.diagnostic(
                 "\(url.text) names Service \(target.name) in namespace \(target.namespace), which does not exist",
