@@ -167,6 +167,16 @@ struct SilencingTests {
         #expect(try kubewire(["check", "--fail-on", "nonsense", file], in: scratch).status == 2)
     }
 
+    @Test func noteFailsOnlyWithFailOnNote() throws {
+        let scratch = try Scratch()
+        let file = try scratch.write("note.yaml", noteOnlyManifest)
+        let normal = try kubewire(["check", file], in: scratch)
+        #expect(normal.status == 0, "\(normal)")
+        #expect(normal.stdout.contains("note[service-target-port-undeclared]"), "\(normal)")
+        #expect(try kubewire(["check", "--fail-on", "warning", file], in: scratch).status == 0)
+        #expect(try kubewire(["check", "--fail-on", "note", file], in: scratch).status == 1)
+    }
+
     @Test func namespaceOption() throws {
         let scratch = try Scratch()
         let result = try kubewire(

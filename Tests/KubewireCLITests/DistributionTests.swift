@@ -90,12 +90,19 @@ struct DistributionTests {
 
     @Test func preCommitHookWithContextMatchesAStagedServiceAgainstAnUnchangedDeployment() throws {
         let hook = try Self.kubewireHook()
-        let scratch = try Self.repository(serviceLabel: "posts")
+        // Alone, a Service with a typo in its selector proves nothing (its pods may be defined
+        // elsewhere); the unchanged Deployment, loaded as context, proves the typo.
+        let scratch = try Self.repository(serviceLabel: "ports")
         let alone = try Self.runHook(hook, staged: ["k8s/srv.yaml"], in: scratch)
-        #expect(alone.status == 1, "the Service alone selects nothing: \(alone)")
+        #expect(alone.status == 0, "no pods in the inputs, nothing proven: \(alone)")
         let withContext = try Self.runHook(
             hook, staged: ["k8s/srv.yaml"], extraArgs: ["--context", "k8s/"], in: scratch)
-        #expect(withContext.status == 0, "\(withContext)")
+        #expect(withContext.status == 1, "\(withContext)")
+        #expect(withContext.stdout.contains("error[service-selector]"), "\(withContext)")
+        let fixed = try Self.repository(serviceLabel: "posts")
+        let fixedWithContext = try Self.runHook(
+            hook, staged: ["k8s/srv.yaml"], extraArgs: ["--context", "k8s/"], in: fixed)
+        #expect(fixedWithContext.status == 0, "\(fixedWithContext)")
     }
 
     // MARK: the GitHub Action

@@ -110,8 +110,12 @@ struct OutputAndInputTests {
         let deployment = try scratch.write("k8s/depl.yaml", parts[0] + "\n")
         let fixed = try scratch.write(
             "k8s/srv.yaml", parts[1].replacingOccurrences(of: "app: ports", with: "app: posts"))
-        // Alone, the Service selects pods nobody defines; with the folder as context it is fine.
-        #expect(try kubewire(["check", fixed], in: scratch).status == 1)
+        // Alone, the broken Service proves nothing (no pods in the inputs); with the folder as
+        // context, the Deployment proves the typo, and the fixed Service is fine.
+        let broken = try scratch.write("broken-srv.yaml", parts[1])
+        #expect(try kubewire(["check", broken], in: scratch).status == 0)
+        let proven = try kubewire(["check", broken, "--context", deployment], in: scratch)
+        #expect(proven.status == 1 && proven.stdout.contains("error[service-selector]"), "\(proven)")
         let withContext = try kubewire(["check", fixed, "--context", scratch.path("k8s/")], in: scratch)
         #expect(withContext.status == 0, "\(withContext)")
         // A finding in a context file is not reported: only the inputs are.

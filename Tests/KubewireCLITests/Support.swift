@@ -139,8 +139,8 @@ func jsonObject(_ text: String, sourceLocation: SourceLocation = #_sourceLocatio
 }
 
 /// A Service targeting a port its container does not declare (it declares
-/// another): only a warning, since an undeclared port may still be served.
-let warningOnlyManifest = """
+/// another): only a note, since an undeclared port may still be served.
+let noteOnlyManifest = """
     apiVersion: apps/v1
     kind: Deployment
     metadata: {name: quiet}
@@ -150,6 +150,30 @@ let warningOnlyManifest = """
         metadata: {labels: {app: quiet}}
         spec:
           containers: [{name: quiet, image: quiet, ports: [{containerPort: 9000}]}]
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: quiet-srv}
+    spec:
+      selector: {app: quiet}
+      ports: [{port: 80, targetPort: 8080}]
+    """
+
+/// The same with an environment variable repeated with the same value: a warning beside the note.
+let warningOnlyManifest = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: quiet}
+    spec:
+      selector: {matchLabels: {app: quiet}}
+      template:
+        metadata: {labels: {app: quiet}}
+        spec:
+          containers:
+            - name: quiet
+              image: quiet
+              ports: [{containerPort: 9000}]
+              env: [{name: MODE, value: a}, {name: MODE, value: a}]
     ---
     apiVersion: v1
     kind: Service

@@ -40,6 +40,10 @@ public struct ManifestGraph: Sendable {
     private var workloadsByLabel: [PodLabel: [Int]] = [:]
     /// The first object with each identity.
     private var objectIndex: [ObjectReference: Int] = [:]
+    /// Namespaces holding custom resources, whose operators may create objects the inputs never name.
+    private var customResourceNamespaces: Set<String> = []
+    /// Pod labels custom resources ask their operators to give the pods they create, by namespace.
+    private var operatorPodsByNamespace: [String: [OperatorPodLabels]] = [:]
     /// The Service URLs of every workload by the Service they name, built on first use.
     private let serviceURLIndex = ServiceURLIndex()
 
@@ -69,6 +73,11 @@ public struct ManifestGraph: Sendable {
     private mutating func add(_ view: View, of object: ManifestObject, at position: Int) {
         if objectIndex[object.reference] == nil { objectIndex[object.reference] = position }
         objectsByKind[KindInNamespace(kind: object.kind, namespace: object.namespace), default: []].append(position)
+        if object.isCustomResource {
+            customResourceNamespaces.insert(object.namespace)
+            let pods = OperatorPodLabels.found(in: object)
+            if !pods.isEmpty { operatorPodsByNamespace[object.namespace, default: []] += pods }
+        }
         if ConfigData.definingKinds.contains(object.kind) {
             for data in ConfigData.defined(by: object) {
                 let key = ObjectReference(kind: data.kind, namespace: data.namespace, name: data.name)
@@ -219,17 +228,38 @@ public struct ManifestGraph: Sendable {
         (workloadsByNamespace[namespace] ?? []).lazy.map { workloads[$0] }
     }
 
-    /// Workloads whose pods a Service selects.
+    /// Workloads whose pods a Service selects (with the labels their controllers add).
     public func workloads(selectedBy service: Service) -> [Workload] {
         guard service.selectsPods else { return [] }
         let namespace = service.object.namespace
         var candidates: [Int]?
-        for entry in service.selector {
+        for entry in service.selector where !Self.controllerLabelKeys.contains(entry.key) {
             let list = workloadsByLabel[PodLabel(namespace: namespace, key: entry.key, value: entry.value)] ?? []
             if list.count < candidates?.count ?? Int.max { candidates = list }
             if list.isEmpty { return [] }
         }
-        return (candidates ?? []).filter { service.selects(workloads[$0].template.labels) }.map { workloads[$0] }
+        // A selector of controller labels alone: every workload of the namespace is a candidate.
+        return (candidates ?? workloadsByNamespace[namespace] ?? []).filter {
+            workloads[$0].podsCarry(all: service.selector)
+        }.map { workloads[$0] }
+    }
+
+    /// Label keys some controller adds to the pods it creates (never in a template's index).
+    private static let controllerLabelKeys: Set<String> = [
+        "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index", "controller-revision-hash",
+        "pod-template-generation", "pod-template-hash", "job-name", "batch.kubernetes.io/job-name",
+        "controller-uid", "batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-completion-index",
+    ]
+
+    /// Pod labels the custom resources of a namespace ask their operators to set.
+    public func operatorPods(in namespace: String) -> [OperatorPodLabels] {
+        operatorPodsByNamespace[namespace] ?? []
+    }
+
+    /// Whether the namespace holds custom resources, whose operators may create pods, Services
+    /// and Secrets that no input names.
+    public func hasCustomResources(in namespace: String) -> Bool {
+        customResourceNamespaces.contains(namespace)
     }
 
     /// The URLs in the workload's container values, with the Service each names.
@@ -273,7 +303,7 @@ public struct ManifestGraph: Sendable {
 
     /// Workloads of a namespace whose pods `selector` matches.
     public func workloads(matching selector: LabelSelector, in namespace: String) -> [Workload] {
-        workloads(in: namespace).filter { selector.matches($0.podLabels) }
+        workloads(in: namespace).filter { $0.podsMatch(selector) }
     }
 
     /// Namespaces that contain at least one object.

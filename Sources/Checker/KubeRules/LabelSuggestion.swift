@@ -60,10 +60,18 @@ enum LabelSuggestion {
         return best.distance <= max(3, size / 2) ? best : nil
     }
 
+    /// Whether the entry `explain` found wrong differs from the workload's label of the same key by
+    /// a spelling slip (case or a small edit): the proof that stands even where an operator may
+    /// create other pods.
+    static func isSpellingSlip(_ explanation: Explanation, of best: Candidate) -> Bool {
+        guard let podValue = best.workload.podsLabel(explanation.wrong.key) else { return false }
+        return ReferenceResolver.nearestName(explanation.wrong.value, in: [podValue]) != nil
+    }
+
     /// The first selector entry the nearest workload lacks, with a did-you-mean.
     static func explain(_ selector: [LabelEntry], of object: ManifestObject, nearest best: Candidate) -> Explanation {
         let labels = best.workload.podLabels
-        let wrong = selector.first { labels[$0.key] != $0.value } ?? selector[0]
+        let wrong = selector.first { !best.workload.podsCarry($0.key, $0.value) } ?? selector[0]
         let owner = best.workload.object.title
         if let podValue = labels[wrong.key],
             let entry = best.workload.template.labels.first(where: { $0.key == wrong.key })

@@ -15,10 +15,13 @@ struct ReferenceProblem {
 /// what the inputs prove (objects are often created outside the repository):
 /// - the target is in the inputs but lacks the key, port or listener;
 /// - the target is absent and the namespace holds one of that kind with a
-///   near name (case or a small edit);
+///   near name (case, a small edit, or the same name tokens: `posts-srv` and
+///   `posts-clusterip-srv`);
 /// - the target is absent, its kind always ships with its users
-///   (`shipsWithUsers`), and the inputs define objects of that kind there.
-/// Otherwise, and for `optional: true`, nothing.
+///   (`shipsWithUsers`), the inputs define objects of that kind there, and
+///   no custom resource there may have its operator create it.
+/// Otherwise, and for `optional: true`, nothing: a namespace the inputs do
+/// not populate (one named only in a reference) proves nothing.
 enum ReferenceResolver {
     /// A found target: where it is defined and what members it has (nil: unknown).
     private struct Target {
@@ -75,29 +78,68 @@ enum ReferenceResolver {
                 span: span, notes: [note], fix: fix)
         }
         if reference.optional { return nil }
-        let candidates = self.candidates(kind: reference.kind, in: reference.namespace, graph: graph)
         let span = source.span(reference.nameNode)
         let place = "namespace \(reference.namespace)"
-        if let guess = nearestName(reference.name, in: candidates.map(\.name)),
-            let found = candidates.first(where: { $0.name == guess })
+        switch absence(
+            kind: reference.kind, name: reference.name, namespace: reference.namespace, in: graph,
+            shipsWithUsers: shipsWithUsers)
         {
+        case nil:
+            return nil
+        case .nearName(let guess, let location):
             return ReferenceProblem(
                 message:
                     "\(what) names \(reference.kind) \(reference.name), which is not in \(place); the inputs define \(reference.kind) \(guess) there",
                 span: span,
-                notes: [DiagnosticNote("\(reference.kind) \(guess) is defined here", at: found.location)],
+                notes: [DiagnosticNote("\(reference.kind) \(guess) is defined here", at: location)],
                 fix: SuggestedFix(
-                    "did you mean `\(guess)` (\(found.location))?", replacing: span, with: guess))
+                    "did you mean `\(guess)` (\(location))?", replacing: span, with: guess))
+        case .missing(let candidates):
+            guard let first = candidates.first else { return nil }
+            let names =
+                candidates.prefix(5).map(\.name).joined(separator: ", ") + (candidates.count > 5 ? ", …" : "")
+            return ReferenceProblem(
+                message:
+                    "\(what) names \(reference.kind) \(reference.name), which is not in \(place), though the inputs define the \(reference.kind)s there (\(names))",
+                span: span,
+                notes: [DiagnosticNote("\(reference.kind) \(first.name) is defined here", at: first.location)],
+                fix: SuggestedFix("add \(reference.kind) \(reference.name) next to its users, or name one of \(names)"))
         }
-        guard shipsWithUsers, let first = candidates.first else { return nil }
-        let names = candidates.prefix(5).map(\.name).joined(separator: ", ") + (candidates.count > 5 ? ", …" : "")
-        return ReferenceProblem(
-            message:
-                "\(what) names \(reference.kind) \(reference.name), which is not in \(place), though the inputs define the \(reference.kind)s there (\(names))",
-            span: span,
-            notes: [DiagnosticNote("\(reference.kind) \(first.name) is defined here", at: first.location)],
-            fix: SuggestedFix("add \(reference.kind) \(reference.name) next to its users, or name one of \(names)"))
     }
+
+    /// Why an absent target is proven missing.
+    enum Absence {
+        /// The namespace holds one of that kind with a near name: a likely typo.
+        case nearName(String, location: SourceSpan)
+        /// The kind ships with its users and the namespace defines others of it (never empty).
+        case missing([Candidate])
+    }
+
+    /// The one policy for a target the inputs do not contain: proven missing only by a near name
+    /// of that kind in the namespace, or, for a kind that ships with its users, by the namespace
+    /// defining others of that kind while no custom resource there may have its operator create
+    /// it. Nil: the inputs prove nothing (the object may be created outside them).
+    static func absence(
+        kind: String, name: String, namespace: String, in graph: ManifestGraph, shipsWithUsers: Bool
+    ) -> Absence? {
+        let candidates = self.candidates(kind: kind, in: namespace, graph: graph)
+        guard !candidates.isEmpty else { return nil }
+        let operatorsMayCreate = createdByOperators.contains(kind) && graph.hasCustomResources(in: namespace)
+        // Beside objects an operator creates, only a spelling slip is proof: sharing name tokens is not.
+        let guess =
+            operatorsMayCreate
+            ? nearestName(name, in: candidates.map(\.name))
+            : nearName(name, in: candidates.map(\.name))
+        if let guess, let found = candidates.first(where: { $0.name == guess }) {
+            return .nearName(guess, location: found.location)
+        }
+        guard shipsWithUsers, !operatorsMayCreate else { return nil }
+        return .missing(candidates)
+    }
+
+    /// Kinds operators commonly create for their custom resources (ECK's `<name>-es-http`
+    /// Service, its `<name>-es-elastic-user` Secret, prometheus-operator's `prometheus-operated`).
+    private static let createdByOperators: Set<String> = ["Service", "Secret", "ConfigMap"]
 
     private static func target(of reference: NamedReference, in graph: ManifestGraph) -> Target? {
         switch reference.kind {
@@ -145,7 +187,7 @@ enum ReferenceResolver {
         }
     }
 
-    private struct Candidate {
+    struct Candidate {
         var name: String
         var location: SourceSpan
     }
@@ -172,6 +214,33 @@ enum ReferenceResolver {
         case .port: "port"
         case .listener: "listener"
         }
+    }
+
+    /// A near name: `nearestName`, or else the one candidate that has the same name tokens (split
+    /// at `-`, `_` and `.`) but for one token inserted between the same first and last tokens
+    /// (`posts-srv` and `posts-clusterip-srv`). A prefix or suffix added (`app` and
+    /// `app-config`, `cloud-config` and `bootstrap-token-cloud-config`) names another object.
+    static func nearName(_ name: String, in candidates: some Collection<String>) -> String? {
+        if let guess = nearestName(name, in: candidates) { return guess }
+        let wanted = nameTokens(name)
+        guard wanted.count >= 2 else { return nil }
+        let matches = candidates.filter { candidate in
+            let tokens = nameTokens(candidate)
+            let (short, long) = tokens.count < wanted.count ? (tokens, wanted) : (wanted, tokens)
+            guard short.count >= 2, long.count == short.count + 1, short.first == long.first,
+                short.last == long.last
+            else { return false }
+            // The shorter is the longer with one inner token left out.
+            return (1..<(long.count - 1)).contains { skipped in
+                Array(long[..<skipped] + long[(skipped + 1)...]) == short
+            }
+        }
+        // Two candidates: no single likely intent.
+        return matches.count == 1 ? matches.first : nil
+    }
+
+    private static func nameTokens(_ name: String) -> [Substring] {
+        name.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." }).map { Substring($0) }
     }
 
     /// A name differing only in case, or by a small edit: a likely typo.

@@ -7,6 +7,7 @@ public enum RuleRegistry {
         ServiceSelectorRule(),
         WorkloadSelectorRule(),
         ServiceTargetPortRule(),
+        ServiceTargetPortPartialRule(),
         ServiceTargetPortUndeclaredRule(),
         IngressBackendRule(),
         ServiceURLRule(),

@@ -123,10 +123,13 @@ struct CustomResources {
             properties?.forEachPair { key, value in
                 guard let field = key.string else { return }
                 let fieldType = type(value, name: name + "." + field, depth: depth + 1)
+                // The API server applies a structural schema's defaults before it validates, so a
+                // required field with a `default` is never missing.
+                let defaulted = value["default"] != nil
                 own.append(
                     Field(
-                        name: field, hash: fieldHash(field), type: fieldType, required: required.contains(field),
-                        check: 0))
+                        name: field, hash: fieldHash(field), type: fieldType,
+                        required: required.contains(field) && !defaulted, check: 0))
             }
             if isRoot {
                 // Every object has these, whatever its schema lists (metadata is always ObjectMeta).

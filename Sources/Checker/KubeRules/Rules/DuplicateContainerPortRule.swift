@@ -8,9 +8,9 @@ struct DuplicateContainerPortRule: Rule {
         id: "duplicate-container-port",
         summary: "A container does not declare the same containerPort and protocol twice",
         why:
-            "The API server accepts it with a warning (kubernetes/kubernetes pkg/api/pod/warnings.go: `duplicate port definition with spec.containers[0].ports[0]`); it is nearly always a copy-paste.",
+            "The API server accepts it with a warning (kubernetes/kubernetes pkg/api/pod/warnings.go: `duplicate port definition with spec.containers[0].ports[0]`); usually a copy-paste, and harmless: the pod runs the same. A note, not a warning: nothing breaks, and on real repositories the repeats found did no harm.",
         fix: "Remove the duplicate port entry.",
-        defaultSeverity: .warning
+        defaultSeverity: .note
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {

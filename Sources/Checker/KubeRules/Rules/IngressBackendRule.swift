@@ -11,7 +11,7 @@ struct IngressBackendRule: Rule {
         id: "ingress-backend",
         summary: "Ingress backends (rules and defaultBackend) name an existing Service and a port it exposes",
         why:
-            "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly.",
+            "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly. A Service missing from the inputs is reported only when the namespace defines one with a near name (a case or small edit, or one name token more or fewer: `posts-srv`, `posts-clusterip-srv`): backends are often installed separately (a dashboard, an echo server a guide asks for), and on real repositories a missing Service without a near name was a prerequisite every time.",
         fix:
             "Name a Service in the Ingress's namespace and one of its `port` numbers or port names (not the targetPort)."
     )
@@ -53,17 +53,22 @@ struct IngressBackendRule: Rule {
             return info.diagnostic(
                 "\(label) names no Service (`\(nameField)` is missing)", at: object.span(backend.node), object: object)
         }
+        // The AWS Load Balancer Controller reads `use-annotation` as "the action annotation named
+        // like the service" (written by hand or by Argo Rollouts at run time): no Service port.
+        if case .name("use-annotation")? = backend.port { return nil }
         guard let service = graph.service(named: name, in: object.namespace) else {
-            let names = Array(graph.services.lazy.filter { $0.object.namespace == object.namespace }.map(\.object.name))
-            let guess = nearest(name, in: names)
-            var notes: [DiagnosticNote] = []
-            if let guess, let target = graph.service(named: guess, in: object.namespace) {
-                notes.append(DiagnosticNote("Service \(guess) is defined here", at: target.object.nameSpan))
-            }
+            // The one policy: a Service the inputs do not define is often installed with another
+            // chart or addon (a prerequisite); only a near name of the namespace proves a typo.
+            let span = object.span(nameNode)
+            guard
+                case .nearName(let guess, let location)? = ReferenceResolver.absence(
+                    kind: "Service", name: name, namespace: object.namespace, in: graph, shipsWithUsers: false)
+            else { return nil }
+            let notes = [DiagnosticNote("Service \(guess) is defined here", at: location)]
+            let fix = SuggestedFix("did you mean \(guess)?", replacing: span, with: guess)
             return info.diagnostic(
                 "\(label) routes to Service \(name), which does not exist in namespace \(object.namespace) (503)",
-                at: object.span(nameNode), object: object, notes: notes,
-                fix: guess.map { SuggestedFix("did you mean \($0)?", replacing: object.span(nameNode), with: $0) })
+                at: span, object: object, notes: notes, fix: fix)
         }
         // Built only for a finding: most backends are fine.
         var serviceNote: DiagnosticNote {

@@ -4,8 +4,9 @@ import KubeModel
 import KubeYAML
 
 /// The paths of the Ingresses ingress-nginx serves (class nginx, and unclassed
-/// ones, analysed as if they were meant for nginx), grouped by host as it
-/// builds its server blocks. Shared by the ingress path rules.
+/// ones, analysed as if they were meant for nginx, unless their annotations
+/// are another controller's), grouped by host as it builds its server blocks.
+/// Shared by the ingress path rules.
 struct NginxHosts {
     struct Host {
         /// `""` for rules without a host.
@@ -22,7 +23,9 @@ struct NginxHosts {
 
     init(_ graph: ManifestGraph) {
         let nginx = IngressList(
-            graph.ingresses.filter { Self.declaredClass($0) == nil || Self.declaredClass($0) == "nginx" })
+            graph.ingresses.filter {
+                Self.declaredClass($0) == "nginx" || (Self.declaredClass($0) == nil && !Self.isForAnotherController($0))
+            })
         var order: [String] = []
         var byHost: [String: [IngressLocation]] = [:]
         for (ingressIndex, ingress) in nginx.ingresses.enumerated() {
@@ -47,6 +50,20 @@ struct NginxHosts {
                     || rewriteTargets[location.ingressIndex].map { $0 != path } ?? false
             }
             return Host(name: host, locations: locations, regexMode: regexMode)
+        }
+    }
+
+    /// Annotations only other controllers read: an unclassed Ingress carrying one is meant for
+    /// GKE's load balancer or the AWS Load Balancer Controller (their default classes), not nginx.
+    private static let otherControllerAnnotations = [
+        "kubernetes.io/ingress.allow-http", "kubernetes.io/ingress.global-static-ip-name",
+        "kubernetes.io/ingress.regional-static-ip-name", "ingress.gcp.kubernetes.io/", "networking.gke.io/",
+        "alb.ingress.kubernetes.io/",
+    ]
+
+    static func isForAnotherController(_ ingress: Ingress) -> Bool {
+        ingress.object.annotations.keys.contains { key in
+            otherControllerAnnotations.contains { key == $0 || ($0.hasSuffix("/") && key.hasPrefix($0)) }
         }
     }
 

@@ -4,7 +4,10 @@ import KubeYAML
 
 /// Selectors that must reach pods, shared by the PodDisruptionBudget and
 /// NetworkPolicy rules: the pods ship with their policies, so a selector that
-/// matches no pod of a namespace whose workloads are in the inputs is proven wrong.
+/// matches no pod of a namespace whose workloads are in the inputs is proven wrong,
+/// unless a custom resource there may have its operator create the pods (then
+/// only a spelling slip is). Pods count with the labels their controllers add
+/// and with the pod labels custom resources give their operators.
 enum PodSelectors {
     /// Why `selector` of `object` matches no pod template, or nil when it
     /// matches one (or the namespace's workloads are not in the inputs).
@@ -15,7 +18,10 @@ enum PodSelectors {
     ) -> ReferenceProblem? {
         guard !selector.isEmpty else { return nil }
         let workloads = Array(graph.workloads(in: object.namespace))
-        guard !workloads.isEmpty, !workloads.contains(where: { selector.matches($0.podLabels) }) else { return nil }
+        guard !workloads.isEmpty, !workloads.contains(where: { $0.podsMatch(selector) }),
+            !graph.operatorPods(in: object.namespace).contains(where: { selector.matches($0.labels.dictionary) })
+        else { return nil }
+        let operatorsMayCreate = graph.hasCustomResources(in: object.namespace)
         let rendered =
             (selector.matchLabels.map { "\($0.key)=\($0.value)" }.sorted()
             + selector.matchExpressions.map { "\($0.key) \($0.operatorText) (\($0.values.joined(separator: ",")))" })
@@ -52,11 +58,12 @@ enum PodSelectors {
         }
         if let best = LabelSuggestion.closest(selector.matchLabels, among: workloads) {
             let explanation = LabelSuggestion.explain(selector.matchLabels, of: object, nearest: best)
+            if operatorsMayCreate && !LabelSuggestion.isSpellingSlip(explanation, of: best) { return nil }
             return ReferenceProblem(
                 message: subject + " (`\(explanation.wrong.key): \(explanation.wrong.value)`)",
                 span: explanation.primary, notes: explanation.notes, fix: explanation.fix)
         }
-        guard !nearOnly else { return nil }
+        guard !nearOnly, !operatorsMayCreate else { return nil }
         return ReferenceProblem(
             message: subject, span: object.span(selector.node), notes: [],
             fix: SuggestedFix("select the pod labels of the workload this \(object.kind) is for"))

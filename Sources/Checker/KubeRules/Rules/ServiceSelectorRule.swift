@@ -2,7 +2,11 @@ import KubeDiagnostics
 import KubeModel
 
 /// A Service whose selector matches no pod template has no endpoints: every
-/// request through it fails with 503.
+/// request through it fails with 503. Pods count with the labels their
+/// controllers add and with the pod labels custom resources give their
+/// operators; a selector is proven wrong by a near label set (a typo), by the
+/// namespace's workloads when no custom resource there may create the pods,
+/// or by exact matches in another namespace.
 struct ServiceSelectorRule: Rule {
     let info = RuleInfo(
         id: "service-selector",
@@ -16,27 +20,31 @@ struct ServiceSelectorRule: Rule {
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for service in graph.services where service.selectsPods {
-            guard graph.workloads(selectedBy: service).isEmpty else { continue }
+            guard graph.workloads(selectedBy: service).isEmpty,
+                !graph.operatorPods(in: service.object.namespace).contains(where: { service.selects($0.labels) })
+            else { continue }
             // A selector value that is no label value is name-format's error: the API server
             // rejects the Service, so it selects nothing only as a consequence.
             if service.selector.contains(where: { NameValidation.qualifiedNamePart($0.value, allowEmpty: true) != nil })
             {
                 continue
             }
-            findings.append(diagnose(service, graph: graph))
+            guard let finding = diagnose(service, graph: graph) else { continue }
+            findings.append(finding)
         }
         return findings
     }
 
-    private func diagnose(_ service: Service, graph: ManifestGraph) -> Diagnostic {
+    private func diagnose(_ service: Service, graph: ManifestGraph) -> Diagnostic? {
         let object = service.object
         let selectorSpan =
             (object.spec?.keyNode("selector") ?? service.selectorNode).map(object.span) ?? object.startSpan
         let users = Wiring.users(of: service, port: nil, in: graph)
         let candidates = graph.workloads(in: object.namespace)
+        let operatorsMayCreate = graph.hasCustomResources(in: object.namespace)
         guard let best = LabelSuggestion.closest(service.selector, among: candidates) else {
             let elsewhere = graph.workloads.lazy.filter {
-                $0.object.namespace != object.namespace && service.selects($0.template.labels)
+                $0.object.namespace != object.namespace && $0.podsCarry(all: service.selector)
             }
             var notes: [DiagnosticNote] = []
             if let other = elsewhere.first {
@@ -44,6 +52,9 @@ struct ServiceSelectorRule: Rule {
                     DiagnosticNote(
                         "pods of \(other.object.title) in namespace \(other.object.namespace) match, but a Service selects only in its own namespace",
                         at: other.template.labelsNode.map(other.object.span)))
+            } else if candidates.isEmpty || operatorsMayCreate {
+                // The pods may be created outside the inputs (another chart, an operator).
+                return nil
             }
             return info.diagnostic(
                 "Service \(object.displayName) selects \(service.selector.rendered), but no pod template in namespace \(object.namespace) has these labels",
@@ -51,6 +62,7 @@ struct ServiceSelectorRule: Rule {
                 fix: SuggestedFix("label the pods this Service should reach with \(service.selector.rendered)"))
         }
         let explanation = LabelSuggestion.explain(service.selector, of: object, nearest: best)
+        if operatorsMayCreate && !LabelSuggestion.isSpellingSlip(explanation, of: best) { return nil }
         let wrong = explanation.wrong
         return info.diagnostic(
             "Service \(object.displayName) selects \(service.selector.rendered), but no pod template in namespace \(object.namespace) has `\(wrong.key): \(wrong.value)`",

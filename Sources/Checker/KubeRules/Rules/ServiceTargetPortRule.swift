@@ -3,23 +3,41 @@ import KubeModel
 import KubeYAML
 
 /// A Service port whose targetPort no selected pod declares. A named one
-/// (or a number declared for another protocol) is proven wrong: the pod gets
-/// no endpoint for it. A number the containers do not declare may still be
-/// served (declaring containerPort is informational): that is the separate
-/// warning `service-target-port-undeclared`.
+/// (or a number declared for another protocol) is proven wrong: the pods get
+/// no endpoint for it. A name only some selected pods declare still routes to
+/// those: the separate warning `service-target-port-partial`. A number the
+/// containers do not declare may still be served (declaring containerPort is
+/// informational): the separate note `service-target-port-undeclared`.
 struct ServiceTargetPortRule: Rule {
     let info = RuleInfo(
         id: "service-target-port",
         summary:
-            "A named Service targetPort is declared by every pod it selects, and a numeric one with the same protocol",
+            "A named Service targetPort is declared by some pod it selects, and a numeric one with the same protocol",
         why:
-            "A named targetPort missing from a pod gives that pod no endpoint (503 through the ingress); traffic sent as TCP to a port the container declares only as UDP (or the reverse) is refused. Every Ingress path and service URL through that port breaks with it; they are listed as notes.",
+            "A named targetPort that no selected pod declares gives the Service no endpoint (503 through the ingress); traffic sent as TCP to a port the container declares only as UDP (or the reverse) is refused. Every Ingress path and service URL through that port breaks with it; they are listed as notes.",
         fix:
             "Set targetPort to a containerPort name the pods declare (or its number), with the same protocol on both sides."
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        ServiceTargetPorts.findings(in: graph, proven: true, info: info)
+        ServiceTargetPorts.findings(in: graph, of: .proven, info: info)
+    }
+}
+
+/// A named targetPort that some selected pods declare and others lack.
+struct ServiceTargetPortPartialRule: Rule {
+    let info = RuleInfo(
+        id: "service-target-port-partial",
+        summary: "A named Service targetPort is declared by every pod it selects, not only by some",
+        why:
+            "The EndpointSlice controller skips a pod whose ports lack the targetPort's name and routes to the others, so the Service works, but the pods without the name (often a test or debug pod sharing the app's labels) never get traffic. A warning: the selector may be meant to reach only the pods that serve the port.",
+        fix:
+            "Declare the named port in the pods listed, or make the selector (or their labels) tell them apart from the pods that serve it.",
+        defaultSeverity: .warning
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        ServiceTargetPorts.findings(in: graph, of: .partial, info: info)
     }
 }
 
@@ -29,36 +47,93 @@ struct ServiceTargetPortUndeclaredRule: Rule {
         id: "service-target-port-undeclared",
         summary: "A numeric Service targetPort is among the containerPorts the selected pods declare",
         why:
-            "The kubelet does not need containerPort declarations, so a pod may serve a port it does not declare; but when its containers declare other ports, a targetPort outside them is usually a typo that gives connection refused (502 through the ingress). Containers that declare no ports are not reported.",
+            "The kubelet does not need containerPort declarations, so a pod may serve a port it does not declare; when its containers declare other ports, a targetPort outside them can be a typo that gives connection refused (502 through the ingress). A note, not a warning: on real repositories most such ports were served undeclared on purpose (metrics and admin listeners), so the finding was right about 1 time in 4. Containers that declare no ports are not reported.",
         fix: "Set targetPort to one of the declared containerPorts, or declare the port the container listens on.",
-        defaultSeverity: .warning
+        defaultSeverity: .note
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        ServiceTargetPorts.findings(in: graph, proven: false, info: info)
+        ServiceTargetPorts.findings(in: graph, of: .undeclared, info: info)
     }
 }
 
 enum ServiceTargetPorts {
-    /// Findings of one of the two rules: `proven` ones (errors) or undeclared numbers.
-    static func findings(in graph: ManifestGraph, proven: Bool, info: RuleInfo) -> [Diagnostic] {
+    /// The three rules over the same walk.
+    enum Finding {
+        /// No selected pod can serve the port (service-target-port).
+        case proven
+        /// A named port some selected pods declare and others lack (service-target-port-partial).
+        case partial
+        /// A number the selected containers do not declare (service-target-port-undeclared).
+        case undeclared
+    }
+
+    static func findings(in graph: ManifestGraph, of wanted: Finding, info: RuleInfo) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for service in graph.services where service.selectsPods {
             let workloads = graph.workloads(selectedBy: service)
             for port in service.ports {
                 guard let target = port.effectiveTarget else { continue }
-                // The first pod that breaks the port decides: an error wins over a warning.
+                // A name some selected pods declare: the EndpointSlice controller routes to those.
+                if case .name = target, workloads.count > 1 {
+                    let lacking = workloads.filter {
+                        check(service, port, target, $0, graph: graph, info: info) != nil
+                    }
+                    if !lacking.isEmpty && lacking.count < workloads.count {
+                        if wanted == .partial {
+                            findings.append(
+                                partial(
+                                    service, port, target, lacking: lacking, of: workloads, graph: graph, info: info))
+                        }
+                        continue
+                    }
+                }
+                guard wanted != .partial else { continue }
+                // The first pod that breaks the port decides: an error wins over a note.
                 for workload in workloads {
                     guard let finding = check(service, port, target, workload, graph: graph, info: info) else {
                         continue
                     }
                     // Only the wanted rule's finding is built: its notes scan every workload's URLs.
-                    if finding.proven == proven { findings.append(finding.diagnostic()) }
+                    if finding.proven == (wanted == .proven) { findings.append(finding.diagnostic()) }
                     break
                 }
             }
         }
         return findings
+    }
+
+    /// The warning for a named port that only some selected pods declare, naming the others.
+    private static func partial(
+        _ service: Service, _ port: ServicePort, _ target: PortReference, lacking: [Workload], of workloads: [Workload],
+        graph: ManifestGraph, info: RuleInfo
+    ) -> Diagnostic {
+        let object = service.object
+        let primary = object.span(port.targetPortNode ?? port.node["port"] ?? port.node)
+        let names = lacking.prefix(3).map(\.object.title).joined(separator: ", ") + (lacking.count > 3 ? ", …" : "")
+        let serving = workloads.filter { workload in
+            !lacking.contains { $0.object.reference == workload.object.reference }
+        }
+        var notes = lacking.map { workload in
+            let declared = workload.template.servingContainers.flatMap(\.ports)
+            return DiagnosticNote(
+                declared.isEmpty
+                    ? "the containers of \(workload.object.title) declare no ports"
+                    : "\(workload.object.title) declares \(declared.map(describe).joined(separator: ", "))",
+                at: (workload.template.servingContainers.first { !$0.ports.isEmpty }?.node["ports"]
+                    ?? workload.template.specNode).map(workload.object.span))
+        }
+        if let first = serving.first {
+            notes.append(
+                DiagnosticNote(
+                    "\(first.object.title) declares `\(target)`",
+                    at: (first.template.servingContainers.first { !$0.ports.isEmpty }?.node["ports"]
+                        ?? first.template.specNode).map(first.object.span)))
+        }
+        return info.diagnostic(
+            "Service \(object.displayName) targets the port named `\(target)`, which \(names) \(lacking.count == 1 ? "does" : "do") not declare; the Service routes only to the pods of \(serving.map(\.object.title).prefix(3).joined(separator: ", "))",
+            at: primary, object: object, notes: notes,
+            fix: SuggestedFix("declare port `\(target)` in \(names), or select only the pods that serve it"))
     }
 
     private static func check(
@@ -93,7 +168,10 @@ enum ServiceTargetPorts {
         }
         switch target {
         case .number(let number):
+            // Declaring containerPort is informational: only a protocol written on the container
+            // port says what it serves (`containerPort: 514` alone says nothing about UDP).
             if let other = declared.first(where: { $0.number == number }) {
+                guard other.node["protocol"] != nil else { return nil }
                 return (
                     true,
                     {

@@ -11,7 +11,7 @@ struct ServiceURLRule: Rule {
         summary:
             "Service URLs in container env values (with the ConfigMap and Secret values they read), command and args name an existing Service exposing that port",
         why:
-            "A URL such as http://query-srv:4002 that names a missing Service or a port it does not expose fails only at run time, with a DNS error or connection refused.",
+            "A URL such as http://query-srv:4002 that names a missing Service or a port it does not expose fails only at run time, with a DNS error or connection refused. A Service missing from the inputs is reported only when its namespace defines one with a near name (a case or small edit, or one name token more or fewer): URLs often name Services installed separately (databases, brokers, optional components), and a namespace the inputs do not populate proves nothing.",
         fix:
             "Use the name of a Service in the pod's namespace (or NAME.NAMESPACE[.svc[.cluster.local]]) and one of its `port` numbers."
     )
@@ -37,12 +37,16 @@ struct ServiceURLRule: Rule {
     ) -> Diagnostic? {
         guard let service = graph.service(named: target.name, in: target.namespace) else {
             let span = url.span(in: node, object: object)
-            let names = Array(graph.services.lazy.filter { $0.object.namespace == target.namespace }.map(\.object.name))
-            let guess = nearest(target.name, in: names)
-            var notes: [DiagnosticNote] = []
-            if let guess, let found = graph.service(named: guess, in: target.namespace) {
-                notes.append(DiagnosticNote("Service \(guess) is defined here", at: found.object.nameSpan))
-            }
+            // The one policy: a Service the inputs do not define is often installed with another
+            // chart or addon (a database, a broker); only a near name of the namespace proves a
+            // typo, and a namespace the inputs do not populate proves nothing.
+            guard
+                case .nearName(let name, let location)? = ReferenceResolver.absence(
+                    kind: "Service", name: target.name, namespace: target.namespace, in: graph,
+                    shipsWithUsers: false)
+            else { return nil }
+            let guess: String? = name
+            let notes = [DiagnosticNote("Service \(name) is defined here", at: location)]
             return info.diagnostic(
                 "\(UserText.shown(url.text)) names Service \(target.name) in namespace \(target.namespace), which does not exist",
                 at: span, object: object, notes: notes,

@@ -66,8 +66,9 @@ struct SkaffoldArtifactUnusedRule: Rule {
         id: "skaffold-artifact-unused",
         summary: "Every skaffold artifact is used by a workload skaffold deploys",
         why:
-            "An artifact whose image no deployed workload names is built on every `skaffold dev` iteration and never runs: usually the workload names another image. When a deployed workload's image is a near-miss of the artifact, the error is reported there (skaffold-image) instead; artifacts other artifacts require (base images) are not reported.",
-        fix: "Reference the artifact's image from the workload that should run it, or remove the artifact."
+            "An artifact whose image no deployed workload names is built on every `skaffold dev` iteration and never runs: usually the workload names another image, or the artifact is left over. A warning, not an error: a wasted build does not break the deploy (the workloads run the images they name). When a deployed workload's image is a near-miss of the artifact, the error is reported there (skaffold-image) instead; artifacts other artifacts require (base images) are not reported.",
+        fix: "Reference the artifact's image from the workload that should run it, or remove the artifact.",
+        defaultSeverity: .warning
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {

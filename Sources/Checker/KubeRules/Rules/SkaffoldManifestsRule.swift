@@ -18,7 +18,7 @@ struct SkaffoldManifestsRule: Rule {
         id: "skaffold-manifests",
         summary: "Skaffold manifest globs match files",
         why:
-            "A manifests glob (manifests.rawYaml, or deploy.kubectl.manifests in v2 schemas) that matches no file deploys nothing for it, without an error from skaffold.",
+            "A manifests glob (manifests.rawYaml, or deploy.kubectl.manifests in v2 schemas) that matches no file deploys nothing for it, without an error from skaffold. A config kept in a subfolder is often run as `skaffold -f sub/skaffold.yaml` from a folder above it, whose paths it then names: a glob matching from any folder above skaffold.yaml is not reported.",
         fix: "Fix the glob (relative to skaffold.yaml's folder) or remove it.",
         defaultSeverity: .warning
     )
@@ -30,8 +30,7 @@ struct SkaffoldManifestsRule: Rule {
             let base = (object.file as NSString).deletingLastPathComponent
             for node in manifestGlobNodes(config) {
                 guard let pattern = node.string, !pattern.isEmpty else { continue }
-                let resolved = SkaffoldContextRule.resolve(pattern, against: base)
-                if Self.hasMatch(resolved, fileExists: context.fileExists) { continue }
+                if Self.matchesFromSomeFolder(pattern, base: base, fileExists: context.fileExists) { continue }
                 findings.append(
                     info.diagnostic(
                         "manifests glob \(pattern) matches no file (relative to \(base.isEmpty ? "." : base)); nothing is deployed for it",
@@ -40,6 +39,19 @@ struct SkaffoldManifestsRule: Rule {
             }
         }
         return findings
+    }
+
+    /// Whether the glob matches relative to skaffold.yaml's folder or to one of the folders above it.
+    private static func matchesFromSomeFolder(_ pattern: String, base: String, fileExists: (String) -> Bool)
+        -> Bool
+    {
+        var folder = base
+        for _ in 0..<8 {
+            if hasMatch(SkaffoldContextRule.resolve(pattern, against: folder), fileExists: fileExists) { return true }
+            if pattern.hasPrefix("/") || folder.isEmpty || folder == "/" || folder == "." { return false }
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        return false
     }
 
     /// `manifests.rawYaml` (v3+) or `deploy.kubectl.manifests` (v1/v2), with nodes.

@@ -22,9 +22,9 @@ struct StatefulSetHeadlessRule: Rule {
         id: "statefulset-headless",
         summary: "The Service a StatefulSet names in serviceName is headless (clusterIP: None)",
         why:
-            "Per-pod DNS records (`web-0.NAME.NAMESPACE.svc`) exist only for a headless Service; with a cluster IP the name resolves to the Service's virtual IP and peers cannot address each other.",
+            "Per-pod DNS records (`web-0.NAME.NAMESPACE.svc`) exist only for a headless Service; with a cluster IP the name resolves to the Service's virtual IP and peers cannot address each other. A note, not a warning: many StatefulSets never address their peers by name (single-replica databases, apps that only need stable volumes), and on real repositories none of the findings was a problem.",
         fix: "Set `clusterIP: None` on the governing Service (a separate Service can keep the cluster IP for clients).",
-        defaultSeverity: .warning
+        defaultSeverity: .note
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
