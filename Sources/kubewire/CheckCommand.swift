@@ -75,7 +75,9 @@ struct CheckCommand: ParsableCommand {
         let checker = Checker(
             disabled: settings.disabled,
             context: RuleContext(kubeVersion: settings.kubeVersion, nodePortRange: settings.nodePortRange))
-        let outcome = checker.run(loaded.graph)
+        var plainChecker = checker
+        plainChecker.context.walkedFiles = loaded.walkedFiles
+        let outcome = plainChecker.run(loaded.graph)
         var findings = outcome.diagnostics.map(settings.applySeverity)
         if !context.isEmpty {
             var shown = Set(plan.plainFiles.map { ManifestLoader.canonicalPath($0.path) ?? $0.path })
@@ -85,13 +87,6 @@ struct CheckCommand: ParsableCommand {
                 finding.span.map { shown.contains(ManifestLoader.canonicalPath($0.file) ?? $0.file) } ?? true
             }
         }
-        // Sibling folders found by walking that define the same object are variants of one app
-        // (dev/ and prod/, one folder per example), applied one at a time, not one duplicated object.
-        let walked = Set(
-            (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit }.map {
-                ManifestLoader.normalizedPath($0.path)
-            })
-        findings.removeAll { VariantFolders.areVariants($0, walked: walked) }
         var problems = plan.problems + contextPlan.problems + loaded.problems
         var objectCount = loaded.graph.objects.count
         var inputCount = loaded.inputNames.count
@@ -153,20 +148,6 @@ struct CheckCommand: ParsableCommand {
 /// " (3 YAML files skipped: not Kubernetes objects)", or nothing.
 func skippedPhrase(_ count: Int) -> String {
     count == 0 ? "" : " (\(count) YAML file\(count == 1 ? "" : "s") skipped: not Kubernetes objects)"
-}
-
-enum VariantFolders {
-    /// A `duplicate-object` whose two definitions sit in walked files of folders neither of which
-    /// contains the other.
-    static func areVariants(_ finding: Diagnostic, walked: Set<String>) -> Bool {
-        guard finding.ruleID == "duplicate-object", let later = finding.span?.file,
-            let earlier = finding.notes.first?.span?.file
-        else { return false }
-        let files = [later, earlier].map(ManifestLoader.normalizedPath)
-        guard files.allSatisfy(walked.contains) else { return false }
-        let folders = files.map { ($0 as NSString).deletingLastPathComponent + "/" }
-        return !folders[0].hasPrefix(folders[1]) && !folders[1].hasPrefix(folders[0])
-    }
 }
 
 /// Findings of rendered kustomizations and charts at their source lines: a line of a shared base

@@ -1,3 +1,4 @@
+import Foundation
 import KubeModel
 import KubeYAML
 import Testing
@@ -199,6 +200,52 @@ struct SkaffoldTests {
         let config = try #require(g.skaffoldConfigs.first)
         #expect(config.manifestGlobs == ["k8s/*.yaml", "extra.yaml"])
         #expect(config.artifacts.map(\.image) == ["app"])
+    }
+
+    @Test func deployedFilesFollowRawGlobsKustomizePathsAndCharts() throws {
+        let objects = ManifestLoader.load(
+            text: """
+                apiVersion: skaffold/v3
+                kind: Config
+                manifests:
+                  rawYaml: [./k8s/*.yaml]
+                  kustomize: {paths: [overlays/dev]}
+                  helm: {releases: [{name: web, chartPath: charts/web}]}
+                ---
+                apiVersion: skaffold/v2beta29
+                kind: Config
+                deploy:
+                  kustomize: {paths: [base]}
+                ---
+                apiVersion: skaffold/v4beta11
+                kind: Config
+                build: {artifacts: [{image: app}]}
+                """, name: "/repo/skaffold.yaml"
+        ).graph.skaffoldConfigs
+        #expect(objects.count == 3)
+        let (v3, v2, bare) = (objects[0], objects[1], objects[2])
+        #expect(v3.kustomizePaths == ["overlays/dev"] && v3.helmChartPaths == ["charts/web"] && v3.rendersManifests)
+        #expect(v3.deploys("/repo/k8s/a.yaml") && v3.matchesManifestGlob("/repo/k8s/a.yaml"))
+        #expect(v3.deploys("/repo/overlays/dev/patch.yaml") && !v3.matchesManifestGlob("/repo/overlays/dev/patch.yaml"))
+        #expect(v3.deploys("/repo/charts/web/templates/deployment.yaml"))
+        #expect(!v3.deploys("/repo/release/kubernetes-manifests.yaml") && !v3.deploys("/repo/overlays/devx/a.yaml"))
+        #expect(v2.kustomizePaths == ["base"] && v2.deploys("/repo/base/a.yaml") && !v2.deploys("/repo/k8s/a.yaml"))
+        // A config that names no manifests deploys every input.
+        #expect(
+            !bare.rendersManifests && bare.deploys("/anywhere/a.yaml") && !bare.matchesManifestGlob("/anywhere/a.yaml"))
+    }
+
+    @Test func filesFoundInFoldersAreWalkedAndNamedOnesAreNot() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+        try write(configMap, to: folder.appendingPathComponent("k8s/a.yaml"))
+        try write(configMap, to: folder.appendingPathComponent("k8s/b.yaml"))
+        try write(configMap, to: folder.appendingPathComponent("named.yaml"))
+        let named = folder.appendingPathComponent("named.yaml").path
+        let loaded = ManifestLoader.load([.path(folder.appendingPathComponent("k8s").path), .path(named)])
+        #expect(loaded.walkedFiles == Set(["a", "b"].map { folder.appendingPathComponent("k8s/\($0).yaml").path }))
+        #expect(loaded.inputNames.count == 3)
     }
 
     @Test func configOfAnotherToolIsNotSkaffold() {

@@ -322,10 +322,10 @@ import Testing
         #expect(result.stdout.contains("helm renders this line of chart as `- port: 70000`"), "\(result)")
     }
 
-    @Test func siblingVariantFoldersAreNotDuplicatesButOneFolderStillIs() throws {
+    @Test func alternativeFilesAreNotDuplicatesUnlessAppliedTogether() throws {
         let scratch = try Scratch()
         let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {MODE: x}\n"
-        for folder in ["envs/dev", "envs/prod", "k8s/extra"] {
+        for folder in ["envs/dev", "envs/prod", "k8s"] {
             try FileManager.default.createDirectory(
                 atPath: scratch.url.path + "/" + folder, withIntermediateDirectories: true)
         }
@@ -334,11 +334,19 @@ import Testing
         let variants = try check(["."], in: scratch.url)
         #expect(variants.status == 0, "\(variants)")
 
-        // A folder and one inside it are applied together (kubectl apply -R): a true duplicate.
+        // Two files of one folder (one per scenario, install.yaml beside namespace-install.yaml):
+        // nothing says they are applied together.
         try scratch.write("k8s/settings.yaml", configMap)
-        try scratch.write("k8s/extra/settings.yaml", configMap)
-        let nested = try check(["k8s"], in: scratch.url)
-        #expect(nested.status == 1 && nested.stdout.contains("error[duplicate-object]"), "\(nested)")
+        try scratch.write("k8s/settings-copy.yaml", configMap)
+        let alternatives = try check(["k8s"], in: scratch.url)
+        #expect(alternatives.status == 0, "\(alternatives)")
+
+        // One skaffold manifests glob deploys both: a true duplicate.
+        try scratch.write(
+            "skaffold.yaml", "apiVersion: skaffold/v4beta3\nkind: Config\nmanifests:\n  rawYaml: [k8s/*.yaml]\n")
+        let deployed = try check(["."], in: scratch.url)
+        #expect(deployed.status == 1 && deployed.stdout.contains("error[duplicate-object]"), "\(deployed)")
+        #expect(deployed.stdout.components(separatedBy: "error[duplicate-object]").count == 2, "\(deployed)")
 
         // Named explicitly, two files are one deployment.
         let named = try check(["envs/dev/settings.yaml", "envs/prod/settings.yaml"], in: scratch.url)

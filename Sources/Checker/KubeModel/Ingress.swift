@@ -108,6 +108,14 @@ public struct Ingress: Sendable {
         return target
     }
 
+    public static let canaryAnnotation = "nginx.ingress.kubernetes.io/canary"
+
+    /// An ingress-nginx canary (`canary: "true"`): it shares its main Ingress's host and paths by design.
+    public var isCanary: Bool {
+        guard let value = object.annotation(Self.canaryAnnotation) else { return false }
+        return ["1", "t", "T", "TRUE", "true", "True"].contains(value)
+    }
+
     /// Whether ingress-nginx (class `nginx`) serves this Ingress.
     public var isNginxClass: Bool { className == "nginx" }
 }

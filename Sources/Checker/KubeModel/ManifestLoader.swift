@@ -42,6 +42,9 @@ public struct LoadedManifests: Sendable {
     public var sources: SourceMap
     /// Skippable files that held no Kubernetes object (not in `inputNames`).
     public var skippedFiles: [String] = []
+    /// The files read that were found by walking a folder (or are in `skippableFiles`), as opposed
+    /// to named one by one: two of them are not known to be applied together.
+    public var walkedFiles: Set<String> = []
 }
 
 /// Reads inputs through libyaml into a `ManifestGraph`.
@@ -52,6 +55,7 @@ public enum ManifestLoader {
         var problems: [Diagnostic] = []
         var sources = SourceMap()
         var files: [String] = []
+        var walked = options.skippableFiles
         var stdinFile: String?
         var stdinProblem: Diagnostic?
         for input in inputs {
@@ -61,6 +65,7 @@ public enum ManifestLoader {
             case .path(let path):
                 let (found, problem) = expand(path)
                 files.append(contentsOf: found)
+                if found != [path] { walked.formUnion(found) }
                 if let problem { problems.append(problem) }
             }
         }
@@ -100,7 +105,7 @@ public enum ManifestLoader {
         let names = files + (stdinFile == nil && stdinProblem == nil ? [] : [standardInputName])
         return LoadedManifests(
             graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources,
-            skippedFiles: skipped)
+            skippedFiles: skipped, walkedFiles: walked.intersection(files))
     }
 
     /// The path with links, `.` and `..` resolved; nil when it does not exist.

@@ -1,4 +1,13 @@
+import Foundation
 import KubeYAML
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 public struct SkaffoldArtifact: Sendable {
     public var image: String
@@ -19,6 +28,10 @@ public struct SkaffoldConfig: Sendable {
     public var artifacts: [SkaffoldArtifact]
     /// `manifests.rawYaml` (v3+) or `deploy.kubectl.manifests` (v1/v2).
     public var manifestGlobs: [String]
+    /// Folders skaffold renders with kustomize (`manifests.kustomize.paths`, or `deploy.kustomize.paths`).
+    public var kustomizePaths: [String]
+    /// Charts skaffold deploys with helm (`releases[].chartPath` under `manifests.helm` or `deploy.helm`).
+    public var helmChartPaths: [String]
 
     public init?(object: ManifestObject) {
         guard object.kind == "Config", object.apiVersion.hasPrefix("skaffold/") else { return nil }
@@ -36,6 +49,50 @@ public struct SkaffoldConfig: Sendable {
         }
         let globs = object.root["manifests"]?["rawYaml"] ?? object.root["deploy"]?["kubectl"]?["manifests"]
         manifestGlobs = (globs?.items ?? []).compactMap(\.scalar)
+        let root = object.root
+        kustomizePaths = ((root["manifests"]?["kustomize"] ?? root["deploy"]?["kustomize"])?["paths"]?.items ?? [])
+            .compactMap(\.scalar)
+        helmChartPaths = ((root["manifests"]?["helm"] ?? root["deploy"]?["helm"])?["releases"]?.items ?? [])
+            .compactMap { $0["chartPath"]?.scalar }
+    }
+
+    /// Whether the config renders manifests with kustomize or helm: the workloads it deploys are
+    /// then in rendered output, not among the plain files beside it.
+    public var rendersManifests: Bool { !kustomizePaths.isEmpty || !helmChartPaths.isEmpty }
+
+    /// Whether skaffold deploys the manifest `file`: matched by a raw manifests glob, or inside a
+    /// kustomize path or chart folder, each resolved from the config's folder. A config that names
+    /// no manifests at all is taken to deploy every input.
+    public func deploys(_ file: String) -> Bool {
+        if manifestGlobs.isEmpty && !rendersManifests { return true }
+        return matchesManifestGlob(file)
+            || (kustomizePaths + helmChartPaths).contains { folder in
+                let prefix = resolve(folder)
+                let path = Self.absolute(file)
+                return path == prefix || path.hasPrefix(prefix.hasSuffix("/") ? prefix : prefix + "/")
+            }
+    }
+
+    /// Whether one of the config's raw manifests globs matches `file` (these files are applied together).
+    public func matchesManifestGlob(_ file: String) -> Bool {
+        guard !manifestGlobs.isEmpty else { return false }
+        let path = Self.absolute(file)
+        return manifestGlobs.contains { glob in
+            let pattern = resolve(glob)
+            return fnmatch(pattern, path, 0) == 0
+                || fnmatch(pattern.replacingOccurrences(of: "/**/", with: "/"), path, 0) == 0
+        }
+    }
+
+    private func resolve(_ path: String) -> String {
+        let base = (Self.absolute(object.file) as NSString).deletingLastPathComponent
+        return ((path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)) as NSString)
+            .standardizingPath
+    }
+
+    private static func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (full as NSString).standardizingPath
     }
 
     /// The image name skaffold compares: as written, minus tag and digest.

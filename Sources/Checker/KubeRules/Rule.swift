@@ -18,6 +18,9 @@ public struct RuleContext: Sendable {
     public var fileExists: @Sendable (String) -> Bool
     /// The cluster's NodePort range (the API server's --service-node-port-range).
     public var nodePortRange: ClosedRange<Int>
+    /// Input files found by walking a folder rather than named one by one (`LoadedManifests.walkedFiles`):
+    /// two such files are applied together only when something in the inputs says so (see `AppliedTogether`).
+    public var walkedFiles: Set<String>
 
     /// The API server's default --service-node-port-range.
     public static let defaultNodePortRange = 30000...32767
@@ -25,10 +28,12 @@ public struct RuleContext: Sendable {
     public init(
         kubeVersion: KubeVersion = .current,
         nodePortRange: ClosedRange<Int> = RuleContext.defaultNodePortRange,
+        walkedFiles: Set<String> = [],
         fileExists: @escaping @Sendable (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
     ) {
         self.kubeVersion = kubeVersion
         self.nodePortRange = nodePortRange
+        self.walkedFiles = walkedFiles
         self.fileExists = fileExists
     }
 }

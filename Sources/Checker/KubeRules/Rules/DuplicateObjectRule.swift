@@ -9,7 +9,7 @@ struct DuplicateObjectRule: Rule {
         id: "duplicate-object",
         summary: "No object (API group, kind, namespace, name) is defined twice across the inputs",
         why:
-            "`kubectl apply` of both documents applies them one after the other to the same object: the later definition wins and the earlier one is silently lost, usually a copy-paste that forgot to rename.",
+            "`kubectl apply` of both documents applies them one after the other to the same object: the later definition wins and the earlier one is silently lost, usually a copy-paste that forgot to rename. Reported only where the inputs prove both are applied: one file (or one rendered kustomization or chart), files named one by one on the command line, or files one skaffold manifests glob deploys. Two files found by walking folders (one file per test scenario, `install.yaml` beside `namespace-install.yaml`, `envs/dev` and `envs/prod`) are taken for alternatives applied one at a time.",
         fix: "Rename one of the two objects (and what refers to it), or delete the stale copy."
     )
 
@@ -37,6 +37,8 @@ struct DuplicateObjectRule: Rule {
         // Keys whose hash an earlier, different key already took.
         var collided: [Key: Int] = [:]
         var findings: [Diagnostic] = []
+        let together = AppliedTogether(graph, context: context)
+        var repeated: [Key: [Int]] = [:]
         for (position, object) in graph.objects.enumerated() {
             guard let key = Self.key(of: object) else { continue }
             let earlierPosition: Int?
@@ -52,7 +54,15 @@ struct DuplicateObjectRule: Rule {
                 earlierPosition = nil
             }
             guard let earlierPosition else { continue }
-            let earlier = graph.objects[earlierPosition]
+            // Later definitions of a key, for a third one to be compared with each.
+            let definitions = [earlierPosition] + (repeated[key] ?? [])
+            repeated[key, default: []].append(position)
+            guard
+                let partner = definitions.first(where: {
+                    together.provable(graph.objects[$0].file, object.file)
+                })
+            else { continue }
+            let earlier = graph.objects[partner]
             let scope = key.namespace.isEmpty ? "" : " in namespace \(key.namespace)"
             findings.append(
                 info.diagnostic(

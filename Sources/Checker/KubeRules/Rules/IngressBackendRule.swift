@@ -11,7 +11,7 @@ struct IngressBackendRule: Rule {
         id: "ingress-backend",
         summary: "Ingress backends (rules and defaultBackend) name an existing Service and a port it exposes",
         why:
-            "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly. A Service missing from the inputs is reported only when the namespace defines one with a near name (a case or small edit, or one name token more or fewer: `posts-srv`, `posts-clusterip-srv`): backends are often installed separately (a dashboard, an echo server a guide asks for), and on real repositories a missing Service without a near name was a prerequisite every time.",
+            "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly. A Service missing from the inputs is reported only when the namespace defines one with a near name (a case or small edit, or one name token more or fewer: `posts-srv`, `posts-clusterip-srv`): backends are often installed separately (a dashboard, an echo server a guide asks for), and on real repositories a missing Service without a near name was a prerequisite every time. On an AWS ALB Ingress (class alb, or an IngressClass of controller ingress.k8s.aws/alb in the inputs), a backend with `port.name: use-annotation` names an ALB action (`alb.ingress.kubernetes.io/actions.<name>`, often written at run time by an Argo Rollout), not a Service, and is not checked.",
         fix:
             "Name a Service in the Ingress's namespace and one of its `port` numbers or port names (not the targetPort)."
     )
@@ -45,6 +45,7 @@ struct IngressBackendRule: Rule {
         -> Diagnostic?
     {
         if backend.isResource { return nil }
+        if Self.isALBAction(backend, of: ingress, graph) { return nil }
         let object = ingress.object
         let nameField = ingress.isLegacy ? "serviceName" : "service.name"
         guard let name = backend.serviceName, let nameNode = backend.serviceNameNode else {
@@ -53,9 +54,6 @@ struct IngressBackendRule: Rule {
             return info.diagnostic(
                 "\(label) names no Service (`\(nameField)` is missing)", at: object.span(backend.node), object: object)
         }
-        // The AWS Load Balancer Controller reads `use-annotation` as "the action annotation named
-        // like the service" (written by hand or by Argo Rollouts at run time): no Service port.
-        if case .name("use-annotation")? = backend.port { return nil }
         guard let service = graph.service(named: name, in: object.namespace) else {
             // The one policy: a Service the inputs do not define is often installed with another
             // chart or addon (a prerequisite); only a near name of the namespace proves a typo.
@@ -112,6 +110,20 @@ struct IngressBackendRule: Rule {
                 at: primary, object: object, notes: [serviceNote], fix: fix)
         }
         return nil
+    }
+
+    /// The AWS Load Balancer Controller reads `port.name: use-annotation` as "the backend is the
+    /// action `alb.ingress.kubernetes.io/actions.<service name>`", not a Service port. The action
+    /// annotation is in the Ingress, or written at run time by an Argo Rollout whose ALB traffic
+    /// routing names the Ingress (or by another controller outside the inputs).
+    private static func isALBAction(_ backend: IngressBackend, of ingress: Ingress, _ graph: ManifestGraph) -> Bool {
+        guard case .name("use-annotation")? = backend.port else { return false }
+        guard let className = ingress.className else { return false }
+        if className == "alb" { return true }
+        return graph.objects.contains { object in
+            object.kind == "IngressClass" && object.apiGroup == "networking.k8s.io" && object.name == className
+                && object.spec?["controller"]?.scalar == "ingress.k8s.aws/alb"
+        }
     }
 
     static func describe(_ ports: [ServicePort]) -> String {

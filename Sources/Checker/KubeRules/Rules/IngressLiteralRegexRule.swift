@@ -9,7 +9,7 @@ struct IngressLiteralRegexRule: Rule {
         id: "ingress-literal-regex",
         summary: "Regex-looking paths are on a host in regex mode (use-regex), not matched as literal prefixes",
         why:
-            "Without nginx.ingress.kubernetes.io/use-regex on some Ingress for the host, ingress-nginx matches `/posts/?(.*)` as the literal prefix `/posts/?(.*)`, which no request starts with.",
+            "Without nginx.ingress.kubernetes.io/use-regex on some Ingress for the host, ingress-nginx matches `/posts/?(.*)` as the literal prefix `/posts/?(.*)`, which no request starts with. Only Ingresses ingress-nginx serves are read: class nginx, an IngressClass of controller k8s.io/ingress-nginx in the inputs, or no class (unless the inputs make another controller's class the default); ALB, GCE, traefik or istio Ingresses match paths their own way.",
         fix:
             "Add the annotation `nginx.ingress.kubernetes.io/use-regex: \"true\"` (and pathType ImplementationSpecific), or write a literal path.",
         defaultSeverity: .warning

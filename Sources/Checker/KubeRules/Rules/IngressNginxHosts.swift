@@ -3,10 +3,10 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
-/// The paths of the Ingresses ingress-nginx serves (class nginx, and unclassed
-/// ones, analysed as if they were meant for nginx, unless their annotations
-/// are another controller's), grouped by host as it builds its server blocks.
-/// Shared by the ingress path rules.
+/// The paths of the Ingresses ingress-nginx serves (class nginx or an IngressClass of its
+/// controller, and unclassed ones, analysed as if they were meant for nginx, unless the inputs
+/// make another controller's class the default or their annotations are another controller's),
+/// grouped by host as it builds its server blocks. Shared by the ingress path rules.
 struct NginxHosts {
     struct Host {
         /// `""` for rules without a host.
@@ -22,9 +22,11 @@ struct NginxHosts {
     let hosts: [Host]
 
     init(_ graph: ManifestGraph) {
+        let served = Self.nginxClasses(graph)
         let nginx = IngressList(
-            graph.ingresses.filter {
-                Self.declaredClass($0) == "nginx" || (Self.declaredClass($0) == nil && !Self.isForAnotherController($0))
+            graph.ingresses.filter { ingress in
+                Self.declaredClass(ingress).map(served.names.contains)
+                    ?? (served.classLess && !Self.isForAnotherController(ingress))
             })
         var order: [String] = []
         var byHost: [String: [IngressLocation]] = [:]
@@ -65,6 +67,26 @@ struct NginxHosts {
         ingress.object.annotations.keys.contains { key in
             otherControllerAnnotations.contains { key == $0 || ($0.hasSuffix("/") && key.hasPrefix($0)) }
         }
+    }
+
+    static let nginxController = "k8s.io/ingress-nginx"
+
+    /// The classes ingress-nginx serves: `nginx`, and the IngressClasses of the inputs whose
+    /// controller is ingress-nginx. Class-less Ingresses count too (the course's, and ingress-nginx
+    /// as the default class), unless the inputs mark another controller's class as the default.
+    /// ALB, GCE, traefik or istio Ingresses follow other path rules and are left out.
+    static func nginxClasses(_ graph: ManifestGraph) -> (names: Set<String>, classLess: Bool) {
+        var names: Set<String> = ["nginx"]
+        var otherDefault = false
+        var nginxDefault = false
+        for object in graph.objects where object.kind == "IngressClass" && object.apiGroup == "networking.k8s.io" {
+            let isNginx = object.spec?["controller"]?.scalar == nginxController
+            if isNginx { names.insert(object.name) }
+            if object.annotation("ingressclass.kubernetes.io/is-default-class") == "true" {
+                if isNginx { nginxDefault = true } else { otherDefault = true }
+            }
+        }
+        return (names, nginxDefault || !otherDefault)
     }
 
     /// `spec.ingressClassName`, else the legacy class annotation.

@@ -14,7 +14,7 @@ struct IngressPathRule: Rule {
         summary:
             "Ingress paths are valid for the API server and ingress-nginx, unique per host, and compile as regexes",
         why:
-            "networking.k8s.io/v1 rejects a path without pathType; ingress-nginx ≥ 1.12 rejects regex paths with Exact or Prefix; once any Ingress for a host enables use-regex (or rewrite-target) every path of that host is a regex, so an invalid one makes nginx refuse the whole configuration; a duplicate host+path is dropped.",
+            "networking.k8s.io/v1 rejects a path without pathType; ingress-nginx ≥ 1.12 rejects regex paths with Exact or Prefix; once any Ingress for a host enables use-regex (or rewrite-target) every path of that host is a regex, so an invalid one makes nginx refuse the whole configuration; a duplicate host+path is dropped. The ingress-nginx parts apply to Ingresses of class nginx (or an IngressClass of controller k8s.io/ingress-nginx in the inputs) and to class-less ones, not to ALB, GCE, traefik or istio Ingresses; the API server's own checks apply to all. A canary Ingress (nginx.ingress.kubernetes.io/canary) shares its main Ingress's host and path by design, and two Ingresses in files that are not applied together (see duplicate-object) are alternatives, not duplicates.",
         fix:
             "Give each path a pathType (ImplementationSpecific for regex paths), keep regexes valid, and remove duplicate paths."
     )
@@ -35,9 +35,10 @@ struct IngressPathRule: Rule {
         for ingress in graph.ingresses {
             findings += apiServerFindings(ingress)
         }
+        let together = AppliedTogether(graph, context: context)
         for host in NginxHosts(graph).hosts {
             findings += strictPathFindings(host.locations)
-            findings += duplicateFindings(host)
+            findings += duplicateFindings(host, together: together)
             if host.regexMode { findings += regexFindings(host) }
         }
         return findings
@@ -148,20 +149,22 @@ struct IngressPathRule: Rule {
         return findings
     }
 
-    private func duplicateFindings(_ host: NginxHosts.Host) -> [Diagnostic] {
+    /// A canary Ingress (`nginx.ingress.kubernetes.io/canary: "true"`) repeats its main Ingress's
+    /// host and paths by design, and two Ingresses in files not applied together are variants.
+    private func duplicateFindings(_ host: NginxHosts.Host, together: AppliedTogether) -> [Diagnostic] {
         struct Key: Hashable {
             var path: String
             var type: String
         }
-        var first: [Key: IngressLocation] = [:]
-        first.reserveCapacity(host.locations.count)
+        var earlierByKey: [Key: [IngressLocation]] = [:]
+        earlierByKey.reserveCapacity(host.locations.count)
         var findings: [Diagnostic] = []
-        for location in host.locations {
+        for location in host.locations where !location.ingress.isCanary {
             let key = Key(path: location.path.effectivePath, type: location.normalisedType)
-            guard let earlier = first[key] else {
-                first[key] = location
-                continue
-            }
+            let earlierOnes = earlierByKey[key] ?? []
+            earlierByKey[key, default: []].append(location)
+            guard let earlier = earlierOnes.first(where: { together.provable($0.object.file, location.object.file) })
+            else { continue }
             findings.append(
                 info.diagnostic(
                     "host \(host.displayName) and path \(key.path) (\(key.type)) are already defined in Ingress \(earlier.object.namespace)/\(earlier.object.name); ingress-nginx keeps the first and drops this one (its admission webhook rejects it)",

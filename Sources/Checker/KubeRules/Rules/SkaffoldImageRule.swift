@@ -14,7 +14,7 @@ struct SkaffoldImageRule: Rule {
         summary:
             "Workload images that look like skaffold's own (a near-miss of an artifact, or the same repository prefix) are built by an artifact",
         why:
-            "Skaffold substitutes the built tag only into manifest images whose name equals an artifact's `image` exactly (tag and digest ignored, no registry normalisation). An image that misses an artifact by a typo, or another image under the same repository as the artifacts, is pulled from a registry instead (ErrImagePull, or an old image). Only workloads in files skaffold deploys (its manifest globs) count; images pinned by digest and images unlike every artifact (public images such as nats-streaming or confluentinc/cp-kafka) are not reported.",
+            "Skaffold substitutes the built tag only into manifest images whose name equals an artifact's `image` exactly (tag and digest ignored, no registry normalisation). An image that misses an artifact by a typo, or another image under the same repository as the artifacts, is pulled from a registry instead (ErrImagePull, or an old image). Only workloads in files skaffold deploys count (its raw manifests globs, and files under its kustomize paths and chart paths; a config that names no manifests deploys every input): release manifests beside it that pin published images are not compared; images pinned by digest and images unlike every artifact (public images such as nats-streaming or confluentinc/cp-kafka) are not reported.",
         fix:
             "Make the workload's `image:` equal the artifact's `image:` (a tag may differ), or add a build artifact for it."
     )
@@ -66,7 +66,7 @@ struct SkaffoldArtifactUnusedRule: Rule {
         id: "skaffold-artifact-unused",
         summary: "Every skaffold artifact is used by a workload skaffold deploys",
         why:
-            "An artifact whose image no deployed workload names is built on every `skaffold dev` iteration and never runs: usually the workload names another image, or the artifact is left over. A warning, not an error: a wasted build does not break the deploy (the workloads run the images they name). When a deployed workload's image is a near-miss of the artifact, the error is reported there (skaffold-image) instead; artifacts other artifacts require (base images) are not reported.",
+            "An artifact whose image no deployed workload names is built on every `skaffold dev` iteration and never runs: usually the workload names another image, or the artifact is left over. A warning, not an error: a wasted build does not break the deploy (the workloads run the images they name). When a deployed workload's image is a near-miss of the artifact, the error is reported there (skaffold-image) instead; artifacts other artifacts require (base images) are not reported, nor those of a config that deploys through kustomize paths or helm releases (their workloads are in rendered output, checked on its own).",
         fix: "Reference the artifact's image from the workload that should run it, or remove the artifact.",
         defaultSeverity: .warning
     )
@@ -80,7 +80,9 @@ struct SkaffoldArtifactUnusedRule: Rule {
                 analysis.similarArtifact(to: $0.key)
             })
         var findings: [Diagnostic] = []
-        for (config, artifact) in analysis.artifacts {
+        // A config that deploys through kustomize or helm runs its images from rendered output,
+        // which is checked as a graph of its own: its artifacts' users are not in this one.
+        for (config, artifact) in analysis.artifacts where !config.rendersManifests {
             let key = SkaffoldConfig.imageKey(artifact.image)
             guard !used.contains(key), !explained.contains(key), !analysis.requiredImages.contains(key) else {
                 continue
@@ -119,9 +121,9 @@ struct SkaffoldImages {
         requiredImages = Set(
             artifacts.flatMap { ($0.1.node["requires"]?.items ?? []).compactMap { $0["image"]?.scalar } }.map(
                 SkaffoldConfig.imageKey))
-        let deploys = graph.skaffoldConfigs.map(Self.deployMatcher)
         var uses: [Use] = []
-        for workload in graph.workloads where deploys.contains(where: { $0(workload.object.file) }) {
+        for workload in graph.workloads
+        where graph.skaffoldConfigs.contains(where: { $0.deploys(workload.object.file) }) {
             for container in workload.template.containers {
                 guard let node = container.imageNode, let image = node.string, !image.isEmpty else { continue }
                 uses.append(
@@ -151,28 +153,5 @@ struct SkaffoldImages {
     static func repository(of key: String) -> String? {
         guard let slash = key.lastIndex(of: "/") else { return nil }
         return String(key[..<slash])
-    }
-
-    /// Whether a manifest file is one the config deploys: its manifest globs
-    /// resolved from the config's folder; a config without globs deploys every input.
-    private static func deployMatcher(_ config: SkaffoldConfig) -> (String) -> Bool {
-        guard !config.manifestGlobs.isEmpty else { return { _ in true } }
-        let base = (absolute(config.object.file) as NSString).deletingLastPathComponent
-        let patterns = config.manifestGlobs.map { glob in
-            ((glob.hasPrefix("/") ? glob : (base as NSString).appendingPathComponent(glob)) as NSString)
-                .standardizingPath
-        }
-        return { file in
-            let path = absolute(file)
-            return patterns.contains { pattern in
-                fnmatch(pattern, path, 0) == 0
-                    || fnmatch(pattern.replacingOccurrences(of: "/**/", with: "/"), path, 0) == 0
-            }
-        }
-    }
-
-    private static func absolute(_ path: String) -> String {
-        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return (full as NSString).standardizingPath
     }
 }
