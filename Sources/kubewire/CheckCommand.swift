@@ -97,7 +97,8 @@ struct CheckCommand: ParsableCommand {
         var notChecked: [Diagnostic] = []
         var renderedFindings = RenderedFindings()
         let outcomes = tools.renderAll(
-            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: settings.helmValues + helmValues)
+            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: settings.helmValues + helmValues,
+            kubeVersion: "\(settings.kubeVersion.major).\(settings.kubeVersion.minor)")
         for outcome in outcomes {
             switch outcome {
             case .failed(let problem):

@@ -11,6 +11,13 @@ import Testing
         return try #require(object as? [String: Any])
     }
 
+    @Test func skippedFilesAreCountedInTheSummary() throws {
+        var report = Fixtures.report()
+        report.skippedFiles = ["docker-compose.yml", "mkdocs.yml"]
+        let summary = try #require(try parse(report)["summary"] as? [String: Int])
+        #expect(summary["skipped"] == 2)
+    }
+
     @Test func topLevelSchema() throws {
         let json = try parse(Fixtures.report())
         #expect(Set(json.keys) == ["version", "tool", "summary", "diagnostics"])
@@ -19,7 +26,10 @@ import Testing
         #expect(tool["name"] as? String == "kubewire")
         #expect(tool["version"] as? String == "0.1.0")
         let summary = try #require(json["summary"] as? [String: Int])
-        #expect(summary == ["errors": 1, "warnings": 1, "notes": 0, "inputs": 2, "objects": 3, "notValidated": 0])
+        #expect(
+            summary == [
+                "errors": 1, "warnings": 1, "notes": 0, "inputs": 2, "objects": 3, "notValidated": 0, "skipped": 0,
+            ])
     }
 
     @Test func diagnosticsInOutputOrderWithAllFields() throws {

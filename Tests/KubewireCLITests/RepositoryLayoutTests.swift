@@ -272,6 +272,31 @@ import Testing
         #expect(wrong.status == 2 && wrong.stdout.contains("`helmValues` takes a list of values files"), "\(wrong)")
     }
 
+    @Test func chartsRenderForTheTargetedKubernetesRelease() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(
+            atPath: scratch.path("chart/templates"), withIntermediateDirectories: true)
+        _ = try scratch.write("chart/Chart.yaml", "apiVersion: v2\nname: gated\nversion: 0.1.0\n")
+        // helm's own default release (1.35) would pick the removed policy/v1beta1 here.
+        _ = try scratch.write(
+            "chart/templates/pdb.yaml",
+            """
+            apiVersion: {{ if semverCompare ">=1.36-0" .Capabilities.KubeVersion.Version }}policy/v1{{ else }}policy/v1beta1{{ end }}
+            kind: PodDisruptionBudget
+            metadata:
+              name: web
+            spec:
+              minAvailable: 1
+              selector:
+                matchLabels: {app: web}
+
+            """)
+        let newest = try check(["chart", "--kube-version", "1.37"], in: scratch.url)
+        #expect(newest.status == 0, "\(newest)")
+        let older = try check(["chart", "--kube-version", "1.30"], in: scratch.url)
+        #expect(older.status == 1 && older.stdout.contains("error[api-removed]"), "\(older)")
+    }
+
     @Test func theActionsDefaultPathsChecksARepositoryRoot() throws {
         let tools = try #require(Self.toolsDirectory, "kubectl and helm are needed: `make kube-tools`")
         let scratch = try Scratch()

@@ -9,11 +9,16 @@ public enum HelmRender {
     /// helm's own default release name, so rendered names look as its users know them.
     static let releaseName = "release-name"
 
-    public static func render(_ chart: ChartFolder, tool: RenderTools.Tool, valuesFiles: [String]) -> RenderOutcome {
+    /// `kubeVersion` (`1.31`) is the release the run targets: charts that choose API versions by
+    /// `.Capabilities.KubeVersion` render for it, not for helm's built-in default.
+    public static func render(
+        _ chart: ChartFolder, tool: RenderTools.Tool, valuesFiles: [String], kubeVersion: String? = nil
+    ) -> RenderOutcome {
         // A folder or file named `-x` must never read as a flag.
         let chartArgument = chart.path.hasPrefix("-") ? "./" + chart.path : chart.path
         var arguments = tool.prefix + [releaseName, chartArgument, "--include-crds"]
         for file in valuesFiles { arguments.append("--values=" + file) }
+        if let kubeVersion { arguments.append("--kube-version=" + kubeVersion) }
         let run = ToolRun.run(tool.path, arguments)
         let label = displayPath(chart.path)
         guard run.status == 0 else {
@@ -161,15 +166,17 @@ func notRendered(_ file: String, _ message: String) -> Diagnostic {
 extension RenderTools {
     /// Every kustomization built and every chart rendered, in that order; the tools run side by side
     /// (each is a process of its own, mostly waiting on files).
-    public func renderAll(kustomizations: [KustomizationFolder], charts: [ChartFolder], valuesFiles: [String])
-        -> [RenderOutcome]
-    {
+    public func renderAll(
+        kustomizations: [KustomizationFolder], charts: [ChartFolder], valuesFiles: [String],
+        kubeVersion: String? = nil
+    ) -> [RenderOutcome] {
         let jobs = kustomizations.map { RenderJob.kustomization($0) } + charts.map { RenderJob.chart($0) }
         let results = OutcomeSlots(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             switch jobs[index] {
             case .kustomization(let folder): results.set(index, build(folder))
-            case .chart(let chart): results.set(index, render(chart, valuesFiles: valuesFiles))
+            case .chart(let chart):
+                results.set(index, render(chart, valuesFiles: valuesFiles, kubeVersion: kubeVersion))
             }
         }
         return results.values
@@ -188,7 +195,7 @@ extension RenderTools {
     }
 
     /// What happens to a chart here: rendered, or a note saying how to get helm.
-    public func render(_ chart: ChartFolder, valuesFiles: [String]) -> RenderOutcome {
+    public func render(_ chart: ChartFolder, valuesFiles: [String], kubeVersion: String? = nil) -> RenderOutcome {
         guard let helm else {
             return .notRendered(
                 notRendered(
@@ -196,6 +203,6 @@ extension RenderTools {
                     "chart \(displayPath(chart.path)) was not checked: helm is not on PATH; install helm (https://helm.sh/docs/intro/install/) or name it with KUBEWIRE_HELM"
                 ))
         }
-        return HelmRender.render(chart, tool: helm, valuesFiles: valuesFiles)
+        return HelmRender.render(chart, tool: helm, valuesFiles: valuesFiles, kubeVersion: kubeVersion)
     }
 }

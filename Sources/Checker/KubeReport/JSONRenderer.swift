@@ -54,6 +54,7 @@ public struct JSONRenderer: Sendable {
                 "inputs": report.inputCount,
                 "objects": report.objectCount,
                 "notValidated": report.notValidatedCount,
+                "skipped": report.skippedFiles.count,
             ],
             "diagnostics": Diagnostic.sortedForOutput(report.allDiagnostics).map(Self.diagnostic),
         ]
