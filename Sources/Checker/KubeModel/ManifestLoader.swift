@@ -21,6 +21,9 @@ public struct LoadOptions: Sendable {
     /// Files found by walking a folder: one holding no Kubernetes object (a compose file, a CI
     /// workflow, a values file) is skipped, not an error. Files named on the command line are not here.
     public var skippableFiles: Set<String> = []
+    /// Texts read in place of these files' contents on disk (an editor's unsaved documents), by the
+    /// path the file is found under.
+    public var unsavedTexts: [String: String] = [:]
 
     public init(
         defaultNamespace: String = "default", limits: YAMLLimits = YAMLLimits(),
@@ -215,7 +218,9 @@ public enum ManifestLoader {
     }
 
     private static func parseFile(_ path: String, options: LoadOptions) -> FileResult {
-        let loaded = YAMLLoader.load(path: path, limits: options.limits)
+        let loaded =
+            options.unsavedTexts[path].map { YAMLLoader.load(text: $0, file: path, limits: options.limits) }
+            ?? YAMLLoader.load(path: path, limits: options.limits)
         var result = objects(from: loaded, options: options)
         guard options.skippableFiles.contains(path) else { return result }
         if !result.objects.isEmpty || !loaded.problems.isEmpty, isTemplate(path) {
@@ -227,7 +232,10 @@ public enum ManifestLoader {
                 $0.root.isMapping && $0.root["apiVersion"] != nil && $0.root["kind"] != nil
             }) {
                 result.mentionsObject = true
-            } else if !loaded.problems.isEmpty, let data = FileManager.default.contents(atPath: path) {
+            } else if !loaded.problems.isEmpty,
+                let data = options.unsavedTexts[path].map({ Data($0.utf8) })
+                    ?? FileManager.default.contents(atPath: path)
+            {
                 let text = String(decoding: data.prefix(1 << 20), as: UTF8.self)
                 result.mentionsObject = text.contains("apiVersion:") && text.contains("kind:")
             }
