@@ -265,9 +265,15 @@ public final class LanguageServer: @unchecked Sendable {
         }
     }
 
-    /// Whether the last check saw the text the editor has now (positions are relative to it).
+    /// Whether the last check saw the text the editor has now (positions are relative to it): the
+    /// same version, or the same text (a document opened after the check began, unchanged since).
     private func isCurrent(_ path: String) -> Bool {
-        session.documents[path]?.version == snapshot.versions[path]
+        guard let document = session.documents[path] else { return true }
+        if snapshot.versions[path] == document.version { return true }
+        let seen =
+            snapshot.unsavedTexts[path] ?? snapshot.tables[path]?.text
+            ?? FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        return seen == document.text
     }
 
     private func codeActions(uri: String, range: TextRange) -> [JSON] {
