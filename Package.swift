@@ -110,7 +110,9 @@ let checkerTargets: [Target] = [
     .testTarget(
         name: "KubeInputsTests", dependencies: ["KubeInputs", "KubeYAML", "KubeDiagnostics"],
         path: "Tests/KubeInputsTests"),
-    .testTarget(name: "KubeServerTests", dependencies: ["KubeServer"], path: "Tests/KubeServerTests"),
+    .testTarget(
+        name: "KubeServerTests", dependencies: ["KubeServer", "KubeModel", "KubeDiagnostics"],
+        path: "Tests/KubeServerTests"),
     .testTarget(
         name: "KubeReportTests", dependencies: ["KubeReport", "KubeDiagnostics"], path: "Tests/KubeReportTests"),
     // Runs the built kubewire (KUBEWIRE_BIN_DIR); KubeYAML reads the hook, Action and recipe files.

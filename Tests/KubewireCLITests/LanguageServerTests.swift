@@ -292,6 +292,47 @@ let lspIngress = """
         #expect(client.closeInputAndWait() == 0)
     }
 
+    @Test func aBurstOfEditsIsCheckedOnce() throws {
+        let workspace = try Scratch()
+        try workspace.write("deploy.yaml", lspDeployment)
+        try workspace.write("service.yaml", lspService)
+        let root = URL(fileURLWithPath: ManifestPath.canonical(workspace.url.path))
+        let serviceURI = root.appendingPathComponent("service.yaml").absoluteString
+        // A debounce well beyond the burst below (five keystrokes 100 ms apart), even on a busy machine.
+        let client = try LSPClient(in: workspace.url, arguments: ["lsp", "--debounce", "2000"])
+        _ = try client.request(
+            "initialize", ["processId": NSNull(), "capabilities": [:], "rootUri": root.absoluteString])
+        try client.notify("initialized", [:])
+        try client.notify(
+            "textDocument/didOpen",
+            ["textDocument": ["uri": serviceURI, "languageId": "yaml", "version": 1, "text": lspService]])
+        _ = try #require(client.diagnostics(for: serviceURI, version: 1) { !$0.isEmpty })
+        // Typing `posts` over `ports` one keystroke at a time: p, o, s, t, s.
+        var text = lspService.replacingOccurrences(of: "app: ports", with: "app: ")
+        for offset in 0..<5 {
+            text = text.replacingOccurrences(
+                of: "app: " + String("posts".prefix(offset)) + "\n",
+                with: "app: " + String("posts".prefix(offset + 1)) + "\n")
+            try client.notify(
+                "textDocument/didChange",
+                ["textDocument": ["uri": serviceURI, "version": offset + 2], "contentChanges": [["text": text]]])
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(text.contains("  app: posts\n"))
+        #expect(client.diagnostics(for: serviceURI, version: 6) { $0.isEmpty } != nil, "the last edit was not checked")
+        // Nothing was published for the versions typed in between.
+        let between = client.waitFor(timeout: 0.5) { message in
+            guard message["method"] as? String == "textDocument/publishDiagnostics",
+                let params = message["params"] as? [String: Any], let version = params["version"] as? Int
+            else { return false }
+            return (2...5).contains(version)
+        }
+        #expect(between == nil, "a check ran in the middle of the burst: \(between ?? [:])")
+        _ = try client.request("shutdown", [:])
+        try client.notify("exit", [:])
+        #expect(client.closeInputAndWait() == 0)
+    }
+
     @Test func exitWithoutShutdownEndsWithOne() throws {
         let workspace = try Scratch()
         let client = try LSPClient(in: workspace.url)

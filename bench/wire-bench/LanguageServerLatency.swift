@@ -119,6 +119,7 @@ enum LanguageServerLatency {
         _ = try client.diagnostics(for: uri, version: 1)
 
         var latencies: [Double] = []
+        let cpuBefore = cpuSeconds(of: client.process.processIdentifier)
         for run in 0..<(runs * 2) {
             let version = run + 2
             let breaks = run % 2 == 0
@@ -137,6 +138,7 @@ enum LanguageServerLatency {
             }
             latencies.append(Date().timeIntervalSince(sent) - Double(debounceMilliseconds) / 1000)
         }
+        let cpuPerEdit = (cpuSeconds(of: client.process.processIdentifier) - cpuBefore) / Double(latencies.count)
         try client.send(["jsonrpc": "2.0", "id": 2, "method": "shutdown"])
         try client.send(["jsonrpc": "2.0", "method": "exit"])
         client.process.waitUntilExit()
@@ -150,8 +152,22 @@ enum LanguageServerLatency {
             "  edit to diagnostics, after the \(debounceMilliseconds) ms debounce (\(latencies.count) edits): "
                 + "median \(ms(median(sorted))), p90 \(ms(p90)), max \(ms(sorted.last ?? .nan))")
         print(
+            "  server CPU per edit (user + system, from /proc; what a quiet machine's latency approaches): \(ms(cpuPerEdit))"
+        )
+        print(
             "  target: median <= \(ms(target)) "
                 + verdict(median(sorted) <= target) + "; exit \(client.process.terminationStatus)")
+    }
+
+    /// User + system time of a process so far (Linux /proc; 0 elsewhere).
+    static func cpuSeconds(of pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after the command name: state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     static func median(_ values: [Double]) -> Double { Bench.median(values) }

@@ -175,6 +175,11 @@ public enum Paths {
         guard let url = URL(string: uri), url.isFileURL else { return nil }
         let path = url.path
         guard !path.isEmpty else { return nil }
-        return ManifestLoader.canonicalPath(path) ?? ManifestLoader.normalizedPath(path)
+        return canonical(path)
+    }
+
+    /// The path with links resolved when it exists, else with `.` segments and doubled slashes removed.
+    public static func canonical(_ path: String) -> String {
+        ManifestLoader.canonicalPath(path) ?? ManifestLoader.normalizedPath(path)
     }
 }

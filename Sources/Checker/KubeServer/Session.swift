@@ -20,7 +20,7 @@ struct Session: Sendable {
         }
         if found.isEmpty, let root = params?["rootUri"]?.string.flatMap(Paths.path(of:)) { found = [root] }
         if found.isEmpty, let root = params?["rootPath"]?.string, !root.isEmpty {
-            found = [ManifestLoaderPaths.canonical(root)]
+            found = [Paths.canonical(root)]
         }
         var seen = Set<String>()
         roots = found.filter { seen.insert($0).inserted }
@@ -37,10 +37,4 @@ struct Session: Sendable {
     }
 
     var openURIs: [String: String] { documents.mapValues(\.uri) }
-}
-
-enum ManifestLoaderPaths {
-    static func canonical(_ path: String) -> String {
-        Paths.path(of: URL(fileURLWithPath: path).absoluteString) ?? path
-    }
 }
