@@ -18,6 +18,9 @@ struct CheckRun {
     /// Unsaved editor texts that take the place of these files on disk (plain files only: kustomize
     /// and helm render what is saved).
     var unsavedTexts: [String: String] = [:]
+    /// Named files that hold no Kubernetes object are skipped as walked ones are: a YAML file an
+    /// editor opens outside its workspace may be a compose file or a CI workflow, not a manifest.
+    var skipsNamedFilesWithoutObjects = false
 
     struct Outcome {
         /// Inputs that cannot be read or rendered (exit 2).
@@ -39,7 +42,8 @@ struct CheckRun {
         let contextPlan = InputPlanner.plan(context)
         var loadOptions = LoadOptions(defaultNamespace: settings.namespace)
         loadOptions.skippableFiles = Set(
-            (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit }.map(\.path))
+            (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit || skipsNamedFilesWithoutObjects }.map(
+                \.path))
         loadOptions.unsavedTexts = unsavedTexts
         let focus = plan.plainFiles.map { ManifestInput.path($0.path) } + (readsStandardInput ? [.standardInput] : [])
         let loaded = ManifestLoader.load(

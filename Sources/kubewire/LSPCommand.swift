@@ -39,20 +39,22 @@ struct CheckLinter: WorkspaceLinter {
     func lint(_ request: LintRequest) -> LintResult {
         var diagnostics: [Diagnostic] = []
         var graphs: [ManifestGraph] = []
-        func check(_ inputs: [String], settingsFrom folder: String) {
+        func check(_ inputs: [String], settingsFrom folder: String, named: Bool = false) {
             let (settings, problems) = Self.settings(for: folder)
             // As in `check`: with half a configuration the run means nothing; its problems alone are shown.
             guard problems.isEmpty else {
                 diagnostics += problems
                 return
             }
-            let run = CheckRun(inputs: inputs, settings: settings, unsavedTexts: request.unsavedTexts).perform()
-            diagnostics += run.problems + run.notChecked + run.findings
-            graphs += run.graphs
+            var run = CheckRun(inputs: inputs, settings: settings, unsavedTexts: request.unsavedTexts)
+            run.skipsNamedFilesWithoutObjects = named
+            let outcome = run.perform()
+            diagnostics += outcome.problems + outcome.notChecked + outcome.findings
+            graphs += outcome.graphs
         }
         for root in request.roots { check([root], settingsFrom: root) }
         if let first = request.looseFiles.first {
-            check(request.looseFiles, settingsFrom: (first as NSString).deletingLastPathComponent)
+            check(request.looseFiles, settingsFrom: (first as NSString).deletingLastPathComponent, named: true)
         }
         return LintResult(diagnostics: diagnostics, graphs: graphs)
     }

@@ -333,6 +333,38 @@ let lspIngress = """
         #expect(client.closeInputAndWait() == 0)
     }
 
+    @Test func aFileOutsideTheWorkspaceIsCheckedAloneAndYAMLThatIsNoManifestIsLeftAlone() throws {
+        let workspace = try Scratch()
+        let elsewhere = try Scratch()
+        let root = URL(fileURLWithPath: ManifestPath.canonical(workspace.url.path))
+        let other = URL(fileURLWithPath: ManifestPath.canonical(elsewhere.url.path))
+        let compose = "services:\n  web:\n    image: nginx\n"
+        try elsewhere.write("compose.yaml", compose)
+        try elsewhere.write("app.yaml", lspDeployment + "---\n" + lspService)
+        let composeURI = other.appendingPathComponent("compose.yaml").absoluteString
+        let appURI = other.appendingPathComponent("app.yaml").absoluteString
+        let client = try LSPClient(in: workspace.url)
+        _ = try client.request(
+            "initialize", ["processId": NSNull(), "capabilities": [:], "rootUri": root.absoluteString])
+        try client.notify("initialized", [:])
+        try client.notify(
+            "textDocument/didOpen",
+            ["textDocument": ["uri": composeURI, "languageId": "yaml", "version": 1, "text": compose]])
+        #expect(client.diagnostics(for: composeURI, version: 1) { _ in true }?.isEmpty == true, "a compose file is not a manifest")
+        try client.notify(
+            "textDocument/didOpen",
+            [
+                "textDocument": [
+                    "uri": appURI, "languageId": "yaml", "version": 1, "text": lspDeployment + "---\n" + lspService,
+                ]
+            ])
+        let found = client.diagnostics(for: appURI, version: 1) { !$0.isEmpty } ?? []
+        #expect(found.contains { $0["code"] as? String == "service-selector" }, "\(found)")
+        _ = try client.request("shutdown", [:])
+        try client.notify("exit", [:])
+        #expect(client.closeInputAndWait() == 0)
+    }
+
     @Test func exitWithoutShutdownEndsWithOne() throws {
         let workspace = try Scratch()
         let client = try LSPClient(in: workspace.url)
