@@ -21,6 +21,8 @@ struct CheckRun {
     /// Named files that hold no Kubernetes object are skipped as walked ones are: a YAML file an
     /// editor opens outside its workspace may be a compose file or a CI workflow, not a manifest.
     var skipsNamedFilesWithoutObjects = false
+    /// Files parsed by the previous run over the same inputs, reused while unchanged.
+    var parsedFiles: ParsedFileCache?
 
     struct Outcome {
         /// Inputs that cannot be read or rendered (exit 2).
@@ -45,6 +47,7 @@ struct CheckRun {
             (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit || skipsNamedFilesWithoutObjects }.map(
                 \.path))
         loadOptions.unsavedTexts = unsavedTexts
+        loadOptions.parsedFiles = parsedFiles
         let focus = plan.plainFiles.map { ManifestInput.path($0.path) } + (readsStandardInput ? [.standardInput] : [])
         let loaded = ManifestLoader.load(
             focus + contextPlan.plainFiles.map { ManifestInput.path($0.path) }, options: loadOptions)

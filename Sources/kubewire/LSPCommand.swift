@@ -36,6 +36,10 @@ struct LSPCommand: ParsableCommand {
 
 /// The check `kubewire check <folder>` runs, for each workspace folder.
 struct CheckLinter: WorkspaceLinter {
+    /// One cache of parsed files per workspace folder (and one for files outside them): after an
+    /// edit only the files that changed are parsed again.
+    private let caches = ParsedFileCaches()
+
     func lint(_ request: LintRequest) -> LintResult {
         var diagnostics: [Diagnostic] = []
         var graphs: [ManifestGraph] = []
@@ -48,6 +52,7 @@ struct CheckLinter: WorkspaceLinter {
             }
             var run = CheckRun(inputs: inputs, settings: settings, unsavedTexts: request.unsavedTexts)
             run.skipsNamedFilesWithoutObjects = named
+            run.parsedFiles = caches.cache(for: named ? "" : folder)
             let outcome = run.perform()
             diagnostics += outcome.problems + outcome.notChecked + outcome.findings
             graphs += outcome.graphs
@@ -78,5 +83,20 @@ struct CheckLinter: WorkspaceLinter {
             return (settings, [problem])
         }
         return (settings, [])
+    }
+}
+
+/// The parsed-file caches of a server, by workspace folder.
+final class ParsedFileCaches: @unchecked Sendable {
+    private let lock = NSLock()
+    private var caches: [String: ParsedFileCache] = [:]
+
+    func cache(for folder: String) -> ParsedFileCache {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cache = caches[folder] { return cache }
+        let cache = ParsedFileCache()
+        caches[folder] = cache
+        return cache
     }
 }
