@@ -350,7 +350,9 @@ let lspIngress = """
         try client.notify(
             "textDocument/didOpen",
             ["textDocument": ["uri": composeURI, "languageId": "yaml", "version": 1, "text": compose]])
-        #expect(client.diagnostics(for: composeURI, version: 1) { _ in true }?.isEmpty == true, "a compose file is not a manifest")
+        #expect(
+            client.diagnostics(for: composeURI, version: 1) { _ in true }?.isEmpty == true,
+            "a compose file is not a manifest")
         try client.notify(
             "textDocument/didOpen",
             [
@@ -360,6 +362,44 @@ let lspIngress = """
             ])
         let found = client.diagnostics(for: appURI, version: 1) { !$0.isEmpty } ?? []
         #expect(found.contains { $0["code"] as? String == "service-selector" }, "\(found)")
+        _ = try client.request("shutdown", [:])
+        try client.notify("exit", [:])
+        #expect(client.closeInputAndWait() == 0)
+    }
+
+    @Test func closingADocumentAndChangesOnDiskAreChecked() throws {
+        let workspace = try Scratch()
+        try workspace.write("deploy.yaml", lspDeployment)
+        let servicePath = try workspace.write("service.yaml", lspService)
+        let root = URL(fileURLWithPath: ManifestPath.canonical(workspace.url.path))
+        let serviceURI = root.appendingPathComponent("service.yaml").absoluteString
+        let fixed = lspService.replacingOccurrences(of: "app: ports", with: "app: posts")
+        let client = try LSPClient(in: workspace.url)
+        _ = try client.request(
+            "initialize",
+            [
+                "processId": NSNull(), "rootUri": root.absoluteString,
+                "capabilities": ["workspace": ["didChangeWatchedFiles": ["dynamicRegistration": true]]],
+            ])
+        try client.notify("initialized", [:])
+        // The client that can watch files is asked to report manifests changed on disk.
+        let registration = try #require(client.waitFor { $0["method"] as? String == "client/registerCapability" })
+        #expect("\(registration)".contains("workspace/didChangeWatchedFiles"))
+        _ = try #require(client.diagnostics(for: serviceURI) { !$0.isEmpty })
+
+        // Fixed in the editor but closed unsaved: the file on disk counts again, and it is still wrong.
+        try client.notify(
+            "textDocument/didOpen",
+            ["textDocument": ["uri": serviceURI, "languageId": "yaml", "version": 1, "text": fixed]])
+        #expect(client.diagnostics(for: serviceURI, version: 1) { $0.isEmpty } != nil)
+        try client.notify("textDocument/didClose", ["textDocument": ["uri": serviceURI]])
+        #expect(
+            client.diagnostics(for: serviceURI) { !$0.isEmpty } != nil, "closing unsaved did not bring the error back")
+
+        // Fixed on disk by another tool: the watcher's notification clears it.
+        try Data(fixed.utf8).write(to: URL(fileURLWithPath: servicePath))
+        try client.notify("workspace/didChangeWatchedFiles", ["changes": [["uri": serviceURI, "type": 2]]])
+        #expect(client.diagnostics(for: serviceURI) { $0.isEmpty } != nil, "a fix on disk was not seen")
         _ = try client.request("shutdown", [:])
         try client.notify("exit", [:])
         #expect(client.closeInputAndWait() == 0)
