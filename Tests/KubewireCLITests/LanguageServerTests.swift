@@ -261,6 +261,9 @@ let lspIngress = """
         // Errors answered, never fatal.
         let unknown = try client.request("kubewire/unknown", [:])
         #expect((unknown["error"] as? [String: Any])?["code"] as? Int == -32601)
+        client.sendRaw(Data("{\"jsonrpc\": \"2.0\", \"id\": 8, \"method\": 3}".utf8))
+        let invalid = try #require(client.waitFor { $0["id"] as? Int == 8 })
+        #expect((invalid["error"] as? [String: Any])?["code"] as? Int == -32600)
         client.sendRaw(Data("{\"jsonrpc\": \"2.0\", \"id\": 7, ".utf8))
         let parseError = try #require(client.waitFor { ($0["error"] as? [String: Any])?["code"] as? Int == -32700 })
         #expect(parseError["id"] is NSNull)

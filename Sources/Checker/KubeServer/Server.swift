@@ -81,7 +81,13 @@ public final class LanguageServer: @unchecked Sendable {
     // MARK: - dispatch (on stateQueue)
 
     private func handle(_ message: JSON) {
-        guard let method = message["method"]?.string else { return }  // a response to our request
+        guard let method = message["method"]?.string else {
+            // A response to our request (it has a result or an error) needs nothing; anything else is no request.
+            if message["result"] == nil, message["error"] == nil {
+                sendError(id: message["id"] ?? .null, code: ErrorCode.invalidRequest, "a request needs a method name")
+            }
+            return
+        }
         let params = message["params"]
         if let id = message["id"], id != .null {
             handleRequest(id: id, method: method, params: params)
