@@ -37,7 +37,7 @@ define static-libs
 endef
 RELEASE_DIR ?= dist
 
-.PHONY: all deps deps-check deps-browser deps-bench kube-tools build check test bench up smoke format clean \
+.PHONY: all deps deps-check deps-browser deps-editor deps-bench kube-tools build check test bench up smoke format clean \
         install install-cluster release bless fuzz readme schemas
 
 all: build
@@ -71,6 +71,12 @@ deps-browser:
 	  echo "make deps-browser: installing chromium and chromium-driver"; \
 	  $(SUDO) $(APT_GET) update -qq && \
 	  $(SUDO) $(APT_GET) install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null; }
+
+# Neovim, the real LSP client the language server's end-to-end test drives (nvim --headless).
+deps-editor:
+	@command -v nvim >/dev/null 2>&1 || { \
+	  echo "make deps-editor: installing neovim"; \
+	  $(SUDO) $(APT_GET) update -qq && $(SUDO) $(APT_GET) install -y -qq --no-install-recommends neovim >/dev/null; }
 
 # wrk drives the HTTP load benchmark; kubernetes-validate (PyPI, in a
 # virtualenv) is the schema validator wire-bench compares kubewire with.
@@ -121,7 +127,7 @@ release: deps-check
 	strip $(RELEASE_DIR)/kubewire
 	cd $(RELEASE_DIR) && sha256sum kubewire > kubewire.sha256 && cat kubewire.sha256
 
-test: deps deps-browser kube-tools
+test: deps deps-browser deps-editor kube-tools
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	$(BIN)/kubewire check infra/ skaffold.yaml
 	KUBEWIRE_BIN_DIR=$(abspath $(BIN)) KUBEWIRE_ROOT=$(CURDIR) KUBEWIRE_TOOLS_DIR=$(abspath $(KUBE_TOOLS))/bin \

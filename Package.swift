@@ -61,6 +61,13 @@ let checkerTargets: [Target] = [
         dependencies: ["KubeDiagnostics"],
         path: "Sources/Checker/KubeReport"
     ),
+    // `kubewire lsp`: the language server (framing, documents, session, diagnostics, fixes, definitions).
+    // The checker targets never depend on it; the check it runs is passed in by `kubewire`.
+    .target(
+        name: "KubeServer",
+        dependencies: ["KubeModel", "KubeYAML", "KubeDiagnostics"],
+        path: "Sources/Checker/KubeServer"
+    ),
     // What both executables share: console writes, output options (--format, --output, --report), exit codes.
     .target(
         name: "KubewireCLI",
@@ -71,7 +78,7 @@ let checkerTargets: [Target] = [
         name: "kubewire",
         dependencies: [
             "KubeYAML", "KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics", "KubeInputs", "KubewireCLI",
-            argumentParser,
+            "KubeServer", argumentParser,
         ],
         path: "Sources/kubewire"
     ),
@@ -103,6 +110,9 @@ let checkerTargets: [Target] = [
     .testTarget(
         name: "KubeInputsTests", dependencies: ["KubeInputs", "KubeYAML", "KubeDiagnostics"],
         path: "Tests/KubeInputsTests"),
+    .testTarget(
+        name: "KubeServerTests", dependencies: ["KubeServer", "KubeModel", "KubeDiagnostics"],
+        path: "Tests/KubeServerTests"),
     .testTarget(
         name: "KubeReportTests", dependencies: ["KubeReport", "KubeDiagnostics"], path: "Tests/KubeReportTests"),
     // Runs the built kubewire (KUBEWIRE_BIN_DIR); KubeYAML reads the hook, Action and recipe files.

@@ -63,66 +63,15 @@ struct CheckCommand: ParsableCommand {
                     toolName: ToolInfo.name, toolVersion: ToolInfo.version))
             throw ExitCode(2)
         }
-        let readsStandardInput = inputs.contains("-")
-        let plan = InputPlanner.plan(inputs.filter { $0 != "-" })
-        let contextPlan = InputPlanner.plan(context)
-        var loadOptions = LoadOptions(defaultNamespace: settings.namespace)
-        loadOptions.skippableFiles = Set(
-            (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit }.map(\.path))
-        let focus = plan.plainFiles.map { ManifestInput.path($0.path) } + (readsStandardInput ? [.standardInput] : [])
-        let loaded = ManifestLoader.load(
-            focus + contextPlan.plainFiles.map { ManifestInput.path($0.path) }, options: loadOptions)
-        let checker = Checker(
-            disabled: settings.disabled,
-            context: RuleContext(kubeVersion: settings.kubeVersion, nodePortRange: settings.nodePortRange))
-        var plainChecker = checker
-        plainChecker.context.walkedFiles = loaded.walkedFiles
-        let outcome = plainChecker.run(loaded.graph)
-        var findings = outcome.diagnostics.map(settings.applySeverity)
-        if !context.isEmpty {
-            var shown = Set(plan.plainFiles.map { ManifestLoader.canonicalPath($0.path) ?? $0.path })
-            // `helm template | kubewire check - --context base/`: what came on stdin is in focus.
-            if readsStandardInput { shown.insert(ManifestLoader.standardInputName) }
-            findings = findings.filter { finding in
-                finding.span.map { shown.contains(ManifestLoader.canonicalPath($0.file) ?? $0.file) } ?? true
-            }
-        }
-        var problems = plan.problems + contextPlan.problems + loaded.problems
-        var objectCount = loaded.graph.objects.count
-        var inputCount = loaded.inputNames.count
-        var notValidated = outcome.notValidated
-
-        // Each kustomization root and each chart is deployed on its own: its own graph.
-        let tools = RenderTools.find()
-        var notChecked: [Diagnostic] = []
-        var renderedFindings = RenderedFindings()
-        let outcomes = tools.renderAll(
-            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: settings.helmValues + helmValues,
-            kubeVersion: "\(settings.kubeVersion.major).\(settings.kubeVersion.minor)")
-        for outcome in outcomes {
-            switch outcome {
-            case .failed(let problem):
-                problems.append(problem)
-            case .notRendered(let note):
-                var note = note
-                if requireRender || settings.requireRender { note.severity = .error }
-                notChecked.append(note)
-            case .rendered(let input):
-                let unit = ManifestLoader.load(text: input.text, name: input.name, options: loadOptions)
-                problems += unit.problems.map(input.mapToSource)
-                let result = checker.run(unit.graph)
-                for finding in result.diagnostics {
-                    renderedFindings.add(
-                        input.mapToSource(settings.applySeverity(finding)), exact: input.locatesExactly(finding),
-                        from: input.producer)
-                }
-                objectCount += unit.graph.objects.count
-                inputCount += 1
-                notValidated += result.notValidated
-            }
-        }
-        findings += renderedFindings.merged()
-        if objectCount == 0 && problems.isEmpty && notChecked.isEmpty {
+        let run = CheckRun(
+            inputs: inputs.filter { $0 != "-" }, readsStandardInput: inputs.contains("-"), context: context,
+            settings: settings, helmValues: helmValues, requireRender: requireRender
+        ).perform()
+        let loaded = run.loaded
+        var problems = run.problems
+        let notChecked = run.notChecked
+        let findings = run.findings
+        if run.objectCount == 0 && problems.isEmpty && notChecked.isEmpty {
             problems.append(
                 Diagnostic(
                     ruleID: InputProblem.noObjects.id, severity: .error, span: nil,
@@ -132,10 +81,10 @@ struct CheckCommand: ParsableCommand {
         }
         var report = Report(
             diagnostics: problems + notChecked + findings,
-            rules: checker.rules.map(\.info) + InputProblem.all,
-            sources: loaded.sources, inputCount: inputCount, objectCount: objectCount,
+            rules: run.rules,
+            sources: loaded.sources, inputCount: run.inputCount, objectCount: run.objectCount,
             toolName: ToolInfo.name, toolVersion: ToolInfo.version)
-        report.notValidatedCount = notValidated
+        report.notValidatedCount = run.notValidated
         report.skippedFiles = loaded.skippedFiles
         report.listsSkippedFiles = verbose
         try options.output.write(report)

@@ -14,7 +14,7 @@ struct Kubewire: AsyncParsableCommand {
             2 usage error or an input that cannot be read or parsed.
             """,
         version: version,
-        subcommands: [CheckCommand.self, RulesCommand.self, UpCommand.self, ProbeCommand.self],
+        subcommands: [CheckCommand.self, RulesCommand.self, LSPCommand.self, UpCommand.self, ProbeCommand.self],
         defaultSubcommand: CheckCommand.self
     )
 

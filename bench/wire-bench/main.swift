@@ -392,6 +392,9 @@ enum Bench {
           --keep      keep the generated corpora and print where they are
                wire-bench --phase rule-costs|memory --dir CORPUS
                       what each rule costs alone / resident memory after each load stage
+               wire-bench --phase lsp [--pairs N] [--runs N]
+                      kubewire lsp: edit-to-diagnostics time after the debounce in a workspace of
+                      N pairs (default 100: 201 objects), 2 edits per run (default 20 runs)
         """
 
     // Arguments are read by hand, not with ArgumentParser: the timed child is this same
@@ -446,6 +449,9 @@ enum Bench {
                 } else {
                     try childCheck(directory: directory, runs: runs)
                 }
+            case "lsp":
+                try LanguageServerLatency.run(
+                    pairs: options["--pairs"] == nil ? 100 : pairs, runs: options["--runs"] == nil ? 20 : runs)
             case nil:
                 try parent(pairs: pairs, scale: scale, runs: runs, keep: flags.contains("--keep"))
             case let phase?:

@@ -21,6 +21,12 @@ public struct LoadOptions: Sendable {
     /// Files found by walking a folder: one holding no Kubernetes object (a compose file, a CI
     /// workflow, a values file) is skipped, not an error. Files named on the command line are not here.
     public var skippableFiles: Set<String> = []
+    /// Texts read in place of these files' contents on disk (an editor's unsaved documents), by the
+    /// path the file is found under.
+    public var unsavedTexts: [String: String] = [:]
+    /// Files parsed by earlier loads, reused while unchanged (a language server checks the same
+    /// workspace after every edit); nil parses every file.
+    public var parsedFiles: ParsedFileCache?
 
     public init(
         defaultNamespace: String = "default", limits: YAMLLimits = YAMLLimits(),
@@ -205,7 +211,7 @@ public enum ManifestLoader {
             message: "cannot read \(path): \(reason)")
     }
 
-    private struct FileResult: Sendable {
+    struct FileResult: Sendable {
         var objects: [ManifestObject] = []
         var problems: [Diagnostic] = []
         /// Whether some document had both apiVersion and kind (or the text names both, when
@@ -216,11 +222,24 @@ public enum ManifestLoader {
     }
 
     private static func parseFiles(_ files: [String], options: LoadOptions) -> [FileResult] {
-        files.parallelMap(workers: options.concurrency) { parseFile($0, options: options) }
+        guard let cache = options.parsedFiles else {
+            return files.parallelMap(workers: options.concurrency) { parseFile($0, options: options) }
+        }
+        let results = files.parallelMap(workers: options.concurrency) { path in
+            let key = ParsedFileCache.Key(path: path, options: options)
+            if let key, let cached = cache.result(path, key) { return cached }
+            let result = parseFile(path, options: options)
+            if let key { cache.store(path, key, result) }
+            return result
+        }
+        cache.keepOnly(Set(files))
+        return results
     }
 
     private static func parseFile(_ path: String, options: LoadOptions) -> FileResult {
-        let loaded = YAMLLoader.load(path: path, limits: options.limits)
+        let loaded =
+            options.unsavedTexts[path].map { YAMLLoader.load(text: $0, file: path, limits: options.limits) }
+            ?? YAMLLoader.load(path: path, limits: options.limits)
         var result = objects(from: loaded, options: options)
         guard options.skippableFiles.contains(path) else { return result }
         if !result.objects.isEmpty || !loaded.problems.isEmpty, isTemplate(path) {
@@ -232,7 +251,10 @@ public enum ManifestLoader {
                 $0.root.isMapping && $0.root["apiVersion"] != nil && $0.root["kind"] != nil
             }) {
                 result.mentionsObject = true
-            } else if !loaded.problems.isEmpty, let data = FileManager.default.contents(atPath: path) {
+            } else if !loaded.problems.isEmpty,
+                let data = options.unsavedTexts[path].map({ Data($0.utf8) })
+                    ?? FileManager.default.contents(atPath: path)
+            {
                 let text = String(decoding: data.prefix(1 << 20), as: UTF8.self)
                 result.mentionsObject = text.contains("apiVersion:") && text.contains("kind:")
             }
@@ -360,5 +382,81 @@ public enum ManifestLoader {
             span: SourceSpan(file: file, line: Int(node.start.line), column: Int(node.start.column)),
             message: message + "; every document must be an object with apiVersion and kind",
             fix: SuggestedFix("add apiVersion and kind, or remove the document"))
+    }
+}
+
+/// Parsed files kept between loads, each reused while its bytes (or the unsaved text read in their
+/// place) and the options that shape its objects are the same. Safe to share between threads.
+public final class ParsedFileCache: @unchecked Sendable {
+    /// What a file's result depends on: its identity and change stamps on disk, or the unsaved text;
+    /// and the options `parseFile` reads.
+    struct Key: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modified: timespec
+        var changed: timespec
+        var unsavedText: String?
+        var defaultNamespace: String
+        var skippable: Bool
+
+        init?(path: String, options: LoadOptions) {
+            var status = stat()
+            guard stat(path, &status) == 0 else { return nil }
+            device = UInt64(status.st_dev)
+            inode = UInt64(status.st_ino)
+            size = Int64(status.st_size)
+            #if canImport(Darwin)
+                modified = status.st_mtimespec
+                changed = status.st_ctimespec
+            #else
+                modified = status.st_mtim
+                changed = status.st_ctim
+            #endif
+            unsavedText = options.unsavedTexts[path]
+            defaultNamespace = options.defaultNamespace
+            skippable = options.skippableFiles.contains(path)
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.device == b.device && a.inode == b.inode && a.size == b.size
+                && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+                && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
+                && a.unsavedText == b.unsavedText && a.defaultNamespace == b.defaultNamespace
+                && a.skippable == b.skippable
+        }
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: (key: Key, result: ManifestLoader.FileResult)] = [:]
+
+    public init() {}
+
+    /// How many files are kept.
+    public var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.count
+    }
+
+    func result(_ path: String, _ key: Key) -> ManifestLoader.FileResult? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[path], entry.key == key else { return nil }
+        return entry.result
+    }
+
+    func store(_ path: String, _ key: Key, _ result: ManifestLoader.FileResult) {
+        lock.lock()
+        defer { lock.unlock() }
+        entries[path] = (key, result)
+    }
+
+    /// Forgets files the last load did not read (deleted, renamed, no longer walked): memory stays
+    /// bounded by the workspace.
+    func keepOnly(_ paths: Set<String>) {
+        lock.lock()
+        defer { lock.unlock() }
+        entries = entries.filter { paths.contains($0.key) }
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import KubeDiagnostics
+import KubeInputs
+import KubeModel
+import KubeReport
+import KubeRules
+
+/// One check as `kubewire check` runs it: the inputs planned (plain files, kustomizations, charts),
+/// loaded, checked with the settings, rendered layouts checked on their own graphs, findings mapped
+/// back to the lines that wrote them. `check` reports the outcome; `lsp` publishes it to an editor.
+struct CheckRun {
+    var inputs: [String]
+    var readsStandardInput = false
+    var context: [String] = []
+    var settings: Settings
+    var helmValues: [String] = []
+    var requireRender = false
+    /// Unsaved editor texts that take the place of these files on disk (plain files only: kustomize
+    /// and helm render what is saved).
+    var unsavedTexts: [String: String] = [:]
+    /// Named files that hold no Kubernetes object are skipped as walked ones are: a YAML file an
+    /// editor opens outside its workspace may be a compose file or a CI workflow, not a manifest.
+    var skipsNamedFilesWithoutObjects = false
+    /// Files parsed by the previous run over the same inputs, reused while unchanged.
+    var parsedFiles: ParsedFileCache?
+
+    struct Outcome {
+        /// Inputs that cannot be read or rendered (exit 2).
+        var problems: [Diagnostic]
+        /// Kustomizations and charts not rendered for want of the tool.
+        var notChecked: [Diagnostic]
+        var findings: [Diagnostic]
+        var loaded: LoadedManifests
+        /// The graphs the findings came from: the plain files', then each rendered layout's.
+        var graphs: [ManifestGraph]
+        var rules: [RuleInfo]
+        var objectCount: Int
+        var inputCount: Int
+        var notValidated: Int
+    }
+
+    func perform() -> Outcome {
+        let plan = InputPlanner.plan(inputs)
+        let contextPlan = InputPlanner.plan(context)
+        var loadOptions = LoadOptions(defaultNamespace: settings.namespace)
+        loadOptions.skippableFiles = Set(
+            (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit || skipsNamedFilesWithoutObjects }.map(
+                \.path))
+        loadOptions.unsavedTexts = unsavedTexts
+        loadOptions.parsedFiles = parsedFiles
+        let focus = plan.plainFiles.map { ManifestInput.path($0.path) } + (readsStandardInput ? [.standardInput] : [])
+        let loaded = ManifestLoader.load(
+            focus + contextPlan.plainFiles.map { ManifestInput.path($0.path) }, options: loadOptions)
+        let checker = Checker(
+            disabled: settings.disabled,
+            context: RuleContext(kubeVersion: settings.kubeVersion, nodePortRange: settings.nodePortRange))
+        // Plain files found by walking may be alternatives of each other (duplicate-object's policy);
+        // a rendered kustomization or chart is one applied whole.
+        var plainChecker = checker
+        plainChecker.context.walkedFiles = loaded.walkedFiles
+        let outcome = plainChecker.run(loaded.graph)
+        var graphs = [loaded.graph]
+        var findings = outcome.diagnostics.map(settings.applySeverity)
+        if !context.isEmpty {
+            var shown = Set(plan.plainFiles.map { ManifestLoader.canonicalPath($0.path) ?? $0.path })
+            // `helm template | kubewire check - --context base/`: what came on stdin is in focus.
+            if readsStandardInput { shown.insert(ManifestLoader.standardInputName) }
+            findings = findings.filter { finding in
+                finding.span.map { shown.contains(ManifestLoader.canonicalPath($0.file) ?? $0.file) } ?? true
+            }
+        }
+        var problems = plan.problems + contextPlan.problems + loaded.problems
+        var objectCount = loaded.graph.objects.count
+        var inputCount = loaded.inputNames.count
+        var notValidated = outcome.notValidated
+
+        // Each kustomization root and each chart is deployed on its own: its own graph.
+        let tools = RenderTools.find()
+        var notChecked: [Diagnostic] = []
+        var renderedFindings = RenderedFindings()
+        let outcomes = tools.renderAll(
+            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: settings.helmValues + helmValues,
+            kubeVersion: "\(settings.kubeVersion.major).\(settings.kubeVersion.minor)")
+        for outcome in outcomes {
+            switch outcome {
+            case .failed(let problem):
+                problems.append(problem)
+            case .notRendered(let note):
+                var note = note
+                if requireRender || settings.requireRender { note.severity = .error }
+                notChecked.append(note)
+            case .rendered(let input):
+                let unit = ManifestLoader.load(text: input.text, name: input.name, options: loadOptions)
+                problems += unit.problems.map(input.mapToSource)
+                let result = checker.run(unit.graph)
+                for finding in result.diagnostics {
+                    renderedFindings.add(
+                        input.mapToSource(settings.applySeverity(finding)), exact: input.locatesExactly(finding),
+                        from: input.producer)
+                }
+                graphs.append(unit.graph)
+                objectCount += unit.graph.objects.count
+                inputCount += 1
+                notValidated += result.notValidated
+            }
+        }
+        findings += renderedFindings.merged()
+        return Outcome(
+            problems: problems, notChecked: notChecked, findings: findings, loaded: loaded, graphs: graphs,
+            rules: checker.rules.map(\.info) + InputProblem.all, objectCount: objectCount, inputCount: inputCount,
+            notValidated: notValidated)
+    }
+}
