@@ -57,6 +57,22 @@ struct SharedTextTests {
         #expect(container.keyNode("image")?.start == mark(18, 11))
     }
 
+    /// The loader's cache key, `scalarFNV1a` and the schema's field key are one FNV-1a: a field is
+    /// found by the hash the loader computed.
+    @Test func everyKeyHashIsTheOneFNV1a() throws {
+        #expect(FNV1a.hash("") == 0xcbf2_9ce4_8422_2325)
+        #expect(FNV1a.hash("a") == 0xaf63_dc4c_8601_ec8c)
+        #expect(FNV1a.hash("foobar") == 0x8594_4171_f739_67e8)
+        let node = try root(Self.deployment)
+        // A shared word (a key, a kind) and the stream's own text (a name).
+        for scalar in [node.keyNode("kind"), node["kind"], node["metadata"]?["name"]] {
+            let scalar = try #require(scalar)
+            let text = try #require(scalar.scalar)
+            #expect(scalar.scalarFNV1a == FNV1a.hash(text))
+            #expect(text.utf8.withContiguousStorageIfAvailable { TreeBuilder.hash($0) } == FNV1a.hash(text))
+        }
+    }
+
     @Test func typicalNodesNeedNoStoredMarks() throws {
         #expect(try Self.table(Self.deployment).wideMarks.isEmpty)
         // An escape, a block scalar, an anchored scalar (its marks start at the anchor) and an alias do.

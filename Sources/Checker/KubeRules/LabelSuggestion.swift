@@ -39,7 +39,7 @@ enum LabelSuggestion {
                 for label in labels {
                     // The length difference is a lower bound of the distance: most pairs stop here.
                     guard abs(label.length - length) < cheapest else { continue }
-                    let distance = editDistance(text, label.text)
+                    let distance = NearName.editDistance(text, label.text)
                     if distance < cheapest {
                         cheapest = distance
                         if label.label.key != entry.key && !labels.contains(where: { $0.label.key == entry.key }) {

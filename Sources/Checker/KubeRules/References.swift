@@ -249,7 +249,7 @@ enum ReferenceResolver {
         if let sameLetters = candidates.first(where: { $0 != name && $0.lowercased() == lower }) {
             return sameLetters
         }
-        return nearest(name, in: candidates)
+        return NearName.inputName.nearest(name, in: candidates)
     }
 }
 

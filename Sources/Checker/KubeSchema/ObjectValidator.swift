@@ -180,7 +180,7 @@ struct ObjectValidator {
         let span = object.span(key)
         var fix: SuggestedFix?
         var message = "unknown field \(UserText.quoted(name)) in \(typeName)"
-        let suggestion = Suggestion.nearest(name, in: candidates)
+        let suggestion = NearName.apiName.nearest(name, in: candidates)
         if let suggestion {
             message += "; did you mean `\(suggestion)`?"
             fix = SuggestedFix("rename it to `\(suggestion)`", replacing: span, with: suggestion)
@@ -397,7 +397,7 @@ struct ObjectValidator {
             ?? "which is not a supported value (\(allowed.map { "`\($0)`" }.joined(separator: ", ")))"
         var fix: SuggestedFix?
         if let match = allowed.first(where: { $0.lowercased() == text.lowercased() })
-            ?? Suggestion.nearest(text, in: allowed)
+            ?? NearName.apiName.nearest(text, in: allowed)
         {
             message += "; did you mean `\(match)`?"
             fix = SuggestedFix("write `\(match)`", replacing: span, with: match)
@@ -547,73 +547,6 @@ struct ObjectValidator {
         case .bool: return "the boolean \(text)"
         case .null: return "null"
         default: return "the string \"\(UserText.shown(text))\""
-        }
-    }
-}
-
-/// Did-you-mean for names: an exact match ignoring case first, then the nearest by edit distance.
-public enum Suggestion {
-    public static func nearest(_ word: String, in candidates: [String]) -> String? {
-        let lower = word.lowercased()
-        if let match = candidates.first(where: { $0.lowercased() == lower && $0 != word }) { return match }
-        var best: (String, Int)?
-        for candidate in candidates where candidate != word {
-            let distance = editDistance(lower, candidate.lowercased())
-            if let (_, bestDistance) = best, bestDistance <= distance { continue }
-            best = (candidate, distance)
-        }
-        guard let (candidate, distance) = best else { return nil }
-        return distance <= max(1, min(3, word.count / 3)) ? candidate : nil
-    }
-
-    /// Levenshtein distance over Unicode scalars, a transposition counting as one edit.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        var a = a
-        var b = b
-        // ASCII (nearly every name): the bytes are the scalars.
-        let ascii = a.withUTF8 { left in
-            b.withUTF8 { right -> Int? in
-                guard !left.contains(where: { $0 >= 0x80 }), !right.contains(where: { $0 >= 0x80 }) else { return nil }
-                return distance(left, right)
-            }
-        }
-        if let ascii { return ascii }
-        let left = a.unicodeScalars.map(\.value)
-        let right = b.unicodeScalars.map(\.value)
-        return left.withUnsafeBufferPointer { left in right.withUnsafeBufferPointer { distance(left, $0) } }
-    }
-
-    /// Optimal string alignment: a transposition (`contianer` → `container`) is one edit.
-    private static func distance<Element: Equatable>(
-        _ a: UnsafeBufferPointer<Element>, _ b: UnsafeBufferPointer<Element>
-    ) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        let width = b.count + 1
-        // Three rows in one scratch buffer: two back, previous, current.
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
-            // Never nil: the capacity is at least 6.
-            guard let base = rows.baseAddress else { return max(a.count, b.count) }
-            var twoBack = base
-            var previous = twoBack + width
-            var current = previous + width
-            for j in 0..<width {
-                twoBack[j] = 0
-                previous[j] = j
-            }
-            for i in 1...a.count {
-                current[0] = i
-                for j in 1...b.count {
-                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                        value = min(value, twoBack[j - 2] + 1)
-                    }
-                    current[j] = value
-                }
-                (twoBack, previous, current) = (previous, current, twoBack)
-            }
-            return previous[b.count]
         }
     }
 }

@@ -110,7 +110,7 @@ public enum SchemaPass {
         let kindNode = object.root["kind"]
         if let served = catalog.apiVersions(of: object.kind) {
             // The kind exists, in another apiVersion.
-            let best = Suggestion.nearest(object.apiVersion, in: served) ?? served[0]
+            let best = NearName.apiName.nearest(object.apiVersion, in: served) ?? served[0]
             let span = apiVersionNode.map(object.span) ?? object.startSpan
             let finding = Diagnostic(
                 ruleID: SchemaRuleID.apiKind, severity: .error, span: span,
@@ -126,7 +126,7 @@ public enum SchemaPass {
             var message = "`\(object.kind)` is not a kind of \(object.apiVersion) in \(release)"
             var fix = SuggestedFix("use one of \(kinds.prefix(8).joined(separator: ", "))")
             var suggested: TypeRef?
-            if let suggestion = Suggestion.nearest(object.kind, in: catalog.allKinds) {
+            if let suggestion = NearName.apiName.nearest(object.kind, in: catalog.allKinds) {
                 message += "; did you mean `\(suggestion)`?"
                 let apiVersions = catalog.apiVersions(of: suggestion) ?? []
                 if apiVersions.contains(object.apiVersion) {
@@ -145,7 +145,7 @@ public enum SchemaPass {
         var message = "\(release) serves no API `\(object.apiVersion)`"
         var fix = SuggestedFix("use an apiVersion the cluster serves (kubectl api-versions)")
         var suggested: TypeRef?
-        if let suggestion = Suggestion.nearest(object.apiVersion, in: builtin.apiVersions) {
+        if let suggestion = NearName.apiName.nearest(object.apiVersion, in: builtin.apiVersions) {
             message += "; did you mean `\(suggestion)`?"
             fix = SuggestedFix("change apiVersion to \(suggestion)", replacing: span, with: suggestion)
             suggested = builtin.root(apiVersion: suggestion, kind: object.kind)
@@ -166,7 +166,7 @@ public enum SchemaPass {
             let note = DiagnosticNote(
                 "CustomResourceDefinition \(definition.object.name) defines \(definition.kind) here",
                 at: definition.object.nameSpan)
-            let best = Suggestion.nearest(version, in: definition.versions) ?? definition.versions.first
+            let best = NearName.apiName.nearest(version, in: definition.versions) ?? definition.versions.first
             return Diagnostic(
                 ruleID: SchemaRuleID.apiKind, severity: .error, span: span,
                 message:
@@ -183,7 +183,7 @@ public enum SchemaPass {
         var message =
             "no CustomResourceDefinition of group \(group) in the inputs defines kind `\(object.kind)` (it defines \(kinds.joined(separator: ", ")))"
         var fix: SuggestedFix?
-        if let suggestion = Suggestion.nearest(object.kind, in: kinds) {
+        if let suggestion = NearName.apiName.nearest(object.kind, in: kinds) {
             message += "; did you mean `\(suggestion)`?"
             fix = SuggestedFix("change kind to \(suggestion)", replacing: span, with: suggestion)
         }

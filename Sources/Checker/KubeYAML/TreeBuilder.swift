@@ -247,13 +247,10 @@ struct TreeBuilder {
     /// Longest scalar shared between nodes (its length fits one LEB128 byte).
     static let shortText = 48
 
-    /// FNV-1a.
+    /// The key of the shared-word and per-stream caches (the schema matches fields by the same hash).
+    @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        return hash
+        FNV1a.hash(bytes)
     }
 
     /// The bytes of the scalar text at `payload`, in `local` (the stream's text) or in `shared`.

@@ -1,3 +1,5 @@
+import KubeDiagnostics
+
 /// Allocation-free traversal for validators that visit every node once
 /// (KubeSchema): children without building arrays, scalar bytes without
 /// building `String`s.
@@ -63,22 +65,9 @@ extension YAMLNode {
     public var scalarFNV1a: UInt64? {
         if case .table(let table, let index) = backing {
             guard table.kind(index) == .scalar else { return nil }
-            return table.withText(index) { bytes in
-                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-                for byte in bytes {
-                    hash ^= UInt64(byte)
-                    hash &*= 0x100_0000_01b3
-                }
-                return hash
-            }
+            return table.withText(index) { FNV1a.hash($0) }
         }
-        guard let text = scalar else { return nil }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        return hash
+        return scalar.map { FNV1a.hash($0) }
     }
 
     /// Whether a scalar's text is `text` (byte-equal; `String` equality only when either is not ASCII).

@@ -26,7 +26,7 @@ struct DisableAnnotationRule: Rule {
                     let id = part.trimmingCharacters(in: .whitespaces)
                     guard !id.isEmpty, id != Checker.disableAll, !known.contains(id) else { continue }
                     let span = Self.span(of: id, at: offset + leading, in: pair.value, object: object)
-                    let guess = nearest(id, in: known.sorted())
+                    let guess = NearName.inputName.nearest(id, in: known.sorted())
                     findings.append(
                         info.diagnostic(
                             "\(Checker.disableAnnotation) names unknown rule `\(id)`, so it silences nothing\(guess.map { "; did you mean `\($0)`?" } ?? "")",

@@ -103,7 +103,7 @@ struct IngressBackendRule: Rule {
                 fix = guess.map { SuggestedFix("did you mean \($0)?", replacing: primary, with: String($0)) }
             case .name(let portName):
                 let names = service.ports.compactMap(\.name)
-                fix = (nearest(portName, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
+                fix = (NearName.inputName.nearest(portName, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
                     SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0)
                 }
             }

@@ -54,7 +54,7 @@ extension RuleInfo {
             // A sibling is no typo: `model-registry-service` beside `model-registry-ui-service` is
             // another Service, so a did-you-mean proves a host missing only within two edits.
             if absent, let guess = problem.fix?.replacement, guess.lowercased() != reference.name.lowercased(),
-                editDistance(reference.name, guess) > 2
+                NearName.editDistance(reference.name, guess) > 2
             {
                 return nil
             }

@@ -146,7 +146,7 @@ struct ServiceMonitorRule: Rule {
             }
             let wrong = missing[0]
             let title = service.object.title
-            if let value = dictionary[wrong.key], nearest(wrong.value, in: [value]) != nil,
+            if let value = dictionary[wrong.key], NearName.inputName.nearest(wrong.value, in: [value]) != nil,
                 let entry = labels.last(where: { $0.key == wrong.key })
             {
                 let span = object.span(wrong.valueNode)
@@ -158,7 +158,8 @@ struct ServiceMonitorRule: Rule {
                         "did you mean `\(wrong.key): \(value)` (\(title), \(location))?", replacing: span, with: value))
             }
             if let entry = labels.first(where: {
-                $0.value == wrong.value && dictionary[wrong.key] == nil && nearest(wrong.key, in: [$0.key]) != nil
+                $0.value == wrong.value && dictionary[wrong.key] == nil
+                    && NearName.inputName.nearest(wrong.key, in: [$0.key]) != nil
             }) {
                 let span = object.span(wrong.keyNode)
                 let location = service.object.span(entry.keyNode)

@@ -104,7 +104,7 @@ enum ProbePorts {
                 info.diagnostic(
                     "\(what) uses port name `\(name)`, which the container does not declare",
                     at: primary, object: object, notes: [note],
-                    fix: (nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
+                    fix: (NearName.inputName.nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
                         SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0)
                     })
             )

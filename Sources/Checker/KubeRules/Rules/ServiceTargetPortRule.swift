@@ -201,7 +201,7 @@ enum ServiceTargetPorts {
             )
         case .name(let name):
             let names = declared.compactMap(\.name)
-            let guess = nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)
+            let guess = NearName.inputName.nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)
             return (
                 true,
                 {

@@ -76,7 +76,7 @@ struct SkaffoldContextRule: Rule {
                 return !entry.hasPrefix(".") && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
                     && isDirectory.boolValue
             }.sorted()
-        guard let near = nearest(name, in: siblings) else { return general }
+        guard let near = NearName.inputName.nearest(name, in: siblings) else { return general }
         let replacement = (artifact.context as NSString).deletingLastPathComponent
         let fixed = replacement.isEmpty ? near : (replacement as NSString).appendingPathComponent(near)
         return SuggestedFix("did you mean `\(fixed)`?", replacing: span, with: fixed)

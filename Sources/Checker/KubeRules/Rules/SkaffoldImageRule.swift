@@ -142,7 +142,7 @@ struct SkaffoldImages {
     /// last path component under another repository (`someone/posts` for `posts`).
     func similarArtifact(to key: String) -> String? {
         let sorted = artifactKeys.sorted()
-        if let typo = nearest(key, in: sorted) { return typo }
+        if let typo = NearName.inputName.nearest(key, in: sorted) { return typo }
         let last = key.split(separator: "/").last.map(String.init) ?? key
         return sorted.first { $0 != key && ($0.split(separator: "/").last.map(String.init) ?? $0) == last }
     }

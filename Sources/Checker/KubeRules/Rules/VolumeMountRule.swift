@@ -36,7 +36,7 @@ struct VolumeMountRule: Rule {
                         guard let node = mount["name"], let name = node.string, !name.isEmpty, volumes[name] == nil
                         else { continue }
                         let span = object.span(node)
-                        let guess = nearest(name, in: volumes.keys.sorted())
+                        let guess = NearName.inputName.nearest(name, in: volumes.keys.sorted())
                         var notes: [DiagnosticNote] = []
                         if let guess, let target = volumes[guess] {
                             notes.append(DiagnosticNote("volume \(guess) is defined here", at: object.span(target)))

@@ -118,7 +118,7 @@ struct WorkloadSelectorRule: Rule {
                             replacing: object.span(entry.valueNode), with: actual))
                 ]
             }
-            let nearKey = nearest(entry.key, in: labels.keys)
+            let nearKey = NearName.inputName.nearest(entry.key, in: labels.keys)
             let note = nearKey.map { labelNote($0, labels[$0] ?? "", atKey: true) } ?? templateNote
             return [
                 info.diagnostic(
