@@ -159,7 +159,7 @@ enum VariantFolders {
     /// A `duplicate-object` whose two definitions sit in walked files of folders neither of which
     /// contains the other.
     static func areVariants(_ finding: Diagnostic, walked: Set<String>) -> Bool {
-        guard finding.ruleID == "duplicate-object", let later = finding.span?.file,
+        guard finding.is(.duplicateObject), let later = finding.span?.file,
             let earlier = finding.notes.first?.span?.file
         else { return false }
         let files = [later, earlier].map(ManifestLoader.normalizedPath)

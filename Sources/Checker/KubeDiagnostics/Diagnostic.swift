@@ -97,6 +97,21 @@ public struct Diagnostic: Hashable, Sendable {
 }
 
 extension Diagnostic {
+    /// A finding of a registered rule (its id a `RuleID` constant, never a literal).
+    public init(
+        ruleID: RuleID, severity: Severity, span: SourceSpan?, message: String,
+        notes: [DiagnosticNote] = [], fix: SuggestedFix? = nil, object: ObjectReference? = nil
+    ) {
+        self.init(
+            ruleID: ruleID.rawValue, severity: severity, span: span, message: message, notes: notes, fix: fix,
+            object: object)
+    }
+
+    /// Whether this is a finding of `rule`.
+    public func `is`(_ rule: RuleID) -> Bool { ruleID == rule.rawValue }
+}
+
+extension Diagnostic {
     /// Stable order for output: by file, line, column, then rule.
     public static func sortedForOutput(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         diagnostics.sorted { a, b in

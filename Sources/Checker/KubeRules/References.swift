@@ -139,11 +139,13 @@ enum ReferenceResolver {
 
     /// Kinds operators commonly create for their custom resources (ECK's `<name>-es-http`
     /// Service, its `<name>-es-elastic-user` Secret, prometheus-operator's `prometheus-operated`).
-    private static let createdByOperators: Set<String> = ["Service", "Secret", "ConfigMap"]
+    private static let createdByOperators: Set<String> = [
+        BuiltinKind.service, BuiltinKind.secret, BuiltinKind.configMap,
+    ]
 
     private static func target(of reference: NamedReference, in graph: ManifestGraph) -> Target? {
         switch reference.kind {
-        case "ConfigMap", "Secret":
+        case BuiltinKind.configMap, BuiltinKind.secret:
             guard let data = graph.configData(kind: reference.kind, named: reference.name, in: reference.namespace)
             else { return nil }
             let object = data.definer
@@ -154,7 +156,7 @@ enum ReferenceResolver {
                 },
                 membersNode: data.isCreatedByAnotherObject ? nil : (object.root["data"] ?? object.root["stringData"]),
                 object: object)
-        case "Service":
+        case BuiltinKind.service:
             guard let service = graph.service(named: reference.name, in: reference.namespace) else { return nil }
             var members: [Member] = []
             for port in service.ports {
@@ -193,13 +195,13 @@ enum ReferenceResolver {
     }
 
     private static func candidates(kind: String, in namespace: String, graph: ManifestGraph) -> [Candidate] {
-        if kind == "ConfigMap" || kind == "Secret" {
+        if kind == BuiltinKind.configMap || kind == BuiltinKind.secret {
             return graph.configData(kind: kind, in: namespace).map { data in
                 Candidate(name: data.name, location: data.nameNode.map(data.definer.span) ?? data.definer.startSpan)
             }
         }
         // Only core Services, as `target(of:)` finds them: a Knative Service is not a candidate.
-        let coreOnly = kind == "Service"
+        let coreOnly = kind == BuiltinKind.service
         return graph.objects(kind: kind, in: namespace).filter {
             !$0.name.isEmpty && (!coreOnly || $0.apiGroup.isEmpty)
         }

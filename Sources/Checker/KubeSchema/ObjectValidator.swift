@@ -3,17 +3,6 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
-/// Rule ids of the findings the schema pass produces (their `RuleInfo`s are in KubeRules).
-public enum SchemaRuleID {
-    public static let apiKind = "api-kind"
-    public static let unknownField = "unknown-field"
-    public static let requiredField = "required-field"
-    public static let fieldType = "field-type"
-    public static let fieldValue = "field-value"
-    public static let patternUnchecked = "pattern-unchecked"
-    public static let all = [apiKind, unknownField, requiredField, fieldType, fieldValue, patternUnchecked]
-}
-
 /// One walk over one object's nodes against its type: unknown fields,
 /// missing required fields, types and the values validation enforces.
 struct ObjectValidator {
@@ -161,7 +150,7 @@ struct ObjectValidator {
         let name = env["name"]?.scalar.map { "env var \($0)" } ?? "this env var"
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldValue, severity: .error, span: object.span(key: valueKey, value: value),
+                ruleID: RuleID.fieldValue, severity: .error, span: object.span(key: valueKey, value: value),
                 message:
                     "\(name) sets both `value` and `valueFrom`; the API server rejects it (`valueFrom: may not be specified when `value` is not empty`)",
                 notes: [DiagnosticNote("`valueFrom` is here", at: object.span(valueFrom))],
@@ -191,7 +180,7 @@ struct ObjectValidator {
         }
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.unknownField, severity: .error, span: span,
+                ruleID: RuleID.unknownField, severity: .error, span: span,
                 message: message + "; the API server rejects unknown fields (strict field validation)",
                 fix: fix, object: object.reference))
         return suggestion
@@ -238,7 +227,7 @@ struct ObjectValidator {
         }
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.unknownField, severity: .error, span: primary,
+                ruleID: RuleID.unknownField, severity: .error, span: primary,
                 message:
                     "`serviceName` and `servicePort` are the backend fields of extensions/v1beta1 and networking.k8s.io/v1beta1; networking.k8s.io/v1 writes `\(example)`, and the API server rejects this backend (unknown fields, strict field validation)",
                 fix: fix, object: object.reference))
@@ -278,7 +267,7 @@ struct ObjectValidator {
                 : holder.isScalar ? "\(UserText.quoted(holder.scalar ?? "")) (\(typeName))" : "this \(typeName)"
             findings.append(
                 Diagnostic(
-                    ruleID: SchemaRuleID.requiredField, severity: .error, span: object.span(holder),
+                    ruleID: RuleID.requiredField, severity: .error, span: object.span(holder),
                     message: "\(what) is missing the required field `\(field.name)`\(nullNote)",
                     fix: SuggestedFix("add `\(field.name):`"), object: object.reference))
         }
@@ -406,7 +395,7 @@ struct ObjectValidator {
         }
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
+                ruleID: RuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
                 object: object.reference))
     }
 
@@ -423,7 +412,7 @@ struct ObjectValidator {
         }
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
+                ruleID: RuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
                 object: object.reference))
     }
 
@@ -437,7 +426,7 @@ struct ObjectValidator {
         var message =
             "\(describe(place)) is \(UserText.quoted(shown)), which is not base64 (\(whatIsWrong)); the API server reads this field as base64 and rejects the object"
         let fix: SuggestedFix
-        if object.kind == "Secret" {
+        if object.kind == BuiltinKind.secret {
             message += "; plain text belongs under `stringData`"
             fix = SuggestedFix("encode the value (`printf %s 'value' | base64`) or move the key to `stringData`")
         } else {
@@ -445,14 +434,14 @@ struct ObjectValidator {
         }
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldValue, severity: .error, span: object.span(node), message: message, fix: fix,
+                ruleID: RuleID.fieldValue, severity: .error, span: object.span(node), message: message, fix: fix,
                 object: object.reference))
     }
 
     private mutating func valueError(_ node: YAMLNode, _ message: String, fix: SuggestedFix?) {
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldValue, severity: .error, span: object.span(node), message: message,
+                ruleID: RuleID.fieldValue, severity: .error, span: object.span(node), message: message,
                 fix: fix, object: object.reference))
     }
 
@@ -483,7 +472,7 @@ struct ObjectValidator {
                 // Said, never guessed: a search ICU could not finish says nothing about the value.
                 findings.append(
                     Diagnostic(
-                        ruleID: SchemaRuleID.patternUnchecked, severity: .note, span: object.span(node),
+                        ruleID: RuleID.patternUnchecked, severity: .note, span: object.span(node),
                         message:
                             "\(describe(place)) was not checked against the pattern \(UserText.quoted(constraint.pattern ?? "")): the regex engine kubewire uses (ICU, which backtracks) gave up on this value; the API server evaluates patterns with RE2, in linear time",
                         fix: SuggestedFix(
@@ -533,7 +522,7 @@ struct ObjectValidator {
         message += "; the API server rejects the object"
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldType, severity: .error, span: span, message: message, fix: fix,
+                ruleID: RuleID.fieldType, severity: .error, span: span, message: message, fix: fix,
                 object: object.reference))
     }
 

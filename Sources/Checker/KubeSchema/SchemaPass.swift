@@ -5,7 +5,7 @@ import KubeModel
 import KubeYAML
 
 public struct SchemaPassResult: Sendable {
-    /// Findings of every schema rule (`SchemaRuleID`), in object order.
+    /// Findings of every schema rule (`RuleID.schemaPass`), in object order.
     public var findings: [Diagnostic]
     /// API objects no schema covers: custom resources whose CRD is not in the inputs.
     public var notValidated: Int
@@ -113,7 +113,7 @@ public enum SchemaPass {
             let best = NearName.apiName.nearest(object.apiVersion, in: served) ?? served[0]
             let span = apiVersionNode.map(object.span) ?? object.startSpan
             let finding = Diagnostic(
-                ruleID: SchemaRuleID.apiKind, severity: .error, span: span,
+                ruleID: RuleID.apiKind, severity: .error, span: span,
                 message:
                     "\(release) has no \(object.kind) in `\(object.apiVersion)`; \(object.kind) is served as \(served.map { "`\($0)`" }.joined(separator: ", ")); did you mean `\(best)`?",
                 fix: SuggestedFix("change apiVersion to \(best)", replacing: span, with: best),
@@ -137,7 +137,7 @@ public enum SchemaPass {
                 }
             }
             let finding = Diagnostic(
-                ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
+                ruleID: RuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
                 object: object.reference)
             return (finding, suggested)
         }
@@ -151,7 +151,7 @@ public enum SchemaPass {
             suggested = builtin.root(apiVersion: suggestion, kind: object.kind)
         }
         let finding = Diagnostic(
-            ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
+            ruleID: RuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
             object: object.reference)
         return (finding, suggested)
     }
@@ -168,7 +168,7 @@ public enum SchemaPass {
                 at: definition.object.nameSpan)
             let best = NearName.apiName.nearest(version, in: definition.versions) ?? definition.versions.first
             return Diagnostic(
-                ruleID: SchemaRuleID.apiKind, severity: .error, span: span,
+                ruleID: RuleID.apiKind, severity: .error, span: span,
                 message:
                     "\(object.kind) of \(group) has no version `\(version)` (its CustomResourceDefinition serves \(definition.versions.joined(separator: ", ")))",
                 notes: [note],
@@ -188,7 +188,7 @@ public enum SchemaPass {
             fix = SuggestedFix("change kind to \(suggestion)", replacing: span, with: suggestion)
         }
         return Diagnostic(
-            ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, notes: notes, fix: fix,
+            ruleID: RuleID.apiKind, severity: .error, span: span, message: message, notes: notes, fix: fix,
             object: object.reference)
     }
 }

@@ -5,7 +5,7 @@ import KubeYAML
 /// The `kubewire.dev/disable` annotation names rules kubewire knows (or `all`).
 struct DisableAnnotationRule: Rule {
     let info = RuleInfo(
-        id: "disable-annotation",
+        id: .disableAnnotation,
         summary: "The kubewire.dev/disable annotation names known rule ids (or `all`)",
         why:
             "A misspelt id in the annotation silences nothing, so the finding it was meant to hide still fails the run, with nothing pointing at the typo; `--disable` and .kubewire.yaml refuse unknown ids for the same reason.",

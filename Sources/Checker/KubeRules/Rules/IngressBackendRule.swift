@@ -8,7 +8,7 @@ import KubeYAML
 /// service-selector and service-target-port, with a note for each path it breaks.
 struct IngressBackendRule: Rule {
     let info = RuleInfo(
-        id: "ingress-backend",
+        id: .ingressBackend,
         summary: "Ingress backends (rules and defaultBackend) name an existing Service and a port it exposes",
         why:
             "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly. A Service missing from the inputs is reported only when the namespace defines one with a near name (a case or small edit, or one name token more or fewer: `posts-srv`, `posts-clusterip-srv`): backends are often installed separately (a dashboard, an echo server a guide asks for), and on real repositories a missing Service without a near name was a prerequisite every time.",

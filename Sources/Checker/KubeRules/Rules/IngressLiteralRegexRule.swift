@@ -6,7 +6,7 @@ import KubeYAML
 /// A regex-looking path on a host that ingress-nginx serves in literal mode.
 struct IngressLiteralRegexRule: Rule {
     let info = RuleInfo(
-        id: "ingress-literal-regex",
+        id: .ingressLiteralRegex,
         summary: "Regex-looking paths are on a host in regex mode (use-regex), not matched as literal prefixes",
         why:
             "Without nginx.ingress.kubernetes.io/use-regex on some Ingress for the host, ingress-nginx matches `/posts/?(.*)` as the literal prefix `/posts/?(.*)`, which no request starts with.",

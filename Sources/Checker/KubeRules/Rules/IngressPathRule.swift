@@ -10,7 +10,7 @@ import KubeYAML
 /// (`ingress-class`, `ingress-class-conflict`) are rules of their own.
 struct IngressPathRule: Rule {
     let info = RuleInfo(
-        id: "ingress-path",
+        id: .ingressPath,
         summary:
             "Ingress paths are valid for the API server and ingress-nginx, unique per host, and compile as regexes",
         why:

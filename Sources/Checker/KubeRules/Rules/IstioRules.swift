@@ -27,7 +27,7 @@ private func serviceReference(
         !entries.services.contains(service)
     else { return nil }
     return NamedReference(
-        source: object, kind: "Service", namespace: service.namespace, name: service.name, nameNode: node,
+        source: object, kind: BuiltinKind.service, namespace: service.namespace, name: service.name, nameNode: node,
         member: port.map { .port(.number($0.0)) }, memberNode: port?.1, context: context)
 }
 
@@ -73,7 +73,7 @@ extension RuleInfo {
 /// A VirtualService route to a Service, port or subset that does not exist answers 503.
 struct VirtualServiceRule: Rule {
     let info = RuleInfo(
-        id: "virtual-service",
+        id: .virtualService,
         summary:
             "Istio VirtualService route destinations name a Service of the inputs (short or cluster-local host), a port it exposes, and a subset its DestinationRule defines",
         why:
@@ -144,7 +144,7 @@ struct VirtualServiceRule: Rule {
 /// match none of the Service's pods has no endpoints.
 struct DestinationRuleRule: Rule {
     let info = RuleInfo(
-        id: "destination-rule",
+        id: .destinationRule,
         summary:
             "Istio DestinationRule host names a Service of the inputs, and each subset's labels select pods of that Service",
         why:

@@ -85,7 +85,7 @@ private func containerPortFindings(
 /// scrape nothing, and nothing reports it.
 struct ServiceMonitorRule: Rule {
     let info = RuleInfo(
-        id: "service-monitor",
+        id: .serviceMonitor,
         summary:
             "ServiceMonitor selector matches Services (by their labels) in the namespaces it searches; endpoints[].port is a port name of those Services and targetPort a container port of their pods",
         why:
@@ -217,7 +217,7 @@ struct ServiceMonitorRule: Rule {
 /// A PodMonitor that selects no pod, or names a port its pods do not declare, scrapes nothing.
 struct PodMonitorRule: Rule {
     let info = RuleInfo(
-        id: "pod-monitor",
+        id: .podMonitor,
         summary:
             "PodMonitor selector matches pods in the namespaces it searches, and podMetricsEndpoints[].port is a container port name of those pods",
         why:

@@ -6,7 +6,7 @@ import KubeYAML
 /// values, container, container-port, Service-port and target port names.
 struct NameFormatRule: Rule {
     let info = RuleInfo(
-        id: "name-format",
+        id: .nameFormat,
         summary:
             "Object, label (and Service selector), container and port names have the syntax the API server requires",
         why:

@@ -6,7 +6,7 @@ import KubeYAML
 /// DestinationRule subsets it names; a misspelt one stops the rollout at its first step.
 struct RolloutTrafficRoutingRule: Rule {
     let info = RuleInfo(
-        id: "rollout-traffic-routing",
+        id: .rolloutTrafficRouting,
         summary:
             "Argo Rollout Istio trafficRouting names a VirtualService and its HTTP routes, and a DestinationRule with the canary and stable subsets",
         why:

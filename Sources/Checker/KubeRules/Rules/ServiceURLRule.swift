@@ -7,7 +7,7 @@ import KubeYAML
 /// other: the Service must exist and expose that port.
 struct ServiceURLRule: Rule {
     let info = RuleInfo(
-        id: "service-url",
+        id: .serviceUrl,
         summary:
             "Service URLs in container env values (with the ConfigMap and Secret values they read), command and args name an existing Service exposing that port",
         why:
@@ -42,7 +42,7 @@ struct ServiceURLRule: Rule {
             // typo, and a namespace the inputs do not populate proves nothing.
             guard
                 case .nearName(let name, let location)? = ReferenceResolver.absence(
-                    kind: "Service", name: target.name, namespace: target.namespace, in: graph,
+                    kind: BuiltinKind.service, name: target.name, namespace: target.namespace, in: graph,
                     shipsWithUsers: false)
             else { return nil }
             let guess: String? = name

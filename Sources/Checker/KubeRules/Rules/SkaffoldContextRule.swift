@@ -7,7 +7,7 @@ import KubeYAML
 /// skaffold.yaml that names them.
 struct SkaffoldContextRule: Rule {
     let info = RuleInfo(
-        id: "skaffold-context",
+        id: .skaffoldContext,
         summary: "Skaffold artifact contexts and Dockerfiles exist",
         why:
             "`skaffold dev` stops before building anything when an artifact's context directory or Dockerfile (context + docker.dockerfile, default Dockerfile, relative to skaffold.yaml's folder) is missing.",

@@ -10,7 +10,7 @@ import KubeYAML
 /// artifact image, or it shares an artifact's repository prefix.
 struct SkaffoldImageRule: Rule {
     let info = RuleInfo(
-        id: "skaffold-image",
+        id: .skaffoldImage,
         summary:
             "Workload images that look like skaffold's own (a near-miss of an artifact, or the same repository prefix) are built by an artifact",
         why:
@@ -63,7 +63,7 @@ struct SkaffoldImageRule: Rule {
 /// An artifact nothing deploys is built for nothing, or a sign that its users misspell it.
 struct SkaffoldArtifactUnusedRule: Rule {
     let info = RuleInfo(
-        id: "skaffold-artifact-unused",
+        id: .skaffoldArtifactUnused,
         summary: "Every skaffold artifact is used by a workload skaffold deploys",
         why:
             "An artifact whose image no deployed workload names is built on every `skaffold dev` iteration and never runs: usually the workload names another image, or the artifact is left over. A warning, not an error: a wasted build does not break the deploy (the workloads run the images they name). When a deployed workload's image is a near-miss of the artifact, the error is reported there (skaffold-image) instead; artifacts other artifacts require (base images) are not reported.",
