@@ -45,6 +45,8 @@ struct SchemaPassTests {
         #expect(finding.span?.column == 7)
         #expect(finding.message.contains("did you mean `hostNetwork`"))
         #expect(finding.fix?.replacement == "hostNetwork")
+        // A near name is a guess: offered, never applied unasked.
+        #expect(finding.fix?.applicability == .maybeIncorrect)
     }
 
     @Test func caseOnlyTypoIsSuggested() throws {
@@ -77,6 +79,8 @@ struct SchemaPassTests {
         let result = Self.run(text)
         #expect(result.findings.map(\.ruleID) == Array(repeating: RuleID.fieldType.rawValue, count: 3))
         #expect(result.findings.map(\.fix?.replacement) == ["\"4000\"", "true", "80"])
+        // Quoting and unquoting change only the type: machine-applicable.
+        #expect(result.findings.allSatisfy { $0.fix?.applicability == .machineApplicable })
     }
 
     @Test func nullIsAcceptedWhereTheDecoderAcceptsIt() {

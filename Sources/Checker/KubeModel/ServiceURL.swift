@@ -170,12 +170,18 @@ public struct ServiceURL: Sendable {
 
     /// The span of the URL inside a one-line scalar; the whole scalar otherwise.
     public func span(in node: YAMLNode, object: ManifestObject) -> SourceSpan {
+        exactSpan(in: node, object: object) ?? object.span(node)
+    }
+
+    /// The span of exactly the URL's text in the source, where one can be known (an edit may
+    /// replace it); nil where the scalar is block or multi-line, or escapes shift its columns.
+    public func exactSpan(in node: YAMLNode, object: ManifestObject) -> SourceSpan? {
         // Subdivide only when the source and the decoded value have the same length: an escape
         // (`''`, `\t`, `\u00e9`) shifts every column after it, so then the whole scalar is underlined.
         guard node.start.line == node.end.line, let style = node.style, style != .literal, style != .folded,
             let raw = node.scalar,
             Int(node.end.column) - Int(node.start.column) - (style.isQuoted ? 2 : 0) == raw.unicodeScalars.count
-        else { return object.span(node) }
+        else { return nil }
         let column = Int(node.start.column) + (style.isQuoted ? 1 : 0) + offset
         let length = text.unicodeScalars.count
         return SourceSpan(

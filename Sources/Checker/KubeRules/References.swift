@@ -58,18 +58,22 @@ enum ReferenceResolver {
                 at: target.membersNode.map(target.object.span) ?? target.location)
             var fix: SuggestedFix?
             if case .key(let key) = member, let guess = nearestName(key, in: names) {
-                fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+                fix = SuggestedFix(
+                    "did you mean `\(guess)`?", replacing: span, with: guess, applicability: .maybeIncorrect)
             } else if case .port(.name(let name)) = member, let guess = nearestName(name, in: names) {
-                fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+                fix = SuggestedFix(
+                    "did you mean `\(guess)`?", replacing: span, with: guess, applicability: .maybeIncorrect)
             } else if case .listener(let name) = member, let guess = nearestName(name, in: names) {
-                fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+                fix = SuggestedFix(
+                    "did you mean `\(guess)`?", replacing: span, with: guess, applicability: .maybeIncorrect)
             } else if case .port(.number(let number)) = member {
                 let numbers = members.compactMap { member -> Int? in
                     if case .port(.number(let n)) = member.member { return n }
                     return nil
                 }
                 fix = PortNumbers.nearest(to: number, among: numbers).map {
-                    SuggestedFix("did you mean \($0)?", replacing: span, with: String($0))
+                    SuggestedFix(
+                        "did you mean \($0)?", replacing: span, with: String($0), applicability: .maybeIncorrect)
                 }
             }
             return ReferenceProblem(
@@ -93,7 +97,8 @@ enum ReferenceResolver {
                 span: span,
                 notes: [DiagnosticNote("\(reference.kind) \(guess) is defined here", at: location)],
                 fix: SuggestedFix(
-                    "did you mean `\(guess)` (\(location))?", replacing: span, with: guess))
+                    "did you mean `\(guess)` (\(location))?", replacing: span, with: guess,
+                    applicability: .maybeIncorrect))
         case .missing(let candidates):
             guard let first = candidates.first else { return nil }
             let names =

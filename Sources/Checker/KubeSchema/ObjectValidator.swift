@@ -172,7 +172,8 @@ struct ObjectValidator {
         let suggestion = NearName.apiName.nearest(name, in: candidates)
         if let suggestion {
             message += "; did you mean `\(suggestion)`?"
-            fix = SuggestedFix("rename it to `\(suggestion)`", replacing: span, with: suggestion)
+            fix = SuggestedFix(
+                "rename it to `\(suggestion)`", replacing: span, with: suggestion, applicability: .maybeIncorrect)
         } else {
             let shown = candidates.prefix(12).joined(separator: ", ")
             message += " (known fields: \(shown)\(candidates.count > 12 ? ", …" : ""))"
@@ -389,7 +390,7 @@ struct ObjectValidator {
             ?? NearName.apiName.nearest(text, in: allowed)
         {
             message += "; did you mean `\(match)`?"
-            fix = SuggestedFix("write `\(match)`", replacing: span, with: match)
+            fix = SuggestedFix("write `\(match)`", replacing: span, with: match, applicability: .maybeIncorrect)
         } else {
             fix = SuggestedFix("use one of \(allowed.joined(separator: ", "))")
         }
@@ -408,7 +409,8 @@ struct ObjectValidator {
         if let suggestion = Quantity.suggestion(for: text) {
             message += "; did you mean `\(suggestion)`?"
             fix = SuggestedFix(
-                "write `\(suggestion)` (2^20-based; `M` is 10^6)", replacing: span, with: suggestion)
+                "write `\(suggestion)` (2^20-based; `M` is 10^6)", replacing: span, with: suggestion,
+                applicability: .maybeIncorrect)
         }
         findings.append(
             Diagnostic(

@@ -116,7 +116,8 @@ public enum SchemaPass {
                 ruleID: RuleID.apiKind, severity: .error, span: span,
                 message:
                     "\(release) has no \(object.kind) in `\(object.apiVersion)`; \(object.kind) is served as \(served.map { "`\($0)`" }.joined(separator: ", ")); did you mean `\(best)`?",
-                fix: SuggestedFix("change apiVersion to \(best)", replacing: span, with: best),
+                fix: SuggestedFix(
+                    "change apiVersion to \(best)", replacing: span, with: best, applicability: .maybeIncorrect),
                 object: object.reference)
             return (finding, builtin.root(apiVersion: best, kind: object.kind))
         }
@@ -130,7 +131,9 @@ public enum SchemaPass {
                 message += "; did you mean `\(suggestion)`?"
                 let apiVersions = catalog.apiVersions(of: suggestion) ?? []
                 if apiVersions.contains(object.apiVersion) {
-                    fix = SuggestedFix("change kind to \(suggestion)", replacing: span, with: suggestion)
+                    fix = SuggestedFix(
+                        "change kind to \(suggestion)", replacing: span, with: suggestion,
+                        applicability: .maybeIncorrect)
                     suggested = builtin.root(apiVersion: object.apiVersion, kind: suggestion)
                 } else {
                     fix = SuggestedFix("use kind \(suggestion) with apiVersion \(apiVersions.first ?? "")")
@@ -147,7 +150,8 @@ public enum SchemaPass {
         var suggested: TypeRef?
         if let suggestion = NearName.apiName.nearest(object.apiVersion, in: builtin.apiVersions) {
             message += "; did you mean `\(suggestion)`?"
-            fix = SuggestedFix("change apiVersion to \(suggestion)", replacing: span, with: suggestion)
+            fix = SuggestedFix(
+                "change apiVersion to \(suggestion)", replacing: span, with: suggestion, applicability: .maybeIncorrect)
             suggested = builtin.root(apiVersion: suggestion, kind: object.kind)
         }
         let finding = Diagnostic(
@@ -172,7 +176,10 @@ public enum SchemaPass {
                 message:
                     "\(object.kind) of \(group) has no version `\(version)` (its CustomResourceDefinition serves \(definition.versions.joined(separator: ", ")))",
                 notes: [note],
-                fix: best.map { SuggestedFix("use \(group)/\($0)", replacing: span, with: group + "/" + $0) },
+                fix: best.map {
+                    SuggestedFix(
+                        "use \(group)/\($0)", replacing: span, with: group + "/" + $0, applicability: .maybeIncorrect)
+                },
                 object: object.reference)
         }
         let span = object.root["kind"].map(object.span) ?? object.startSpan
@@ -185,7 +192,8 @@ public enum SchemaPass {
         var fix: SuggestedFix?
         if let suggestion = NearName.apiName.nearest(object.kind, in: kinds) {
             message += "; did you mean `\(suggestion)`?"
-            fix = SuggestedFix("change kind to \(suggestion)", replacing: span, with: suggestion)
+            fix = SuggestedFix(
+                "change kind to \(suggestion)", replacing: span, with: suggestion, applicability: .maybeIncorrect)
         }
         return Diagnostic(
             ruleID: RuleID.apiKind, severity: .error, span: span, message: message, notes: notes, fix: fix,

@@ -32,7 +32,10 @@ struct DisableAnnotationRule: Rule {
                             "\(Checker.disableAnnotation) names unknown rule `\(id)`, so it silences nothing\(guess.map { "; did you mean `\($0)`?" } ?? "")",
                             at: span ?? object.span(pair.value), object: object,
                             fix: guess.map { guess in
-                                span.map { SuggestedFix("use `\(guess)`", replacing: $0, with: guess) }
+                                span.map {
+                                    SuggestedFix(
+                                        "use `\(guess)`", replacing: $0, with: guess, applicability: .maybeIncorrect)
+                                }
                                     ?? SuggestedFix("use `\(guess)`")
                             } ?? SuggestedFix("use an id that `kubewire rules` lists, or `all`")))
                 }

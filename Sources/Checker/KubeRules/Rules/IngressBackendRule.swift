@@ -65,7 +65,8 @@ struct IngressBackendRule: Rule {
                     kind: "Service", name: name, namespace: object.namespace, in: graph, shipsWithUsers: false)
             else { return nil }
             let notes = [DiagnosticNote("Service \(guess) is defined here", at: location)]
-            let fix = SuggestedFix("did you mean \(guess)?", replacing: span, with: guess)
+            let fix = SuggestedFix(
+                "did you mean \(guess)?", replacing: span, with: guess, applicability: .maybeIncorrect)
             return info.diagnostic(
                 "\(label) routes to Service \(name), which does not exist in namespace \(object.namespace) (503)",
                 at: span, object: object, notes: notes, fix: fix)
@@ -100,11 +101,14 @@ struct IngressBackendRule: Rule {
             case .number(let number):
                 let numbers = service.ports.compactMap(\.port)
                 let guess = PortNumbers.nearest(to: number, among: numbers)
-                fix = guess.map { SuggestedFix("did you mean \($0)?", replacing: primary, with: String($0)) }
+                fix = guess.map {
+                    SuggestedFix(
+                        "did you mean \($0)?", replacing: primary, with: String($0), applicability: .maybeIncorrect)
+                }
             case .name(let portName):
                 let names = service.ports.compactMap(\.name)
                 fix = (NearName.inputName.nearest(portName, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
-                    SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0)
+                    SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0, applicability: .maybeIncorrect)
                 }
             }
             return info.diagnostic(

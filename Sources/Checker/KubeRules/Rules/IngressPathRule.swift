@@ -68,7 +68,10 @@ struct IngressPathRule: Rule {
                 guard Self.pathTypes.contains(pathType) else {
                     let typeSpan = object.span(typeNode)
                     let fix = Self.pathTypes.first { $0.lowercased() == pathType.lowercased() }
-                        .map { SuggestedFix("did you mean `\($0)`?", replacing: typeSpan, with: $0) }
+                        .map {
+                            SuggestedFix(
+                                "did you mean `\($0)`?", replacing: typeSpan, with: $0, applicability: .maybeIncorrect)
+                        }
                     findings.append(
                         info.diagnostic(
                             "pathType \(typeNode.scalar ?? typeNode.typeDescription) is not supported; expected Exact, Prefix or ImplementationSpecific",

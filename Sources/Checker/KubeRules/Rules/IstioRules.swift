@@ -58,11 +58,12 @@ extension RuleInfo {
             {
                 return nil
             }
-            if host != reference.name, let fix = problem.fix, let guess = fix.replacement,
+            if host != reference.name, let fix = problem.fix, let guess = fix.replacement, let fixSpan = fix.span,
                 problem.span == reference.source.span(reference.nameNode)
             {
                 let full = guess + host.dropFirst(reference.name.count)
-                problem.fix = SuggestedFix("did you mean `\(full)`?", replacing: fix.span, with: full)
+                problem.fix = SuggestedFix(
+                    "did you mean `\(full)`?", replacing: fixSpan, with: full, applicability: .maybeIncorrect)
             }
             return diagnostic(
                 problem.message, at: problem.span, object: reference.source, notes: problem.notes, fix: problem.fix)
@@ -135,7 +136,7 @@ struct VirtualServiceRule: Rule {
                         + " here", at: rule.object.span(rule.object.spec?["subsets"] ?? rule.object.root))
             ],
             fix: ReferenceResolver.nearestName(subset, in: names).map {
-                SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0)
+                SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0, applicability: .maybeIncorrect)
             } ?? SuggestedFix("add subset `\(subset)` to \(rule.object.title), or name one of its subsets"))
     }
 }
@@ -201,7 +202,8 @@ struct DestinationRuleRule: Rule {
                     at: first.template.labelsNode.map(first.object.span))
             ],
             fix: guess.map {
-                SuggestedFix("did you mean `\(wrong.key): \($0)`?", replacing: span, with: $0)
+                SuggestedFix(
+                    "did you mean `\(wrong.key): \($0)`?", replacing: span, with: $0, applicability: .maybeIncorrect)
             }
                 ?? SuggestedFix(
                     "label the pods of this subset `\(wrong.key): \(wrong.value)`, or select labels they carry"))

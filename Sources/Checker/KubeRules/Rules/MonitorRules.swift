@@ -66,7 +66,7 @@ private func containerPortFindings(
         }
         var fix: SuggestedFix?
         if case .name(let name) = reference, let guess = ReferenceResolver.nearestName(name, in: names) {
-            fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+            fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess, applicability: .maybeIncorrect)
         }
         findings.append(
             info.diagnostic(
@@ -155,7 +155,8 @@ struct ServiceMonitorRule: Rule {
                     subject + " (`\(wrong.key): \(wrong.value)`)", at: span, object: object,
                     notes: [DiagnosticNote("\(title) is labelled `\(wrong.key): \(value)` here", at: location)],
                     fix: SuggestedFix(
-                        "did you mean `\(wrong.key): \(value)` (\(title), \(location))?", replacing: span, with: value))
+                        "did you mean `\(wrong.key): \(value)` (\(title), \(location))?", replacing: span, with: value,
+                        applicability: .maybeIncorrect))
             }
             if let entry = labels.first(where: {
                 $0.value == wrong.value && dictionary[wrong.key] == nil
@@ -167,7 +168,8 @@ struct ServiceMonitorRule: Rule {
                     subject + " (`\(wrong.key): \(wrong.value)`)", at: span, object: object,
                     notes: [DiagnosticNote("\(title) is labelled `\(entry.key): \(entry.value)` here", at: location)],
                     fix: SuggestedFix(
-                        "did you mean `\(entry.key)` (\(title), \(location))?", replacing: span, with: entry.key))
+                        "did you mean `\(entry.key)` (\(title), \(location))?", replacing: span, with: entry.key,
+                        applicability: .maybeIncorrect))
             }
         }
         guard scope.ownNamespaceOnly else { return nil }
@@ -206,7 +208,7 @@ struct ServiceMonitorRule: Rule {
                         at: first.object.span(first.object.spec?["ports"] ?? first.object.root))
                 ],
                 fix: ReferenceResolver.nearestName(port, in: names).map {
-                    SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0)
+                    SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0, applicability: .maybeIncorrect)
                 }
                     ?? SuggestedFix(
                         "set endpoints[].port to the `name` of a port of the Service (name the port if it has none)"))

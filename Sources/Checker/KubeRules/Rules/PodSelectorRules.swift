@@ -158,7 +158,8 @@ struct NetworkPolicyRule: Rule {
                                     at: workload.template.specNode.map(workload.object.span))
                             },
                             fix: ReferenceResolver.nearestName(name, in: names).map {
-                                SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0)
+                                SuggestedFix(
+                                    "did you mean `\($0)`?", replacing: span, with: $0, applicability: .maybeIncorrect)
                             }))
                 }
             }

@@ -105,7 +105,8 @@ enum ProbePorts {
                     "\(what) uses port name `\(name)`, which the container does not declare",
                     at: primary, object: object, notes: [note],
                     fix: (NearName.inputName.nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
-                        SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0)
+                        SuggestedFix(
+                            "did you mean `\($0)`?", replacing: primary, with: $0, applicability: .maybeIncorrect)
                     })
             )
         case .number(let number):
@@ -116,7 +117,8 @@ enum ProbePorts {
                     "\(what) probes port \(number), but the container declares \(numbers.map(String.init).joined(separator: ", "))",
                     at: primary, object: object, notes: [note],
                     fix: PortNumbers.nearest(to: number, among: numbers).map {
-                        SuggestedFix("did you mean \($0)?", replacing: primary, with: String($0))
+                        SuggestedFix(
+                            "did you mean \($0)?", replacing: primary, with: String($0), applicability: .maybeIncorrect)
                     })
             )
         }

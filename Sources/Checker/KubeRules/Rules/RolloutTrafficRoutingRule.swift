@@ -75,7 +75,7 @@ struct RolloutTrafficRoutingRule: Rule {
                         + " here", at: target.span(membersNode ?? target.root))
             ],
             fix: ReferenceResolver.nearestName(written, in: members).map {
-                SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0)
+                SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0, applicability: .maybeIncorrect)
             } ?? SuggestedFix("name one of the \(noun) of \(target.title), or add it there"))
     }
 }

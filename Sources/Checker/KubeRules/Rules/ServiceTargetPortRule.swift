@@ -192,10 +192,13 @@ enum ServiceTargetPorts {
                     info.diagnostic(
                         "Service \(object.displayName) targets \(written), but the containers of \(owner) declare only \(declared.map(describe).joined(separator: ", "))",
                         at: primary, object: object, notes: notes(.refused),
-                        fix: guess.map {
-                            SuggestedFix(
-                                "did you mean \($0)?", replacing: port.targetPortNode.map(object.span),
-                                with: port.targetPortNode == nil ? nil : String($0))
+                        fix: guess.map { guess in
+                            // No `targetPort` written (it defaults to `port`): nothing to replace.
+                            port.targetPortNode.map {
+                                SuggestedFix(
+                                    "did you mean \(guess)?", replacing: object.span($0), with: String(guess),
+                                    applicability: .maybeIncorrect)
+                            } ?? SuggestedFix("did you mean \(guess)?")
                         })
                 }
             )
@@ -208,7 +211,10 @@ enum ServiceTargetPorts {
                     info.diagnostic(
                         "Service \(object.displayName) targets the port named `\(name)`, but no container of \(owner) declares a \(port.protocol) port with that name; the pods get no endpoint (503)",
                         at: primary, object: object, notes: notes(.noEndpoints),
-                        fix: guess.map { SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0) }
+                        fix: guess.map {
+                            SuggestedFix(
+                                "did you mean `\($0)`?", replacing: primary, with: $0, applicability: .maybeIncorrect)
+                        }
                             ?? SuggestedFix("name the container port `\(name)` or target its number"))
                 }
             )

@@ -50,8 +50,13 @@ struct ServiceURLRule: Rule {
             return info.diagnostic(
                 "\(UserText.shown(url.text)) names Service \(target.name) in namespace \(target.namespace), which does not exist",
                 at: span, object: object, notes: notes,
-                fix: guess.map {
-                    SuggestedFix("did you mean \($0)?", with: url.replacingServiceName(with: $0))
+                fix: guess.map { guess in
+                    let corrected = url.replacingServiceName(with: guess)
+                    // An edit only where the URL's own columns are known; otherwise the URL in words.
+                    return url.exactSpan(in: node, object: object).map {
+                        SuggestedFix(
+                            "did you mean \(guess)?", replacing: $0, with: corrected, applicability: .maybeIncorrect)
+                    } ?? SuggestedFix("did you mean \(guess)? (write `\(corrected)`)")
                 })
         }
         guard service.ports.contains(where: { $0.port == url.port }) else {

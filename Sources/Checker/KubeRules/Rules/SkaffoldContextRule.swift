@@ -49,7 +49,8 @@ struct SkaffoldContextRule: Rule {
                 }) {
                     if let node = artifact.dockerfileNode {
                         fix = SuggestedFix(
-                            "did you mean `\(found)`?", replacing: object.span(node), with: found)
+                            "did you mean `\(found)`?", replacing: object.span(node), with: found,
+                            applicability: .maybeIncorrect)
                     } else {
                         fix = SuggestedFix("the context has \(found): set `docker: {dockerfile: \(found)}`")
                     }
@@ -79,7 +80,7 @@ struct SkaffoldContextRule: Rule {
         guard let near = NearName.inputName.nearest(name, in: siblings) else { return general }
         let replacement = (artifact.context as NSString).deletingLastPathComponent
         let fixed = replacement.isEmpty ? near : (replacement as NSString).appendingPathComponent(near)
-        return SuggestedFix("did you mean `\(fixed)`?", replacing: span, with: fixed)
+        return SuggestedFix("did you mean `\(fixed)`?", replacing: span, with: fixed, applicability: .maybeIncorrect)
     }
 
     /// `path` relative to `base` (skaffold resolves against skaffold.yaml's folder), unless absolute.

@@ -37,7 +37,9 @@ struct SkaffoldImageRule: Rule {
                                 "skaffold builds \(artifact.image) here (and no deployed workload uses it)",
                                 at: config.object.span(artifact.imageNode))
                         ],
-                        fix: SuggestedFix("did you mean `\(artifact.image)`?", replacing: span, with: artifact.image)))
+                        fix: SuggestedFix(
+                            "did you mean `\(artifact.image)`?", replacing: span, with: artifact.image,
+                            applicability: .maybeIncorrect)))
             } else if let prefix = SkaffoldImages.repository(of: use.key),
                 let (config, artifact) = analysis.artifacts.first(where: {
                     SkaffoldImages.repository(of: SkaffoldConfig.imageKey($0.1.image)) == prefix

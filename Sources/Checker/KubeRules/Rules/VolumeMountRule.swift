@@ -49,7 +49,11 @@ struct VolumeMountRule: Rule {
                             info.diagnostic(
                                 "container \(containerName) \(field == "volumeMounts" ? "mounts" : "attaches") volume \(name), but \(object.kind) \(object.name) has no volume of that name (\(defined)); the API server rejects the pod",
                                 at: span, object: object, notes: notes,
-                                fix: guess.map { SuggestedFix("did you mean \($0)?", replacing: span, with: $0) }
+                                fix: guess.map {
+                                    SuggestedFix(
+                                        "did you mean \($0)?", replacing: span, with: $0, applicability: .maybeIncorrect
+                                    )
+                                }
                                     ?? SuggestedFix("add a volume named \(name) to the pod's `volumes`")))
                     }
                 }

@@ -117,7 +117,7 @@ struct WorkloadSelectorRule: Rule {
                         at: object.span(entry.valueNode), object: object, notes: [labelNote(entry.key, actual)],
                         fix: SuggestedFix(
                             "make the selector and the template agree, e.g. `\(entry.key): \(actual)`",
-                            replacing: object.span(entry.valueNode), with: actual))
+                            replacing: object.span(entry.valueNode), with: actual, applicability: .maybeIncorrect))
                 ]
             }
             let nearKey = NearName.inputName.nearest(entry.key, in: labels.keys)
@@ -127,7 +127,9 @@ struct WorkloadSelectorRule: Rule {
                     "selector requires label `\(entry.key)` but the pod template of \(object.title) has no such label",
                     at: object.span(entry.keyNode), object: object, notes: [note],
                     fix: nearKey.map {
-                        SuggestedFix("did you mean `\($0)`?", replacing: object.span(entry.keyNode), with: $0)
+                        SuggestedFix(
+                            "did you mean `\($0)`?", replacing: object.span(entry.keyNode), with: $0,
+                            applicability: .maybeIncorrect)
                     } ?? SuggestedFix("add `\(entry.key): \(entry.value)` to spec.template.metadata.labels"))
             ]
         }
