@@ -33,10 +33,7 @@ struct SharedTextTests {
         """
 
     static func table(_ text: String) throws -> YAMLTable {
-        guard case .table(let table, _) = try root(text).backing else {
-            throw TestFailure("not a loaded node")
-        }
-        return table
+        try root(text).table
     }
 
     struct TestFailure: Error, CustomStringConvertible {
@@ -134,19 +131,17 @@ struct SharedTextTests {
         #expect(duplicate.problems.map(\.ruleID) == [InputProblem.duplicateKey.id])
     }
 
-    @Test func theVocabularyHoldsFieldsKindsVersionsAndCuratedWords() {
-        let shared = SharedText.kubernetes
-        func has(_ word: String) -> Bool {
-            var word = word
-            return word.withUTF8 { shared.payload(of: $0, hash: TreeBuilder.hash($0)) != nil }
+    /// Any vocabulary (none included) reads the same: the words only decide where text is kept.
+    @Test func aLoadReadsTheSameWithAnyVocabulary() throws {
+        let with = try root(Self.deployment)
+        let without = try #require(
+            YAMLLoader.load(text: Self.deployment, file: "t.yaml", vocabulary: .none).documents.first?.root)
+        func flatten(_ node: YAMLNode) -> [String] {
+            ["\(node.start)-\(node.end) \(node.scalar ?? "")"]
+                + node.pairs.flatMap { flatten($0.key) + flatten($0.value) } + node.items.flatMap(flatten)
         }
-        for word in [
-            "containerPort", "matchLabels", "apps/v1", "networking.k8s.io/v1", "Deployment", "CronJob",
-            "IfNotPresent", "TCP", "app.kubernetes.io/name",
-        ] {
-            #expect(has(word), "\(word)")
-        }
-        for word in ["containerport", "contianerPort", "Deploymen", "posts-srv", ""] { #expect(!has(word), "\(word)") }
+        #expect(flatten(with) == flatten(without))
+        #expect(try Self.table(Self.deployment).text.bytes.count < without.table.text.bytes.count)
     }
 
     @Test func lookupsSurviveCollidingSlots() {

@@ -21,6 +21,9 @@ public struct LoadOptions: Sendable {
     /// Files found by walking a folder: one holding no Kubernetes object (a compose file, a CI
     /// workflow, a values file) is skipped, not an error. Files named on the command line are not here.
     public var skippableFiles: Set<String> = []
+    /// Scalar texts stored once for the run rather than per file (an optimisation; any vocabulary
+    /// reads the same).
+    public var vocabulary: YAMLVocabulary = .kubernetes
 
     public init(
         defaultNamespace: String = "default", limits: YAMLLimits = YAMLLimits(),
@@ -86,7 +89,8 @@ public enum ManifestLoader {
         }
         if let stdinFile {
             sources.add(path: standardInputName, readingFrom: stdinFile)
-            let loaded = YAMLLoader.load(path: stdinFile, name: standardInputName, limits: options.limits)
+            let loaded = YAMLLoader.load(
+                path: stdinFile, name: standardInputName, limits: options.limits, vocabulary: options.vocabulary)
             results.append(objects(from: loaded, options: options))
         }
         if let stdinProblem { problems.append(stdinProblem) }
@@ -215,7 +219,7 @@ public enum ManifestLoader {
     }
 
     private static func parseFile(_ path: String, options: LoadOptions) -> FileResult {
-        let loaded = YAMLLoader.load(path: path, limits: options.limits)
+        let loaded = YAMLLoader.load(path: path, limits: options.limits, vocabulary: options.vocabulary)
         var result = objects(from: loaded, options: options)
         guard options.skippableFiles.contains(path) else { return result }
         if !result.objects.isEmpty || !loaded.problems.isEmpty, isTemplate(path) {
@@ -303,7 +307,9 @@ public enum ManifestLoader {
     }
 
     private static func parse(text: String, name: String, options: LoadOptions) -> FileResult {
-        objects(from: YAMLLoader.load(text: text, file: name, limits: options.limits), options: options)
+        objects(
+            from: YAMLLoader.load(text: text, file: name, limits: options.limits, vocabulary: options.vocabulary),
+            options: options)
     }
 
     // MARK: - documents → objects

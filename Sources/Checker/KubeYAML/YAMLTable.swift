@@ -24,7 +24,7 @@ final class YAMLTable: Sendable {
 
     init(
         records: [NodeRecord], children: ChildIndices, text: [UInt8], otherTags: [Int32: String],
-        wideMarks: [Int32: WideMarks], asciiOnly: Bool = false, shared: SharedText = .kubernetes
+        wideMarks: [Int32: WideMarks], asciiOnly: Bool, shared: SharedText
     ) {
         self.asciiOnly = asciiOnly
         self.records = records
