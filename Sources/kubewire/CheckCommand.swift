@@ -232,25 +232,7 @@ struct Settings {
     static func validateRuleID(_ id: String, allowingAll: Bool = false) throws {
         guard RuleRegistry.rule(id: id) == nil, !(allowingAll && id == Checker.disableAll) else { return }
         let known = RuleRegistry.all.map(\.info.id)
-        let hint = known.min { levenshtein(id, $0) < levenshtein(id, $1) }.map { " (did you mean \($0)?)" } ?? ""
+        let hint = NearName.inputName.nearest(id, in: known).map { " (did you mean \($0)?)" } ?? ""
         throw ValidationError("unknown rule `\(id)`\(hint); `kubewire rules` lists them")
     }
-}
-
-func levenshtein(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
-    guard !a.isEmpty else { return b.count }
-    guard !b.isEmpty else { return a.count }
-    var row = Array(0...b.count)
-    for i in 1...a.count {
-        var previous = row[0]
-        row[0] = i
-        for j in 1...b.count {
-            let saved = row[j]
-            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-            previous = saved
-        }
-    }
-    return row[b.count]
 }

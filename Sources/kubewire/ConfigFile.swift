@@ -66,7 +66,7 @@ struct ConfigFile {
     /// A problem in the file: reported like a finding, at its position (SARIF: a tool configuration
     /// notification), and the run exits 2.
     static let rule = RuleInfo(
-        id: "config", summary: "The configuration file (.kubewire.yaml or --config) is not valid",
+        id: .config, summary: "The configuration file (.kubewire.yaml or --config) is not valid",
         why: "A rule turned off or a severity changed by a misspelt key would silently not apply.",
         fix: "Fix the key or value at the reported position; the keys are \(keys.joined(separator: ", ")).")
 

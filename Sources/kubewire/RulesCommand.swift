@@ -60,9 +60,7 @@ struct RulesCommand: ParsableCommand {
     private func explain(_ id: String) throws {
         let infos = RuleRegistry.all.map(\.info) + InputProblem.all + [ConfigFile.rule]
         guard let info = infos.first(where: { $0.id == id }) else {
-            let hint = infos.map(\.id).min { levenshtein(id, $0) < levenshtein(id, $1) }.map {
-                " (did you mean \($0)?)"
-            }
+            let hint = NearName.inputName.nearest(id, in: infos.map(\.id)).map { " (did you mean \($0)?)" }
             throw ValidationError("unknown rule `\(id)`\(hint ?? ""); `kubewire rules` lists them")
         }
         if json {

@@ -37,6 +37,10 @@ struct ServiceURLTests {
         // Offsets count Unicode scalars; a non-ASCII URL is read through `String`.
         Case(value: "é http://ünï:8080/x", expected: ["http ünï 8080 explicit @2"]),
         Case(value: "http://posts/ä", expected: ["http posts 80 default @0"]),
+        // One parser, on bytes: a combining mark after `/` does not hide the path from the host (as
+        // `String`'s characters did: `/` + U+0301 is one Character, and the host was `posts/́`).
+        Case(value: "http://posts/\u{301}x", expected: ["http posts 80 default @0"]),
+        Case(value: "http://posts:80\u{301}", expected: []),
     ]
 
     @Test(arguments: cases)

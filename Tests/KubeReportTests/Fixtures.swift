@@ -64,7 +64,8 @@ enum Fixtures {
         ],
         fix: SuggestedFix(
             "did you mean `app: posts`?",
-            replacing: SourceSpan(file: serviceFile, line: 7, column: 10, endColumn: 15), with: "posts"),
+            replacing: SourceSpan(file: serviceFile, line: 7, column: 10, endColumn: 15), with: "posts",
+            applicability: .maybeIncorrect),
         object: ObjectReference(kind: "Service", namespace: "default", name: "posts-srv"))
 
     static let latestDiagnostic = Diagnostic(

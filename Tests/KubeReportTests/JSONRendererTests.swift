@@ -63,6 +63,23 @@ import Testing
         #expect(warningFix["location"] is NSNull)
     }
 
+    /// Version 1's `replacement` and `location` stay (the only edit); `edits` and `applicability`
+    /// carry every edit and whether a tool may apply them unasked.
+    @Test func aFixCarriesItsEditsAndApplicability() throws {
+        let json = try parse(Fixtures.report())
+        let diagnostics = try #require(json["diagnostics"] as? [[String: Any]])
+        let fix = try #require(diagnostics[1]["fix"] as? [String: Any])
+        #expect(Set(fix.keys) == ["message", "replacement", "location", "edits", "applicability"])
+        let edits = try #require(fix["edits"] as? [[String: Any]])
+        #expect(edits.count == 1)
+        #expect(edits.first?["text"] as? String == "posts")
+        #expect((edits.first?["location"] as? [String: Any])?["endColumn"] as? Int == 15)
+        #expect(fix["applicability"] as? String == "maybe-incorrect")
+        let prose = try #require(diagnostics[0]["fix"] as? [String: Any])
+        #expect((prose["edits"] as? [Any])?.isEmpty == true)
+        #expect(prose["applicability"] is NSNull)
+    }
+
     @Test func absentValuesAreNull() throws {
         let d = Diagnostic(ruleID: "yaml-syntax", severity: .error, span: nil, message: "bad\n\"yaml\"")
         let json = try parse(Report(diagnostics: [d], rules: InputProblem.all))

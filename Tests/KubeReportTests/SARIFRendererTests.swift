@@ -27,6 +27,27 @@ import Testing
         return []
     }
 
+    /// Every edit of a fix, grouped by file; a fix in words alone has no SARIF `fixes`.
+    @Test func fixesCarryEveryEditAndOnlyEdits() throws {
+        var twoFiles = Fixtures.selectorDiagnostic
+        twoFiles.fix = SuggestedFix(
+            "rename both",
+            edits: [
+                TextEdit(SourceSpan(file: "a.yaml", line: 1, column: 7, endColumn: 10), "new"),
+                TextEdit(SourceSpan(file: "b.yaml", line: 2, column: 3, endColumn: 6), "new"),
+                TextEdit(SourceSpan(file: "a.yaml", line: 4, column: 7, endColumn: 10), ""),
+            ], applicability: .machineApplicable)
+        let results = try #require(
+            run(parse(Fixtures.report([twoFiles, Fixtures.latestDiagnostic])))["results"] as? [[String: Any]])
+        let withFix = try #require(results.first { $0["ruleId"] as? String == "service-selector" })
+        let fixes = try #require(withFix["fixes"] as? [[String: Any]])
+        let changes = try #require(fixes.first?["artifactChanges"] as? [[String: Any]])
+        #expect(changes.map { ($0["artifactLocation"] as? [String: Any])?["uri"] as? String } == ["a.yaml", "b.yaml"])
+        #expect((changes.first?["replacements"] as? [Any])?.count == 2)
+        let prose = try #require(results.first { $0["ruleId"] as? String == "image-latest" })
+        #expect(prose["fixes"] == nil)
+    }
+
     @Test func topLevelPropertiesGitHubRequires() throws {
         let sarif = try parse(Fixtures.report())
         #expect(sarif["$schema"] as? String == "https://json.schemastore.org/sarif-2.1.0.json")

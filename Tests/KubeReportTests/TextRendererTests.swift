@@ -119,12 +119,12 @@ import Testing
     @Test func diagnosticWithoutSpanHasNoLocation() {
         let d = Diagnostic(
             ruleID: "r", severity: .note, span: nil, message: "m", notes: [DiagnosticNote("n")],
-            fix: SuggestedFix("f", with: ""))
+            fix: SuggestedFix("f"))
         #expect(
             TextRenderer().renderDiagnostic(d, sources: SourceMap()) == """
                 note[r]: m
                   = note: n
-                  = help: f (remove the marked text)
+                  = help: f
 
                 """)
     }

@@ -101,6 +101,46 @@ struct ReferenceRuleTests {
         #expect(!refused.notes.contains { $0.message.contains("503") })
     }
 
+    /// A Service name's did-you-mean in a URL is an edit of the URL's own columns (it used to be a
+    /// replacement without a span); where escapes hide the columns, the corrected URL is in words.
+    @Test func aURLFixEditsTheURLOrSaysItInWords() throws {
+        func deployment(_ value: String) -> String {
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: posts-srv}
+            spec:
+              selector: {app: web}
+              ports: [{port: 80}]
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers:
+                    - name: web
+                      image: web
+                      ports: [{containerPort: 80}]
+                      env:
+                        - {name: POSTS, value: \(value)}
+            """
+        }
+        let plain = try #require(findings(deployment("http://post-srv/x")).first { $0.ruleID == "service-url" })
+        let fix = try #require(plain.fix)
+        #expect(fix.applicability == .maybeIncorrect)
+        #expect(fix.edits == [TextEdit(try #require(plain.span), "http://posts-srv/x")])
+        let span = try #require(plain.span)
+        #expect(span.endColumn - span.column == "http://post-srv/x".count)
+        let escaped = try #require(
+            findings(deployment("'http://post-srv/it''s'")).first { $0.ruleID == "service-url" })
+        #expect(escaped.fix?.edits.isEmpty == true)
+        #expect(escaped.fix?.help.contains("`http://posts-srv/it's`") == true, "\(String(describing: escaped.fix))")
+    }
+
     /// A v1 backend in the v1beta1 form: one error, whose fix replaces both fields with the v1 form;
     /// the Service it names is still resolved.
     @Test func aV1BackendInTheV1beta1FormIsOneErrorWithTheConversion() throws {

@@ -40,17 +40,19 @@ struct SchemaPassTests {
         let result = Self.run(text)
         let finding = try #require(result.findings.first)
         #expect(result.findings.count == 1)
-        #expect(finding.ruleID == SchemaRuleID.unknownField)
+        #expect(finding.ruleID == RuleID.unknownField.rawValue)
         #expect(finding.span?.line == 16)
         #expect(finding.span?.column == 7)
         #expect(finding.message.contains("did you mean `hostNetwork`"))
         #expect(finding.fix?.replacement == "hostNetwork")
+        // A near name is a guess: offered, never applied unasked.
+        #expect(finding.fix?.applicability == .maybeIncorrect)
     }
 
     @Test func caseOnlyTypoIsSuggested() throws {
         let text = Self.deployment.replacingOccurrences(of: "image: blog/posts", with: "Image: blog/posts")
         let result = Self.run(text)
-        #expect(result.findings.map(\.ruleID) == [SchemaRuleID.unknownField])
+        #expect(result.findings.map(\.ruleID) == [RuleID.unknownField.rawValue])
         #expect(result.findings.first?.fix?.replacement == "image")
     }
 
@@ -58,7 +60,7 @@ struct SchemaPassTests {
         let text = Self.deployment.replacingOccurrences(of: "- name: posts\n          image", with: "- image")
         let result = Self.run(text)
         let finding = try #require(result.findings.first)
-        #expect(finding.ruleID == SchemaRuleID.requiredField)
+        #expect(finding.ruleID == RuleID.requiredField.rawValue)
         #expect(finding.message.contains("`name`"))
         #expect(finding.span?.line == 13)
     }
@@ -66,7 +68,7 @@ struct SchemaPassTests {
     @Test func typoOfARequiredFieldIsOneFinding() {
         let text = Self.deployment + "          ports:\n            - contianerPort: 4000\n"
         let result = Self.run(text)
-        #expect(result.findings.map(\.ruleID) == [SchemaRuleID.unknownField])
+        #expect(result.findings.map(\.ruleID) == [RuleID.unknownField.rawValue])
     }
 
     @Test func typesAsTheAPIServerDecodesThem() {
@@ -75,8 +77,10 @@ struct SchemaPassTests {
             + "          env:\n            - name: A\n              value: 4000\n"
             + "          stdin: \"true\"\n          ports:\n            - containerPort: \"80\"\n"
         let result = Self.run(text)
-        #expect(result.findings.map(\.ruleID) == Array(repeating: SchemaRuleID.fieldType, count: 3))
+        #expect(result.findings.map(\.ruleID) == Array(repeating: RuleID.fieldType.rawValue, count: 3))
         #expect(result.findings.map(\.fix?.replacement) == ["\"4000\"", "true", "80"])
+        // Quoting and unquoting change only the type: machine-applicable.
+        #expect(result.findings.allSatisfy { $0.fix?.applicability == .machineApplicable })
     }
 
     @Test func nullIsAcceptedWhereTheDecoderAcceptsIt() {
@@ -86,7 +90,7 @@ struct SchemaPassTests {
 
     @Test func restartPolicyDependsOnTheKind() {
         let deployment = Self.deployment + "      restartPolicy: Never\n"
-        #expect(Self.run(deployment).findings.map(\.ruleID) == [SchemaRuleID.fieldValue])
+        #expect(Self.run(deployment).findings.map(\.ruleID) == [RuleID.fieldValue.rawValue])
         let pod = """
             apiVersion: v1
             kind: Pod
@@ -109,7 +113,7 @@ struct SchemaPassTests {
     @Test func unknownKindSuggestsTheNearest() throws {
         let text = Self.deployment.replacingOccurrences(of: "kind: Deployment", with: "kind: Deploymnet")
         let finding = try #require(Self.run(text).findings.first)
-        #expect(finding.ruleID == SchemaRuleID.apiKind)
+        #expect(finding.ruleID == RuleID.apiKind.rawValue)
         #expect(finding.message.contains("did you mean `Deployment`"))
         #expect(finding.span?.line == 2)
     }
@@ -119,6 +123,6 @@ struct SchemaPassTests {
         let text = Self.deployment.replacingOccurrences(
             of: "image: blog/posts", with: "image: blog/posts\n          restartPolicy: Always")
         #expect(Self.run(text, minor: 37).findings.isEmpty)
-        #expect(Self.run(text, minor: 27).findings.map(\.ruleID) == [SchemaRuleID.unknownField])
+        #expect(Self.run(text, minor: 27).findings.map(\.ruleID) == [RuleID.unknownField.rawValue])
     }
 }

@@ -151,11 +151,4 @@ import Testing
         #expect(node.scalarType == type, "\(text)")
         #expect(node.int == integer, "\(text)")
     }
-
-    @Test(arguments: table)
-    func builtScalarsTypeAsLoadedOnes(_ text: String, _ type: ScalarType, _ integer: Int?) {
-        let node = YAMLNode(.scalar(text, .plain), start: Mark(line: 1, column: 1), end: Mark(line: 1, column: 1))
-        #expect(node.scalarType == type, "\(text)")
-        #expect(node.int == integer, "\(text)")
-    }
 }

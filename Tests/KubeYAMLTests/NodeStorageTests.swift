@@ -41,14 +41,6 @@ struct NodeStorageTests {
         #expect(node["café"]?.int == 1)
         #expect(node["cafe\u{301}"] == nil)
         #expect(node["cafe"] == nil)
-        let built = YAMLNode(
-            .mapping([
-                YAMLPair(
-                    key: YAMLNode(.scalar("\u{212A}ind", .plain), start: mark(1, 1), end: mark(1, 2)),
-                    value: YAMLNode(.scalar("Service", .plain), start: mark(1, 3), end: mark(1, 4)))
-            ]), start: mark(1, 1), end: mark(1, 4))
-        #expect(built["Kind"] == nil)
-        #expect(built["\u{212A}ind"]?.scalar == "Service")
     }
 
     @Test func canonicallyEquivalentKeysAreDifferentKeys() throws {
@@ -85,37 +77,6 @@ struct NodeStorageTests {
         #expect(node["b"]?.scalarType == .string)
         #expect(node["c"]?.tag == "tag:yaml.org,2002:binary")
         #expect(node["c"]?.scalarType == .string)
-    }
-
-    @Test func builtNodesBehaveLikeLoadedOnes() {
-        let key = YAMLNode(.scalar("port", .plain), start: mark(1, 1), end: mark(1, 5))
-        let value = YAMLNode(.scalar("80", .plain), start: mark(1, 7), end: mark(1, 9))
-        let map = YAMLNode(.mapping([YAMLPair(key: key, value: value)]), start: mark(1, 1), end: mark(1, 9))
-        #expect(map["port"]?.int == 80)
-        #expect(map.keyNode("port")?.end == mark(1, 5))
-        #expect(map.isMapping)
-        #expect(map.pairs.count == 1)
-        let tagged = YAMLNode(.scalar("80", .plain), start: mark(1, 1), end: mark(1, 3), tag: "tag:yaml.org,2002:str")
-        #expect(tagged.string == "80")
-    }
-
-    @Test func settersDetachFromTheTable() throws {
-        let loaded = try root("a: {b: 1}\n")
-        var node = try #require(loaded["a"])
-        node.start = mark(9, 9)
-        #expect(node.start == mark(9, 9))
-        #expect(node.end == mark(1, 10))
-        #expect(node["b"]?.int == 1)
-        node.tag = "!x"
-        #expect(node.tag == "!x")
-        node.content = .scalar("replaced", .doubleQuoted)
-        #expect(node.scalar == "replaced")
-        #expect(node.style == .doubleQuoted)
-        #expect(node.start == mark(9, 9))
-        // The loaded tree is unchanged.
-        #expect(loaded["a"]?["b"]?.int == 1)
-        #expect(loaded["a"]?.start == mark(1, 4))
-        #expect(loaded["a"]?.tag == nil)
     }
 
     @Test func contentOfLoadedNodes() throws {

@@ -33,10 +33,7 @@ struct SharedTextTests {
         """
 
     static func table(_ text: String) throws -> YAMLTable {
-        guard case .table(let table, _) = try root(text).backing else {
-            throw TestFailure("not a loaded node")
-        }
-        return table
+        try root(text).table
     }
 
     struct TestFailure: Error, CustomStringConvertible {
@@ -55,6 +52,22 @@ struct SharedTextTests {
         #expect(container["imagePullPolicy"]?.string == "IfNotPresent")
         #expect(container["ports"]?.items.first?["containerPort"]?.int == 8080)
         #expect(container.keyNode("image")?.start == mark(18, 11))
+    }
+
+    /// The loader's cache key, `scalarFNV1a` and the schema's field key are one FNV-1a: a field is
+    /// found by the hash the loader computed.
+    @Test func everyKeyHashIsTheOneFNV1a() throws {
+        #expect(FNV1a.hash("") == 0xcbf2_9ce4_8422_2325)
+        #expect(FNV1a.hash("a") == 0xaf63_dc4c_8601_ec8c)
+        #expect(FNV1a.hash("foobar") == 0x8594_4171_f739_67e8)
+        let node = try root(Self.deployment)
+        // A shared word (a key, a kind) and the stream's own text (a name).
+        for scalar in [node.keyNode("kind"), node["kind"], node["metadata"]?["name"]] {
+            let scalar = try #require(scalar)
+            let text = try #require(scalar.scalar)
+            #expect(scalar.scalarFNV1a == FNV1a.hash(text))
+            #expect(text.utf8.withContiguousStorageIfAvailable { TreeBuilder.hash($0) } == FNV1a.hash(text))
+        }
     }
 
     @Test func typicalNodesNeedNoStoredMarks() throws {
@@ -118,19 +131,17 @@ struct SharedTextTests {
         #expect(duplicate.problems.map(\.ruleID) == [InputProblem.duplicateKey.id])
     }
 
-    @Test func theVocabularyHoldsFieldsKindsVersionsAndCuratedWords() {
-        let shared = SharedText.kubernetes
-        func has(_ word: String) -> Bool {
-            var word = word
-            return word.withUTF8 { shared.payload(of: $0, hash: TreeBuilder.hash($0)) != nil }
+    /// Any vocabulary (none included) reads the same: the words only decide where text is kept.
+    @Test func aLoadReadsTheSameWithAnyVocabulary() throws {
+        let with = try root(Self.deployment)
+        let without = try #require(
+            YAMLLoader.load(text: Self.deployment, file: "t.yaml", vocabulary: .none).documents.first?.root)
+        func flatten(_ node: YAMLNode) -> [String] {
+            ["\(node.start)-\(node.end) \(node.scalar ?? "")"]
+                + node.pairs.flatMap { flatten($0.key) + flatten($0.value) } + node.items.flatMap(flatten)
         }
-        for word in [
-            "containerPort", "matchLabels", "apps/v1", "networking.k8s.io/v1", "Deployment", "CronJob",
-            "IfNotPresent", "TCP", "app.kubernetes.io/name",
-        ] {
-            #expect(has(word), "\(word)")
-        }
-        for word in ["containerport", "contianerPort", "Deploymen", "posts-srv", ""] { #expect(!has(word), "\(word)") }
+        #expect(flatten(with) == flatten(without))
+        #expect(try Self.table(Self.deployment).text.bytes.count < without.table.text.bytes.count)
     }
 
     @Test func lookupsSurviveCollidingSlots() {

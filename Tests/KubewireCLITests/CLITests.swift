@@ -72,6 +72,18 @@ struct ExitCodeTests {
         #expect(result.stderr.contains("did you mean service-selector?"))
     }
 
+    /// `--disable` suggests as the annotation does (one near-name rule): a name near no rule gets
+    /// no guess (it used to get the least far id, however far).
+    @Test func anUnknownRuleNearNoneGetsNoGuess() throws {
+        let scratch = try Scratch()
+        let result = try kubewire(["check", "--disable", "xyz", cleanPorts], in: scratch)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("unknown rule `xyz`;"), "\(result)")
+        #expect(!result.stderr.contains("did you mean"), "\(result)")
+        let explained = try kubewire(["rules", "xyz"], in: scratch)
+        #expect(!explained.stderr.contains("did you mean"), "\(explained)")
+    }
+
     @Test func badConfigFileIsReportedWithItsPosition() throws {
         let scratch = try Scratch()
         let config = try scratch.write("kw.yaml", "namespace: team\ndisable: [probe-port, porbe-port]\n")

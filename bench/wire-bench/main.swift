@@ -170,7 +170,7 @@ enum Bench {
         let files = (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.map { directory + "/" + $0 }
         var kept: [YAMLLoadResult] = []
-        for file in files { kept.append(YAMLLoader.load(path: file)) }
+        for file in files { kept.append(YAMLLoader.load(path: file, vocabulary: .kubernetes)) }
         print("YAML trees of \(kept.count) files: \(rss())")
         kept = []
         print("trees released: \(rss())")

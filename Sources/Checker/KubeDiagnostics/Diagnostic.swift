@@ -46,16 +46,62 @@ public struct DiagnosticNote: Hashable, Sendable {
     }
 }
 
-/// A suggested edit: replace the text at `span` with `replacement`.
-public struct SuggestedFix: Hashable, Sendable {
-    public var message: String
-    public var span: SourceSpan?
-    public var replacement: String?
-    public init(_ message: String, replacing span: SourceSpan? = nil, with replacement: String? = nil) {
-        self.message = message
+/// One change to an input: the text at `span` becomes `newText` (empty: removed).
+public struct TextEdit: Hashable, Sendable {
+    public var span: SourceSpan
+    public var newText: String
+    public init(_ span: SourceSpan, _ newText: String) {
         self.span = span
-        self.replacement = replacement
+        self.newText = newText
     }
+}
+
+/// Whether a tool may apply a fix's edits unasked (`--fix`, an editor's "fix all").
+public enum FixApplicability: String, Hashable, Sendable, Codable {
+    /// The edits are what the user meant: converting a form, quoting, a value the inputs prove.
+    case machineApplicable = "machine-applicable"
+    /// A guess (a near name, one of several values): offered, never applied without the user.
+    case maybeIncorrect = "maybe-incorrect"
+}
+
+/// How to fix a finding: `help` says it in words; `edits`, when the change is known, make it.
+/// An edit always has its span, so every renderer that applies or shows edits (SARIF `fixes`,
+/// `--fix`, an editor's code action) can.
+public struct SuggestedFix: Hashable, Sendable {
+    public var help: String
+    public var edits: [TextEdit]
+    /// Meaningful when there are edits.
+    public var applicability: FixApplicability
+
+    /// Help text only: the fix needs the user (which of two, a value only they know).
+    public init(_ help: String) {
+        self.help = help
+        self.edits = []
+        self.applicability = .maybeIncorrect
+    }
+
+    public init(_ help: String, edits: [TextEdit], applicability: FixApplicability) {
+        self.help = help
+        self.edits = edits
+        self.applicability = applicability
+    }
+
+    /// One edit: the text at `span` becomes `newText`.
+    public init(
+        _ help: String, replacing span: SourceSpan, with newText: String,
+        applicability: FixApplicability = .machineApplicable
+    ) {
+        self.init(help, edits: [TextEdit(span, newText)], applicability: applicability)
+    }
+
+    // Read-only views of a single-edit fix, for code written against the earlier fields.
+
+    /// `help`.
+    public var message: String { help }
+    /// The span of the only edit; nil with none or several.
+    public var span: SourceSpan? { edits.count == 1 ? edits[0].span : nil }
+    /// The new text of the only edit; nil with none or several.
+    public var replacement: String? { edits.count == 1 ? edits[0].newText : nil }
 }
 
 /// The object a finding is about, e.g. `Service default/posts-srv`.
@@ -94,6 +140,21 @@ public struct Diagnostic: Hashable, Sendable {
         self.fix = fix
         self.object = object
     }
+}
+
+extension Diagnostic {
+    /// A finding of a registered rule (its id a `RuleID` constant, never a literal).
+    public init(
+        ruleID: RuleID, severity: Severity, span: SourceSpan?, message: String,
+        notes: [DiagnosticNote] = [], fix: SuggestedFix? = nil, object: ObjectReference? = nil
+    ) {
+        self.init(
+            ruleID: ruleID.rawValue, severity: severity, span: span, message: message, notes: notes, fix: fix,
+            object: object)
+    }
+
+    /// Whether this is a finding of `rule`.
+    public func `is`(_ rule: RuleID) -> Bool { ruleID == rule.rawValue }
 }
 
 extension Diagnostic {

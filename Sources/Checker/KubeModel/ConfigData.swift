@@ -43,7 +43,7 @@ public struct ConfigData: Sendable {
 
     /// Kinds whose objects define a ConfigMap or Secret.
     static let definingKinds: Set<String> = [
-        "ConfigMap", "Secret", "Certificate", "ExternalSecret", "SealedSecret", "Ingress",
+        BuiltinKind.configMap, BuiltinKind.secret, "Certificate", "ExternalSecret", "SealedSecret", BuiltinKind.ingress,
     ]
 
     static let certManagerAnnotations = [
@@ -54,9 +54,9 @@ public struct ConfigData: Sendable {
     static func defined(by object: ManifestObject) -> [ConfigData] {
         let metadataName = object.metadata?["name"]
         switch (object.kind, object.apiGroup) {
-        case ("ConfigMap", ""), ("Secret", ""):
+        case (BuiltinKind.configMap, ""), (BuiltinKind.secret, ""):
             let fields: [(String, Bool)] =
-                object.kind == "Secret"
+                object.kind == BuiltinKind.secret
                 ? [("data", true), ("stringData", false)] : [("data", false), ("binaryData", true)]
             var keys: [ConfigKey] = []
             for (field, base64) in fields {
@@ -80,7 +80,7 @@ public struct ConfigData: Sendable {
         case ("SealedSecret", "bitnami.com"):
             let node = object.spec?["template"]?["metadata"]?["name"]
             return [secret(node?.string ?? object.name, node ?? metadataName, object)]
-        case ("Ingress", _):
+        case (BuiltinKind.ingress, _):
             guard certManagerAnnotations.contains(where: { object.annotation($0) != nil }) else { return [] }
             return (object.spec?["tls"]?.items ?? []).compactMap { tls in
                 guard let node = tls["secretName"], let name = node.string else { return nil }
@@ -93,6 +93,8 @@ public struct ConfigData: Sendable {
 
     /// A Secret another object creates: its keys are not in the inputs.
     private static func secret(_ name: String, _ node: YAMLNode?, _ object: ManifestObject) -> ConfigData {
-        ConfigData(kind: "Secret", namespace: object.namespace, name: name, definer: object, nameNode: node, keys: nil)
+        ConfigData(
+            kind: BuiltinKind.secret, namespace: object.namespace, name: name, definer: object, nameNode: node,
+            keys: nil)
     }
 }

@@ -109,12 +109,12 @@ extension Workload {
     /// Whether the controller puts `key` on every pod it creates.
     public func controllerAddsLabel(_ key: String) -> Bool {
         switch object.kind {
-        case "StatefulSet":
+        case BuiltinKind.statefulSet:
             ["statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index", "controller-revision-hash"]
                 .contains(key)
-        case "DaemonSet": ["controller-revision-hash", "pod-template-generation"].contains(key)
-        case "Deployment": key == "pod-template-hash"
-        case "Job", "CronJob":
+        case BuiltinKind.daemonSet: ["controller-revision-hash", "pod-template-generation"].contains(key)
+        case BuiltinKind.deployment: key == "pod-template-hash"
+        case BuiltinKind.job, BuiltinKind.cronJob:
             [
                 "job-name", "batch.kubernetes.io/job-name", "controller-uid", "batch.kubernetes.io/controller-uid",
                 "batch.kubernetes.io/job-completion-index",
@@ -137,7 +137,7 @@ extension Workload {
             return isIndex(Substring(value))
         case "job-name", "batch.kubernetes.io/job-name":
             // A CronJob's Jobs are named `<cronjob>-<scheduled time>`.
-            return object.kind == "Job" ? value == object.name : value.hasPrefix(object.name + "-")
+            return object.kind == BuiltinKind.job ? value == object.name : value.hasPrefix(object.name + "-")
         case "batch.kubernetes.io/job-completion-index":
             return !value.isEmpty && value.allSatisfy(\.isNumber)
         default:

@@ -36,7 +36,7 @@ public struct ArgoRollout: Sendable {
         let spec = object.spec
         if let ref = spec?["workloadRef"], let nameNode = ref["name"], let name = nameNode.string, !name.isEmpty {
             workloadReference = NamedReference(
-                source: object, kind: ref["kind"]?.string ?? "Deployment", name: name, nameNode: nameNode,
+                source: object, kind: ref["kind"]?.string ?? BuiltinKind.deployment, name: name, nameNode: nameNode,
                 context: "workloadRef")
         }
         services = Self.serviceFields.compactMap { strategy, field in
@@ -44,7 +44,8 @@ public struct ArgoRollout: Sendable {
                 return nil
             }
             return NamedReference(
-                source: object, kind: "Service", name: name, nameNode: node, context: "strategy.\(strategy).\(field)")
+                source: object, kind: BuiltinKind.service, name: name, nameNode: node,
+                context: "strategy.\(strategy).\(field)")
         }
         let istio = spec?["strategy"]?["canary"]?["trafficRouting"]?["istio"]
         let written = (istio?["virtualService"].map { [$0] } ?? []) + (istio?["virtualServices"]?.items ?? [])
@@ -93,7 +94,7 @@ public struct ScaledObject: Sendable {
         let ref = object.spec?["scaleTargetRef"]
         if let nameNode = ref?["name"], let name = nameNode.string, !name.isEmpty {
             target = NamedReference(
-                source: object, kind: ref?["kind"]?.string ?? "Deployment", name: name, nameNode: nameNode,
+                source: object, kind: ref?["kind"]?.string ?? BuiltinKind.deployment, name: name, nameNode: nameNode,
                 context: "scaleTargetRef")
         }
     }

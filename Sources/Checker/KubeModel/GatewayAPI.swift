@@ -68,7 +68,7 @@ public struct Route: Sendable {
             for ref in rule["backendRefs"]?.items ?? [] {
                 guard let nameNode = ref["name"], let name = nameNode.string, !name.isEmpty else { continue }
                 let group = ref["group"]?.string ?? ""
-                let kind = ref["kind"]?.string ?? "Service"
+                let kind = ref["kind"]?.string ?? BuiltinKind.service
                 let portNode = ref["port"]
                 let port = portNode?.portNumber.map { ReferenceMember.port(.number($0)) }
                 backends.append(
@@ -76,7 +76,7 @@ public struct Route: Sendable {
                         reference: NamedReference(
                             source: object, kind: kind, namespace: ref["namespace"]?.string, name: name,
                             nameNode: nameNode, member: port, memberNode: portNode, context: "backendRefs"),
-                        isService: group.isEmpty && kind == "Service", portNode: portNode, node: ref))
+                        isService: group.isEmpty && kind == BuiltinKind.service, portNode: portNode, node: ref))
             }
         }
         self.backends = backends

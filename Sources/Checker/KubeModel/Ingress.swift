@@ -66,7 +66,7 @@ public struct Ingress: Sendable {
     public var defaultBackend: IngressBackend?
 
     public init?(object: ManifestObject) {
-        guard object.kind == "Ingress",
+        guard object.kind == BuiltinKind.ingress,
             ["extensions/v1beta1", "networking.k8s.io/v1beta1", "networking.k8s.io/v1"].contains(object.apiVersion)
         else { return nil }
         self.object = object

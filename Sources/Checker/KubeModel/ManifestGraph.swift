@@ -50,7 +50,7 @@ public struct ManifestGraph: Sendable {
     public init(objects: [ManifestObject]) {
         self.objects = objects
         // Exact sizes: large inputs would otherwise keep up to half of each array spare.
-        let serviceCount = objects.reduce(0) { $0 + ($1.kind == "Service" ? 1 : 0) }
+        let serviceCount = objects.reduce(0) { $0 + ($1.kind == BuiltinKind.service ? 1 : 0) }
         let workloadCount = objects.reduce(0) { $0 + (Workload.kinds.contains($1.kind) ? 1 : 0) }
         workloads.reserveCapacity(workloadCount)
         services.reserveCapacity(serviceCount)
@@ -163,13 +163,13 @@ public struct ManifestGraph: Sendable {
 
         init(_ object: ManifestObject) {
             switch object.kind {
-            case "HorizontalPodAutoscaler":
+            case BuiltinKind.horizontalPodAutoscaler:
                 self = HorizontalPodAutoscaler(object: object).map(View.autoscaler) ?? .none
                 return
-            case "PodDisruptionBudget":
+            case BuiltinKind.podDisruptionBudget:
                 self = PodDisruptionBudget(object: object).map(View.disruptionBudget) ?? .none
                 return
-            case "NetworkPolicy":
+            case BuiltinKind.networkPolicy:
                 self = NetworkPolicy(object: object).map(View.networkPolicy) ?? .none
                 return
             case "Gateway":

@@ -27,6 +27,9 @@ public struct LoadOptions: Sendable {
     /// Files parsed by earlier loads, reused while unchanged (a language server checks the same
     /// workspace after every edit); nil parses every file.
     public var parsedFiles: ParsedFileCache?
+    /// Scalar texts stored once for the run rather than per file (an optimisation; any vocabulary
+    /// reads the same).
+    public var vocabulary: YAMLVocabulary = .kubernetes
 
     public init(
         defaultNamespace: String = "default", limits: YAMLLimits = YAMLLimits(),
@@ -97,7 +100,8 @@ public enum ManifestLoader {
         }
         if let stdinFile {
             sources.add(path: standardInputName, readingFrom: stdinFile)
-            let loaded = YAMLLoader.load(path: stdinFile, name: standardInputName, limits: options.limits)
+            let loaded = YAMLLoader.load(
+                path: stdinFile, name: standardInputName, limits: options.limits, vocabulary: options.vocabulary)
             results.append(objects(from: loaded, options: options))
         }
         if let stdinProblem { problems.append(stdinProblem) }
@@ -238,8 +242,9 @@ public enum ManifestLoader {
 
     private static func parseFile(_ path: String, options: LoadOptions) -> FileResult {
         let loaded =
-            options.unsavedTexts[path].map { YAMLLoader.load(text: $0, file: path, limits: options.limits) }
-            ?? YAMLLoader.load(path: path, limits: options.limits)
+            options.unsavedTexts[path].map {
+                YAMLLoader.load(text: $0, file: path, limits: options.limits, vocabulary: options.vocabulary)
+            } ?? YAMLLoader.load(path: path, limits: options.limits, vocabulary: options.vocabulary)
         var result = objects(from: loaded, options: options)
         guard options.skippableFiles.contains(path) else { return result }
         if !result.objects.isEmpty || !loaded.problems.isEmpty, isTemplate(path) {
@@ -330,7 +335,9 @@ public enum ManifestLoader {
     }
 
     private static func parse(text: String, name: String, options: LoadOptions) -> FileResult {
-        objects(from: YAMLLoader.load(text: text, file: name, limits: options.limits), options: options)
+        objects(
+            from: YAMLLoader.load(text: text, file: name, limits: options.limits, vocabulary: options.vocabulary),
+            options: options)
     }
 
     // MARK: - documents → objects

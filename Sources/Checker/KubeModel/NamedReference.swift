@@ -85,7 +85,8 @@ extension PodTemplate {
             let owner = "container \(container.name ?? "?")"
             for entry in container.env {
                 guard let from = entry.node["valueFrom"] else { continue }
-                for (field, kind) in [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")] {
+                for (field, kind) in [("configMapKeyRef", BuiltinKind.configMap), ("secretKeyRef", BuiltinKind.secret)]
+                {
                     guard let ref = from[field] else { continue }
                     let keyNode = ref["key"]
                     add(
@@ -95,7 +96,7 @@ extension PodTemplate {
                 }
             }
             for source in container.node["envFrom"]?.items ?? [] {
-                for (field, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
+                for (field, kind) in [("configMapRef", BuiltinKind.configMap), ("secretRef", BuiltinKind.secret)] {
                     guard let ref = source[field] else { continue }
                     add(
                         kind, ref["name"], optional: isOptional(ref["optional"]),
@@ -119,29 +120,29 @@ extension PodTemplate {
                 }
             }
             if let body = volume["configMap"] {
-                addData("ConfigMap", body, nameField: "name", context: "volume \(volumeName)")
+                addData(BuiltinKind.configMap, body, nameField: "name", context: "volume \(volumeName)")
             }
             if let body = volume["secret"] {
-                addData("Secret", body, nameField: "secretName", context: "volume \(volumeName)")
+                addData(BuiltinKind.secret, body, nameField: "secretName", context: "volume \(volumeName)")
             }
             for source in volume["projected"]?["sources"]?.items ?? [] {
                 if let body = source["configMap"] {
-                    addData("ConfigMap", body, nameField: "name", context: "projected volume \(volumeName)")
+                    addData(BuiltinKind.configMap, body, nameField: "name", context: "projected volume \(volumeName)")
                 }
                 if let body = source["secret"] {
-                    addData("Secret", body, nameField: "name", context: "projected volume \(volumeName)")
+                    addData(BuiltinKind.secret, body, nameField: "name", context: "projected volume \(volumeName)")
                 }
             }
             if let claim = volume["persistentVolumeClaim"] {
-                add("PersistentVolumeClaim", claim["claimName"], context: "volume \(volumeName)")
+                add(BuiltinKind.persistentVolumeClaim, claim["claimName"], context: "volume \(volumeName)")
             }
         }
         for secret in spec?["imagePullSecrets"]?.items ?? [] {
-            add("Secret", secret["name"], context: "imagePullSecrets")
+            add(BuiltinKind.secret, secret["name"], context: "imagePullSecrets")
         }
         // `default` exists in every namespace; `serviceAccount` is the deprecated spelling.
         if let node = spec?["serviceAccountName"] ?? spec?["serviceAccount"], node.string != "default" {
-            add("ServiceAccount", node, context: "serviceAccountName")
+            add(BuiltinKind.serviceAccount, node, context: "serviceAccountName")
         }
         return result
     }
@@ -169,8 +170,8 @@ extension Container {
             }
         }
         for source in node["envFrom"]?.items ?? [] {
-            if let found = data("ConfigMap", source["configMapRef"]?["name"]) { result += textValues(found) }
-            if let found = data("Secret", source["secretRef"]?["name"]) { result += textValues(found) }
+            if let found = data(BuiltinKind.configMap, source["configMapRef"]?["name"]) { result += textValues(found) }
+            if let found = data(BuiltinKind.secret, source["secretRef"]?["name"]) { result += textValues(found) }
         }
         for entry in env {
             if let value = entry.valueNode {
@@ -178,7 +179,7 @@ extension Container {
                 continue
             }
             guard let from = entry.node["valueFrom"] else { continue }
-            for (field, kind) in [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")] {
+            for (field, kind) in [("configMapKeyRef", BuiltinKind.configMap), ("secretKeyRef", BuiltinKind.secret)] {
                 guard let ref = from[field], let key = ref["key"]?.string, let found = data(kind, ref["name"])
                 else { continue }
                 result += textValues(found, key: key).suffix(1)

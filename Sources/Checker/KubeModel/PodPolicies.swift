@@ -10,7 +10,7 @@ public struct HorizontalPodAutoscaler: Sendable {
     public var targetNode: YAMLNode?
 
     public init?(object: ManifestObject) {
-        guard object.kind == "HorizontalPodAutoscaler", object.apiGroup == "autoscaling" else { return nil }
+        guard object.kind == BuiltinKind.horizontalPodAutoscaler, object.apiGroup == "autoscaling" else { return nil }
         self.object = object
         let ref = object.spec?["scaleTargetRef"]
         targetNode = ref
@@ -28,7 +28,7 @@ public struct PodDisruptionBudget: Sendable {
     public var selector: LabelSelector?
 
     public init?(object: ManifestObject) {
-        guard object.kind == "PodDisruptionBudget", object.apiGroup == "policy" else { return nil }
+        guard object.kind == BuiltinKind.podDisruptionBudget, object.apiGroup == "policy" else { return nil }
         self.object = object
         selector = object.spec?["selector"].map(LabelSelector.labelSelector)
     }
@@ -65,7 +65,7 @@ public struct NetworkPolicy: Sendable {
     public var rules: [NetworkPolicyTraffic]
 
     public init?(object: ManifestObject) {
-        guard object.kind == "NetworkPolicy", object.apiGroup == "networking.k8s.io" else { return nil }
+        guard object.kind == BuiltinKind.networkPolicy, object.apiGroup == "networking.k8s.io" else { return nil }
         self.object = object
         let spec = object.spec
         podSelector = spec?["podSelector"].map(LabelSelector.labelSelector)
@@ -92,10 +92,11 @@ public struct NetworkPolicy: Sendable {
 extension Workload {
     /// A StatefulSet's `serviceName`: the governing (headless) Service.
     public var governingService: NamedReference? {
-        guard object.kind == "StatefulSet", let node = object.spec?["serviceName"], let name = node.string,
+        guard object.kind == BuiltinKind.statefulSet, let node = object.spec?["serviceName"], let name = node.string,
             !name.isEmpty
         else { return nil }
-        return NamedReference(source: object, kind: "Service", name: name, nameNode: node, context: "serviceName")
+        return NamedReference(
+            source: object, kind: BuiltinKind.service, name: name, nameNode: node, context: "serviceName")
     }
 }
 
@@ -104,7 +105,7 @@ extension Ingress {
     public var tlsSecrets: [NamedReference] {
         (object.spec?["tls"]?.items ?? []).compactMap { tls in
             guard let node = tls["secretName"], let name = node.string, !name.isEmpty else { return nil }
-            return NamedReference(source: object, kind: "Secret", name: name, nameNode: node, context: "tls")
+            return NamedReference(source: object, kind: BuiltinKind.secret, name: name, nameNode: node, context: "tls")
         }
     }
 }

@@ -24,7 +24,7 @@ public struct Service: Sendable {
     public var ports: [ServicePort]
 
     public init?(object: ManifestObject) {
-        guard object.kind == "Service", object.apiGroup.isEmpty else { return nil }
+        guard object.kind == BuiltinKind.service, object.apiGroup.isEmpty else { return nil }
         self.object = object
         let spec = object.spec
         type = spec?["type"]?.scalar ?? "ClusterIP"

@@ -61,7 +61,7 @@ public struct ServiceURL: Sendable {
     }
 
     public init?(_ token: String, offset: Int) {
-        guard let parts = Self.asciiParts(token) ?? Self.parts(token) else { return nil }
+        guard let parts = Self.parts(token) else { return nil }
         let (scheme, host, port, explicit) = parts
         // Templated values ($(VAR), {{ }}) are resolved elsewhere.
         // (No `$` or `{` byte: the string search cannot find one either.)
@@ -78,33 +78,11 @@ public struct ServiceURL: Sendable {
 
     private typealias Parts = (scheme: String, host: String, port: Int, explicit: Bool)
 
-    /// Scheme, host and port of any token, through `String`.
+    /// Scheme, host and port of a token, from its UTF-8 bytes: every delimiter (`:`, `/`, `?`, `#`,
+    /// `@`) is ASCII, so the cuts fall between characters, as in Go's url.Parse, which reads bytes.
     private static func parts(_ token: String) -> Parts? {
-        let lower = token.lowercased()
-        let scheme: String
-        if lower.hasPrefix("http://") {
-            scheme = "http"
-        } else if lower.hasPrefix("https://") {
-            scheme = "https"
-        } else {
-            return nil
-        }
-        let rest = token.dropFirst(scheme.count + 3)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
-        guard let colon = hostPort.lastIndex(of: ":") else {
-            return (scheme, hostPort, scheme == "http" ? 80 : 443, false)
-        }
-        guard let number = urlPort(Substring(hostPort[hostPort.index(after: colon)...]).utf8) else { return nil }
-        return (scheme, String(hostPort[..<colon]), number, true)
-    }
-
-    /// `parts` of an ASCII token from its bytes, as `parts` reads it; nil when the token is not
-    /// ASCII (`String` then decides: its characters are not bytes).
-    private static func asciiParts(_ token: String) -> Parts?? {
         var token = token
-        return token.withUTF8 { bytes -> Parts?? in
-            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        return token.withUTF8 { bytes -> Parts? in
             @inline(__always) func lower(_ byte: UInt8) -> UInt8 {
                 byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
             }
@@ -121,7 +99,7 @@ public struct ServiceURL: Sendable {
             } else if hasPrefix("https://") {
                 scheme = "https"
             } else {
-                return .some(nil)
+                return nil
             }
             var end = scheme.utf8.count + 3
             while end < bytes.count, bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: "?"),
@@ -129,7 +107,7 @@ public struct ServiceURL: Sendable {
             {
                 end += 1
             }
-            // The last part between `@`s that is not empty, as `split(separator: "@").last` picks it.
+            // The host is after the last `@` (userinfo may hold `@`s); trailing `@`s are skipped.
             let authorityStart = scheme.utf8.count + 3
             var hostEnd = end
             while hostEnd > authorityStart && bytes[hostEnd - 1] == UInt8(ascii: "@") { hostEnd -= 1 }
@@ -137,10 +115,10 @@ public struct ServiceURL: Sendable {
             while hostStart > authorityStart && bytes[hostStart - 1] != UInt8(ascii: "@") { hostStart -= 1 }
             let hostPort = bytes[hostStart..<hostEnd]
             guard let colon = hostPort.lastIndex(of: UInt8(ascii: ":")) else {
-                return .some((scheme, String(decoding: hostPort, as: UTF8.self), scheme == "http" ? 80 : 443, false))
+                return (scheme, String(decoding: hostPort, as: UTF8.self), scheme == "http" ? 80 : 443, false)
             }
-            guard let number = urlPort(hostPort[(colon + 1)...]) else { return .some(nil) }
-            return .some((scheme, String(decoding: hostPort[..<colon], as: UTF8.self), number, true))
+            guard let number = urlPort(hostPort[(colon + 1)...]) else { return nil }
+            return (scheme, String(decoding: hostPort[..<colon], as: UTF8.self), number, true)
         }
     }
 
@@ -192,12 +170,18 @@ public struct ServiceURL: Sendable {
 
     /// The span of the URL inside a one-line scalar; the whole scalar otherwise.
     public func span(in node: YAMLNode, object: ManifestObject) -> SourceSpan {
+        exactSpan(in: node, object: object) ?? object.span(node)
+    }
+
+    /// The span of exactly the URL's text in the source, where one can be known (an edit may
+    /// replace it); nil where the scalar is block or multi-line, or escapes shift its columns.
+    public func exactSpan(in node: YAMLNode, object: ManifestObject) -> SourceSpan? {
         // Subdivide only when the source and the decoded value have the same length: an escape
         // (`''`, `\t`, `\u00e9`) shifts every column after it, so then the whole scalar is underlined.
         guard node.start.line == node.end.line, let style = node.style, style != .literal, style != .folded,
             let raw = node.scalar,
             Int(node.end.column) - Int(node.start.column) - (style.isQuoted ? 2 : 0) == raw.unicodeScalars.count
-        else { return object.span(node) }
+        else { return nil }
         let column = Int(node.start.column) + (style.isQuoted ? 1 : 0) + offset
         let length = text.unicodeScalars.count
         return SourceSpan(

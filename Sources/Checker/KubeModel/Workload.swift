@@ -57,7 +57,8 @@ public struct LabelSelector: Sendable {
 /// Any object that creates pods from a template, built-in or an Argo Rollout (`argoproj.io`).
 public struct Workload: Sendable {
     public static let kinds: Set<String> = [
-        "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController", "Job", "CronJob",
+        BuiltinKind.pod, BuiltinKind.deployment, BuiltinKind.replicaSet, BuiltinKind.statefulSet, BuiltinKind.daemonSet,
+        BuiltinKind.replicationController, BuiltinKind.job, BuiltinKind.cronJob,
         "Rollout",
     ]
 
@@ -75,14 +76,14 @@ public struct Workload: Sendable {
         self.object = object
         let spec = object.spec
         switch object.kind {
-        case "Pod":
+        case BuiltinKind.pod:
             template = PodTemplate(node: object.root)
             selector = nil
-        case "CronJob":
+        case BuiltinKind.cronJob:
             guard let node = spec?["jobTemplate"]?["spec"]?["template"] else { return nil }
             template = PodTemplate(node: node)
             selector = nil
-        case "ReplicationController":
+        case BuiltinKind.replicationController:
             guard let node = spec?["template"] else { return nil }
             template = PodTemplate(node: node)
             selector = spec?["selector"].map(LabelSelector.plainMap)

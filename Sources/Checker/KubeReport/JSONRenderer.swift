@@ -23,7 +23,11 @@ import KubeDiagnostics
 ///       "location": Location | null,   // null: the finding has no position
 ///       "object": {"kind": "Service", "namespace": "default", "name": "posts-srv"} | null,
 ///       "notes": [{"message": "…", "location": Location | null}],
-///       "fix": {"message": "…", "replacement": "…" | null, "location": Location | null} | null
+///       "fix": {"message": "…",                // what to do, in words
+///               "edits": [{"location": Location, "text": "…"}],   // the change, when known
+///               "applicability": "machine-applicable" | "maybe-incorrect" | null,  // null: no edits
+///               "replacement": "…" | null, "location": Location | null        // the only edit
+///              } | null
 ///     }
 ///   ]
 /// }
@@ -74,9 +78,12 @@ public struct JSONRenderer: Sendable {
             },
             "fix": d.fix.map {
                 [
-                    "message": $0.message,
+                    "message": $0.help,
+                    // The only edit, as version 1 first wrote a fix (null with none or several).
                     "replacement": $0.replacement ?? NSNull(),
                     "location": location($0.span),
+                    "edits": $0.edits.map { ["location": location($0.span), "text": $0.newText] as [String: Any] },
+                    "applicability": $0.edits.isEmpty ? NSNull() : $0.applicability.rawValue,
                 ] as [String: Any]
             } ?? NSNull(),
         ]

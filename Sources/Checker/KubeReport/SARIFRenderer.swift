@@ -147,21 +147,28 @@ public struct SARIFRenderer: Sendable {
                 ] as [String: Any]
             }
         }
-        if let fix = d.fix, let span = fix.span, let replacement = fix.replacement {
+        // Only edits: a fix in words alone has no SARIF form (the text and JSON formats carry it).
+        if let fix = d.fix, !fix.edits.isEmpty {
+            var files: [String] = []
+            var byFile: [String: [TextEdit]] = [:]
+            for edit in fix.edits {
+                if byFile[edit.span.file] == nil { files.append(edit.span.file) }
+                byFile[edit.span.file, default: []].append(edit)
+            }
             result["fixes"] = [
                 [
-                    "description": ["text": nonEmpty(fix.message, or: "suggested fix")],
-                    "artifactChanges": [
+                    "description": ["text": nonEmpty(fix.help, or: "suggested fix")],
+                    "artifactChanges": files.map { file in
                         [
-                            "artifactLocation": ["uri": paths.uri(span.file)],
-                            "replacements": [
+                            "artifactLocation": ["uri": paths.uri(file)],
+                            "replacements": (byFile[file] ?? []).map { edit in
                                 [
-                                    "deletedRegion": region(span),
-                                    "insertedContent": ["text": replacement],
+                                    "deletedRegion": region(edit.span),
+                                    "insertedContent": ["text": edit.newText],
                                 ] as [String: Any]
-                            ],
+                            },
                         ] as [String: Any]
-                    ],
+                    },
                 ] as [String: Any]
             ]
         }

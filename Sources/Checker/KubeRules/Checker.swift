@@ -45,10 +45,15 @@ public struct Checker: Sendable {
         if case .schemaPass(let result)? = results.first { pass = result }
         var bySchemaRule: [String: [Diagnostic]] = [:]
         for finding in pass?.findings ?? [] { bySchemaRule[finding.ruleID, default: []].append(finding) }
-        let findings = rules.indices.flatMap { index -> [Diagnostic] in
+        var findings = rules.indices.flatMap { index -> [Diagnostic] in
             if rules[index] is any SchemaRule { return bySchemaRule[rules[index].info.id] ?? [] }
             if case .findings(let found) = results[index + 1] { return found }
             return []
+        }
+        // A finding of an id no registered schema rule claims is kept, never dropped unseen (a
+        // disabled rule's findings are dropped on purpose). `RuleIDTests` keeps the ids equal.
+        for (id, unclaimed) in bySchemaRule.sorted(by: { $0.key < $1.key }) where !Self.schemaRuleIDs.contains(id) {
+            findings += unclaimed
         }
         let notValidated = pass?.notValidated ?? 0
         let silenced = Self.silencedRules(graph)
@@ -59,6 +64,9 @@ public struct Checker: Sendable {
                 return !(rules.contains(finding.ruleID) || rules.contains(Self.disableAll))
             }, notValidated: notValidated)
     }
+
+    /// The ids of the registered rules whose findings come from the schema pass.
+    static let schemaRuleIDs = Set(RuleRegistry.all.filter { $0 is any SchemaRule }.map(\.info.id))
 
     private static func silencedRules(_ graph: ManifestGraph) -> [ObjectReference: Set<String>] {
         var result: [ObjectReference: Set<String>] = [:]

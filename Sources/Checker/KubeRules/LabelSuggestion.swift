@@ -39,7 +39,7 @@ enum LabelSuggestion {
                 for label in labels {
                     // The length difference is a lower bound of the distance: most pairs stop here.
                     guard abs(label.length - length) < cheapest else { continue }
-                    let distance = editDistance(text, label.text)
+                    let distance = NearName.editDistance(text, label.text)
                     if distance < cheapest {
                         cheapest = distance
                         if label.label.key != entry.key && !labels.contains(where: { $0.label.key == entry.key }) {
@@ -83,7 +83,7 @@ enum LabelSuggestion {
                 notes: [DiagnosticNote("pods of \(owner) are labelled `\(wrong.key): \(podValue)` here", at: location)],
                 fix: SuggestedFix(
                     "did you mean `\(wrong.key): \(podValue)` (\(owner), \(location))?", replacing: primary,
-                    with: podValue))
+                    with: podValue, applicability: .maybeIncorrect))
         }
         if let entry = best.suggestedKey, let labelsNode = best.workload.template.labelsNode {
             let primary = object.span(wrong.keyNode)
@@ -95,7 +95,7 @@ enum LabelSuggestion {
                 ],
                 fix: SuggestedFix(
                     "did you mean `\(entry.key): \(entry.value)` (\(owner), \(location))?", replacing: primary,
-                    with: entry.key))
+                    with: entry.key, applicability: .maybeIncorrect))
         }
         return Explanation(
             wrong: wrong, primary: object.span(wrong.keyNode),

@@ -58,18 +58,22 @@ enum ReferenceResolver {
                 at: target.membersNode.map(target.object.span) ?? target.location)
             var fix: SuggestedFix?
             if case .key(let key) = member, let guess = nearestName(key, in: names) {
-                fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+                fix = SuggestedFix(
+                    "did you mean `\(guess)`?", replacing: span, with: guess, applicability: .maybeIncorrect)
             } else if case .port(.name(let name)) = member, let guess = nearestName(name, in: names) {
-                fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+                fix = SuggestedFix(
+                    "did you mean `\(guess)`?", replacing: span, with: guess, applicability: .maybeIncorrect)
             } else if case .listener(let name) = member, let guess = nearestName(name, in: names) {
-                fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+                fix = SuggestedFix(
+                    "did you mean `\(guess)`?", replacing: span, with: guess, applicability: .maybeIncorrect)
             } else if case .port(.number(let number)) = member {
                 let numbers = members.compactMap { member -> Int? in
                     if case .port(.number(let n)) = member.member { return n }
                     return nil
                 }
                 fix = PortNumbers.nearest(to: number, among: numbers).map {
-                    SuggestedFix("did you mean \($0)?", replacing: span, with: String($0))
+                    SuggestedFix(
+                        "did you mean \($0)?", replacing: span, with: String($0), applicability: .maybeIncorrect)
                 }
             }
             return ReferenceProblem(
@@ -93,7 +97,8 @@ enum ReferenceResolver {
                 span: span,
                 notes: [DiagnosticNote("\(reference.kind) \(guess) is defined here", at: location)],
                 fix: SuggestedFix(
-                    "did you mean `\(guess)` (\(location))?", replacing: span, with: guess))
+                    "did you mean `\(guess)` (\(location))?", replacing: span, with: guess,
+                    applicability: .maybeIncorrect))
         case .missing(let candidates):
             guard let first = candidates.first else { return nil }
             let names =
@@ -139,11 +144,13 @@ enum ReferenceResolver {
 
     /// Kinds operators commonly create for their custom resources (ECK's `<name>-es-http`
     /// Service, its `<name>-es-elastic-user` Secret, prometheus-operator's `prometheus-operated`).
-    private static let createdByOperators: Set<String> = ["Service", "Secret", "ConfigMap"]
+    private static let createdByOperators: Set<String> = [
+        BuiltinKind.service, BuiltinKind.secret, BuiltinKind.configMap,
+    ]
 
     private static func target(of reference: NamedReference, in graph: ManifestGraph) -> Target? {
         switch reference.kind {
-        case "ConfigMap", "Secret":
+        case BuiltinKind.configMap, BuiltinKind.secret:
             guard let data = graph.configData(kind: reference.kind, named: reference.name, in: reference.namespace)
             else { return nil }
             let object = data.definer
@@ -154,7 +161,7 @@ enum ReferenceResolver {
                 },
                 membersNode: data.isCreatedByAnotherObject ? nil : (object.root["data"] ?? object.root["stringData"]),
                 object: object)
-        case "Service":
+        case BuiltinKind.service:
             guard let service = graph.service(named: reference.name, in: reference.namespace) else { return nil }
             var members: [Member] = []
             for port in service.ports {
@@ -193,13 +200,13 @@ enum ReferenceResolver {
     }
 
     private static func candidates(kind: String, in namespace: String, graph: ManifestGraph) -> [Candidate] {
-        if kind == "ConfigMap" || kind == "Secret" {
+        if kind == BuiltinKind.configMap || kind == BuiltinKind.secret {
             return graph.configData(kind: kind, in: namespace).map { data in
                 Candidate(name: data.name, location: data.nameNode.map(data.definer.span) ?? data.definer.startSpan)
             }
         }
         // Only core Services, as `target(of:)` finds them: a Knative Service is not a candidate.
-        let coreOnly = kind == "Service"
+        let coreOnly = kind == BuiltinKind.service
         return graph.objects(kind: kind, in: namespace).filter {
             !$0.name.isEmpty && (!coreOnly || $0.apiGroup.isEmpty)
         }
@@ -249,7 +256,7 @@ enum ReferenceResolver {
         if let sameLetters = candidates.first(where: { $0 != name && $0.lowercased() == lower }) {
             return sameLetters
         }
-        return nearest(name, in: candidates)
+        return NearName.inputName.nearest(name, in: candidates)
     }
 }
 

@@ -22,7 +22,7 @@ struct CustomResources {
         var kinds: [String: [String: TypeRef]] = [:]
         var groups: [String: [Definition]] = [:]
         for object in objects
-        where object.kind == "CustomResourceDefinition" && object.apiVersion == "apiextensions.k8s.io/v1" {
+        where object.kind == BuiltinKind.customResourceDefinition && object.apiVersion == "apiextensions.k8s.io/v1" {
             guard let spec = object.spec, let group = spec["group"]?.string,
                 let kind = spec["names"]?["kind"]?.string
             else { continue }

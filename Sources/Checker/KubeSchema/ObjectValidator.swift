@@ -3,17 +3,6 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
-/// Rule ids of the findings the schema pass produces (their `RuleInfo`s are in KubeRules).
-public enum SchemaRuleID {
-    public static let apiKind = "api-kind"
-    public static let unknownField = "unknown-field"
-    public static let requiredField = "required-field"
-    public static let fieldType = "field-type"
-    public static let fieldValue = "field-value"
-    public static let patternUnchecked = "pattern-unchecked"
-    public static let all = [apiKind, unknownField, requiredField, fieldType, fieldValue, patternUnchecked]
-}
-
 /// One walk over one object's nodes against its type: unknown fields,
 /// missing required fields, types and the values validation enforces.
 struct ObjectValidator {
@@ -161,7 +150,7 @@ struct ObjectValidator {
         let name = env["name"]?.scalar.map { "env var \($0)" } ?? "this env var"
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldValue, severity: .error, span: object.span(key: valueKey, value: value),
+                ruleID: RuleID.fieldValue, severity: .error, span: object.span(key: valueKey, value: value),
                 message:
                     "\(name) sets both `value` and `valueFrom`; the API server rejects it (`valueFrom: may not be specified when `value` is not empty`)",
                 notes: [DiagnosticNote("`valueFrom` is here", at: object.span(valueFrom))],
@@ -180,10 +169,11 @@ struct ObjectValidator {
         let span = object.span(key)
         var fix: SuggestedFix?
         var message = "unknown field \(UserText.quoted(name)) in \(typeName)"
-        let suggestion = Suggestion.nearest(name, in: candidates)
+        let suggestion = NearName.apiName.nearest(name, in: candidates)
         if let suggestion {
             message += "; did you mean `\(suggestion)`?"
-            fix = SuggestedFix("rename it to `\(suggestion)`", replacing: span, with: suggestion)
+            fix = SuggestedFix(
+                "rename it to `\(suggestion)`", replacing: span, with: suggestion, applicability: .maybeIncorrect)
         } else {
             let shown = candidates.prefix(12).joined(separator: ", ")
             message += " (known fields: \(shown)\(candidates.count > 12 ? ", …" : ""))"
@@ -191,7 +181,7 @@ struct ObjectValidator {
         }
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.unknownField, severity: .error, span: span,
+                ruleID: RuleID.unknownField, severity: .error, span: span,
                 message: message + "; the API server rejects unknown fields (strict field validation)",
                 fix: fix, object: object.reference))
         return suggestion
@@ -238,7 +228,7 @@ struct ObjectValidator {
         }
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.unknownField, severity: .error, span: primary,
+                ruleID: RuleID.unknownField, severity: .error, span: primary,
                 message:
                     "`serviceName` and `servicePort` are the backend fields of extensions/v1beta1 and networking.k8s.io/v1beta1; networking.k8s.io/v1 writes `\(example)`, and the API server rejects this backend (unknown fields, strict field validation)",
                 fix: fix, object: object.reference))
@@ -278,7 +268,7 @@ struct ObjectValidator {
                 : holder.isScalar ? "\(UserText.quoted(holder.scalar ?? "")) (\(typeName))" : "this \(typeName)"
             findings.append(
                 Diagnostic(
-                    ruleID: SchemaRuleID.requiredField, severity: .error, span: object.span(holder),
+                    ruleID: RuleID.requiredField, severity: .error, span: object.span(holder),
                     message: "\(what) is missing the required field `\(field.name)`\(nullNote)",
                     fix: SuggestedFix("add `\(field.name):`"), object: object.reference))
         }
@@ -397,16 +387,16 @@ struct ObjectValidator {
             ?? "which is not a supported value (\(allowed.map { "`\($0)`" }.joined(separator: ", ")))"
         var fix: SuggestedFix?
         if let match = allowed.first(where: { $0.lowercased() == text.lowercased() })
-            ?? Suggestion.nearest(text, in: allowed)
+            ?? NearName.apiName.nearest(text, in: allowed)
         {
             message += "; did you mean `\(match)`?"
-            fix = SuggestedFix("write `\(match)`", replacing: span, with: match)
+            fix = SuggestedFix("write `\(match)`", replacing: span, with: match, applicability: .maybeIncorrect)
         } else {
             fix = SuggestedFix("use one of \(allowed.joined(separator: ", "))")
         }
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
+                ruleID: RuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
                 object: object.reference))
     }
 
@@ -419,11 +409,12 @@ struct ObjectValidator {
         if let suggestion = Quantity.suggestion(for: text) {
             message += "; did you mean `\(suggestion)`?"
             fix = SuggestedFix(
-                "write `\(suggestion)` (2^20-based; `M` is 10^6)", replacing: span, with: suggestion)
+                "write `\(suggestion)` (2^20-based; `M` is 10^6)", replacing: span, with: suggestion,
+                applicability: .maybeIncorrect)
         }
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
+                ruleID: RuleID.fieldValue, severity: .error, span: span, message: message, fix: fix,
                 object: object.reference))
     }
 
@@ -437,7 +428,7 @@ struct ObjectValidator {
         var message =
             "\(describe(place)) is \(UserText.quoted(shown)), which is not base64 (\(whatIsWrong)); the API server reads this field as base64 and rejects the object"
         let fix: SuggestedFix
-        if object.kind == "Secret" {
+        if object.kind == BuiltinKind.secret {
             message += "; plain text belongs under `stringData`"
             fix = SuggestedFix("encode the value (`printf %s 'value' | base64`) or move the key to `stringData`")
         } else {
@@ -445,14 +436,14 @@ struct ObjectValidator {
         }
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldValue, severity: .error, span: object.span(node), message: message, fix: fix,
+                ruleID: RuleID.fieldValue, severity: .error, span: object.span(node), message: message, fix: fix,
                 object: object.reference))
     }
 
     private mutating func valueError(_ node: YAMLNode, _ message: String, fix: SuggestedFix?) {
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldValue, severity: .error, span: object.span(node), message: message,
+                ruleID: RuleID.fieldValue, severity: .error, span: object.span(node), message: message,
                 fix: fix, object: object.reference))
     }
 
@@ -483,7 +474,7 @@ struct ObjectValidator {
                 // Said, never guessed: a search ICU could not finish says nothing about the value.
                 findings.append(
                     Diagnostic(
-                        ruleID: SchemaRuleID.patternUnchecked, severity: .note, span: object.span(node),
+                        ruleID: RuleID.patternUnchecked, severity: .note, span: object.span(node),
                         message:
                             "\(describe(place)) was not checked against the pattern \(UserText.quoted(constraint.pattern ?? "")): the regex engine kubewire uses (ICU, which backtracks) gave up on this value; the API server evaluates patterns with RE2, in linear time",
                         fix: SuggestedFix(
@@ -533,7 +524,7 @@ struct ObjectValidator {
         message += "; the API server rejects the object"
         findings.append(
             Diagnostic(
-                ruleID: SchemaRuleID.fieldType, severity: .error, span: span, message: message, fix: fix,
+                ruleID: RuleID.fieldType, severity: .error, span: span, message: message, fix: fix,
                 object: object.reference))
     }
 
@@ -547,73 +538,6 @@ struct ObjectValidator {
         case .bool: return "the boolean \(text)"
         case .null: return "null"
         default: return "the string \"\(UserText.shown(text))\""
-        }
-    }
-}
-
-/// Did-you-mean for names: an exact match ignoring case first, then the nearest by edit distance.
-public enum Suggestion {
-    public static func nearest(_ word: String, in candidates: [String]) -> String? {
-        let lower = word.lowercased()
-        if let match = candidates.first(where: { $0.lowercased() == lower && $0 != word }) { return match }
-        var best: (String, Int)?
-        for candidate in candidates where candidate != word {
-            let distance = editDistance(lower, candidate.lowercased())
-            if let (_, bestDistance) = best, bestDistance <= distance { continue }
-            best = (candidate, distance)
-        }
-        guard let (candidate, distance) = best else { return nil }
-        return distance <= max(1, min(3, word.count / 3)) ? candidate : nil
-    }
-
-    /// Levenshtein distance over Unicode scalars, a transposition counting as one edit.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        var a = a
-        var b = b
-        // ASCII (nearly every name): the bytes are the scalars.
-        let ascii = a.withUTF8 { left in
-            b.withUTF8 { right -> Int? in
-                guard !left.contains(where: { $0 >= 0x80 }), !right.contains(where: { $0 >= 0x80 }) else { return nil }
-                return distance(left, right)
-            }
-        }
-        if let ascii { return ascii }
-        let left = a.unicodeScalars.map(\.value)
-        let right = b.unicodeScalars.map(\.value)
-        return left.withUnsafeBufferPointer { left in right.withUnsafeBufferPointer { distance(left, $0) } }
-    }
-
-    /// Optimal string alignment: a transposition (`contianer` → `container`) is one edit.
-    private static func distance<Element: Equatable>(
-        _ a: UnsafeBufferPointer<Element>, _ b: UnsafeBufferPointer<Element>
-    ) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        let width = b.count + 1
-        // Three rows in one scratch buffer: two back, previous, current.
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
-            // Never nil: the capacity is at least 6.
-            guard let base = rows.baseAddress else { return max(a.count, b.count) }
-            var twoBack = base
-            var previous = twoBack + width
-            var current = previous + width
-            for j in 0..<width {
-                twoBack[j] = 0
-                previous[j] = j
-            }
-            for i in 1...a.count {
-                current[0] = i
-                for j in 1...b.count {
-                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                        value = min(value, twoBack[j - 2] + 1)
-                    }
-                    current[j] = value
-                }
-                (twoBack, previous, current) = (previous, current, twoBack)
-            }
-            return previous[b.count]
         }
     }
 }

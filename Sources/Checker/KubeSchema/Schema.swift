@@ -1,4 +1,5 @@
 import Foundation
+import KubeDiagnostics
 
 /// What a field holds, as the API server decodes it.
 public enum Shape: UInt8, Sendable {
@@ -133,20 +134,14 @@ public final class Schema: Sendable {
     }
 }
 
-/// FNV-1a over a field name's bytes: keys are matched without building a `String`.
+/// A field name's key for matching without building a `String` (the loader's hash: `FNV1a`).
 @inline(__always)
 func fieldHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes {
-        hash ^= UInt64(byte)
-        hash &*= 0x100_0000_01b3
-    }
-    return hash
+    FNV1a.hash(bytes)
 }
 
 func fieldHash(_ name: String) -> UInt64 {
-    var name = name
-    return name.withUTF8 { fieldHash($0) }
+    FNV1a.hash(name)
 }
 
 public struct SchemaFormatError: Error, CustomStringConvertible {

@@ -5,7 +5,7 @@ import KubeModel
 import KubeYAML
 
 public struct SchemaPassResult: Sendable {
-    /// Findings of every schema rule (`SchemaRuleID`), in object order.
+    /// Findings of every schema rule (`RuleID.schemaPass`), in object order.
     public var findings: [Diagnostic]
     /// API objects no schema covers: custom resources whose CRD is not in the inputs.
     public var notValidated: Int
@@ -110,13 +110,14 @@ public enum SchemaPass {
         let kindNode = object.root["kind"]
         if let served = catalog.apiVersions(of: object.kind) {
             // The kind exists, in another apiVersion.
-            let best = Suggestion.nearest(object.apiVersion, in: served) ?? served[0]
+            let best = NearName.apiName.nearest(object.apiVersion, in: served) ?? served[0]
             let span = apiVersionNode.map(object.span) ?? object.startSpan
             let finding = Diagnostic(
-                ruleID: SchemaRuleID.apiKind, severity: .error, span: span,
+                ruleID: RuleID.apiKind, severity: .error, span: span,
                 message:
                     "\(release) has no \(object.kind) in `\(object.apiVersion)`; \(object.kind) is served as \(served.map { "`\($0)`" }.joined(separator: ", ")); did you mean `\(best)`?",
-                fix: SuggestedFix("change apiVersion to \(best)", replacing: span, with: best),
+                fix: SuggestedFix(
+                    "change apiVersion to \(best)", replacing: span, with: best, applicability: .maybeIncorrect),
                 object: object.reference)
             return (finding, builtin.root(apiVersion: best, kind: object.kind))
         }
@@ -126,18 +127,20 @@ public enum SchemaPass {
             var message = "`\(object.kind)` is not a kind of \(object.apiVersion) in \(release)"
             var fix = SuggestedFix("use one of \(kinds.prefix(8).joined(separator: ", "))")
             var suggested: TypeRef?
-            if let suggestion = Suggestion.nearest(object.kind, in: catalog.allKinds) {
+            if let suggestion = NearName.apiName.nearest(object.kind, in: catalog.allKinds) {
                 message += "; did you mean `\(suggestion)`?"
                 let apiVersions = catalog.apiVersions(of: suggestion) ?? []
                 if apiVersions.contains(object.apiVersion) {
-                    fix = SuggestedFix("change kind to \(suggestion)", replacing: span, with: suggestion)
+                    fix = SuggestedFix(
+                        "change kind to \(suggestion)", replacing: span, with: suggestion,
+                        applicability: .maybeIncorrect)
                     suggested = builtin.root(apiVersion: object.apiVersion, kind: suggestion)
                 } else {
                     fix = SuggestedFix("use kind \(suggestion) with apiVersion \(apiVersions.first ?? "")")
                 }
             }
             let finding = Diagnostic(
-                ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
+                ruleID: RuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
                 object: object.reference)
             return (finding, suggested)
         }
@@ -145,13 +148,14 @@ public enum SchemaPass {
         var message = "\(release) serves no API `\(object.apiVersion)`"
         var fix = SuggestedFix("use an apiVersion the cluster serves (kubectl api-versions)")
         var suggested: TypeRef?
-        if let suggestion = Suggestion.nearest(object.apiVersion, in: builtin.apiVersions) {
+        if let suggestion = NearName.apiName.nearest(object.apiVersion, in: builtin.apiVersions) {
             message += "; did you mean `\(suggestion)`?"
-            fix = SuggestedFix("change apiVersion to \(suggestion)", replacing: span, with: suggestion)
+            fix = SuggestedFix(
+                "change apiVersion to \(suggestion)", replacing: span, with: suggestion, applicability: .maybeIncorrect)
             suggested = builtin.root(apiVersion: suggestion, kind: object.kind)
         }
         let finding = Diagnostic(
-            ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
+            ruleID: RuleID.apiKind, severity: .error, span: span, message: message, fix: fix,
             object: object.reference)
         return (finding, suggested)
     }
@@ -166,13 +170,16 @@ public enum SchemaPass {
             let note = DiagnosticNote(
                 "CustomResourceDefinition \(definition.object.name) defines \(definition.kind) here",
                 at: definition.object.nameSpan)
-            let best = Suggestion.nearest(version, in: definition.versions) ?? definition.versions.first
+            let best = NearName.apiName.nearest(version, in: definition.versions) ?? definition.versions.first
             return Diagnostic(
-                ruleID: SchemaRuleID.apiKind, severity: .error, span: span,
+                ruleID: RuleID.apiKind, severity: .error, span: span,
                 message:
                     "\(object.kind) of \(group) has no version `\(version)` (its CustomResourceDefinition serves \(definition.versions.joined(separator: ", ")))",
                 notes: [note],
-                fix: best.map { SuggestedFix("use \(group)/\($0)", replacing: span, with: group + "/" + $0) },
+                fix: best.map {
+                    SuggestedFix(
+                        "use \(group)/\($0)", replacing: span, with: group + "/" + $0, applicability: .maybeIncorrect)
+                },
                 object: object.reference)
         }
         let span = object.root["kind"].map(object.span) ?? object.startSpan
@@ -183,12 +190,13 @@ public enum SchemaPass {
         var message =
             "no CustomResourceDefinition of group \(group) in the inputs defines kind `\(object.kind)` (it defines \(kinds.joined(separator: ", ")))"
         var fix: SuggestedFix?
-        if let suggestion = Suggestion.nearest(object.kind, in: kinds) {
+        if let suggestion = NearName.apiName.nearest(object.kind, in: kinds) {
             message += "; did you mean `\(suggestion)`?"
-            fix = SuggestedFix("change kind to \(suggestion)", replacing: span, with: suggestion)
+            fix = SuggestedFix(
+                "change kind to \(suggestion)", replacing: span, with: suggestion, applicability: .maybeIncorrect)
         }
         return Diagnostic(
-            ruleID: SchemaRuleID.apiKind, severity: .error, span: span, message: message, notes: notes, fix: fix,
+            ruleID: RuleID.apiKind, severity: .error, span: span, message: message, notes: notes, fix: fix,
             object: object.reference)
     }
 }

@@ -1,3 +1,5 @@
+import KubeModel
+
 /// Values the API server's validation enforces beyond the schema's types
 /// (the schema says `string`; validation says which strings). Read from
 /// kubernetes/kubernetes `pkg/apis/core/validation/validation.go`,
@@ -110,8 +112,10 @@ enum ValueRules {
     /// ValidatePodTemplateSpecForReplicaSet & co.: only Always; batch/validation.go: OnFailure or Never).
     static func restartPolicies(forKind kind: String) -> [String] {
         switch kind {
-        case "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController": ["Always"]
-        case "Job", "CronJob": ["OnFailure", "Never"]
+        case BuiltinKind.deployment, BuiltinKind.replicaSet, BuiltinKind.statefulSet, BuiltinKind.daemonSet,
+            BuiltinKind.replicationController:
+            ["Always"]
+        case BuiltinKind.job, BuiltinKind.cronJob: ["OnFailure", "Never"]
         default: ["Always", "OnFailure", "Never"]
         }
     }

@@ -16,17 +16,6 @@ enum ScalarResolver {
         static let string = Resolution(type: .string, integer: nil)
     }
 
-    static func type(forTag tag: String) -> ScalarType? {
-        switch tag {
-        case "tag:yaml.org,2002:str": .string
-        case "tag:yaml.org,2002:int": .int
-        case "tag:yaml.org,2002:float": .float
-        case "tag:yaml.org,2002:bool": .bool
-        case "tag:yaml.org,2002:null": .null
-        default: nil
-        }
-    }
-
     /// goyaml.v2's `resolveTable`: whether a plain scalar starting with `byte` can be anything but
     /// a string (nil: the empty scalar, which is null).
     @inline(__always) static func mayBeTyped(firstByte byte: UInt8?) -> Bool {
@@ -41,13 +30,6 @@ enum ScalarResolver {
             return false
         }
     }
-
-    static func resolve(_ text: String) -> Resolution {
-        var text = text
-        return text.withUTF8 { resolve(bytes: $0) }
-    }
-
-    static func resolvePlain(_ text: String) -> ScalarType { resolve(text).type }
 
     /// goyaml.v2's `resolve("", in)` from the scalar's UTF-8 bytes.
     static func resolve(bytes: UnsafeBufferPointer<UInt8>) -> Resolution {

@@ -1,5 +1,3 @@
-import CKubeSchemaData
-
 /// Bytes that never move and live as long as their owner, so a pointer into them may be kept
 /// while the owner is (an array's storage gives no such promise outside `withUnsafeBufferPointer`).
 final class OwnedBytes: @unchecked Sendable {
@@ -14,16 +12,14 @@ final class OwnedBytes: @unchecked Sendable {
     deinit { bytes.deallocate() }
 }
 
-/// The scalar texts that recur in nearly every manifest, stored once for the whole run: every field
-/// name, kind and apiVersion of the built-in API, common enum values and well-known label keys
-/// (kube-schema-gen's vocabulary, in CKubeSchemaData). A table's scalar whose text is one of them
-/// points here instead of keeping a copy: field names alone are about half of a manifest's scalar text.
+/// Scalar texts that recur in nearly every input, stored once for the whole run (a `YAMLVocabulary`:
+/// for manifests, KubeModel passes the API's field names, kinds, apiVersions, enum values and
+/// well-known label keys). A table's scalar whose text is one of them points here instead of keeping
+/// a copy: field names alone are about half of a manifest's scalar text.
 ///
 /// Same layout as a table's text (LEB128 length, then the bytes), found through an open-addressing
 /// table keyed by the loader's FNV-1a hash.
 final class SharedText: Sendable {
-    static let kubernetes = SharedText(lines: kubernetesWords())
-
     /// A payload with this bit set is an offset here, not in the table's own text.
     static let flag: UInt32 = 0x8000_0000
 
@@ -93,11 +89,30 @@ final class SharedText: Sendable {
     @inline(__always) private static func slot(_ hash: UInt64, mask: Int) -> Int {
         Int(truncatingIfNeeded: hash >> 40) & mask
     }
+}
 
-    private static func kubernetesWords() -> [UInt8] {
-        guard let base = kube_api_words_text() else { return [] }
-        return Array(
-            UnsafeBufferPointer(
-                start: UnsafeRawPointer(base).assumingMemoryBound(to: UInt8.self), count: Int(kube_api_words_length())))
+/// The words a load stores once for the run instead of per stream (`SharedText`): an optimisation
+/// only, a load reads the same with any vocabulary. Made once and passed to every load of a run;
+/// KubeYAML knows no Kubernetes, so the caller brings the words (KubeModel: the API's vocabulary).
+public struct YAMLVocabulary: Sendable {
+    let shared: SharedText
+
+    /// No shared words: every scalar's text is the stream's own.
+    public static let none = YAMLVocabulary(newlineSeparated: [])
+
+    /// From words separated by `\n` (as kube-schema-gen writes them); words over 48 bytes and `<<`
+    /// are left out.
+    public init(newlineSeparated lines: [UInt8]) {
+        shared = SharedText(lines: lines)
+    }
+
+    public init(words: [String]) {
+        shared = SharedText(wordList: words.map { Array($0.utf8) })
+    }
+
+    /// Whether scalars with this exact text are shared.
+    public func contains(_ word: String) -> Bool {
+        var word = word
+        return word.withUTF8 { shared.payload(of: $0, hash: TreeBuilder.hash($0)) != nil }
     }
 }

@@ -6,13 +6,8 @@ extension TreeBuilder {
 
     /// As `YAMLTable.end`, over the arrays under construction.
     private func end(_ node: Int32) -> Mark {
-        let record = records[Int(node)]
-        if record.isWide, let wide = wideMarks[node] { return wide.end }
-        if record.kind != .scalar {
-            return NodeRecord.unpackEnd(children[Int(record.payload) + 1], start: record.start)
-        }
-        return withText(record.payload) { NodeRecord.scalarEnd(start: record.start, style: record.style, bytes: $0) }
-            ?? record.start
+        let payload = records[Int(node)].payload
+        return NodeRecord.end(of: node, records, wideMarks, entry: { children[$0] }, text: { withText(payload, $0) })
     }
 
     private func string(_ node: Int32) -> String {

@@ -21,9 +21,9 @@ struct TreeBuilder {
     let file: String
     let limits: YAMLLimits
     /// Words whose scalars point at one copy for the run instead of this stream's `text`.
-    let shared = SharedText.kubernetes
-    /// `shared`'s bytes, which live as long as the process (`SharedText.kubernetes` is never freed).
-    let sharedBytes = SharedText.kubernetes.text.bytes
+    let shared: SharedText
+    /// `shared`'s bytes, which live as long as `shared` (this builder and its table hold it).
+    let sharedBytes: UnsafeBufferPointer<UInt8>
     var problems: [Diagnostic] = []
 
     // The table under construction.
@@ -55,9 +55,11 @@ struct TreeBuilder {
     /// Double-quoted scalars read with goyaml v2's `\'` fed to libyaml as `\"` (see `GoEscapes`).
     var quoteMends: [Int: Set<Int>] = [:]
 
-    init(file: String, limits: YAMLLimits, inputBytes: Int) {
+    init(file: String, limits: YAMLLimits, vocabulary: YAMLVocabulary, inputBytes: Int) {
         self.file = file
         self.limits = limits
+        self.shared = vocabulary.shared
+        self.sharedBytes = vocabulary.shared.text.bytes
         // About one node per 12 input bytes in typical manifests, and one child entry per 14.
         records.reserveCapacity(min(inputBytes / 12 + 16, 1 << 20))
         text.reserveCapacity(min(inputBytes / 2 + 16, 1 << 24))
@@ -247,13 +249,10 @@ struct TreeBuilder {
     /// Longest scalar shared between nodes (its length fits one LEB128 byte).
     static let shortText = 48
 
-    /// FNV-1a.
+    /// The key of the shared-word and per-stream caches (the schema matches fields by the same hash).
+    @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        return hash
+        FNV1a.hash(bytes)
     }
 
     /// The bytes of the scalar text at `payload`, in `local` (the stream's text) or in `shared`.

@@ -48,9 +48,10 @@ public struct YAMLLoadResult: Sendable {
 /// turns the events into a `YAMLTable`. Every problem becomes a located `Diagnostic`; nothing traps.
 public enum YAMLLoader {
     public static func load(
-        bytes: UnsafeRawBufferPointer, file: String, limits: YAMLLimits = YAMLLimits()
+        bytes: UnsafeRawBufferPointer, file: String, limits: YAMLLimits = YAMLLimits(),
+        vocabulary: YAMLVocabulary = .none
     ) -> YAMLLoadResult {
-        var builder = TreeBuilder(file: file, limits: limits, inputBytes: bytes.count)
+        var builder = TreeBuilder(file: file, limits: limits, vocabulary: vocabulary, inputBytes: bytes.count)
         if bytes.count > limits.maxInputBytes {
             builder.fail(
                 at: Mark(line: 1, column: 1), rule: InputProblem.limit,
@@ -61,18 +62,24 @@ public enum YAMLLoader {
         return builder.finish()
     }
 
-    public static func load(text: String, file: String, limits: YAMLLimits = YAMLLimits()) -> YAMLLoadResult {
+    public static func load(
+        text: String, file: String, limits: YAMLLimits = YAMLLimits(), vocabulary: YAMLVocabulary = .none
+    ) -> YAMLLoadResult {
         var utf8 = Array(text.utf8)
-        return utf8.withUnsafeMutableBytes { load(bytes: UnsafeRawBufferPointer($0), file: file, limits: limits) }
+        return utf8.withUnsafeMutableBytes {
+            load(bytes: UnsafeRawBufferPointer($0), file: file, limits: limits, vocabulary: vocabulary)
+        }
     }
 
     /// Loads the file at `path`, streamed to libyaml (never held whole). A regular file over
     /// `maxInputBytes` is refused before it is read; a pipe is cut off when it passes the limit.
     /// `name`: the file as diagnostics name it (default: `path`), e.g. `<stdin>` for /dev/fd/0.
-    public static func load(path: String, name: String? = nil, limits: YAMLLimits = YAMLLimits()) -> YAMLLoadResult {
+    public static func load(
+        path: String, name: String? = nil, limits: YAMLLimits = YAMLLimits(), vocabulary: YAMLVocabulary = .none
+    ) -> YAMLLoadResult {
         let file = name ?? path
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        var builder = TreeBuilder(file: file, limits: limits, inputBytes: 0)
+        var builder = TreeBuilder(file: file, limits: limits, vocabulary: vocabulary, inputBytes: 0)
         guard descriptor >= 0 else {
             builder.fail(
                 at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "cannot read \(file): \(reason())")
@@ -100,7 +107,7 @@ public enum YAMLLoader {
         // /dev/fd/N of a regular file (spooled or redirected stdin) may share that descriptor's
         // offset (macOS): read from the start whatever it is.
         if status.st_mode & S_IFMT == S_IFREG { _ = lseek(descriptor, 0, SEEK_SET) }
-        builder = TreeBuilder(file: file, limits: limits, inputBytes: size)
+        builder = TreeBuilder(file: file, limits: limits, vocabulary: vocabulary, inputBytes: size)
         EventReader.read(.file(descriptor: descriptor, path: path), into: &builder)
         return builder.finish()
     }

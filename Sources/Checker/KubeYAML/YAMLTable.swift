@@ -24,7 +24,7 @@ final class YAMLTable: Sendable {
 
     init(
         records: [NodeRecord], children: ChildIndices, text: [UInt8], otherTags: [Int32: String],
-        wideMarks: [Int32: WideMarks], asciiOnly: Bool = false, shared: SharedText = .kubernetes
+        wideMarks: [Int32: WideMarks], asciiOnly: Bool, shared: SharedText
     ) {
         self.asciiOnly = asciiOnly
         self.records = records
@@ -42,13 +42,7 @@ final class YAMLTable: Sendable {
     func start(_ index: Int32) -> Mark { NodeRecord.start(of: index, records, wideMarks) }
 
     func end(_ index: Int32) -> Mark {
-        let record = records[Int(index)]
-        if record.isWide, let wide = wideMarks[index] { return wide.end }
-        if record.kind != .scalar {
-            return NodeRecord.unpackEnd(children[Int(record.payload) + 1], start: record.start)
-        }
-        return withText(index) { NodeRecord.scalarEnd(start: record.start, style: record.style, bytes: $0) }
-            ?? record.start
+        NodeRecord.end(of: index, records, wideMarks, entry: { children[$0] }, text: { withText(index, $0) })
     }
 
     func tag(_ index: Int32) -> String? {
@@ -350,6 +344,20 @@ struct NodeRecord: Sendable {
         let record = records[Int(index)]
         if record.isWide, let wide = wideMarks[index] { return wide.start }
         return record.start
+    }
+
+    /// Node `index`'s end, from `wideMarks`, a collection's `children` entry (`entry`) or a
+    /// scalar's text (`text` calls its argument with it): one rule for the loader, over its arrays
+    /// under construction, and for the finished table.
+    @inline(__always)
+    static func end(
+        of index: Int32, _ records: [NodeRecord], _ wideMarks: [Int32: WideMarks], entry: (Int) -> Int32,
+        text: ((UnsafeBufferPointer<UInt8>) -> Mark?) -> Mark?
+    ) -> Mark {
+        let record = records[Int(index)]
+        if record.isWide, let wide = wideMarks[index] { return wide.end }
+        if record.kind != .scalar { return unpackEnd(entry(Int(record.payload) + 1), start: record.start) }
+        return text { scalarEnd(start: record.start, style: record.style, bytes: $0) } ?? record.start
     }
 
     /// Where a one-line plain or quoted scalar starting at `start` with text `bytes` ends (columns

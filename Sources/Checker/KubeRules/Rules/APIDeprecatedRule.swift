@@ -4,7 +4,7 @@ import KubeModel
 /// apiVersions the target Kubernetes release still serves but has deprecated.
 struct APIDeprecatedRule: Rule {
     let info = RuleInfo(
-        id: "api-deprecated",
+        id: .apiDeprecated,
         summary: "apiVersion is not deprecated at the target Kubernetes release (--kube-version)",
         why:
             "A deprecated apiVersion still works, with a warning from kubectl, but a later release removes it and then every apply fails. Deprecations after Kubernetes' deprecation guide (kubernetes.io/docs/reference/using-api/deprecation-guide) and pluto's versions table.",

@@ -4,7 +4,7 @@ import KubeSchema
 /// apiVersion and kind name something the API server (or a CRD of the inputs) serves.
 struct APIKindRule: SchemaRule {
     let info = RuleInfo(
-        id: SchemaRuleID.apiKind,
+        id: .apiKind,
         summary:
             "apiVersion and kind are served by the target release (built-in groups) or by a CustomResourceDefinition of the inputs",
         why:

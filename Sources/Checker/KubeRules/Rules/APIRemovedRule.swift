@@ -4,7 +4,7 @@ import KubeModel
 /// apiVersions the target Kubernetes release no longer serves.
 struct APIRemovedRule: Rule {
     let info = RuleInfo(
-        id: "api-removed",
+        id: .apiRemoved,
         summary: "apiVersion is still served by the target Kubernetes release (--kube-version, default the newest)",
         why:
             "The API server rejects objects in a removed apiVersion (`no matches for kind \"Ingress\" in version \"networking.k8s.io/v1beta1\"`), so `kubectl apply` and `skaffold dev` fail. Removals after Kubernetes' deprecation guide (kubernetes.io/docs/reference/using-api/deprecation-guide) and pluto's versions table.",

@@ -4,7 +4,7 @@ import KubeModel
 /// A pod naming a ConfigMap key that is not there never starts its container.
 struct ConfigMapReferenceRule: Rule {
     let info = RuleInfo(
-        id: "configmap-ref",
+        id: .configmapRef,
         summary:
             "ConfigMaps named by pods (env valueFrom, envFrom, configMap and projected volumes) exist with the keys named",
         why:
@@ -14,6 +14,6 @@ struct ConfigMapReferenceRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.podReferenceFindings(kind: "ConfigMap", in: graph)
+        info.podReferenceFindings(kind: BuiltinKind.configMap, in: graph)
     }
 }

@@ -5,7 +5,7 @@ import KubeYAML
 /// The `kubewire.dev/disable` annotation names rules kubewire knows (or `all`).
 struct DisableAnnotationRule: Rule {
     let info = RuleInfo(
-        id: "disable-annotation",
+        id: .disableAnnotation,
         summary: "The kubewire.dev/disable annotation names known rule ids (or `all`)",
         why:
             "A misspelt id in the annotation silences nothing, so the finding it was meant to hide still fails the run, with nothing pointing at the typo; `--disable` and .kubewire.yaml refuse unknown ids for the same reason.",
@@ -26,13 +26,16 @@ struct DisableAnnotationRule: Rule {
                     let id = part.trimmingCharacters(in: .whitespaces)
                     guard !id.isEmpty, id != Checker.disableAll, !known.contains(id) else { continue }
                     let span = Self.span(of: id, at: offset + leading, in: pair.value, object: object)
-                    let guess = nearest(id, in: known.sorted())
+                    let guess = NearName.inputName.nearest(id, in: known.sorted())
                     findings.append(
                         info.diagnostic(
                             "\(Checker.disableAnnotation) names unknown rule `\(id)`, so it silences nothing\(guess.map { "; did you mean `\($0)`?" } ?? "")",
                             at: span ?? object.span(pair.value), object: object,
                             fix: guess.map { guess in
-                                span.map { SuggestedFix("use `\(guess)`", replacing: $0, with: guess) }
+                                span.map {
+                                    SuggestedFix(
+                                        "use `\(guess)`", replacing: $0, with: guess, applicability: .maybeIncorrect)
+                                }
                                     ?? SuggestedFix("use `\(guess)`")
                             } ?? SuggestedFix("use an id that `kubewire rules` lists, or `all`")))
                 }

@@ -5,7 +5,7 @@ import KubeYAML
 /// The same containerPort twice in one container: the API server only warns.
 struct DuplicateContainerPortRule: Rule {
     let info = RuleInfo(
-        id: "duplicate-container-port",
+        id: .duplicateContainerPort,
         summary: "A container does not declare the same containerPort and protocol twice",
         why:
             "The API server accepts it with a warning (kubernetes/kubernetes pkg/api/pod/warnings.go: `duplicate port definition with spec.containers[0].ports[0]`); usually a copy-paste, and harmless: the pod runs the same. A note, not a warning: nothing breaks, and on real repositories the repeats found did no harm.",

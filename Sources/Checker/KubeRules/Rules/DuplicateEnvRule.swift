@@ -7,7 +7,7 @@ import KubeYAML
 /// same value repeated is only clutter (`duplicate-env-repeated`).
 struct DuplicateEnvRule: Rule {
     let info = RuleInfo(
-        id: "duplicate-env",
+        id: .duplicateEnv,
         summary: "No environment variable is defined twice in one container with different values",
         why:
             "With two `env` entries of the same name the container sees only the later value (the API server only warns: `hides previous definition`), so the first value is silently ignored; `kubectl apply` merges env by name, so edits to either entry behave unpredictably.",
@@ -21,7 +21,7 @@ struct DuplicateEnvRule: Rule {
 
 struct DuplicateEnvRepeatedRule: Rule {
     let info = RuleInfo(
-        id: "duplicate-env-repeated",
+        id: .duplicateEnvRepeated,
         summary: "No environment variable is repeated with the same value in one container",
         why:
             "A repeated entry changes nothing today, but an edit to one copy is silently overridden by the other, and `kubectl apply` merges env by name.",

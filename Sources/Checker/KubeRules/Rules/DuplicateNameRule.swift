@@ -5,7 +5,7 @@ import KubeYAML
 /// Names the API requires to be unique inside a pod.
 struct DuplicateNameRule: Rule {
     let info = RuleInfo(
-        id: "duplicate-name",
+        id: .duplicateName,
         summary:
             "Container names (containers and initContainers), volume names, a container's mount paths and topology spread constraints are unique",
         why:

@@ -6,7 +6,7 @@ import KubeYAML
 /// replaces the earlier when applied.
 struct DuplicateObjectRule: Rule {
     let info = RuleInfo(
-        id: "duplicate-object",
+        id: .duplicateObject,
         summary: "No object (API group, kind, namespace, name) is defined twice across the inputs",
         why:
             "`kubectl apply` of both documents applies them one after the other to the same object: the later definition wins and the earlier one is silently lost, usually a copy-paste that forgot to rename. Reported only where the inputs prove both are applied: one file (or one rendered kustomization or chart), files named one by one on the command line, or files one skaffold manifests glob deploys. Two files found by walking folders (one file per test scenario, `install.yaml` beside `namespace-install.yaml`, `envs/dev` and `envs/prod`) are taken for alternatives applied one at a time.",

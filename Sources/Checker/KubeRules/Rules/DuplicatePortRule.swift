@@ -5,7 +5,7 @@ import KubeYAML
 /// Port lists the API server rejects or that make a named port ambiguous.
 struct DuplicatePortRule: Rule {
     let info = RuleInfo(
-        id: "duplicate-port",
+        id: .duplicatePort,
         summary:
             "Port names are unique in a pod and a Service, Service ports unique, and multi-port Services name every port",
         why:

@@ -4,7 +4,7 @@ import KubeSchema
 /// Every value has the type its field declares, as the API server decodes YAML.
 struct FieldTypeRule: SchemaRule {
     let info = RuleInfo(
-        id: SchemaRuleID.fieldType,
+        id: .fieldType,
         summary:
             "Values have their field's type as the API server decodes them: strings, integers, booleans, objects, lists, int-or-string, quantities",
         why:

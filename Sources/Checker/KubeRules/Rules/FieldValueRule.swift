@@ -4,7 +4,7 @@ import KubeSchema
 /// Values the API server's validation accepts: enums, quantities, port ranges, restartPolicy per kind, base64 bytes.
 struct FieldValueRule: SchemaRule {
     let info = RuleInfo(
-        id: SchemaRuleID.fieldValue,
+        id: .fieldValue,
         summary:
             "Values validation accepts: enum fields (protocol, imagePullPolicy, restartPolicy per workload, Service type, …), quantities, port ranges, base64 bytes, env `value` or `valueFrom`",
         why:

@@ -4,7 +4,7 @@ import KubeModel
 /// A route attached to a Gateway or listener that does not exist is never served.
 struct GatewayParentRule: Rule {
     let info = RuleInfo(
-        id: "gateway-parent",
+        id: .gatewayParent,
         summary: "HTTPRoute and GRPCRoute parentRefs name a Gateway, and sectionName one of its listeners",
         why:
             "A route whose parentRef names no Gateway, or a listener the Gateway lacks, is not accepted (`NoMatchingParent`) and serves nothing. Gateways are often shared and defined elsewhere, so an absent Gateway is reported only as a near-miss of one in the inputs; a listener is checked whenever the Gateway is in the inputs.",
@@ -19,7 +19,7 @@ struct GatewayParentRule: Rule {
 /// A route backend must be a Service port, reachable across namespaces only with a ReferenceGrant.
 struct GatewayBackendRule: Rule {
     let info = RuleInfo(
-        id: "gateway-backend",
+        id: .gatewayBackend,
         summary:
             "Route backendRefs name a Service and a port it exposes (port required); cross-namespace ones are granted by a ReferenceGrant",
         why:
@@ -59,7 +59,9 @@ struct GatewayBackendRule: Rule {
     private func ungranted(_ reference: NamedReference, route: Route, graph: ManifestGraph) -> Diagnostic? {
         let grants = graph.referenceGrants.filter { $0.object.namespace == reference.namespace }
         guard let first = grants.first,
-            !grants.contains(where: { $0.permits(route.object, group: "", kind: "Service", name: reference.name) })
+            !grants.contains(where: {
+                $0.permits(route.object, group: "", kind: BuiltinKind.service, name: reference.name)
+            })
         else { return nil }
         let object = route.object
         return info.diagnostic(

@@ -8,7 +8,7 @@ import KubeYAML
 /// service-selector and service-target-port, with a note for each path it breaks.
 struct IngressBackendRule: Rule {
     let info = RuleInfo(
-        id: "ingress-backend",
+        id: .ingressBackend,
         summary: "Ingress backends (rules and defaultBackend) name an existing Service and a port it exposes",
         why:
             "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly. A Service missing from the inputs is reported only when the namespace defines one with a near name (a case or small edit, or one name token more or fewer: `posts-srv`, `posts-clusterip-srv`): backends are often installed separately (a dashboard, an echo server a guide asks for), and on real repositories a missing Service without a near name was a prerequisite every time. On an AWS ALB Ingress (class alb, or an IngressClass of controller ingress.k8s.aws/alb in the inputs), a backend with `port.name: use-annotation` names an ALB action (`alb.ingress.kubernetes.io/actions.<name>`, often written at run time by an Argo Rollout), not a Service, and is not checked.",
@@ -63,7 +63,8 @@ struct IngressBackendRule: Rule {
                     kind: "Service", name: name, namespace: object.namespace, in: graph, shipsWithUsers: false)
             else { return nil }
             let notes = [DiagnosticNote("Service \(guess) is defined here", at: location)]
-            let fix = SuggestedFix("did you mean \(guess)?", replacing: span, with: guess)
+            let fix = SuggestedFix(
+                "did you mean \(guess)?", replacing: span, with: guess, applicability: .maybeIncorrect)
             return info.diagnostic(
                 "\(label) routes to Service \(name), which does not exist in namespace \(object.namespace) (503)",
                 at: span, object: object, notes: notes, fix: fix)
@@ -98,11 +99,14 @@ struct IngressBackendRule: Rule {
             case .number(let number):
                 let numbers = service.ports.compactMap(\.port)
                 let guess = PortNumbers.nearest(to: number, among: numbers)
-                fix = guess.map { SuggestedFix("did you mean \($0)?", replacing: primary, with: String($0)) }
+                fix = guess.map {
+                    SuggestedFix(
+                        "did you mean \($0)?", replacing: primary, with: String($0), applicability: .maybeIncorrect)
+                }
             case .name(let portName):
                 let names = service.ports.compactMap(\.name)
-                fix = (nearest(portName, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
-                    SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0)
+                fix = (NearName.inputName.nearest(portName, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
+                    SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0, applicability: .maybeIncorrect)
                 }
             }
             return info.diagnostic(

@@ -6,7 +6,7 @@ import KubeYAML
 /// spec.ingressClassName and the legacy class annotation agree.
 struct IngressClassConflictRule: Rule {
     let info = RuleInfo(
-        id: "ingress-class-conflict",
+        id: .ingressClassConflict,
         summary: "An Ingress does not set spec.ingressClassName and the class annotation to different classes",
         why: "The API server rejects an Ingress whose two class settings disagree.",
         fix: "Remove the kubernetes.io/ingress.class annotation: spec.ingressClassName replaces it."

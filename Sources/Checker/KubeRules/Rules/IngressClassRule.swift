@@ -6,7 +6,7 @@ import KubeYAML
 /// An Ingress names the controller that serves it.
 struct IngressClassRule: Rule {
     let info = RuleInfo(
-        id: "ingress-class",
+        id: .ingressClass,
         summary: "Every Ingress names its class (spec.ingressClassName or the class annotation)",
         why:
             "A stock ingress-nginx serves only Ingresses of its class; one without a class is served only where a default IngressClass is configured, so on a fresh cluster every request to it gets 404. A note, not a warning: GKE, managed controllers and clusters with a default IngressClass serve class-less Ingresses, and on real repositories the finding was right about 1 time in 10.",

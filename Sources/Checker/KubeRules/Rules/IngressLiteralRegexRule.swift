@@ -6,7 +6,7 @@ import KubeYAML
 /// A regex-looking path on a host that ingress-nginx serves in literal mode.
 struct IngressLiteralRegexRule: Rule {
     let info = RuleInfo(
-        id: "ingress-literal-regex",
+        id: .ingressLiteralRegex,
         summary: "Regex-looking paths are on a host in regex mode (use-regex), not matched as literal prefixes",
         why:
             "Without nginx.ingress.kubernetes.io/use-regex on some Ingress for the host, ingress-nginx matches `/posts/?(.*)` as the literal prefix `/posts/?(.*)`, which no request starts with. Only Ingresses ingress-nginx serves are read: class nginx, an IngressClass of controller k8s.io/ingress-nginx in the inputs, or no class (unless the inputs make another controller's class the default); ALB, GCE, traefik or istio Ingresses match paths their own way.",

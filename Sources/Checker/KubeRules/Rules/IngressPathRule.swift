@@ -10,7 +10,7 @@ import KubeYAML
 /// (`ingress-class`, `ingress-class-conflict`) are rules of their own.
 struct IngressPathRule: Rule {
     let info = RuleInfo(
-        id: "ingress-path",
+        id: .ingressPath,
         summary:
             "Ingress paths are valid for the API server and ingress-nginx, unique per host, and compile as regexes",
         why:
@@ -69,7 +69,10 @@ struct IngressPathRule: Rule {
                 guard Self.pathTypes.contains(pathType) else {
                     let typeSpan = object.span(typeNode)
                     let fix = Self.pathTypes.first { $0.lowercased() == pathType.lowercased() }
-                        .map { SuggestedFix("did you mean `\($0)`?", replacing: typeSpan, with: $0) }
+                        .map {
+                            SuggestedFix(
+                                "did you mean `\($0)`?", replacing: typeSpan, with: $0, applicability: .maybeIncorrect)
+                        }
                     findings.append(
                         info.diagnostic(
                             "pathType \(typeNode.scalar ?? typeNode.typeDescription) is not supported; expected Exact, Prefix or ImplementationSpecific",

@@ -6,7 +6,7 @@ import KubeYAML
 /// In a host's regex mode, a path that an earlier location always takes.
 struct IngressPathShadowedRule: Rule {
     let info = RuleInfo(
-        id: "ingress-path-shadowed",
+        id: .ingressPathShadowed,
         summary: "No Ingress path is swallowed by a location ingress-nginx tries before it (regex mode)",
         why:
             "Once any Ingress for a host enables use-regex (or rewrite-target), every path of that host is a case-insensitive regex anchored only at the start, tried longest first; a long general regex silently takes the requests meant for a shorter path. Only Ingresses ingress-nginx serves are read: class nginx, an IngressClass of controller k8s.io/ingress-nginx in the inputs, or no class (unless the inputs make another controller's class the default); ALB, GCE, traefik or istio Ingresses match paths their own way.",

@@ -8,7 +8,7 @@ import KubeYAML
 /// holds either character.
 struct IngressPathUnmatchableRule: Rule {
     let info = RuleInfo(
-        id: "ingress-path-unmatchable",
+        id: .ingressPathUnmatchable,
         summary:
             "No Ingress path contains `?` or `#` on a host in literal mode (no use-regex), where no request can match it",
         why:

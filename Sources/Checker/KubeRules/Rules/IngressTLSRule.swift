@@ -4,7 +4,7 @@ import KubeModel
 /// An Ingress TLS section whose Secret is misspelt serves the controller's fake certificate.
 struct IngressTLSRule: Rule {
     let info = RuleInfo(
-        id: "ingress-tls",
+        id: .ingressTls,
         summary: "Ingress tls[].secretName names a Secret of the Ingress's namespace",
         why:
             "When the TLS Secret does not exist, ingress-nginx serves its self-signed default certificate and browsers refuse the host. TLS Secrets are usually created outside the inputs (cert-manager, a vault), so only a near-miss of a Secret the inputs define is reported; a cert-manager Certificate, an ExternalSecret, a SealedSecret and an Ingress annotated for cert-manager count as defining it.",

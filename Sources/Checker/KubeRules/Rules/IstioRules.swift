@@ -27,7 +27,7 @@ private func serviceReference(
         !entries.services.contains(service)
     else { return nil }
     return NamedReference(
-        source: object, kind: "Service", namespace: service.namespace, name: service.name, nameNode: node,
+        source: object, kind: BuiltinKind.service, namespace: service.namespace, name: service.name, nameNode: node,
         member: port.map { .port(.number($0.0)) }, memberNode: port?.1, context: context)
 }
 
@@ -54,15 +54,16 @@ extension RuleInfo {
             // A sibling is no typo: `model-registry-service` beside `model-registry-ui-service` is
             // another Service, so a did-you-mean proves a host missing only within two edits.
             if absent, let guess = problem.fix?.replacement, guess.lowercased() != reference.name.lowercased(),
-                editDistance(reference.name, guess) > 2
+                NearName.editDistance(reference.name, guess) > 2
             {
                 return nil
             }
-            if host != reference.name, let fix = problem.fix, let guess = fix.replacement,
+            if host != reference.name, let fix = problem.fix, let guess = fix.replacement, let fixSpan = fix.span,
                 problem.span == reference.source.span(reference.nameNode)
             {
                 let full = guess + host.dropFirst(reference.name.count)
-                problem.fix = SuggestedFix("did you mean `\(full)`?", replacing: fix.span, with: full)
+                problem.fix = SuggestedFix(
+                    "did you mean `\(full)`?", replacing: fixSpan, with: full, applicability: .maybeIncorrect)
             }
             return diagnostic(
                 problem.message, at: problem.span, object: reference.source, notes: problem.notes, fix: problem.fix)
@@ -73,7 +74,7 @@ extension RuleInfo {
 /// A VirtualService route to a Service, port or subset that does not exist answers 503.
 struct VirtualServiceRule: Rule {
     let info = RuleInfo(
-        id: "virtual-service",
+        id: .virtualService,
         summary:
             "Istio VirtualService route destinations name a Service of the inputs (short or cluster-local host), a port it exposes, and a subset its DestinationRule defines",
         why:
@@ -135,7 +136,7 @@ struct VirtualServiceRule: Rule {
                         + " here", at: rule.object.span(rule.object.spec?["subsets"] ?? rule.object.root))
             ],
             fix: ReferenceResolver.nearestName(subset, in: names).map {
-                SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0)
+                SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0, applicability: .maybeIncorrect)
             } ?? SuggestedFix("add subset `\(subset)` to \(rule.object.title), or name one of its subsets"))
     }
 }
@@ -144,7 +145,7 @@ struct VirtualServiceRule: Rule {
 /// match none of the Service's pods has no endpoints.
 struct DestinationRuleRule: Rule {
     let info = RuleInfo(
-        id: "destination-rule",
+        id: .destinationRule,
         summary:
             "Istio DestinationRule host names a Service of the inputs, and each subset's labels select pods of that Service",
         why:
@@ -201,7 +202,8 @@ struct DestinationRuleRule: Rule {
                     at: first.template.labelsNode.map(first.object.span))
             ],
             fix: guess.map {
-                SuggestedFix("did you mean `\(wrong.key): \($0)`?", replacing: span, with: $0)
+                SuggestedFix(
+                    "did you mean `\(wrong.key): \($0)`?", replacing: span, with: $0, applicability: .maybeIncorrect)
             }
                 ?? SuggestedFix(
                     "label the pods of this subset `\(wrong.key): \(wrong.value)`, or select labels they carry"))

@@ -66,7 +66,7 @@ private func containerPortFindings(
         }
         var fix: SuggestedFix?
         if case .name(let name) = reference, let guess = ReferenceResolver.nearestName(name, in: names) {
-            fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess)
+            fix = SuggestedFix("did you mean `\(guess)`?", replacing: span, with: guess, applicability: .maybeIncorrect)
         }
         findings.append(
             info.diagnostic(
@@ -85,7 +85,7 @@ private func containerPortFindings(
 /// scrape nothing, and nothing reports it.
 struct ServiceMonitorRule: Rule {
     let info = RuleInfo(
-        id: "service-monitor",
+        id: .serviceMonitor,
         summary:
             "ServiceMonitor selector matches Services (by their labels) in the namespaces it searches; endpoints[].port is a port name of those Services and targetPort a container port of their pods",
         why:
@@ -146,7 +146,7 @@ struct ServiceMonitorRule: Rule {
             }
             let wrong = missing[0]
             let title = service.object.title
-            if let value = dictionary[wrong.key], nearest(wrong.value, in: [value]) != nil,
+            if let value = dictionary[wrong.key], NearName.inputName.nearest(wrong.value, in: [value]) != nil,
                 let entry = labels.last(where: { $0.key == wrong.key })
             {
                 let span = object.span(wrong.valueNode)
@@ -155,10 +155,12 @@ struct ServiceMonitorRule: Rule {
                     subject + " (`\(wrong.key): \(wrong.value)`)", at: span, object: object,
                     notes: [DiagnosticNote("\(title) is labelled `\(wrong.key): \(value)` here", at: location)],
                     fix: SuggestedFix(
-                        "did you mean `\(wrong.key): \(value)` (\(title), \(location))?", replacing: span, with: value))
+                        "did you mean `\(wrong.key): \(value)` (\(title), \(location))?", replacing: span, with: value,
+                        applicability: .maybeIncorrect))
             }
             if let entry = labels.first(where: {
-                $0.value == wrong.value && dictionary[wrong.key] == nil && nearest(wrong.key, in: [$0.key]) != nil
+                $0.value == wrong.value && dictionary[wrong.key] == nil
+                    && NearName.inputName.nearest(wrong.key, in: [$0.key]) != nil
             }) {
                 let span = object.span(wrong.keyNode)
                 let location = service.object.span(entry.keyNode)
@@ -166,7 +168,8 @@ struct ServiceMonitorRule: Rule {
                     subject + " (`\(wrong.key): \(wrong.value)`)", at: span, object: object,
                     notes: [DiagnosticNote("\(title) is labelled `\(entry.key): \(entry.value)` here", at: location)],
                     fix: SuggestedFix(
-                        "did you mean `\(entry.key)` (\(title), \(location))?", replacing: span, with: entry.key))
+                        "did you mean `\(entry.key)` (\(title), \(location))?", replacing: span, with: entry.key,
+                        applicability: .maybeIncorrect))
             }
         }
         guard scope.ownNamespaceOnly else { return nil }
@@ -205,7 +208,7 @@ struct ServiceMonitorRule: Rule {
                         at: first.object.span(first.object.spec?["ports"] ?? first.object.root))
                 ],
                 fix: ReferenceResolver.nearestName(port, in: names).map {
-                    SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0)
+                    SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0, applicability: .maybeIncorrect)
                 }
                     ?? SuggestedFix(
                         "set endpoints[].port to the `name` of a port of the Service (name the port if it has none)"))
@@ -216,7 +219,7 @@ struct ServiceMonitorRule: Rule {
 /// A PodMonitor that selects no pod, or names a port its pods do not declare, scrapes nothing.
 struct PodMonitorRule: Rule {
     let info = RuleInfo(
-        id: "pod-monitor",
+        id: .podMonitor,
         summary:
             "PodMonitor selector matches pods in the namespaces it searches, and podMetricsEndpoints[].port is a container port name of those pods",
         why:

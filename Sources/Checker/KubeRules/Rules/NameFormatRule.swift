@@ -6,7 +6,7 @@ import KubeYAML
 /// values, container, container-port, Service-port and target port names.
 struct NameFormatRule: Rule {
     let info = RuleInfo(
-        id: "name-format",
+        id: .nameFormat,
         summary:
             "Object, label (and Service selector), container and port names have the syntax the API server requires",
         why:
@@ -149,7 +149,7 @@ struct NameFormatRule: Rule {
         let span = object.span(node)
         let fix =
             NameValidation.suggestion(for: text) { syntax.problem($0) == nil }
-            .map { SuggestedFix("use `\($0)`", replacing: span, with: $0) }
+            .map { SuggestedFix("use `\($0)`", replacing: span, with: $0, applicability: .maybeIncorrect) }
             ?? SuggestedFix(
                 syntax == .iana
                     ? "rename it, e.g. `http` (≤ 15 lower case letters, digits and '-', with at least one letter), and use the same name wherever a targetPort or probe refers to it"
@@ -180,7 +180,8 @@ struct NameFormatRule: Rule {
             NameValidation.suggestion(for: text) { NameValidation.ianaServiceName($0) == nil }
             .map {
                 SuggestedFix(
-                    "use `\($0)` (and the same name on the container port)", replacing: span, with: $0)
+                    "use `\($0)` (and the same name on the container port)", replacing: span, with: $0,
+                    applicability: .maybeIncorrect)
             }
             ?? SuggestedFix("use the container port's number or a valid port name")
         findings.append(
@@ -206,7 +207,7 @@ struct NameFormatRule: Rule {
                 NameValidation.suggestion(for: value) {
                     NameValidation.qualifiedNamePart($0, allowEmpty: true) == nil
                 }
-                .map { SuggestedFix("use `\($0)`", replacing: span, with: $0) }
+                .map { SuggestedFix("use `\($0)`", replacing: span, with: $0, applicability: .maybeIncorrect) }
                 ?? SuggestedFix("use at most 63 alphanumerics with `-`, `_` or `.` inside")
             findings.append(
                 info.diagnostic(

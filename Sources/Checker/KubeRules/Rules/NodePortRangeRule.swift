@@ -5,7 +5,7 @@ import KubeYAML
 /// A Service's nodePort lies in the cluster's NodePort range.
 struct NodePortRangeRule: Rule {
     let info = RuleInfo(
-        id: "node-port-range",
+        id: .nodePortRange,
         summary:
             "A Service's nodePort lies in the cluster's NodePort range (30000–32767 by default; `nodePortRange` in .kubewire.yaml)",
         why:

@@ -73,7 +73,7 @@ enum PodSelectors {
 /// A PodDisruptionBudget that selects no pod protects nothing.
 struct DisruptionBudgetRule: Rule {
     let info = RuleInfo(
-        id: "disruption-budget",
+        id: .disruptionBudget,
         summary: "PodDisruptionBudget selector matches the pods of some workload in its namespace",
         why:
             "A PDB whose selector matches no pod protects nothing: a node drain evicts every replica at once, and nothing reports it. The pods ship with their budget, so a selector matching none of the namespace's workloads in the inputs is a mistake (nearest labels suggested).",
@@ -94,7 +94,7 @@ struct DisruptionBudgetRule: Rule {
 /// A NetworkPolicy that selects the wrong pods blocks what it meant to allow.
 struct NetworkPolicyRule: Rule {
     let info = RuleInfo(
-        id: "network-policy",
+        id: .networkPolicy,
         summary:
             "NetworkPolicy podSelectors (spec, and same-namespace from/to peers) match pods, and named ports are container port names",
         why:
@@ -158,7 +158,8 @@ struct NetworkPolicyRule: Rule {
                                     at: workload.template.specNode.map(workload.object.span))
                             },
                             fix: ReferenceResolver.nearestName(name, in: names).map {
-                                SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0)
+                                SuggestedFix(
+                                    "did you mean `\($0)`?", replacing: span, with: $0, applicability: .maybeIncorrect)
                             }))
                 }
             }

@@ -7,7 +7,7 @@ import KubeYAML
 /// resolve or the port is declared only as UDP (every probe is TCP).
 struct ProbePortRule: Rule {
     let info = RuleInfo(
-        id: "probe-port",
+        id: .probePort,
         summary:
             "Probe ports resolve: a named port is declared by the probing container, and no probe targets a port declared only as UDP",
         why:
@@ -23,7 +23,7 @@ struct ProbePortRule: Rule {
 /// A numeric probe port the container does not declare, while it declares others.
 struct ProbePortUndeclaredRule: Rule {
     let info = RuleInfo(
-        id: "probe-port-undeclared",
+        id: .probePortUndeclared,
         summary: "A numeric probe port is among the ports its container declares",
         why:
             "The kubelet probes the pod IP, so an undeclared port is legal (declaring containerPort is informational); when the container declares other ports, a probe elsewhere can be a typo that fails forever. A note, not a warning: on real repositories nearly every such probe targets a health listener of its own (ingress-nginx 10254, controller-runtime's 8081 beside metrics on 8080), so it was right far less than 4 times in 5. Containers that declare no ports are not reported.",
@@ -104,8 +104,9 @@ enum ProbePorts {
                 info.diagnostic(
                     "\(what) uses port name `\(name)`, which the container does not declare",
                     at: primary, object: object, notes: [note],
-                    fix: (nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
-                        SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0)
+                    fix: (NearName.inputName.nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
+                        SuggestedFix(
+                            "did you mean `\($0)`?", replacing: primary, with: $0, applicability: .maybeIncorrect)
                     })
             )
         case .number(let number):
@@ -116,7 +117,8 @@ enum ProbePorts {
                     "\(what) probes port \(number), but the container declares \(numbers.map(String.init).joined(separator: ", "))",
                     at: primary, object: object, notes: [note],
                     fix: PortNumbers.nearest(to: number, among: numbers).map {
-                        SuggestedFix("did you mean \($0)?", replacing: primary, with: String($0))
+                        SuggestedFix(
+                            "did you mean \($0)?", replacing: primary, with: String($0), applicability: .maybeIncorrect)
                     })
             )
         }

@@ -6,7 +6,7 @@ import KubeYAML
 /// a misspelt one stops the rollout, and one that selects other pods sends the traffic there.
 struct RolloutServiceRule: Rule {
     let info = RuleInfo(
-        id: "rollout-service",
+        id: .rolloutService,
         summary:
             "Argo Rollout canaryService, stableService, activeService and previewService name Services of its namespace that select its pods (two different ones per strategy)",
         why:
@@ -27,7 +27,7 @@ struct RolloutServiceRule: Rule {
                     // A Service that selects no pod at all is service-selector's one finding.
                     !graph.workloads(selectedBy: service).isEmpty,
                     // Defined twice, the inputs do not say which one applies (duplicate-object's finding).
-                    graph.objects(kind: "Service", in: reference.namespace).lazy.filter({
+                    graph.objects(kind: BuiltinKind.service, in: reference.namespace).lazy.filter({
                         $0.name == reference.name && $0.apiGroup.isEmpty
                     }).count == 1
                 else { continue }
@@ -45,7 +45,7 @@ struct RolloutServiceRule: Rule {
                 }
                 findings.append(
                     info.diagnostic(
-                        "\(object.title) \(reference.context) names Service \(reference.name), which does not select the Rollout's pods: its \(reference.context.split(separator: ".").last?.dropLast("Service".count) ?? "") traffic goes to other pods",
+                        "\(object.title) \(reference.context) names Service \(reference.name), which does not select the Rollout's pods: its \(reference.context.split(separator: ".").last?.dropLast(BuiltinKind.service.count) ?? "") traffic goes to other pods",
                         at: object.span(reference.nameNode), object: object, notes: notes,
                         fix: SuggestedFix(
                             "name the Service that fronts this Rollout, or make Service \(reference.name)'s selector match the Rollout's pod labels"
@@ -70,7 +70,8 @@ struct RolloutServiceRule: Rule {
                 at: object.span(later.nameNode), object: object,
                 notes: [DiagnosticNote("\(first) names it here", at: object.span(earlier.nameNode))],
                 fix: SuggestedFix(
-                    "give the \(first.dropLast("Service".count)) pods a Service of their own, with the same selector"))
+                    "give the \(first.dropLast(BuiltinKind.service.count)) pods a Service of their own, with the same selector"
+                ))
         }
     }
 

@@ -6,7 +6,7 @@ import KubeYAML
 /// DestinationRule subsets it names; a misspelt one stops the rollout at its first step.
 struct RolloutTrafficRoutingRule: Rule {
     let info = RuleInfo(
-        id: "rollout-traffic-routing",
+        id: .rolloutTrafficRouting,
         summary:
             "Argo Rollout Istio trafficRouting names a VirtualService and its HTTP routes, and a DestinationRule with the canary and stable subsets",
         why:
@@ -75,7 +75,7 @@ struct RolloutTrafficRoutingRule: Rule {
                         + " here", at: target.span(membersNode ?? target.root))
             ],
             fix: ReferenceResolver.nearestName(written, in: members).map {
-                SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0)
+                SuggestedFix("did you mean `\($0)`?", replacing: span, with: $0, applicability: .maybeIncorrect)
             } ?? SuggestedFix("name one of the \(noun) of \(target.title), or add it there"))
     }
 }

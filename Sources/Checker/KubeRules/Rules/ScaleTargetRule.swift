@@ -5,7 +5,7 @@ import KubeSchema
 /// An autoscaler whose target does not exist scales nothing, silently.
 struct ScaleTargetRule: Rule {
     let info = RuleInfo(
-        id: "scale-target",
+        id: .scaleTarget,
         summary: "HorizontalPodAutoscaler scaleTargetRef names a workload of its namespace, in its API group",
         why:
             "An HPA whose scaleTargetRef names no object reports `FailedGetScale` in its events and never scales; nothing else fails, so the workload silently runs at its fixed replica count. The target ships with its autoscaler, so when the inputs define objects of that kind in the namespace an absent one is a mistake. The controller finds the target by kind and the group of scaleTargetRef.apiVersion (pkg/controller/podautoscaler/horizontal.go), so a group other than the target's (`v1` or `extensions/v1beta1` for an apps/v1 Deployment) fails the same way.",

@@ -4,7 +4,7 @@ import KubeModel
 /// A KEDA ScaledObject whose target does not exist scales nothing, silently.
 struct ScaledObjectTargetRule: Rule {
     let info = RuleInfo(
-        id: "scaled-object-target",
+        id: .scaledObjectTarget,
         summary:
             "KEDA ScaledObject scaleTargetRef names a workload of its namespace (kind Deployment unless written)",
         why:

@@ -4,7 +4,7 @@ import KubeModel
 /// A pod naming a Secret key that is not there never starts its container.
 struct SecretReferenceRule: Rule {
     let info = RuleInfo(
-        id: "secret-ref",
+        id: .secretRef,
         summary:
             "Secrets named by pods (env valueFrom, envFrom, secret and projected volumes, imagePullSecrets) exist with the keys named",
         why:
@@ -14,6 +14,6 @@ struct SecretReferenceRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.podReferenceFindings(kind: "Secret", in: graph)
+        info.podReferenceFindings(kind: BuiltinKind.secret, in: graph)
     }
 }

@@ -4,7 +4,7 @@ import KubeModel
 /// A pod naming a ServiceAccount that does not exist is never created.
 struct ServiceAccountRule: Rule {
     let info = RuleInfo(
-        id: "service-account",
+        id: .serviceAccount,
         summary: "serviceAccountName names a ServiceAccount of the pod's namespace (`default` always exists)",
         why:
             "The API server refuses to create pods for a ServiceAccount that does not exist (`serviceaccount not found`): the ReplicaSet retries forever and no pod appears. ServiceAccounts ship with the workloads that use them, so when the inputs define ServiceAccounts in the namespace an absent one is a mistake.",
@@ -12,6 +12,6 @@ struct ServiceAccountRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.podReferenceFindings(kind: "ServiceAccount", in: graph, shipsWithUsers: true)
+        info.podReferenceFindings(kind: BuiltinKind.serviceAccount, in: graph, shipsWithUsers: true)
     }
 }

@@ -9,7 +9,7 @@ import KubeModel
 /// or by exact matches in another namespace.
 struct ServiceSelectorRule: Rule {
     let info = RuleInfo(
-        id: "service-selector",
+        id: .serviceSelector,
         summary: "Service selector matches the pod labels of some workload in its namespace",
         why:
             "A Service whose selector matches no pod gets no endpoints; clients and the ingress get 503 or connection refused.",

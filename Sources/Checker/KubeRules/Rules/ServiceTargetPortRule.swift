@@ -10,7 +10,7 @@ import KubeYAML
 /// informational): the separate note `service-target-port-undeclared`.
 struct ServiceTargetPortRule: Rule {
     let info = RuleInfo(
-        id: "service-target-port",
+        id: .serviceTargetPort,
         summary:
             "A named Service targetPort is declared by some pod it selects, and a numeric one with the same protocol",
         why:
@@ -27,7 +27,7 @@ struct ServiceTargetPortRule: Rule {
 /// A named targetPort that some selected pods declare and others lack.
 struct ServiceTargetPortPartialRule: Rule {
     let info = RuleInfo(
-        id: "service-target-port-partial",
+        id: .serviceTargetPortPartial,
         summary: "A named Service targetPort is declared by every pod it selects, not only by some",
         why:
             "The EndpointSlice controller skips a pod whose ports lack the targetPort's name and routes to the others, so the Service works, but the pods without the name (often a test or debug pod sharing the app's labels) never get traffic. A warning: the selector may be meant to reach only the pods that serve the port.",
@@ -44,7 +44,7 @@ struct ServiceTargetPortPartialRule: Rule {
 /// A numeric targetPort that the selected containers do not declare, while they declare others.
 struct ServiceTargetPortUndeclaredRule: Rule {
     let info = RuleInfo(
-        id: "service-target-port-undeclared",
+        id: .serviceTargetPortUndeclared,
         summary: "A numeric Service targetPort is among the containerPorts the selected pods declare",
         why:
             "The kubelet does not need containerPort declarations, so a pod may serve a port it does not declare; when its containers declare other ports, a targetPort outside them can be a typo that gives connection refused (502 through the ingress). A note, not a warning: on real repositories most such ports were served undeclared on purpose (metrics and admin listeners), so the finding was right about 1 time in 4. Containers that declare no ports are not reported.",
@@ -192,23 +192,29 @@ enum ServiceTargetPorts {
                     info.diagnostic(
                         "Service \(object.displayName) targets \(written), but the containers of \(owner) declare only \(declared.map(describe).joined(separator: ", "))",
                         at: primary, object: object, notes: notes(.refused),
-                        fix: guess.map {
-                            SuggestedFix(
-                                "did you mean \($0)?", replacing: port.targetPortNode.map(object.span),
-                                with: port.targetPortNode == nil ? nil : String($0))
+                        fix: guess.map { guess in
+                            // No `targetPort` written (it defaults to `port`): nothing to replace.
+                            port.targetPortNode.map {
+                                SuggestedFix(
+                                    "did you mean \(guess)?", replacing: object.span($0), with: String(guess),
+                                    applicability: .maybeIncorrect)
+                            } ?? SuggestedFix("did you mean \(guess)?")
                         })
                 }
             )
         case .name(let name):
             let names = declared.compactMap(\.name)
-            let guess = nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)
+            let guess = NearName.inputName.nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)
             return (
                 true,
                 {
                     info.diagnostic(
                         "Service \(object.displayName) targets the port named `\(name)`, but no container of \(owner) declares a \(port.protocol) port with that name; the pods get no endpoint (503)",
                         at: primary, object: object, notes: notes(.noEndpoints),
-                        fix: guess.map { SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0) }
+                        fix: guess.map {
+                            SuggestedFix(
+                                "did you mean `\($0)`?", replacing: primary, with: $0, applicability: .maybeIncorrect)
+                        }
                             ?? SuggestedFix("name the container port `\(name)` or target its number"))
                 }
             )

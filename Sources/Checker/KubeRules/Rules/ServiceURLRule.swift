@@ -7,7 +7,7 @@ import KubeYAML
 /// other: the Service must exist and expose that port.
 struct ServiceURLRule: Rule {
     let info = RuleInfo(
-        id: "service-url",
+        id: .serviceUrl,
         summary:
             "Service URLs in container env values (with the ConfigMap and Secret values they read), command and args name an existing Service exposing that port",
         why:
@@ -42,7 +42,7 @@ struct ServiceURLRule: Rule {
             // typo, and a namespace the inputs do not populate proves nothing.
             guard
                 case .nearName(let name, let location)? = ReferenceResolver.absence(
-                    kind: "Service", name: target.name, namespace: target.namespace, in: graph,
+                    kind: BuiltinKind.service, name: target.name, namespace: target.namespace, in: graph,
                     shipsWithUsers: false)
             else { return nil }
             let guess: String? = name
@@ -50,8 +50,13 @@ struct ServiceURLRule: Rule {
             return info.diagnostic(
                 "\(UserText.shown(url.text)) names Service \(target.name) in namespace \(target.namespace), which does not exist",
                 at: span, object: object, notes: notes,
-                fix: guess.map {
-                    SuggestedFix("did you mean \($0)?", with: url.replacingServiceName(with: $0))
+                fix: guess.map { guess in
+                    let corrected = url.replacingServiceName(with: guess)
+                    // An edit only where the URL's own columns are known; otherwise the URL in words.
+                    return url.exactSpan(in: node, object: object).map {
+                        SuggestedFix(
+                            "did you mean \(guess)?", replacing: $0, with: corrected, applicability: .maybeIncorrect)
+                    } ?? SuggestedFix("did you mean \(guess)? (write `\(corrected)`)")
                 })
         }
         guard service.ports.contains(where: { $0.port == url.port }) else {

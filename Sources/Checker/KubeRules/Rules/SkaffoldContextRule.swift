@@ -7,7 +7,7 @@ import KubeYAML
 /// skaffold.yaml that names them.
 struct SkaffoldContextRule: Rule {
     let info = RuleInfo(
-        id: "skaffold-context",
+        id: .skaffoldContext,
         summary: "Skaffold artifact contexts and Dockerfiles exist",
         why:
             "`skaffold dev` stops before building anything when an artifact's context directory or Dockerfile (context + docker.dockerfile, default Dockerfile, relative to skaffold.yaml's folder) is missing.",
@@ -49,7 +49,8 @@ struct SkaffoldContextRule: Rule {
                 }) {
                     if let node = artifact.dockerfileNode {
                         fix = SuggestedFix(
-                            "did you mean `\(found)`?", replacing: object.span(node), with: found)
+                            "did you mean `\(found)`?", replacing: object.span(node), with: found,
+                            applicability: .maybeIncorrect)
                     } else {
                         fix = SuggestedFix("the context has \(found): set `docker: {dockerfile: \(found)}`")
                     }
@@ -76,10 +77,10 @@ struct SkaffoldContextRule: Rule {
                 return !entry.hasPrefix(".") && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
                     && isDirectory.boolValue
             }.sorted()
-        guard let near = nearest(name, in: siblings) else { return general }
+        guard let near = NearName.inputName.nearest(name, in: siblings) else { return general }
         let replacement = (artifact.context as NSString).deletingLastPathComponent
         let fixed = replacement.isEmpty ? near : (replacement as NSString).appendingPathComponent(near)
-        return SuggestedFix("did you mean `\(fixed)`?", replacing: span, with: fixed)
+        return SuggestedFix("did you mean `\(fixed)`?", replacing: span, with: fixed, applicability: .maybeIncorrect)
     }
 
     /// `path` relative to `base` (skaffold resolves against skaffold.yaml's folder), unless absolute.

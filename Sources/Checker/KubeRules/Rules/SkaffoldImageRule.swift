@@ -10,7 +10,7 @@ import KubeYAML
 /// artifact image, or it shares an artifact's repository prefix.
 struct SkaffoldImageRule: Rule {
     let info = RuleInfo(
-        id: "skaffold-image",
+        id: .skaffoldImage,
         summary:
             "Workload images that look like skaffold's own (a near-miss of an artifact, or the same repository prefix) are built by an artifact",
         why:
@@ -37,7 +37,9 @@ struct SkaffoldImageRule: Rule {
                                 "skaffold builds \(artifact.image) here (and no deployed workload uses it)",
                                 at: config.object.span(artifact.imageNode))
                         ],
-                        fix: SuggestedFix("did you mean `\(artifact.image)`?", replacing: span, with: artifact.image)))
+                        fix: SuggestedFix(
+                            "did you mean `\(artifact.image)`?", replacing: span, with: artifact.image,
+                            applicability: .maybeIncorrect)))
             } else if let prefix = SkaffoldImages.repository(of: use.key),
                 let (config, artifact) = analysis.artifacts.first(where: {
                     SkaffoldImages.repository(of: SkaffoldConfig.imageKey($0.1.image)) == prefix
@@ -63,7 +65,7 @@ struct SkaffoldImageRule: Rule {
 /// An artifact nothing deploys is built for nothing, or a sign that its users misspell it.
 struct SkaffoldArtifactUnusedRule: Rule {
     let info = RuleInfo(
-        id: "skaffold-artifact-unused",
+        id: .skaffoldArtifactUnused,
         summary: "Every skaffold artifact is used by a workload skaffold deploys",
         why:
             "An artifact whose image no deployed workload names is built on every `skaffold dev` iteration and never runs: usually the workload names another image, or the artifact is left over. A warning, not an error: a wasted build does not break the deploy (the workloads run the images they name). When a deployed workload's image is a near-miss of the artifact, the error is reported there (skaffold-image) instead; artifacts other artifacts require (base images) are not reported, nor those of a config that deploys through kustomize paths or helm releases (their workloads are in rendered output, checked on its own).",
@@ -144,7 +146,7 @@ struct SkaffoldImages {
     /// last path component under another repository (`someone/posts` for `posts`).
     func similarArtifact(to key: String) -> String? {
         let sorted = artifactKeys.sorted()
-        if let typo = nearest(key, in: sorted) { return typo }
+        if let typo = NearName.inputName.nearest(key, in: sorted) { return typo }
         let last = key.split(separator: "/").last.map(String.init) ?? key
         return sorted.first { $0 != key && ($0.split(separator: "/").last.map(String.init) ?? $0) == last }
     }

@@ -15,7 +15,7 @@ import KubeYAML
 /// in v1/v2 schemas) resolved on disk, relative to skaffold.yaml.
 struct SkaffoldManifestsRule: Rule {
     let info = RuleInfo(
-        id: "skaffold-manifests",
+        id: .skaffoldManifests,
         summary: "Skaffold manifest globs match files",
         why:
             "A manifests glob (manifests.rawYaml, or deploy.kubectl.manifests in v2 schemas) that matches no file deploys nothing for it, without an error from skaffold. A config kept in a subfolder is often run as `skaffold -f sub/skaffold.yaml` from a folder above it, whose paths it then names: a glob matching from any folder above skaffold.yaml is not reported.",

@@ -4,7 +4,7 @@ import KubeModel
 /// A StatefulSet's `serviceName` gives its pods their DNS names.
 struct StatefulSetServiceRule: Rule {
     let info = RuleInfo(
-        id: "statefulset-service",
+        id: .statefulsetService,
         summary: "StatefulSet serviceName names a Service of its namespace",
         why:
             "Pods of a StatefulSet get stable DNS names (`web-0.NAME`) only through the governing Service named by serviceName; when it does not exist, peers cannot find each other and clustered software fails to form. The Service ships with the StatefulSet, so when the inputs define Services in the namespace an absent one is a mistake.",
@@ -19,7 +19,7 @@ struct StatefulSetServiceRule: Rule {
 /// The governing Service exists but has a cluster IP: no per-pod DNS records.
 struct StatefulSetHeadlessRule: Rule {
     let info = RuleInfo(
-        id: "statefulset-headless",
+        id: .statefulsetHeadless,
         summary: "The Service a StatefulSet names in serviceName is headless (clusterIP: None)",
         why:
             "Per-pod DNS records (`web-0.NAME.NAMESPACE.svc`) exist only for a headless Service; with a cluster IP the name resolves to the Service's virtual IP and peers cannot address each other. A note, not a warning: many StatefulSets never address their peers by name (single-replica databases, apps that only need stable volumes), and on real repositories none of the findings was a problem.",

@@ -6,7 +6,7 @@ import KubeYAML
 /// pod template ("selector does not match template labels").
 struct WorkloadSelectorRule: Rule {
     let info = RuleInfo(
-        id: "workload-selector",
+        id: .workloadSelector,
         summary: "Workload selector (matchLabels and matchExpressions) matches its own pod template labels",
         why:
             "The API server rejects a Deployment, ReplicaSet, StatefulSet or DaemonSet whose selector is missing, empty or does not select its template's labels; a Job or CronJob with a hand-written selector is rejected too. The Argo Rollouts controller validates a Rollout the same way (a Rollout with a template needs a selector that selects it) and marks it InvalidSpec: nothing is deployed.",
@@ -14,7 +14,9 @@ struct WorkloadSelectorRule: Rule {
             "Make spec.selector.matchLabels a subset of spec.template.metadata.labels (and every matchExpression true for them)."
     )
 
-    private static let requiresSelector: Set<String> = ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"]
+    private static let requiresSelector: Set<String> = [
+        BuiltinKind.deployment, BuiltinKind.replicaSet, BuiltinKind.statefulSet, BuiltinKind.daemonSet,
+    ]
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         graph.workloads.flatMap(check)
@@ -24,7 +26,7 @@ struct WorkloadSelectorRule: Rule {
         let object = workload.object
         let kind = object.kind
         switch kind {
-        case "Job":
+        case BuiltinKind.job:
             if let selector = workload.selector, object.spec?["manualSelector"]?.scalar != "true" {
                 return [
                     info.diagnostic(
@@ -34,7 +36,7 @@ struct WorkloadSelectorRule: Rule {
                 ]
             }
             return []
-        case "CronJob":
+        case BuiltinKind.cronJob:
             if let node = object.spec?["jobTemplate"]?["spec"]?["selector"] {
                 return [
                     info.diagnostic(
@@ -44,7 +46,7 @@ struct WorkloadSelectorRule: Rule {
                 ]
             }
             return []
-        case "Pod":
+        case BuiltinKind.pod:
             return []
         default:
             break
@@ -86,7 +88,7 @@ struct WorkloadSelectorRule: Rule {
         }
         if !findings.isEmpty { return findings }
         if selector.isEmpty {
-            guard kind != "ReplicationController" else { return [] }  // an empty RC selector defaults to the labels
+            guard kind != BuiltinKind.replicationController else { return [] }  // an empty RC selector defaults to the labels
             return [
                 info.diagnostic(
                     "\(object.title) has an empty selector, which \(kind == "Rollout" ? "Argo Rollouts" : "the API server") rejects",
@@ -115,17 +117,19 @@ struct WorkloadSelectorRule: Rule {
                         at: object.span(entry.valueNode), object: object, notes: [labelNote(entry.key, actual)],
                         fix: SuggestedFix(
                             "make the selector and the template agree, e.g. `\(entry.key): \(actual)`",
-                            replacing: object.span(entry.valueNode), with: actual))
+                            replacing: object.span(entry.valueNode), with: actual, applicability: .maybeIncorrect))
                 ]
             }
-            let nearKey = nearest(entry.key, in: labels.keys)
+            let nearKey = NearName.inputName.nearest(entry.key, in: labels.keys)
             let note = nearKey.map { labelNote($0, labels[$0] ?? "", atKey: true) } ?? templateNote
             return [
                 info.diagnostic(
                     "selector requires label `\(entry.key)` but the pod template of \(object.title) has no such label",
                     at: object.span(entry.keyNode), object: object, notes: [note],
                     fix: nearKey.map {
-                        SuggestedFix("did you mean `\($0)`?", replacing: object.span(entry.keyNode), with: $0)
+                        SuggestedFix(
+                            "did you mean `\($0)`?", replacing: object.span(entry.keyNode), with: $0,
+                            applicability: .maybeIncorrect)
                     } ?? SuggestedFix("add `\(entry.key): \(entry.value)` to spec.template.metadata.labels"))
             ]
         }
