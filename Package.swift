@@ -61,6 +61,13 @@ let checkerTargets: [Target] = [
         dependencies: ["KubeDiagnostics"],
         path: "Sources/Checker/KubeReport"
     ),
+    // Applying fixes' edits to file texts (`check --fix`, and an editor's code actions), a unified
+    // diff of them, and the atomic write back.
+    .target(
+        name: "KubeFix",
+        dependencies: ["KubeDiagnostics"],
+        path: "Sources/Checker/KubeFix"
+    ),
     // What both executables share: console writes, output options (--format, --output, --report), exit codes.
     .target(
         name: "KubewireCLI",
@@ -70,8 +77,8 @@ let checkerTargets: [Target] = [
     .executableTarget(
         name: "kubewire",
         dependencies: [
-            "KubeYAML", "KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics", "KubeInputs", "KubewireCLI",
-            argumentParser,
+            "KubeYAML", "KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics", "KubeInputs", "KubeFix",
+            "KubewireCLI", argumentParser,
         ],
         path: "Sources/kubewire"
     ),
@@ -105,6 +112,7 @@ let checkerTargets: [Target] = [
         path: "Tests/KubeInputsTests"),
     .testTarget(
         name: "KubeReportTests", dependencies: ["KubeReport", "KubeDiagnostics"], path: "Tests/KubeReportTests"),
+    .testTarget(name: "KubeFixTests", dependencies: ["KubeFix", "KubeDiagnostics"], path: "Tests/KubeFixTests"),
     // Runs the built kubewire (KUBEWIRE_BIN_DIR); KubeYAML reads the hook, Action and recipe files.
     .testTarget(name: "KubewireCLITests", dependencies: ["KubeYAML"], path: "Tests/KubewireCLITests"),
 ]
