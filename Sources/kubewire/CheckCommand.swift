@@ -21,6 +21,7 @@ struct CheckCommand: ParsableCommand {
               kubewire check infra/ skaffold.yaml
               helm template ./chart | kubewire check -
               kubewire check k8s/ --format sarif --output kubewire.sarif
+              kubewire check infra/ --fix --diff
             """
     )
 
@@ -49,7 +50,13 @@ struct CheckCommand: ParsableCommand {
         help: "Exit 2 when a kustomization or chart cannot be rendered here (kustomize/kubectl or helm missing).")
     var requireRender = false
 
-    func run() throws {
+    @OptionGroup var fixing: FixOptions
+
+    func run() throws { try check(after: nil) }
+
+    /// `fixed`: what `--fix` applied before this check (said after its report).
+    func check(after fixes: FixPass?) throws {
+        var fixed = fixes
         guard !inputs.isEmpty else {
             throw ValidationError("give at least one file, folder, or - for standard input")
         }
@@ -69,9 +76,12 @@ struct CheckCommand: ParsableCommand {
         var loadOptions = LoadOptions(defaultNamespace: settings.namespace)
         loadOptions.skippableFiles = Set(
             (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit }.map(\.path))
+        let fixesNow = fixing.fix && fixed == nil
+        let signatures = fixesNow ? FixRun.signatures(of: plan.plainFiles.map(\.path)) : [:]
         let focus = plan.plainFiles.map { ManifestInput.path($0.path) } + (readsStandardInput ? [.standardInput] : [])
-        let loaded = ManifestLoader.load(
-            focus + contextPlan.plainFiles.map { ManifestInput.path($0.path) }, options: loadOptions)
+        let loaded = FixRun.load(
+            focus + contextPlan.plainFiles.map { ManifestInput.path($0.path) }, options: loadOptions,
+            replacing: fixed?.replacements ?? [:])
         let checker = Checker(
             disabled: settings.disabled,
             context: RuleContext(kubeVersion: settings.kubeVersion, nodePortRange: settings.nodePortRange))
@@ -125,6 +135,7 @@ struct CheckCommand: ParsableCommand {
                 notValidated += result.notValidated
             }
         }
+        let plainFindings = findings
         findings += renderedFindings.merged()
         if objectCount == 0 && problems.isEmpty && notChecked.isEmpty {
             problems.append(
@@ -134,6 +145,15 @@ struct CheckCommand: ParsableCommand {
                         "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(skippedPhrase(loaded.skippedFiles.count)); name the folders or files that hold the manifests, a kustomization or a chart",
                     fix: SuggestedFix("check the paths; `kubewire check --verbose` lists the files it skipped")))
         }
+        if fixesNow {
+            let rendered = findings.count - plainFindings.count
+            let pass = FixRun.apply(
+                plainFindings, renderedWithFixes: findings.suffix(rendered).filter { $0.fix != nil }.count,
+                readsStandardInput: readsStandardInput, signatures: signatures, inputs: inputs, diff: fixing.diff)
+            // Check the fixed texts again; with nothing changed, this check's report is that one.
+            if pass.summary.appliedFixes > 0 { return try check(after: pass) }
+            fixed = pass
+        }
         var report = Report(
             diagnostics: problems + notChecked + findings,
             rules: checker.rules.map(\.info) + InputProblem.all,
@@ -142,7 +162,15 @@ struct CheckCommand: ParsableCommand {
         report.notValidatedCount = notValidated
         report.skippedFiles = loaded.skippedFiles
         report.listsSkippedFiles = verbose
-        try options.output.write(report)
+        if let diff = fixed?.diff {
+            Console.out(diff)  // --fix --diff: the diff in place of the report
+        } else {
+            try options.output.write(report)
+        }
+        if let fixed {
+            for remark in fixed.summary.remarks { Console.error(remark + "\n") }
+            Console.error(fixed.summary.line(left: findings, diff: fixed.diff != nil) + "\n")
+        }
         if !problems.isEmpty || ((requireRender || settings.requireRender) && !notChecked.isEmpty) {
             throw ExitCode(2)
         }

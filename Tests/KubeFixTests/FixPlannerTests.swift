@@ -103,6 +103,19 @@ struct FixPlannerTests {
         #expect(fixed == "backend:\n  service: {name: posts, port: {number: 80}} # api\nnext: 1\n")
     }
 
+    @Test func aFixThatWouldDeleteACommentIsRefused() {
+        let text = "backend:\n  serviceName: posts # API\n  servicePort: 80\n"
+        let edit = TextEdit(
+            SourceSpan(file: "f.yaml", line: 2, column: 3, endLine: 3, endColumn: 18),
+            "service: {name: posts, port: {number: 80}}")
+        let diagnostic = Diagnostic(
+            ruleID: "r", severity: .error, span: edit.span, message: "m",
+            fix: SuggestedFix("convert", edits: [edit], applicability: .machineApplicable))
+        let (result, fixed) = plan(text, [diagnostic])
+        #expect(fixed == nil)
+        #expect(result.refused.first?.reason.contains("would remove the comment `# API`") == true)
+    }
+
     @Test func unusualLineBreaksAreRefused() {
         let (result, _) = plan("a: b\rc: d\n", [finding("f.yaml", [(1, 4, 5, "c")])])
         #expect(result.applied.isEmpty && result.refused.first?.reason.contains("carriage return") == true)

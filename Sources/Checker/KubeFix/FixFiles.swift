@@ -97,7 +97,7 @@ public enum FixFiles {
         guard descriptor >= 0 else {
             throw FixWriteError(description: "cannot create a temporary file beside \(path): \(errorText())")
         }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var written = false
         defer {
             if !written { unlink(temporary) }

@@ -101,7 +101,15 @@ public enum FixPlanner {
                                 reason: "\(edit.span) is not in \(file) as it is now (changed since it was checked?)"))
                         continue fixes
                     }
-                    resolved.append(ResolvedEdit(file: file, range: range, newText: Array(edit.newText.utf8)))
+                    let newText = Array(edit.newText.utf8)
+                    if let comment = removedComment(in: bytes, range: range, newText: newText) {
+                        plan.refused.append(
+                            RefusedFix(
+                                index: index,
+                                reason: "it would remove the comment `\(comment)`: make this change by hand"))
+                        continue fixes
+                    }
+                    resolved.append(ResolvedEdit(file: file, range: range, newText: newText))
                 }
             }
             // Within one fix, overlapping edits are a broken fix; across fixes, the first wins.
@@ -154,6 +162,35 @@ public enum FixPlanner {
         }
         return plan
     }
+}
+
+/// The first YAML comment (`#` at a line's start or after a blank, to the line's end) inside
+/// `range` of `bytes` that `newText` does not carry over; nil if none. A `#` inside a quoted scalar
+/// looks the same here: such a fix is refused too, which only costs a change by hand.
+func removedComment(in bytes: [UInt8], range: Range<Int>, newText: [UInt8]) -> String? {
+    var index = range.lowerBound
+    while index < range.upperBound {
+        let byte = bytes[index]
+        let follows = index == 0 ? UInt8(ascii: "\n") : bytes[index - 1]
+        if byte == UInt8(ascii: "#"),
+            follows == UInt8(ascii: " ") || follows == UInt8(ascii: "\t") || follows == UInt8(ascii: "\n")
+        {
+            var end = index
+            while end < range.upperBound, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: "\r") {
+                end += 1
+            }
+            let comment = Array(bytes[index..<end])
+            let kept =
+                newText.count >= comment.count
+                && (0...(newText.count - comment.count)).contains {
+                    Array(newText[$0..<($0 + comment.count)]) == comment
+                }
+            if !kept { return String(decoding: comment, as: UTF8.self) }
+            index = end
+        }
+        index += 1
+    }
+    return nil
 }
 
 /// An edit at byte offsets of its file.
