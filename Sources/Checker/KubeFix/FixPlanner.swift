@@ -125,12 +125,13 @@ public enum FixPlanner {
                 // The same change proposed twice (two findings, one cause) is made once.
                 if earlier.contains(edit) { continue }
                 if let clash = earlier.first(where: { $0.overlaps(edit) }) {
-                    let where_ = clash.fixIndex.map { diagnostics[$0].span?.description ?? "another finding" }
+                    let first = clash.fixIndex.map { diagnostics[$0].span?.description ?? "another finding" }
                     plan.refused.append(
                         RefusedFix(
                             index: index,
                             reason:
-                                "it overlaps the fix of the finding at \(where_ ?? "another finding"), applied first"))
+                                "it overlaps the fix of the finding at \(first ?? "another finding"), applied first; run --fix again to apply it to the fixed text"
+                        ))
                     continue fixes
                 }
                 fresh.append(edit)
