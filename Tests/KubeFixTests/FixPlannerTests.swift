@@ -34,6 +34,14 @@ struct FixPlannerTests {
         #expect(fixed == "kind: Service\r\nspec:\r\n  port: 80 # the web port\r\n")
     }
 
+    @Test func aLineBreakInTheNewTextTakesTheFilesLineEnding() {
+        let text = "spec:\r\n  ports: []\r\n"
+        let (_, fixed) = plan(text, [finding("f.yaml", [(2, 10, 12, "\n    - port: 80")])])
+        #expect(fixed == "spec:\r\n  ports: \r\n    - port: 80\r\n")
+        let (_, unix) = plan("spec:\n  ports: []\n", [finding("f.yaml", [(2, 10, 12, "\n    - port: 80")])])
+        #expect(unix == "spec:\n  ports: \n    - port: 80\n")
+    }
+
     @Test func endOfLineColumnIsBeforeTheCarriageReturn() {
         let text = "a: b\r\n"
         let (_, fixed) = plan(text, [finding("f.yaml", [(1, 4, 5, "c")])])

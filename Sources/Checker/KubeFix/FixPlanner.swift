@@ -101,7 +101,11 @@ public enum FixPlanner {
                                 reason: "\(edit.span) is not in \(file) as it is now (changed since it was checked?)"))
                         continue fixes
                     }
-                    let newText = Array(edit.newText.utf8)
+                    var newText = Array(edit.newText.utf8)
+                    // A line break in the new text takes the file's: a CRLF file stays CRLF.
+                    if table.endsWithCRLF(line: edit.span.line), newText.contains(UInt8(ascii: "\n")) {
+                        newText = withCRLF(newText)
+                    }
                     if let comment = removedComment(in: bytes, range: range, newText: newText) {
                         plan.refused.append(
                             RefusedFix(
@@ -194,6 +198,19 @@ func removedComment(in bytes: [UInt8], range: Range<Int>, newText: [UInt8]) -> S
     return nil
 }
 
+/// `text` with each `\n` not already after a `\r` written `\r\n`.
+func withCRLF(_ text: [UInt8]) -> [UInt8] {
+    var result: [UInt8] = []
+    result.reserveCapacity(text.count + 8)
+    for (index, byte) in text.enumerated() {
+        if byte == UInt8(ascii: "\n") && (index == 0 || text[index - 1] != UInt8(ascii: "\r")) {
+            result.append(UInt8(ascii: "\r"))
+        }
+        result.append(byte)
+    }
+    return result
+}
+
 /// An edit at byte offsets of its file.
 struct ResolvedEdit: Sendable {
     var file: String
@@ -263,6 +280,12 @@ public struct LineTable: Sendable {
         starts.append(start)
         ends.append(bytes.count)
         return .success(LineTable(starts: starts, ends: ends))
+    }
+
+    /// Whether 1-based `line` ends in `\r\n`.
+    public func endsWithCRLF(line: Int) -> Bool {
+        guard line >= 1, line < starts.count else { return false }
+        return starts[line] - ends[line - 1] == 2
     }
 
     /// The byte offset of 1-based `line` and `column` (Unicode scalars); the column just after the
