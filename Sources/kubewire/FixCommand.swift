@@ -82,23 +82,33 @@ enum FixRun {
         _ inputs: [ManifestInput], options: LoadOptions, replacing replacements: [String: String]
     ) -> LoadedManifests {
         guard !replacements.isEmpty else { return ManifestLoader.load(inputs, options: options) }
-        var onDisk: [ManifestInput] = []
-        var inMemory: [(String, String)] = []
-        for input in inputs {
-            if case .path(let path) = input, let real = FixFiles.realPath(path), let text = replacements[real] {
-                inMemory.append((path, text))
-            } else {
-                onDisk.append(input)
+        var inMemory: [String: LoadedManifests] = [:]
+        for case .path(let path) in inputs {
+            if let real = FixFiles.realPath(path), let text = replacements[real] {
+                inMemory[path] = ManifestLoader.load(text: text, name: path, options: options)
             }
         }
-        var loaded = ManifestLoader.load(onDisk, options: options)
-        var objects = loaded.graph.objects
-        for (name, text) in inMemory {
-            let unit = ManifestLoader.load(text: text, name: name, options: options)
-            objects += unit.graph.objects
-            loaded.problems += unit.problems
-            loaded.inputNames.append(name)
+        let onDisk = inputs.filter { input in
+            guard case .path(let path) = input else { return true }
+            return inMemory[path] == nil
         }
+        var loaded = ManifestLoader.load(onDisk, options: options)
+        // The objects in the order of the inputs, as one load gives them (it decides which of two
+        // duplicates is the later one).
+        var byFile: [String: [ManifestObject]] = [:]
+        for object in loaded.graph.objects { byFile[object.file, default: []].append(object) }
+        var objects: [ManifestObject] = []
+        for case .path(let path) in inputs {
+            if let unit = inMemory[path] {
+                objects += unit.graph.objects
+                loaded.problems += unit.problems
+                loaded.inputNames.append(path)
+            } else {
+                objects += byFile.removeValue(forKey: path) ?? []
+            }
+        }
+        // Standard input, and any file no input names as such, after them in load order.
+        objects += loaded.graph.objects.filter { byFile[$0.file] != nil }
         loaded.graph = ManifestGraph(objects: objects)
         return loaded
     }

@@ -112,6 +112,27 @@ struct FixTests {
         #expect(nothing.status == 1 && nothing.stdout.isEmpty, "\(nothing)")
     }
 
+    /// Every rule fixture at once (many files, duplicates across them): what `--fix --diff` says is
+    /// left is what `--fix` leaves, and a second `--fix` has nothing to do.
+    @Test func diffAndFixAgreeOnEveryRuleFixture() throws {
+        let scratch = try Scratch()
+        try FileManager.default.copyItem(
+            at: packageRoot.appendingPathComponent("fixtures"), to: scratch.url.appendingPathComponent("fixtures"))
+        func left(_ result: RunResult) -> String? {
+            guard let last = result.stderr.split(separator: "\n").last, let range = last.range(of: "; left: ") else {
+                return nil
+            }
+            return String(last[range.upperBound...])
+        }
+        let diff = try kubewire(["check", "--fix", "--diff", "fixtures"], in: scratch)
+        let fix = try kubewire(["check", "--fix", "fixtures"], in: scratch)
+        let again = try kubewire(["check", "--fix", "fixtures"], in: scratch)
+        #expect(diff.stderr.contains("would apply ") && fix.stderr.contains("--fix: applied "), "\(diff)\n\(fix)")
+        #expect(left(diff) != nil && left(diff) == left(fix), "\(diff.stderr)\n\(fix.stderr)")
+        #expect(diff.status == fix.status)
+        #expect(again.stderr.contains("--fix: nothing to fix; left: ") && left(again) == left(fix), "\(again.stderr)")
+    }
+
     @Test func diffWithoutFixIsAUsageError() throws {
         let scratch = try Scratch()
         try scratch.write("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
