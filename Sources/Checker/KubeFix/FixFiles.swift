@@ -47,9 +47,10 @@ public enum FixFiles {
     }
 
     /// The text of `path` to fix, or why it may not be fixed: it changed since `expected` was taken
-    /// (before the check read it), or it is a link out of `roots` (real paths of the inputs).
+    /// (before the check read it; none: not an input), or it is a link out of `roots` (real paths of
+    /// the inputs).
     public static func read(_ path: String, expected: FileSignature?, roots: [String]) -> FixSource {
-        guard let expected else { return .refused("\(path) was not read by the check: not edited") }
+        guard let expected else { return .refused("\(path) is not one of the inputs (a --context file?): not edited") }
         guard let real = realPath(path) else { return .refused("\(path) cannot be found now: not edited") }
         let inside = roots.contains { root in real == root || real.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
         guard inside else {
