@@ -133,13 +133,13 @@ test: deps deps-browser deps-editor kube-tools
 	KUBEWIRE_BIN_DIR=$(abspath $(BIN)) KUBEWIRE_ROOT=$(CURDIR) KUBEWIRE_TOOLS_DIR=$(abspath $(KUBE_TOOLS))/bin \
 	  $(SWIFT) test $(SWIFT_FLAGS) --skip-build --no-parallel
 
-# Rewrite the UI snapshots (fixtures/**/*.expected) from what kubewire prints
-# now, after a deliberate change to a message; review with `git diff fixtures/`.
+# Rewrite the UI snapshots (fixtures/**/*.expected, fixtures-fix/*/fix.expected) from what kubewire
+# prints now, after a deliberate change to a message; review with `git diff fixtures/ fixtures-fix/`.
 bless: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	KUBEWIRE_BLESS=1 KUBEWIRE_BIN_DIR=$(abspath $(BIN)) KUBEWIRE_ROOT=$(CURDIR) \
-	  $(SWIFT) test $(SWIFT_FLAGS) --skip-build --no-parallel --filter SnapshotTests
-	@git status --short -- fixtures/ 2>/dev/null || true
+	  $(SWIFT) test $(SWIFT_FLAGS) --skip-build --no-parallel --filter 'SnapshotTests|FixTests'
+	@git status --short -- fixtures/ fixtures-fix/ 2>/dev/null || true
 
 # The README's rules table, generated from the rule registry (a test keeps them equal).
 readme:

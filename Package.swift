@@ -68,6 +68,13 @@ let checkerTargets: [Target] = [
         dependencies: ["KubeModel", "KubeYAML", "KubeDiagnostics"],
         path: "Sources/Checker/KubeServer"
     ),
+    // Applying fixes' edits to file texts (`check --fix`, and an editor's code actions), a unified
+    // diff of them, and the atomic write back.
+    .target(
+        name: "KubeFix",
+        dependencies: ["KubeDiagnostics"],
+        path: "Sources/Checker/KubeFix"
+    ),
     // What both executables share: console writes, output options (--format, --output, --report), exit codes.
     .target(
         name: "KubewireCLI",
@@ -77,8 +84,8 @@ let checkerTargets: [Target] = [
     .executableTarget(
         name: "kubewire",
         dependencies: [
-            "KubeYAML", "KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics", "KubeInputs", "KubewireCLI",
-            "KubeServer", argumentParser,
+            "KubeYAML", "KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics", "KubeInputs", "KubeFix",
+            "KubewireCLI", "KubeServer", argumentParser,
         ],
         path: "Sources/kubewire"
     ),
@@ -115,6 +122,7 @@ let checkerTargets: [Target] = [
         path: "Tests/KubeServerTests"),
     .testTarget(
         name: "KubeReportTests", dependencies: ["KubeReport", "KubeDiagnostics"], path: "Tests/KubeReportTests"),
+    .testTarget(name: "KubeFixTests", dependencies: ["KubeFix", "KubeDiagnostics"], path: "Tests/KubeFixTests"),
     // Runs the built kubewire (KUBEWIRE_BIN_DIR); KubeYAML reads the hook, Action and recipe files.
     .testTarget(name: "KubewireCLITests", dependencies: ["KubeYAML"], path: "Tests/KubewireCLITests"),
 ]

@@ -21,6 +21,7 @@ struct CheckCommand: ParsableCommand {
               kubewire check infra/ skaffold.yaml
               helm template ./chart | kubewire check -
               kubewire check k8s/ --format sarif --output kubewire.sarif
+              kubewire check infra/ --fix --diff
             """
     )
 
@@ -49,7 +50,13 @@ struct CheckCommand: ParsableCommand {
         help: "Exit 2 when a kustomization or chart cannot be rendered here (kustomize/kubectl or helm missing).")
     var requireRender = false
 
-    func run() throws {
+    @OptionGroup var fixing: FixOptions
+
+    func run() throws { try check(after: nil) }
+
+    /// `fixed`: what `--fix` applied before this check (said after its report).
+    func check(after fixes: FixPass?) throws {
+        var fixed = fixes
         guard !inputs.isEmpty else {
             throw ValidationError("give at least one file, folder, or - for standard input")
         }
@@ -63,14 +70,17 @@ struct CheckCommand: ParsableCommand {
                     toolName: ToolInfo.name, toolVersion: ToolInfo.version))
             throw ExitCode(2)
         }
+        let fixesNow = fixing.fix && fixed == nil
         let run = CheckRun(
             inputs: inputs.filter { $0 != "-" }, readsStandardInput: inputs.contains("-"), context: context,
-            settings: settings, helmValues: helmValues, requireRender: requireRender
+            settings: settings, helmValues: helmValues, requireRender: requireRender,
+            replacingRealPaths: fixed?.replacements ?? [:], takesSignatures: fixesNow
         ).perform()
         let loaded = run.loaded
         var problems = run.problems
         let notChecked = run.notChecked
         let findings = run.findings
+        let plainFindings = Array(findings.prefix(run.plainFindingCount))
         if run.objectCount == 0 && problems.isEmpty && notChecked.isEmpty {
             problems.append(
                 Diagnostic(
@@ -78,6 +88,16 @@ struct CheckCommand: ParsableCommand {
                     message:
                         "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(skippedPhrase(loaded.skippedFiles.count)); name the folders or files that hold the manifests, a kustomization or a chart",
                     fix: SuggestedFix("check the paths; `kubewire check --verbose` lists the files it skipped")))
+        }
+        if fixesNow {
+            let rendered = findings.count - plainFindings.count
+            let pass = FixRun.apply(
+                plainFindings, renderedWithFixes: findings.suffix(rendered).filter { $0.fix != nil }.count,
+                readsStandardInput: inputs.contains("-"), signatures: run.signatures, inputs: inputs,
+                diff: fixing.diff)
+            // Check the fixed texts again; with nothing changed, this check's report is that one.
+            if pass.summary.appliedFixes > 0 { return try check(after: pass) }
+            fixed = pass
         }
         var report = Report(
             diagnostics: problems + notChecked + findings,
@@ -87,7 +107,15 @@ struct CheckCommand: ParsableCommand {
         report.notValidatedCount = run.notValidated
         report.skippedFiles = loaded.skippedFiles
         report.listsSkippedFiles = verbose
-        try options.output.write(report)
+        if let diff = fixed?.diff {
+            Console.out(diff)  // --fix --diff: the diff in place of the report
+        } else {
+            try options.output.write(report)
+        }
+        if let fixed {
+            for remark in fixed.summary.remarks { Console.error(remark + "\n") }
+            Console.error(fixed.summary.line(left: findings, diff: fixed.diff != nil) + "\n")
+        }
         if !problems.isEmpty || ((requireRender || settings.requireRender) && !notChecked.isEmpty) {
             throw ExitCode(2)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeDiagnostics
+import KubeFix
 import KubeInputs
 import KubeModel
 import KubeReport
@@ -23,6 +24,11 @@ struct CheckRun {
     var skipsNamedFilesWithoutObjects = false
     /// Files parsed by the previous run over the same inputs, reused while unchanged.
     var parsedFiles: ParsedFileCache?
+    /// `check --fix --diff`: fixed texts, by real path, read in place of the files.
+    var replacingRealPaths: [String: String] = [:]
+    /// `check --fix`: record each plain file's identity before it is read, so a file changed
+    /// between the check and the write is never overwritten.
+    var takesSignatures = false
 
     struct Outcome {
         /// Inputs that cannot be read or rendered (exit 2).
@@ -37,6 +43,10 @@ struct CheckRun {
         var objectCount: Int
         var inputCount: Int
         var notValidated: Int
+        /// How many of `findings` come from the plain files (the rest: rendered layouts, never fixed).
+        var plainFindingCount: Int
+        /// With `takesSignatures`: the plain files' identities, by real path, before they were read.
+        var signatures: [String: FileSignature] = [:]
     }
 
     func perform() -> Outcome {
@@ -46,7 +56,16 @@ struct CheckRun {
         loadOptions.skippableFiles = Set(
             (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit || skipsNamedFilesWithoutObjects }.map(
                 \.path))
-        loadOptions.unsavedTexts = unsavedTexts
+        var texts = unsavedTexts
+        if !replacingRealPaths.isEmpty {
+            for file in plan.plainFiles {
+                if let real = FixFiles.realPath(file.path), let text = replacingRealPaths[real] {
+                    texts[file.path] = text
+                }
+            }
+        }
+        loadOptions.unsavedTexts = texts
+        let signatures = takesSignatures ? FixRun.signatures(of: plan.plainFiles.map(\.path)) : [:]
         loadOptions.parsedFiles = parsedFiles
         let focus = plan.plainFiles.map { ManifestInput.path($0.path) } + (readsStandardInput ? [.standardInput] : [])
         let loaded = ManifestLoader.load(
@@ -104,10 +123,11 @@ struct CheckRun {
                 notValidated += result.notValidated
             }
         }
+        let plainFindingCount = findings.count
         findings += renderedFindings.merged()
         return Outcome(
             problems: problems, notChecked: notChecked, findings: findings, loaded: loaded, graphs: graphs,
             rules: checker.rules.map(\.info) + InputProblem.all, objectCount: objectCount, inputCount: inputCount,
-            notValidated: notValidated)
+            notValidated: notValidated, plainFindingCount: plainFindingCount, signatures: signatures)
     }
 }
