@@ -1,5 +1,9 @@
 # kubewire: the blog, its infrastructure, and the checker that proves the wiring.
 # `make check` and `make test` work on a fresh Debian machine with nothing typed first.
+#
+# Two packages: the checker at the root (Package.swift; swift-argument-parser is its only
+# dependency) and the blog with the local cluster in blog/ (blog/Package.swift), which uses the
+# checker by path. Each builds in its own scratch folder.
 
 SWIFT       ?= swift
 SCRATCH     ?= .build
@@ -9,17 +13,14 @@ BIN         := $(SCRATCH)/$(CONFIG)
 APT_GET     := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# The checker alone (make check, install, release): only swift-argument-parser is fetched and
-# nothing of the blog or the local cluster is compiled (see Package.swift), in a scratch folder of
-# its own. SwiftPM reads a Package.resolved with just that pin (scripts/checker-resolved.awk), so it
-# fetches one repository instead of 26; the committed file is put back however the build ends.
-CHECK_SCRATCH ?= $(SCRATCH)/checker
-define build_checker
-	@mkdir -p $(CHECK_SCRATCH) && cp Package.resolved $(CHECK_SCRATCH)/Package.resolved.all && \
-	trap 'cp $(CHECK_SCRATCH)/Package.resolved.all Package.resolved' EXIT INT TERM && \
-	awk -f scripts/checker-resolved.awk $(CHECK_SCRATCH)/Package.resolved.all > Package.resolved && \
-	echo "KUBEWIRE_CHECKER_ONLY=1 $(SWIFT) build --scratch-path $(CHECK_SCRATCH) $(1) --product kubewire" && \
-	KUBEWIRE_CHECKER_ONLY=1 $(SWIFT) build --scratch-path $(CHECK_SCRATCH) $(1) --product kubewire
+# The blog package: the six services, kubewire-cluster, and the checker's kubewire built beside
+# them, so `kubewire up` finds kubewire-cluster and the services in one folder.
+BLOG_SCRATCH ?= blog/.build
+BLOG_FLAGS   ?= --package-path blog --scratch-path $(abspath $(BLOG_SCRATCH)) -c $(CONFIG)
+BLOG_BIN     := $(BLOG_SCRATCH)/$(CONFIG)
+define build_blog
+	$(SWIFT) build $(1) --product kubewire
+	$(SWIFT) build $(1) $(2)
 endef
 PREFIX      ?= /usr/local
 DESTDIR     ?=
@@ -27,7 +28,7 @@ DESTDIR     ?=
 # yaml-0.1.pc of our own points -lyaml at a folder holding only libyaml.a, so the linker never sees
 # the shared library (the system .pc would put /usr/lib/<arch> first).
 LIBYAML_A   ?= $(shell pkg-config --variable=libdir yaml-0.1 2>/dev/null)/libyaml.a
-STATIC_LIBS  = $(abspath $(CHECK_SCRATCH))/static-libs
+STATIC_LIBS  = $(abspath $(SCRATCH))/static-libs
 STATIC_FLAGS = -c release --static-swift-stdlib $(if $(wildcard $(LIBYAML_A)),--pkg-config-path $(STATIC_LIBS))
 define static-libs
 	@if [ -f "$(LIBYAML_A)" ]; then \
@@ -99,50 +100,56 @@ kube-tools:
 
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
+	$(call build_blog,$(BLOG_FLAGS))
 
 # The main job: prove the wiring of infra/ (manifests and skaffold.yaml), with the checker alone.
 check: deps-check
-	$(call build_checker,-c $(CONFIG))
-	$(CHECK_SCRATCH)/$(CONFIG)/kubewire check infra/ skaffold.yaml
+	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire
+	$(BIN)/kubewire check infra/ skaffold.yaml
 
 # kubewire into $(PREFIX)/bin, Swift runtime linked in (runs without a Swift toolchain).
 install: deps-check
 	$(static-libs)
-	$(call build_checker,$(STATIC_FLAGS))
+	$(SWIFT) build --scratch-path $(SCRATCH) $(STATIC_FLAGS) --product kubewire
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(CHECK_SCRATCH)/release/kubewire $(DESTDIR)$(PREFIX)/bin/kubewire
+	install -m 755 $(SCRATCH)/release/kubewire $(DESTDIR)$(PREFIX)/bin/kubewire
 
-# kubewire-cluster beside it, for kubewire up and kubewire probe (builds swift-nio and its friends).
+# kubewire-cluster beside it, for kubewire up and kubewire probe (the blog package: swift-nio and its friends).
 install-cluster: deps install
-	$(SWIFT) build --scratch-path $(SCRATCH) -c release --static-swift-stdlib --product kubewire-cluster
-	install -m 755 $(SCRATCH)/release/kubewire-cluster $(DESTDIR)$(PREFIX)/bin/kubewire-cluster
+	$(SWIFT) build --package-path blog --scratch-path $(abspath $(BLOG_SCRATCH)) -c release --static-swift-stdlib \
+	  --product kubewire-cluster
+	install -m 755 $(BLOG_SCRATCH)/release/kubewire-cluster $(DESTDIR)$(PREFIX)/bin/kubewire-cluster
 
 # dist/kubewire (the static release binary, stripped) and dist/kubewire.sha256 (sha256sum -c format).
 # The container recipe (Containerfile) runs exactly this.
 release: deps-check
 	$(static-libs)
-	$(call build_checker,$(STATIC_FLAGS))
+	$(SWIFT) build --scratch-path $(SCRATCH) $(STATIC_FLAGS) --product kubewire
 	mkdir -p $(RELEASE_DIR)
-	cp $(CHECK_SCRATCH)/release/kubewire $(RELEASE_DIR)/kubewire
+	cp $(SCRATCH)/release/kubewire $(RELEASE_DIR)/kubewire
 	strip $(RELEASE_DIR)/kubewire
 	cd $(RELEASE_DIR) && sha256sum kubewire > kubewire.sha256 && cat kubewire.sha256
 
+# Both packages: the checker's tests, then the blog's (services, local cluster, end to end).
 test: deps deps-browser deps-editor kube-tools
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	$(BIN)/kubewire check infra/ skaffold.yaml
 	KUBEWIRE_BIN_DIR=$(abspath $(BIN)) KUBEWIRE_ROOT=$(CURDIR) KUBEWIRE_TOOLS_DIR=$(abspath $(KUBE_TOOLS))/bin \
 	  $(SWIFT) test $(SWIFT_FLAGS) --skip-build --no-parallel
+	$(call build_blog,$(BLOG_FLAGS),--build-tests)
+	KUBEWIRE_BIN_DIR=$(abspath $(BLOG_BIN)) KUBEWIRE_ROOT=$(CURDIR) \
+	  $(SWIFT) test $(BLOG_FLAGS) --skip-build --no-parallel
 
 # Rewrite the UI snapshots (fixtures/**/*.expected, fixtures-fix/*/fix.expected) from what kubewire
 # prints now, after a deliberate change to a message; review with `git diff fixtures/ fixtures-fix/`.
-bless: deps
+bless: deps-check
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	KUBEWIRE_BLESS=1 KUBEWIRE_BIN_DIR=$(abspath $(BIN)) KUBEWIRE_ROOT=$(CURDIR) \
 	  $(SWIFT) test $(SWIFT_FLAGS) --skip-build --no-parallel --filter 'SnapshotTests|FixTests'
 	@git status --short -- fixtures/ fixtures-fix/ 2>/dev/null || true
 
 # The README's rules table, generated from the rule registry (a test keeps them equal).
-readme:
+readme: deps-check
 	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire
 	$(BIN)/kubewire rules --markdown > $(SCRATCH)/rules-table.md
 	awk -v table=$(SCRATCH)/rules-table.md \
@@ -152,36 +159,37 @@ readme:
 # libFuzzer over the whole checker (every rule, every renderer), seeded from
 # fixtures/ and infra/; see fuzz/run.sh. make fuzz FUZZ_SECONDS=60
 FUZZ_SECONDS ?= 600
-fuzz: deps
+fuzz: deps-check
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 # Release binaries linked as the images ship them (static Swift runtime).
 bench: deps deps-bench kube-tools
 	$(SWIFT) build --scratch-path $(SCRATCH) -c release --static-swift-stdlib
+	$(SWIFT) build --package-path blog --scratch-path $(abspath $(BLOG_SCRATCH)) -c release --static-swift-stdlib
 	$(SCRATCH)/release/wire-bench
 	bench/repository-bench.sh $(SCRATCH)/release/kubewire $(KUBE_TOOLS)/bin repositories/shop
-	$(SCRATCH)/release/blog-bench --bin-dir $(SCRATCH)/release
+	$(BLOG_SCRATCH)/release/blog-bench --bin-dir $(BLOG_SCRATCH)/release
 
 up: deps
-	$(SWIFT) build $(SWIFT_FLAGS)
-	$(BIN)/kubewire up infra/ skaffold.yaml --bin-dir $(BIN)
+	$(call build_blog,$(BLOG_FLAGS))
+	$(BLOG_BIN)/kubewire up infra/ skaffold.yaml --bin-dir $(BLOG_BIN)
 
 # Probe a real cluster after a deploy: make smoke URL=http://posts.com
 smoke:
 	@[ -n "$(URL)" ] || { echo "usage: make smoke URL=http://posts.com"; exit 2; }
-	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire
-	$(SWIFT) build $(SWIFT_FLAGS) --product kubewire-cluster
-	$(BIN)/kubewire probe infra/ --base-url $(URL) --blog-flow
+	$(call build_blog,$(BLOG_FLAGS),--product kubewire-cluster)
+	$(BLOG_BIN)/kubewire probe infra/ --base-url $(URL) --blog-flow
 
 # Regenerate the embedded Kubernetes API (one definitions.json per release,
 # v1.25 … v1.37) into the committed C source KubeSchema reads.
 SCHEMAS ?= ../shared/k8s-schemas
-schemas:
+schemas: deps-check
 	$(SWIFT) build --scratch-path $(SCRATCH) --product kube-schema-gen
 	$(SCRATCH)/debug/kube-schema-gen $(SCHEMAS) Sources/Checker/CKubeSchemaData/kube_api_schema.c
 
 format:
-	$(SWIFT) format --in-place --recursive Package.swift Sources Tests bench
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests bench \
+	  blog/Package.swift blog/Sources blog/Tests blog/bench
 
 clean:
-	rm -rf $(SCRATCH)
+	rm -rf $(SCRATCH) $(BLOG_SCRATCH)

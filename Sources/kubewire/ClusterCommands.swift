@@ -22,8 +22,9 @@ enum ClusterExecutable {
                 """
                 kubewire: `kubewire \(arguments.first ?? "up")` needs \(name), which is not installed beside \
                 kubewire (\(ownDirectory() ?? "?")) or on PATH.
-                Build it with `swift build --product \(name)` (it lands beside kubewire in .build/debug), or \
-                install both with `make install-cluster PREFIX=/usr/local`.
+                Build it in the repository's blog package with `swift build --package-path blog --product \(name)` \
+                (`make build` puts both in blog/.build/debug), or install both with \
+                `make install-cluster PREFIX=/usr/local`.
 
                 """)
             exit(2)

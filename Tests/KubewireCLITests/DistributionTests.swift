@@ -174,7 +174,7 @@ struct DistributionTests {
         #expect(lines.contains("RUN make release"), "the build stage must run make release")
         // make release writes $(RELEASE_DIR)/kubewire, RELEASE_DIR defaulting to dist.
         #expect(makefile.contains("RELEASE_DIR ?= dist"))
-        #expect(makefile.contains("cp $(CHECK_SCRATCH)/release/kubewire $(RELEASE_DIR)/kubewire"))
+        #expect(makefile.contains("cp $(SCRATCH)/release/kubewire $(RELEASE_DIR)/kubewire"))
         let copy = try #require(lines.first { $0.hasPrefix("COPY --from=build") })
         #expect(copy.contains("/dist/kubewire /usr/local/bin/kubewire"), "\(copy)")
         #expect(lines.contains(#"ENTRYPOINT ["/usr/local/bin/kubewire"]"#))

@@ -158,24 +158,6 @@ struct OutputAndInputTests {
             lonely, ["up", "infra/", "--bin-dir", "x"], environment: ["PATH": "/usr/bin:/bin"], in: scratch)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains("needs kubewire-cluster"), "\(result)")
-        #expect(result.stderr.contains("swift build --product kubewire-cluster"), "\(result)")
-    }
-
-    /// Needs the full build (kubewire-cluster beside kubewire); a checker-only build has none.
-    @Test(
-        .enabled(
-            if: FileManager.default.isExecutableFile(
-                atPath: kubewireBinary.deletingLastPathComponent().appendingPathComponent("kubewire-cluster").path)))
-    func upAndProbeRunKubewireClusterWithTheSameArguments() throws {
-        let scratch = try Scratch()
-        // Usage errors come from kubewire-cluster's parser, with the documented exit code 2.
-        let probe = try kubewire(["probe", "infra/"], in: scratch)
-        #expect(probe.status == 2, "\(probe)")
-        #expect(probe.stderr.contains("--base-url"), "\(probe)")
-        let help = try kubewire(["up", "--help"], in: scratch)
-        #expect(help.status == 0, "\(help)")
-        #expect(help.stdout.contains("--bin-dir"), "\(help)")
-        let rootHelp = try kubewire(["--help"], in: scratch)
-        #expect(rootHelp.stdout.contains("up") && rootHelp.stdout.contains("probe"), "\(rootHelp)")
+        #expect(result.stderr.contains("swift build --package-path blog --product kubewire-cluster"), "\(result)")
     }
 }

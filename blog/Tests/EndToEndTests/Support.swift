@@ -9,9 +9,19 @@ import Testing
 #endif
 
 enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let binDirectory = ProcessInfo.processInfo.environment["KUBEWIRE_BIN_DIR"] ?? root + "/.build/debug"
+    /// The blog package (blog/), from this file's path (blog/Tests/EndToEndTests/Support.swift).
+    static let blogPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    /// The repository (infra/, skaffold.yaml): `$KUBEWIRE_ROOT`, else the folder above blog/.
+    static let root: String = {
+        if let root = ProcessInfo.processInfo.environment["KUBEWIRE_ROOT"], !root.isEmpty { return root }
+        return blogPackage.deletingLastPathComponent().path
+    }()
+    /// kubewire, kubewire-cluster and the six services, side by side (`make test` builds them all in blog/.build).
+    static let binDirectory: String = {
+        if let bin = ProcessInfo.processInfo.environment["KUBEWIRE_BIN_DIR"], !bin.isEmpty { return bin }
+        return blogPackage.path + "/.build/debug"
+    }()
     static let kubewire = binDirectory + "/kubewire"
     /// Screenshots and logs kept after the run.
     static let artifacts = root + "/artifacts"
