@@ -14,6 +14,6 @@ struct SecretReferenceRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.podReferenceFindings(kind: "Secret", in: graph)
+        info.podReferenceFindings(kind: "Secret", in: graph, context: context)
     }
 }

@@ -12,6 +12,6 @@ struct VolumeClaimRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.podReferenceFindings(kind: "PersistentVolumeClaim", in: graph, shipsWithUsers: true)
+        info.podReferenceFindings(kind: "PersistentVolumeClaim", in: graph, context: context, shipsWithUsers: true)
     }
 }
