@@ -31,9 +31,7 @@ struct AppliedTogether {
 
     /// Whether objects of `other` may be applied with those of `file` (see the type's comment).
     func mayApply(_ other: String, with file: String) -> Bool {
-        if provable(file, other) { return true }
-        let (first, second) = (Self.folder(of: file), Self.folder(of: other))
-        return Self.contains(first, second) || Self.contains(second, first)
+        provable(file, other) || FolderScope.related(file, other)
     }
 
     /// `definitions` with those of `file`'s scope first: its own file, then what may be applied
@@ -48,17 +46,5 @@ struct AppliedTogether {
         }
         return definitions.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }
             .map(\.element)
-    }
-
-    private static func folder(of file: String) -> Substring {
-        guard let slash = file.lastIndex(of: "/") else { return "" }
-        return file[..<slash]
-    }
-
-    /// Whether `ancestor` is `folder` or one of its ancestors (`""` is the current folder).
-    private static func contains(_ ancestor: Substring, _ folder: Substring) -> Bool {
-        if ancestor == folder { return true }
-        if ancestor.isEmpty || ancestor == "." { return !folder.hasPrefix("/") }
-        return folder.hasPrefix(ancestor) && folder.dropFirst(ancestor.count).first == "/"
     }
 }
