@@ -29,6 +29,8 @@ public struct ManifestGraph: Sendable {
 
     /// ConfigMaps and Secrets by kind, namespace and name; a real Secret wins over its creator.
     private var configIndex: [ObjectReference: Int] = [:]
+    /// Further definitions of one ConfigMap or Secret (alternative files), beside `configIndex`'s.
+    private var configAlternatives: [ObjectReference: [ConfigData]] = [:]
     private var configByNamespace: [KindInNamespace: [Int]] = [:]
     /// Objects by kind and namespace, in input order: the candidates of a did-you-mean.
     private var objectsByKind: [KindInNamespace: [Int]] = [:]
@@ -84,6 +86,7 @@ public struct ManifestGraph: Sendable {
                 if let existing = configIndex[key],
                     !(configData[existing].isCreatedByAnotherObject && !data.isCreatedByAnotherObject)
                 {
+                    if !data.isCreatedByAnotherObject { configAlternatives[key, default: []].append(data) }
                     continue
                 }
                 configIndex[key] = configData.count
@@ -289,6 +292,20 @@ public struct ManifestGraph: Sendable {
     /// The ConfigMap or Secret with this name, or the object that creates the Secret.
     public func configData(kind: String, named name: String, in namespace: String) -> ConfigData? {
         configIndex[ObjectReference(kind: kind, namespace: namespace, name: name)].map { configData[$0] }
+    }
+
+    /// Every definition of one ConfigMap or Secret: `configData(kind:named:in:)`'s first, then
+    /// those of other files (alternatives a repository keeps side by side).
+    public func configDefinitions(kind: String, named name: String, in namespace: String) -> [ConfigData] {
+        let key = ObjectReference(kind: kind, namespace: namespace, name: name)
+        guard let first = configIndex[key].map({ configData[$0] }) else { return [] }
+        return [first] + (configAlternatives[key] ?? [])
+    }
+
+    /// Every core Service of the name (alternative files define one more than once), in input order.
+    public func services(named name: String, in namespace: String) -> [Service] {
+        guard serviceIndex[NamespacedName(namespace: namespace, name: name)] != nil else { return [] }
+        return services.filter { $0.object.namespace == namespace && $0.object.name == name }
     }
 
     /// ConfigMaps or Secrets (with created Secrets) of a namespace.

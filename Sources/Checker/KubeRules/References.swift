@@ -21,7 +21,10 @@ struct ReferenceProblem {
 ///   (`shipsWithUsers`), the inputs define objects of that kind there, and
 ///   no custom resource there may have its operator create it.
 /// Otherwise, and for `optional: true`, nothing: a namespace the inputs do
-/// not populate (one named only in a reference) proves nothing.
+/// not populate (one named only in a reference) proves nothing. Evidence of
+/// absence comes only from what may be applied with the referencing file, and
+/// a target defined in several files (alternatives) lacks a member only when
+/// every definition lacks it (`AppliedTogether`).
 enum ReferenceResolver {
     /// A found target: where it is defined and what members it has (nil: unknown).
     private struct Target {
@@ -39,14 +42,16 @@ enum ReferenceResolver {
         var name: String?
     }
 
-    static func problem(_ reference: NamedReference, in graph: ManifestGraph, shipsWithUsers: Bool = false)
-        -> ReferenceProblem?
-    {
+    static func problem(
+        _ reference: NamedReference, in graph: ManifestGraph, together: AppliedTogether, shipsWithUsers: Bool = false
+    ) -> ReferenceProblem? {
         let source = reference.source
         let what = "\(source.title) \(reference.context)"
-        if let target = target(of: reference, in: graph) {
+        let targets = together.preferred(targets(of: reference, in: graph), for: source.file) { $0.object.file }
+        if let target = targets.first {
             guard let member = reference.member, let members = target.members, !reference.optional,
-                !members.contains(where: { $0.member == member })
+                // An alternative definition with the member satisfies the reference.
+                !targets.contains(where: { $0.members?.contains(where: { $0.member == member }) ?? true })
             else { return nil }
             let span = source.span(reference.memberNode ?? reference.nameNode)
             let labels = members.compactMap(\.label)
@@ -86,7 +91,7 @@ enum ReferenceResolver {
         let place = "namespace \(reference.namespace)"
         switch absence(
             kind: reference.kind, name: reference.name, namespace: reference.namespace, in: graph,
-            shipsWithUsers: shipsWithUsers)
+            from: source.file, together: together, shipsWithUsers: shipsWithUsers)
         {
         case nil:
             return nil
@@ -123,11 +128,16 @@ enum ReferenceResolver {
     /// The one policy for a target the inputs do not contain: proven missing only by a near name
     /// of that kind in the namespace, or, for a kind that ships with its users, by the namespace
     /// defining others of that kind while no custom resource there may have its operator create
-    /// it. Nil: the inputs prove nothing (the object may be created outside them).
+    /// it. Nil: the inputs prove nothing (the object may be created outside them). Only objects
+    /// that may be applied with the referencing `file` are evidence (a sibling folder is an
+    /// alternative deploy unit).
     static func absence(
-        kind: String, name: String, namespace: String, in graph: ManifestGraph, shipsWithUsers: Bool
+        kind: String, name: String, namespace: String, in graph: ManifestGraph, from file: String,
+        together: AppliedTogether, shipsWithUsers: Bool
     ) -> Absence? {
-        let candidates = self.candidates(kind: kind, in: namespace, graph: graph)
+        let candidates = self.candidates(kind: kind, in: namespace, graph: graph).filter {
+            together.mayApply($0.location.file, with: file)
+        }
         guard !candidates.isEmpty else { return nil }
         let operatorsMayCreate = createdByOperators.contains(kind) && graph.hasCustomResources(in: namespace)
         // Beside objects an operator creates, only a spelling slip is proof: sharing name tokens is not.
@@ -148,50 +158,57 @@ enum ReferenceResolver {
         BuiltinKind.service, BuiltinKind.secret, BuiltinKind.configMap,
     ]
 
-    private static func target(of reference: NamedReference, in graph: ManifestGraph) -> Target? {
+    /// Every definition of the target, in input order (several files may define it).
+    private static func targets(of reference: NamedReference, in graph: ManifestGraph) -> [Target] {
         switch reference.kind {
         case BuiltinKind.configMap, BuiltinKind.secret:
-            guard let data = graph.configData(kind: reference.kind, named: reference.name, in: reference.namespace)
-            else { return nil }
-            let object = data.definer
-            return Target(
-                location: data.nameNode.map(object.span) ?? object.startSpan,
-                members: data.keys.map { keys in
-                    keys.map { Member(member: .key($0.key), label: "`\($0.key)`", name: $0.key) }
-                },
-                membersNode: data.isCreatedByAnotherObject ? nil : (object.root["data"] ?? object.root["stringData"]),
-                object: object)
-        case BuiltinKind.service:
-            guard let service = graph.service(named: reference.name, in: reference.namespace) else { return nil }
-            var members: [Member] = []
-            for port in service.ports {
-                if let number = port.port {
-                    members.append(
-                        Member(
-                            member: .port(.number(number)),
-                            label: "port \(number)" + (port.name.map { " (\($0))" } ?? ""), name: nil))
-                }
-                if let name = port.name { members.append(Member(member: .port(.name(name)), label: nil, name: name)) }
+            return graph.configDefinitions(kind: reference.kind, named: reference.name, in: reference.namespace).map {
+                configTarget($0)
             }
-            return Target(
-                location: service.object.nameSpan, members: members, membersNode: service.object.spec?["ports"],
-                object: service.object)
+        case BuiltinKind.service:
+            return graph.services(named: reference.name, in: reference.namespace).map(serviceTarget)
         case "Gateway":
-            guard
-                let gateway = graph.gateways.first(where: {
-                    $0.object.namespace == reference.namespace && $0.object.name == reference.name
-                })
-            else { return nil }
-            return Target(
-                location: gateway.object.nameSpan,
-                members: gateway.listeners.map {
-                    Member(member: .listener($0.name), label: "`\($0.name)`", name: $0.name)
-                },
-                membersNode: gateway.object.spec?["listeners"], object: gateway.object)
+            return graph.gateways.filter {
+                $0.object.namespace == reference.namespace && $0.object.name == reference.name
+            }.map { gateway in
+                Target(
+                    location: gateway.object.nameSpan,
+                    members: gateway.listeners.map {
+                        Member(member: .listener($0.name), label: "`\($0.name)`", name: $0.name)
+                    },
+                    membersNode: gateway.object.spec?["listeners"], object: gateway.object)
+            }
         default:
-            guard let object = graph.object(reference.target) else { return nil }
-            return Target(location: object.nameSpan, members: nil, membersNode: nil, object: object)
+            guard let object = graph.object(reference.target) else { return [] }
+            return [Target(location: object.nameSpan, members: nil, membersNode: nil, object: object)]
         }
+    }
+
+    private static func configTarget(_ data: ConfigData) -> Target {
+        let object = data.definer
+        return Target(
+            location: data.nameNode.map(object.span) ?? object.startSpan,
+            members: data.keys.map { keys in
+                keys.map { Member(member: .key($0.key), label: "`\($0.key)`", name: $0.key) }
+            },
+            membersNode: data.isCreatedByAnotherObject ? nil : (object.root["data"] ?? object.root["stringData"]),
+            object: object)
+    }
+
+    private static func serviceTarget(_ service: Service) -> Target {
+        var members: [Member] = []
+        for port in service.ports {
+            if let number = port.port {
+                members.append(
+                    Member(
+                        member: .port(.number(number)),
+                        label: "port \(number)" + (port.name.map { " (\($0))" } ?? ""), name: nil))
+            }
+            if let name = port.name { members.append(Member(member: .port(.name(name)), label: nil, name: name)) }
+        }
+        return Target(
+            location: service.object.nameSpan, members: members, membersNode: service.object.spec?["ports"],
+            object: service.object)
     }
 
     struct Candidate {
@@ -271,20 +288,24 @@ extension Array where Element == Diagnostic {
 extension RuleInfo {
     /// Findings for the broken ones among `references`, each on its source object.
     func findings(
-        _ references: some Sequence<NamedReference>, in graph: ManifestGraph, shipsWithUsers: Bool = false
+        _ references: some Sequence<NamedReference>, in graph: ManifestGraph, context: RuleContext,
+        shipsWithUsers: Bool = false
     ) -> [Diagnostic] {
-        references.compactMap { reference in
-            ReferenceResolver.problem(reference, in: graph, shipsWithUsers: shipsWithUsers).map {
+        let together = AppliedTogether(graph, context: context)
+        return references.compactMap { reference in
+            ReferenceResolver.problem(reference, in: graph, together: together, shipsWithUsers: shipsWithUsers).map {
                 diagnostic($0.message, at: $0.span, object: reference.source, notes: $0.notes, fix: $0.fix)
             }
         }.uniqued()
     }
 
     /// Findings for what pod templates name of `kind`, in every workload kind.
-    func podReferenceFindings(kind: String, in graph: ManifestGraph, shipsWithUsers: Bool = false) -> [Diagnostic] {
+    func podReferenceFindings(
+        kind: String, in graph: ManifestGraph, context: RuleContext, shipsWithUsers: Bool = false
+    ) -> [Diagnostic] {
         let references = graph.workloads.lazy.flatMap { workload in
             workload.template.references(of: workload.object, kind: kind)
         }
-        return findings(references, in: graph, shipsWithUsers: shipsWithUsers)
+        return findings(references, in: graph, context: context, shipsWithUsers: shipsWithUsers)
     }
 }

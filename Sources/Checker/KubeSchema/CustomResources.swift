@@ -13,14 +13,24 @@ struct CustomResources {
         var versions: [String]
     }
 
+    /// A served version's schema and the file of its CRD.
+    struct DefinedRoot {
+        var file: String
+        var root: TypeRef
+    }
+
     let schema: Schema
     /// Group → its CRDs.
     let groups: [String: [Definition]]
+    /// `apiVersion kind` → every CRD's schema of it, when several CRDs define it: repositories keep
+    /// an older copy of a CRD (an upgrade test's bundle) beside the current one, in another file.
+    let alternatives: [String: [DefinedRoot]]
 
     init(_ objects: [ManifestObject]) {
         var builder = Builder()
         var kinds: [String: [String: TypeRef]] = [:]
         var groups: [String: [Definition]] = [:]
+        var roots: [String: [DefinedRoot]] = [:]
         for object in objects
         where object.kind == BuiltinKind.customResourceDefinition && object.apiVersion == "apiextensions.k8s.io/v1" {
             guard let spec = object.spec, let group = spec["group"]?.string,
@@ -38,6 +48,7 @@ struct CustomResources {
                     root = TypeRef(.any)
                 }
                 kinds[group + "/" + name, default: [:]][kind] = root
+                roots[group + "/" + name + " " + kind, default: []].append(DefinedRoot(file: object.file, root: root))
             }
             groups[group, default: []].append(Definition(object: object, kind: kind, versions: versions))
         }
@@ -46,6 +57,21 @@ struct CustomResources {
             elements: builder.elements,
             constraints: builder.constraints, kinds: kinds)
         self.groups = groups
+        alternatives = roots.filter { $0.value.count > 1 }
+    }
+
+    /// The schemas of a custom resource in `file`, the one it most likely means first: of a CRD in
+    /// its own file, then in its folder, an ancestor or a descendant (`FolderScope`), then the
+    /// others. Several when alternative CRDs define the kind: a field is unknown only when each
+    /// of them rejects it.
+    func roots(apiVersion: String, kind: String, for file: String) -> [TypeRef] {
+        guard let root = schema.root(apiVersion: apiVersion, kind: kind) else { return [] }
+        guard let defined = alternatives[apiVersion + " " + kind] else { return [root] }
+        func rank(_ defined: DefinedRoot) -> Int {
+            defined.file == file ? 0 : FolderScope.related(defined.file, file) ? 1 : 2
+        }
+        return defined.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }
+            .map(\.element.root)
     }
 
     struct Builder {

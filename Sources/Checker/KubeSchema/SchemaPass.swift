@@ -38,6 +38,8 @@ public enum SchemaPass {
                 var validator = ObjectValidator(schema: schema, object: object)
                 validator.validateRoot(root)
                 outcome.findings = validator.findings
+            case .validateAlternatives(let schema, let roots):
+                outcome.findings = findingsOfEvery(roots, schema: schema, object: object)
             case .finding(let diagnostic, let suggested):
                 outcome.findings = [diagnostic]
                 // The did-you-mean type is what the author meant: its other mistakes show in the same run.
@@ -61,6 +63,30 @@ public enum SchemaPass {
         return result
     }
 
+    /// Findings every alternative schema reports (by rule and span), worded as the first's: an
+    /// object one of them accepts is fine.
+    private static func findingsOfEvery(_ roots: [TypeRef], schema: Schema, object: ManifestObject) -> [Diagnostic] {
+        struct Place: Hashable {
+            var ruleID: String
+            var span: SourceSpan?
+        }
+        var preferred: [Diagnostic] = []
+        var common = Set<Place>()
+        for (position, root) in roots.enumerated() {
+            var validator = ObjectValidator(schema: schema, object: object)
+            validator.validateRoot(root)
+            if validator.findings.isEmpty { return [] }
+            let places = Set(validator.findings.map { Place(ruleID: $0.ruleID, span: $0.span) })
+            if position == 0 {
+                preferred = validator.findings
+                common = places
+            } else {
+                common.formIntersection(places)
+            }
+        }
+        return preferred.filter { common.contains(Place(ruleID: $0.ruleID, span: $0.span)) }
+    }
+
     private struct Outcome: Sendable {
         var findings: [Diagnostic] = []
         var notValidated = false
@@ -68,6 +94,8 @@ public enum SchemaPass {
 
     private enum Target {
         case validate(Schema, TypeRef)
+        /// Custom resources of a kind several CRDs define (`CustomResources.roots`).
+        case validateAlternatives(Schema, [TypeRef])
         /// An unknown apiVersion or kind, and the built-in type its did-you-mean names, if one does.
         case finding(Diagnostic, suggested: TypeRef?)
         case notValidated
@@ -83,7 +111,10 @@ public enum SchemaPass {
         let apiVersion = object.apiVersion
         let kind = object.kind
         if let root = builtin.root(apiVersion: apiVersion, kind: kind) { return .validate(builtin, root) }
-        if let root = custom.schema.root(apiVersion: apiVersion, kind: kind) { return .validate(custom.schema, root) }
+        let roots = custom.roots(apiVersion: apiVersion, kind: kind, for: object.file)
+        if let root = roots.first {
+            return roots.count == 1 ? .validate(custom.schema, root) : .validateAlternatives(custom.schema, roots)
+        }
         if isRetired(kind, apiVersion) { return .skip }
         let group = object.apiGroup
         if builtin.servesGroup(group) || KindCatalog.retiredGroups.contains(group) {

@@ -14,6 +14,6 @@ struct ConfigMapReferenceRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.podReferenceFindings(kind: BuiltinKind.configMap, in: graph)
+        info.podReferenceFindings(kind: BuiltinKind.configMap, in: graph, context: context)
     }
 }

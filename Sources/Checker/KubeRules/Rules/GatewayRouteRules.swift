@@ -12,7 +12,7 @@ struct GatewayParentRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.findings(graph.routes.flatMap(\.parents), in: graph)
+        info.findings(graph.routes.flatMap(\.parents), in: graph, context: context)
     }
 }
 
@@ -48,7 +48,7 @@ struct GatewayBackendRule: Rule {
                     findings.append(finding)
                     continue
                 }
-                findings += info.findings([reference], in: graph)
+                findings += info.findings([reference], in: graph, context: context)
             }
         }
         return findings

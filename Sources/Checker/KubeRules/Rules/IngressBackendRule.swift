@@ -18,9 +18,10 @@ struct IngressBackendRule: Rule {
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
+        let together = AppliedTogether(graph, context: context)
         for ingress in graph.ingresses {
             if let backend = ingress.defaultBackend,
-                let finding = check(backend, label: "the default backend", ingress, graph)
+                let finding = check(backend, label: "the default backend", ingress, graph, together)
             {
                 findings.append(finding)
             }
@@ -34,16 +35,17 @@ struct IngressBackendRule: Rule {
                         continue
                     }
                     let label = "path \(path.effectivePath)" + (rule.host.map { " of host \($0)" } ?? "")
-                    if let finding = check(backend, label: label, ingress, graph) { findings.append(finding) }
+                    if let finding = check(backend, label: label, ingress, graph, together) { findings.append(finding) }
                 }
             }
         }
         return findings
     }
 
-    private func check(_ backend: IngressBackend, label: String, _ ingress: Ingress, _ graph: ManifestGraph)
-        -> Diagnostic?
-    {
+    private func check(
+        _ backend: IngressBackend, label: String, _ ingress: Ingress, _ graph: ManifestGraph,
+        _ together: AppliedTogether
+    ) -> Diagnostic? {
         if backend.isResource { return nil }
         if Self.isALBAction(backend, of: ingress, graph) { return nil }
         let object = ingress.object
@@ -54,13 +56,19 @@ struct IngressBackendRule: Rule {
             return info.diagnostic(
                 "\(label) names no Service (`\(nameField)` is missing)", at: object.span(backend.node), object: object)
         }
-        guard let service = graph.service(named: name, in: object.namespace) else {
+        // Alternative files may define the Service more than once: the one of the Ingress's own
+        // file or folder is meant, and a port any of them exposes is no proven 503.
+        let services = together.preferred(graph.services(named: name, in: object.namespace), for: object.file) {
+            $0.object.file
+        }
+        guard let service = services.first else {
             // The one policy: a Service the inputs do not define is often installed with another
             // chart or addon (a prerequisite); only a near name of the namespace proves a typo.
             let span = object.span(nameNode)
             guard
                 case .nearName(let guess, let location)? = ReferenceResolver.absence(
-                    kind: "Service", name: name, namespace: object.namespace, in: graph, shipsWithUsers: false)
+                    kind: "Service", name: name, namespace: object.namespace, in: graph, from: object.file,
+                    together: together, shipsWithUsers: false)
             else { return nil }
             let notes = [DiagnosticNote("Service \(guess) is defined here", at: location)]
             let fix = SuggestedFix(
@@ -83,37 +91,35 @@ struct IngressBackendRule: Rule {
                 at: object.span(backend.portNode ?? nameNode), object: object, notes: [serviceNote])
         }
         let portNode = backend.portNode ?? nameNode
-        guard service.port(matching: reference) != nil else {
-            let primary = object.span(portNode)
-            if case .number(let number) = reference,
-                let byTarget = service.ports.first(where: { $0.targetPort == .number(number) }),
-                let real = byTarget.port
-            {
-                return info.diagnostic(
-                    "\(label) routes to port \(number) of Service \(name), which exposes no such port: \(number) is its targetPort, and an Ingress names the Service port (\(real)) (503)",
-                    at: primary, object: object, notes: [serviceNote],
-                    fix: SuggestedFix("use port \(real)", replacing: primary, with: String(real)))
-            }
-            let fix: SuggestedFix?
-            switch reference {
-            case .number(let number):
-                let numbers = service.ports.compactMap(\.port)
-                let guess = PortNumbers.nearest(to: number, among: numbers)
-                fix = guess.map {
-                    SuggestedFix(
-                        "did you mean \($0)?", replacing: primary, with: String($0), applicability: .maybeIncorrect)
-                }
-            case .name(let portName):
-                let names = service.ports.compactMap(\.name)
-                fix = (NearName.inputName.nearest(portName, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
-                    SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0, applicability: .maybeIncorrect)
-                }
-            }
+        guard !services.contains(where: { $0.port(matching: reference) != nil }) else { return nil }
+        let primary = object.span(portNode)
+        if case .number(let number) = reference,
+            let byTarget = service.ports.first(where: { $0.targetPort == .number(number) }),
+            let real = byTarget.port
+        {
             return info.diagnostic(
-                "\(label) routes to port \(reference) of Service \(name), which exposes no such port (503)",
-                at: primary, object: object, notes: [serviceNote], fix: fix)
+                "\(label) routes to port \(number) of Service \(name), which exposes no such port: \(number) is its targetPort, and an Ingress names the Service port (\(real)) (503)",
+                at: primary, object: object, notes: [serviceNote],
+                fix: SuggestedFix("use port \(real)", replacing: primary, with: String(real)))
         }
-        return nil
+        let fix: SuggestedFix?
+        switch reference {
+        case .number(let number):
+            let numbers = service.ports.compactMap(\.port)
+            let guess = PortNumbers.nearest(to: number, among: numbers)
+            fix = guess.map {
+                SuggestedFix(
+                    "did you mean \($0)?", replacing: primary, with: String($0), applicability: .maybeIncorrect)
+            }
+        case .name(let portName):
+            let names = service.ports.compactMap(\.name)
+            fix = (NearName.inputName.nearest(portName, in: names) ?? (names.count == 1 ? names[0] : nil)).map {
+                SuggestedFix("did you mean `\($0)`?", replacing: primary, with: $0, applicability: .maybeIncorrect)
+            }
+        }
+        return info.diagnostic(
+            "\(label) routes to port \(reference) of Service \(name), which exposes no such port (503)",
+            at: primary, object: object, notes: [serviceNote], fix: fix)
     }
 
     /// The AWS Load Balancer Controller reads `port.name: use-annotation` as "the backend is the

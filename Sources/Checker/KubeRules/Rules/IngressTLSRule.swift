@@ -12,6 +12,6 @@ struct IngressTLSRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.findings(graph.ingresses.flatMap(\.tlsSecrets), in: graph)
+        info.findings(graph.ingresses.flatMap(\.tlsSecrets), in: graph, context: context)
     }
 }

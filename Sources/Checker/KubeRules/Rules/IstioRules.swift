@@ -38,15 +38,16 @@ extension RuleInfo {
     /// An absent Service is proven missing only by a near name: mesh routes often reach Services
     /// that other releases or installers create (a kustomize component's base, istiod, the
     /// gateways, ACME solvers), so other Services of the namespace prove nothing.
-    fileprivate func hostFindings(_ references: [(NamedReference, host: String)], in graph: ManifestGraph)
-        -> [Diagnostic]
-    {
-        references.compactMap { reference, host in
+    fileprivate func hostFindings(
+        _ references: [(NamedReference, host: String)], in graph: ManifestGraph, context: RuleContext
+    ) -> [Diagnostic] {
+        let together = AppliedTogether(graph, context: context)
+        return references.compactMap { reference, host in
             // A Service of another group with the name (a Knative Service) makes the core one.
             guard
                 graph.service(named: reference.name, in: reference.namespace) != nil
                     || graph.object(reference.target) == nil,
-                var problem = ReferenceResolver.problem(reference, in: graph)
+                var problem = ReferenceResolver.problem(reference, in: graph, together: together)
             else {
                 return nil
             }
@@ -104,7 +105,7 @@ struct VirtualServiceRule: Rule {
                 }
             }
         }
-        var findings = info.hostFindings(references, in: graph)
+        var findings = info.hostFindings(references, in: graph, context: context)
         for (destination, service, object) in subsets {
             if let finding = subsetFinding(destination, service: service, of: object, in: graph) {
                 findings.append(finding)
@@ -177,7 +178,7 @@ struct DestinationRuleRule: Rule {
                 findings.append(subsetFinding(subset, of: rule, service: service, pods: pods))
             }
         }
-        return info.hostFindings(references, in: graph) + findings
+        return info.hostFindings(references, in: graph, context: context) + findings
     }
 
     private func subsetFinding(_ subset: IstioSubset, of rule: DestinationRule, service: Service, pods: [Workload])

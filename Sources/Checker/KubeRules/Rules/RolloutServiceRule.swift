@@ -18,7 +18,7 @@ struct RolloutServiceRule: Rule {
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for rollout in graph.rollouts {
-            findings += info.findings(rollout.services, in: graph, shipsWithUsers: true)
+            findings += info.findings(rollout.services, in: graph, context: context, shipsWithUsers: true)
             findings += duplicates(in: rollout)
             guard let (labels, podsObject, labelsSpan) = pods(of: rollout, in: graph) else { continue }
             for reference in rollout.services {

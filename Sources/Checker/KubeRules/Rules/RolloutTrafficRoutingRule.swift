@@ -23,7 +23,7 @@ struct RolloutTrafficRoutingRule: Rule {
             for reference in references {
                 // Another namespace is another release's; there only a near name proves it missing.
                 findings += info.findings(
-                    [reference], in: graph, shipsWithUsers: reference.namespace == object.namespace)
+                    [reference], in: graph, context: context, shipsWithUsers: reference.namespace == object.namespace)
             }
             for virtualService in rollout.virtualServices {
                 let reference = virtualService.reference

@@ -14,7 +14,7 @@ struct ScaleTargetRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.findings(graph.autoscalers.compactMap(\.target), in: graph, shipsWithUsers: true)
+        info.findings(graph.autoscalers.compactMap(\.target), in: graph, context: context, shipsWithUsers: true)
             + graph.autoscalers.compactMap { wrongGroup($0, in: graph, minor: context.kubeVersion.minor) }
     }
 

@@ -14,6 +14,6 @@ struct ScaledObjectTargetRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.findings(graph.scaledObjects.compactMap(\.target), in: graph, shipsWithUsers: true)
+        info.findings(graph.scaledObjects.compactMap(\.target), in: graph, context: context, shipsWithUsers: true)
     }
 }

@@ -14,6 +14,6 @@ struct SecretReferenceRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.podReferenceFindings(kind: BuiltinKind.secret, in: graph)
+        info.podReferenceFindings(kind: BuiltinKind.secret, in: graph, context: context)
     }
 }

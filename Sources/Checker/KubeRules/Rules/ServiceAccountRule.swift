@@ -12,6 +12,6 @@ struct ServiceAccountRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.podReferenceFindings(kind: BuiltinKind.serviceAccount, in: graph, shipsWithUsers: true)
+        info.podReferenceFindings(kind: BuiltinKind.serviceAccount, in: graph, context: context, shipsWithUsers: true)
     }
 }

@@ -19,11 +19,14 @@ struct ServiceURLRule: Rule {
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         let namespaces = graph.namespaces
+        let together = AppliedTogether(graph, context: context)
         for index in graph.workloads.indices {
             for resolved in graph.serviceURLUses(ofWorkload: index, namespaces: namespaces) {
                 guard let target = resolved.service else { continue }
                 let use = resolved.use
-                if let finding = check(use.url, node: use.node, holder: use.holder, target: target, graph: graph) {
+                if let finding = check(
+                    use.url, node: use.node, holder: use.holder, target: target, graph: graph, together: together)
+                {
                     findings.append(finding)
                 }
             }
@@ -33,7 +36,8 @@ struct ServiceURLRule: Rule {
     }
 
     private func check(
-        _ url: ServiceURL, node: YAMLNode, holder object: ManifestObject, target: NamespacedName, graph: ManifestGraph
+        _ url: ServiceURL, node: YAMLNode, holder object: ManifestObject, target: NamespacedName, graph: ManifestGraph,
+        together: AppliedTogether
     ) -> Diagnostic? {
         guard let service = graph.service(named: target.name, in: target.namespace) else {
             let span = url.span(in: node, object: object)
@@ -43,7 +47,7 @@ struct ServiceURLRule: Rule {
             guard
                 case .nearName(let name, let location)? = ReferenceResolver.absence(
                     kind: BuiltinKind.service, name: target.name, namespace: target.namespace, in: graph,
-                    shipsWithUsers: false)
+                    from: object.file, together: together, shipsWithUsers: false)
             else { return nil }
             let guess: String? = name
             let notes = [DiagnosticNote("Service \(name) is defined here", at: location)]

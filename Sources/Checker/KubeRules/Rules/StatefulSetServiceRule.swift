@@ -12,7 +12,7 @@ struct StatefulSetServiceRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.findings(graph.workloads.compactMap(\.governingService), in: graph, shipsWithUsers: true)
+        info.findings(graph.workloads.compactMap(\.governingService), in: graph, context: context, shipsWithUsers: true)
     }
 }
 

@@ -12,6 +12,6 @@ struct VolumeClaimRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        info.podReferenceFindings(kind: BuiltinKind.persistentVolumeClaim, in: graph, shipsWithUsers: true)
+        info.podReferenceFindings(kind: BuiltinKind.persistentVolumeClaim, in: graph, context: context, shipsWithUsers: true)
     }
 }
