@@ -166,8 +166,10 @@ enum ReferenceResolver {
                 }
                 if let name = port.name { members.append(Member(member: .port(.name(name)), label: nil, name: name)) }
             }
+            // An ExternalName Service has no ports (a DNS alias): any port is the client's own.
             return Target(
-                location: service.object.nameSpan, members: members, membersNode: service.object.spec?["ports"],
+                location: service.object.nameSpan, members: service.type == "ExternalName" ? nil : members,
+                membersNode: service.object.spec?["ports"],
                 object: service.object)
         case "Gateway":
             guard
