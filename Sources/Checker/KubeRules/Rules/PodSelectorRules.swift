@@ -19,7 +19,9 @@ enum PodSelectors {
         guard !selector.isEmpty else { return nil }
         let workloads = Array(graph.workloads(in: object.namespace))
         guard !workloads.isEmpty, !workloads.contains(where: { $0.podsMatch(selector) }),
-            !graph.operatorPods(in: object.namespace).contains(where: { selector.matches($0.labels.dictionary) })
+            !graph.operatorPods(in: object.namespace).contains(where: { selector.matches($0.labels.dictionary) }),
+            !(selector.matchExpressions.isEmpty
+                && ControlPlanePods.mayBeSelected(by: selector.matchLabels, in: object.namespace))
         else { return nil }
         let operatorsMayCreate = graph.hasCustomResources(in: object.namespace)
         let rendered =
