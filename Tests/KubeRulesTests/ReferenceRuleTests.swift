@@ -210,6 +210,41 @@ struct ReferenceRuleTests {
         #expect(finding.fix?.replacement == "settings")
     }
 
+    /// (name written, name defined, whether the written one is reported as a typo of the other).
+    @Test(arguments: [
+        ("hf-secret", "chap-secret", false),
+        ("smoke-secret", "cafe-secret", false),
+        ("db-tls", "hf-tls", false),
+        ("app-1", "app-2", false),
+        ("chap-secert", "chap-secret", true),
+        ("Chap-Secret", "chap-secret", true),
+        ("chap_secret", "chap-secret", true),
+        ("post-srv", "posts-srv", true),
+        ("posts-srv", "posts-clusterip-srv", true),
+        ("setings", "settings", true),
+    ])
+    func aSharedNameTokenDoesNotMakeANearName(written: String, defined: String, isTypo: Bool) {
+        let all = findings(
+            """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: \(defined)}
+            stringData: {k: v}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - name: c
+                  image: i
+                  envFrom: [{secretRef: {name: \(written)}}]
+            """)
+        let typo = all.first { $0.ruleID == "secret-ref" }
+        #expect((typo != nil) == isTypo)
+        if isTypo { #expect(typo?.fix?.replacement == defined) }
+    }
+
     @Test func absentObjectsFromOutsideTheInputsAreNotReported() {
         let all = findings(
             """

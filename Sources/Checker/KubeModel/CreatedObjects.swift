@@ -90,6 +90,25 @@ public struct OperatorPodLabels: Sendable {
         visit(spec, depth: 0)
         return result
     }
+
+    /// The pods of an Argo Rollout's canary experiments: the Rollouts controller creates an
+    /// Experiment per step, whose pods carry each experiment template's `metadata.labels`
+    /// (`strategy.canary.steps[].experiment.templates[]`). A Rollout is modelled as a workload, not
+    /// a custom resource, so these are its only operator-made pods.
+    static func experimentPods(of object: ManifestObject) -> [OperatorPodLabels] {
+        guard object.kind == "Rollout", object.apiGroup == "argoproj.io" else { return [] }
+        var result: [OperatorPodLabels] = []
+        for step in object.spec?["strategy"]?["canary"]?["steps"]?.items ?? [] {
+            for template in step["experiment"]?["templates"]?.items ?? [] {
+                guard let labels = template["metadata"]?["labels"] else { continue }
+                let entries = LabelEntry.entries(of: labels)
+                if !entries.isEmpty {
+                    result.append(OperatorPodLabels(object: object, labels: entries, labelsNode: labels))
+                }
+            }
+        }
+        return result
+    }
 }
 
 extension Workload {
@@ -168,5 +187,28 @@ extension Workload {
                 case nil: return false
                 }
             }
+    }
+}
+
+/// Pods every kubeadm-style cluster runs without any manifest in the inputs: the static
+/// control-plane pods the kubelet creates in kube-system from /etc/kubernetes/manifests, labelled
+/// `component: <name>` and `tier: control-plane` (kubeadm's static pod manifests). Monitoring
+/// stacks ship Services selecting them to scrape their metrics.
+public enum ControlPlanePods {
+    static let components: Set<String> = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"]
+
+    /// Whether a selector in `namespace` with these `matchLabels` may select static control-plane pods.
+    public static func mayBeSelected(by matchLabels: [LabelEntry], in namespace: String) -> Bool {
+        guard namespace == "kube-system",
+            let component = matchLabels.last(where: { $0.key == "component" })?.value,
+            components.contains(component)
+        else { return false }
+        return matchLabels.allSatisfy { entry in
+            switch entry.key {
+            case "component": true
+            case "tier": entry.value == "control-plane"
+            default: false
+            }
+        }
     }
 }

@@ -79,6 +79,9 @@ public struct ManifestGraph: Sendable {
             customResourceNamespaces.insert(object.namespace)
             let pods = OperatorPodLabels.found(in: object)
             if !pods.isEmpty { operatorPodsByNamespace[object.namespace, default: []] += pods }
+        } else if object.kind == "Rollout" {
+            let pods = OperatorPodLabels.experimentPods(of: object)
+            if !pods.isEmpty { operatorPodsByNamespace[object.namespace, default: []] += pods }
         }
         if ConfigData.definingKinds.contains(object.kind) {
             for data in ConfigData.defined(by: object) {

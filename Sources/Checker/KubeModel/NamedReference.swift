@@ -105,8 +105,15 @@ extension PodTemplate {
             }
         }
         let spec = specNode
+        // The StatefulSet controller replaces a pod volume named like one of its volumeClaimTemplates
+        // with that template's claim (`updateStorage` in stateful_set_utils.go): its own source is never used.
+        let replacedByClaimTemplates: Set<String> =
+            object.kind == "StatefulSet"
+            ? Set((object.spec?["volumeClaimTemplates"]?.items ?? []).compactMap { $0["metadata"]?["name"]?.string })
+            : []
         for volume in spec?["volumes"]?.items ?? [] {
             let volumeName = volume["name"]?.scalar ?? "?"
+            if replacedByClaimTemplates.contains(volumeName) { continue }
             func addData(_ kind: String, _ body: YAMLNode, nameField: String, context: String) {
                 if let wanted, kind != wanted { return }
                 let optional = isOptional(body["optional"])

@@ -32,6 +32,9 @@ public struct SkaffoldConfig: Sendable {
     public var kustomizePaths: [String]
     /// Charts skaffold deploys with helm (`releases[].chartPath` under `manifests.helm` or `deploy.helm`).
     public var helmChartPaths: [String]
+    /// Images skaffold runs itself, outside the deployed workloads: the containers of
+    /// `verify` tests and of `customActions` (`skaffold verify`, `skaffold exec`).
+    public var containerImages: [String]
 
     public init?(object: ManifestObject) {
         guard object.kind == "Config", object.apiVersion.hasPrefix("skaffold/") else { return nil }
@@ -54,6 +57,11 @@ public struct SkaffoldConfig: Sendable {
             .compactMap(\.scalar)
         helmChartPaths = ((root["manifests"]?["helm"] ?? root["deploy"]?["helm"])?["releases"]?.items ?? [])
             .compactMap { $0["chartPath"]?.scalar }
+        let verifyImages = (root["verify"]?.items ?? []).compactMap { $0["container"]?["image"]?.scalar }
+        let actionImages = (root["customActions"]?.items ?? []).flatMap { action in
+            (action["containers"]?.items ?? []).compactMap { $0["image"]?.scalar }
+        }
+        containerImages = verifyImages + actionImages
     }
 
     /// Whether the config renders manifests with kustomize or helm: the workloads it deploys are

@@ -60,12 +60,17 @@ enum LabelSuggestion {
         return best.distance <= max(3, size / 2) ? best : nil
     }
 
-    /// Whether the entry `explain` found wrong differs from the workload's label of the same key by
-    /// a spelling slip (case or a small edit): the proof that stands even where an operator may
-    /// create other pods.
+    /// Whether the entry `explain` found wrong differs from the workload's label of the same key (or
+    /// its key from a label key with the same value) by a spelling slip (case or a small edit, not a
+    /// whole name token): the proof that stands even where an operator may create other pods.
     static func isSpellingSlip(_ explanation: Explanation, of best: Candidate) -> Bool {
-        guard let podValue = best.workload.podsLabel(explanation.wrong.key) else { return false }
-        return ReferenceResolver.nearestName(explanation.wrong.value, in: [podValue]) != nil
+        let wrong = explanation.wrong
+        guard let podValue = best.workload.podsLabel(wrong.key) else {
+            // A slip in the key: the pods carry a near key with the same value.
+            guard let suggested = best.suggestedKey, suggested.value == wrong.value else { return false }
+            return ReferenceResolver.nearestName(wrong.key, in: [suggested.key]) != nil
+        }
+        return ReferenceResolver.nearestName(wrong.value, in: [podValue]) != nil
     }
 
     /// The first selector entry the nearest workload lacks, with a did-you-mean.

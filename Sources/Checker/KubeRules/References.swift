@@ -206,9 +206,10 @@ enum ReferenceResolver {
             }
             if let name = port.name { members.append(Member(member: .port(.name(name)), label: nil, name: name)) }
         }
+        // An ExternalName Service has no ports (a DNS alias): any port is the client's own.
         return Target(
-            location: service.object.nameSpan, members: members, membersNode: service.object.spec?["ports"],
-            object: service.object)
+            location: service.object.nameSpan, members: service.type == "ExternalName" ? nil : members,
+            membersNode: service.object.spec?["ports"], object: service.object)
     }
 
     struct Candidate {
@@ -267,13 +268,39 @@ enum ReferenceResolver {
         name.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." }).map { Substring($0) }
     }
 
-    /// A name differing only in case, or by a small edit: a likely typo.
+    /// A name differing only in case, or by a small edit: a likely typo. Whole name tokens both
+    /// share are not what makes two names near (`hf-secret` and `chap-secret` share only a generic
+    /// `secret`): what differs between them must itself be a small edit.
     static func nearestName(_ name: String, in candidates: some Collection<String>) -> String? {
         let lower = name.lowercased()
         if let sameLetters = candidates.first(where: { $0 != name && $0.lowercased() == lower }) {
             return sameLetters
         }
-        return NearName.inputName.nearest(name, in: candidates)
+        return NearName.inputName.nearest(name, in: candidates.filter { differsBySmallEdit(name, $0) })
+    }
+
+    /// Whether `a` and `b`, without the whole name tokens they share at the start and at the end,
+    /// differ by a small edit that keeps part of them: `posts-srv` and `post-srv` (`posts`, `post`),
+    /// not `smoke-secret` and `cafe-secret` (`smoke`, `cafe`) nor `db-tls` and `hf-tls`.
+    static func differsBySmallEdit(_ a: String, _ b: String) -> Bool {
+        let left = nameTokens(a)
+        let right = nameTokens(b)
+        var prefix = 0
+        while prefix < min(left.count, right.count), left[prefix] == right[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < min(left.count, right.count) - prefix,
+            left[left.count - 1 - suffix] == right[right.count - 1 - suffix]
+        {
+            suffix += 1
+        }
+        // No shared token: the whole names are compared, as written.
+        guard prefix + suffix > 0 else { return true }
+        let restA = left[prefix..<(left.count - suffix)].joined(separator: "-")
+        let restB = right[prefix..<(right.count - suffix)].joined(separator: "-")
+        // Only the separators differ (`my_secret`, `my-secret`).
+        if restA.isEmpty && restB.isEmpty { return true }
+        let distance = NearName.editDistance(restA, restB)
+        return distance <= max(2, max(restA.count, restB.count) / 3) && distance < min(restA.count, restB.count)
     }
 }
 

@@ -23,7 +23,7 @@ struct GatewayBackendRule: Rule {
         summary:
             "Route backendRefs name a Service and a port it exposes (port required); cross-namespace ones are granted by a ReferenceGrant",
         why:
-            "A backendRef to a Service without a port is rejected, one to a port the Service does not expose or to a missing Service gets 500 responses (`BackendNotFound`), and a reference into another namespace is refused (`RefNotPermitted`) unless a ReferenceGrant there allows it.",
+            "A backendRef to a Service without a port is rejected, one to a port the Service does not expose or to a missing Service gets 500 responses (`BackendNotFound`), and a reference into another namespace is refused (`RefNotPermitted`) unless a ReferenceGrant there allows it. The port of a backend that is an ExternalName Service (a DNS alias, without ports) is not checked.",
         fix:
             "Name a Service and one of its `port` numbers; for another namespace, add a ReferenceGrant in that namespace from this route kind to Services."
     )

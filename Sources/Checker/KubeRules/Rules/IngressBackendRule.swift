@@ -11,7 +11,7 @@ struct IngressBackendRule: Rule {
         id: .ingressBackend,
         summary: "Ingress backends (rules and defaultBackend) name an existing Service and a port it exposes",
         why:
-            "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly. A Service missing from the inputs is reported only when the namespace defines one with a near name (a case or small edit, or one name token more or fewer: `posts-srv`, `posts-clusterip-srv`): backends are often installed separately (a dashboard, an echo server a guide asks for), and on real repositories a missing Service without a near name was a prerequisite every time. On an AWS ALB Ingress (class alb, or an IngressClass of controller ingress.k8s.aws/alb in the inputs), a backend with `port.name: use-annotation` names an ALB action (`alb.ingress.kubernetes.io/actions.<name>`, often written at run time by an Argo Rollout), not a Service, and is not checked.",
+            "ingress-nginx answers 503 for a backend whose Service, Service port or endpoints are missing; the path is dead although every object applies cleanly. A Service missing from the inputs is reported only when the namespace defines one with a near name (a case or small edit, or one name token more or fewer: `posts-srv`, `posts-clusterip-srv`): backends are often installed separately (a dashboard, an echo server a guide asks for), and on real repositories a missing Service without a near name was a prerequisite every time. On an AWS ALB Ingress (class alb, or an IngressClass of controller ingress.k8s.aws/alb in the inputs), a backend with `port.name: use-annotation` names an ALB action (`alb.ingress.kubernetes.io/actions.<name>`, often written at run time by an Argo Rollout), not a Service, and is not checked. A backend that is an ExternalName Service has no ports to check: ingress-nginx proxies to the external name on the port the Ingress gives.",
         fix:
             "Name a Service in the Ingress's namespace and one of its `port` numbers or port names (not the targetPort)."
     )
@@ -90,6 +90,9 @@ struct IngressBackendRule: Rule {
                 "\(label) routes to Service \(name) but gives no port (`\(field)`)",
                 at: object.span(backend.portNode ?? nameNode), object: object, notes: [serviceNote])
         }
+        // An ExternalName Service has no ports: ingress-nginx proxies to the external name on the
+        // Ingress's port, which nothing in the inputs can check.
+        if service.type == "ExternalName" { return nil }
         let portNode = backend.portNode ?? nameNode
         guard !services.contains(where: { $0.port(matching: reference) != nil }) else { return nil }
         let primary = object.span(portNode)

@@ -7,7 +7,7 @@ struct IngressTLSRule: Rule {
         id: .ingressTls,
         summary: "Ingress tls[].secretName names a Secret of the Ingress's namespace",
         why:
-            "When the TLS Secret does not exist, ingress-nginx serves its self-signed default certificate and browsers refuse the host. TLS Secrets are usually created outside the inputs (cert-manager, a vault), so only a near-miss of a Secret the inputs define is reported; a cert-manager Certificate, an ExternalSecret, a SealedSecret and an Ingress annotated for cert-manager count as defining it.",
+            "When the TLS Secret does not exist, ingress-nginx serves its self-signed default certificate and browsers refuse the host. TLS Secrets are usually created outside the inputs (cert-manager, a vault), so only a near-miss of a Secret the inputs define is reported (a case change or a small edit; a shared token such as `secret` or `tls` makes no typo: `smoke-secret` is not near `cafe-secret`); a cert-manager Certificate, an ExternalSecret, a SealedSecret and an Ingress annotated for cert-manager count as defining it.",
         fix: "Name the Secret the Certificate (or your tooling) creates, in the Ingress's namespace."
     )
 

@@ -19,7 +19,9 @@ enum PodSelectors {
         guard !selector.isEmpty else { return nil }
         let workloads = Array(graph.workloads(in: object.namespace))
         guard !workloads.isEmpty, !workloads.contains(where: { $0.podsMatch(selector) }),
-            !graph.operatorPods(in: object.namespace).contains(where: { selector.matches($0.labels.dictionary) })
+            !graph.operatorPods(in: object.namespace).contains(where: { selector.matches($0.labels.dictionary) }),
+            !(selector.matchExpressions.isEmpty
+                && ControlPlanePods.mayBeSelected(by: selector.matchLabels, in: object.namespace))
         else { return nil }
         let operatorsMayCreate = graph.hasCustomResources(in: object.namespace)
         let rendered =
@@ -58,7 +60,9 @@ enum PodSelectors {
         }
         if let best = LabelSuggestion.closest(selector.matchLabels, among: workloads) {
             let explanation = LabelSuggestion.explain(selector.matchLabels, of: object, nearest: best)
-            if operatorsMayCreate && !LabelSuggestion.isSpellingSlip(explanation, of: best) { return nil }
+            // A peer's pods may be installed elsewhere (an optional component): only a spelling slip
+            // proves a typo, not a value differing in a whole token (`argocd-server`, `argocd-redis`).
+            if operatorsMayCreate || nearOnly, !LabelSuggestion.isSpellingSlip(explanation, of: best) { return nil }
             return ReferenceProblem(
                 message: subject + " (`\(explanation.wrong.key): \(explanation.wrong.value)`)",
                 span: explanation.primary, notes: explanation.notes, fix: explanation.fix)
@@ -98,7 +102,7 @@ struct NetworkPolicyRule: Rule {
         summary:
             "NetworkPolicy podSelectors (spec, and same-namespace from/to peers) match pods, and named ports are container port names",
         why:
-            "A policy whose podSelector matches nothing protects nothing; a peer podSelector with a typo allows no traffic, so once any policy selects the pods the traffic it meant to allow is blocked; a named port no selected container declares allows nothing. Peers that select namespaces or IP blocks are not checked, and a same-namespace peer only when a near label set exists.",
+            "A policy whose podSelector matches nothing protects nothing; a peer podSelector with a typo allows no traffic, so once any policy selects the pods the traffic it meant to allow is blocked; a named port no selected container declares allows nothing. Peers that select namespaces or IP blocks are not checked, and a same-namespace peer only when its labels differ from some pods' by a spelling slip (case or a small edit of a key or value, not a whole token: a policy of a core install allowing `argocd-server`, which another install adds, is not a typo of `argocd-redis`).",
         fix:
             "Make the selectors equal to the pod template labels of the workloads, and the named ports equal to their containerPort names."
     )

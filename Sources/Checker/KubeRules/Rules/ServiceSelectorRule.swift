@@ -12,7 +12,7 @@ struct ServiceSelectorRule: Rule {
         id: .serviceSelector,
         summary: "Service selector matches the pod labels of some workload in its namespace",
         why:
-            "A Service whose selector matches no pod gets no endpoints; clients and the ingress get 503 or connection refused.",
+            "A Service whose selector matches no pod gets no endpoints; clients and the ingress get 503 or connection refused. Pods the cluster runs without manifests count: a Service in kube-system selecting `component: kube-scheduler` (kube-controller-manager, kube-apiserver, etcd; optionally `tier: control-plane`) reaches the static control-plane pods, as monitoring stacks do.",
         fix:
             "Make the selector's keys and values equal to the pod template labels (spec.template.metadata.labels) of the workload it fronts."
     )
@@ -21,7 +21,8 @@ struct ServiceSelectorRule: Rule {
         var findings: [Diagnostic] = []
         for service in graph.services where service.selectsPods {
             guard graph.workloads(selectedBy: service).isEmpty,
-                !graph.operatorPods(in: service.object.namespace).contains(where: { service.selects($0.labels) })
+                !graph.operatorPods(in: service.object.namespace).contains(where: { service.selects($0.labels) }),
+                !ControlPlanePods.mayBeSelected(by: service.selector, in: service.object.namespace)
             else { continue }
             // A selector value that is no label value is name-format's error: the API server
             // rejects the Service, so it selects nothing only as a consequence.

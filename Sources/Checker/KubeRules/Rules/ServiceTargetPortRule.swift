@@ -3,7 +3,7 @@ import KubeModel
 import KubeYAML
 
 /// A Service port whose targetPort no selected pod declares. A named one
-/// (or a number declared for another protocol) is proven wrong: the pods get
+/// (with the Service port's protocol) is proven wrong: the pods get
 /// no endpoint for it. A name only some selected pods declare still routes to
 /// those: the separate warning `service-target-port-partial`. A number the
 /// containers do not declare may still be served (declaring containerPort is
@@ -12,9 +12,9 @@ struct ServiceTargetPortRule: Rule {
     let info = RuleInfo(
         id: .serviceTargetPort,
         summary:
-            "A named Service targetPort is declared by some pod it selects, and a numeric one with the same protocol",
+            "A named Service targetPort is declared, with the same protocol, by some pod it selects",
         why:
-            "A named targetPort that no selected pod declares gives the Service no endpoint (503 through the ingress); traffic sent as TCP to a port the container declares only as UDP (or the reverse) is refused. Every Ingress path and service URL through that port breaks with it; they are listed as notes.",
+            "A named targetPort that no selected pod declares with the Service port's protocol gives the Service no endpoint (503 through the ingress). A numeric targetPort is never proof: containerPort declarations (and their protocols) are informational, and a container may serve a number, or another protocol on it, that it does not declare (service-target-port-undeclared, a note). Every Ingress path and service URL through that port breaks with it; they are listed as notes.",
         fix:
             "Set targetPort to a containerPort name the pods declare (or its number), with the same protocol on both sides."
     )
@@ -47,7 +47,7 @@ struct ServiceTargetPortUndeclaredRule: Rule {
         id: .serviceTargetPortUndeclared,
         summary: "A numeric Service targetPort is among the containerPorts the selected pods declare",
         why:
-            "The kubelet does not need containerPort declarations, so a pod may serve a port it does not declare; when its containers declare other ports, a targetPort outside them can be a typo that gives connection refused (502 through the ingress). A note, not a warning: on real repositories most such ports were served undeclared on purpose (metrics and admin listeners), so the finding was right about 1 time in 4. Containers that declare no ports are not reported.",
+            "The kubelet does not need containerPort declarations, so a pod may serve a port it does not declare; when its containers declare other ports, a targetPort outside them can be a typo that gives connection refused (502 through the ingress). A note, not a warning: on real repositories most such ports were served undeclared on purpose (metrics and admin listeners), so the finding was right about 1 time in 4. Containers that declare no ports are not reported. A number declared only for another protocol (a Service sending UDP to 5353, a container declaring 5353/TCP) is this note too: declared protocols are informational as well.",
         fix: "Set targetPort to one of the declared containerPorts, or declare the port the container listens on.",
         defaultSeverity: .note
     )
@@ -168,15 +168,16 @@ enum ServiceTargetPorts {
         }
         switch target {
         case .number(let number):
-            // Declaring containerPort is informational: only a protocol written on the container
-            // port says what it serves (`containerPort: 514` alone says nothing about UDP).
+            // Declaring containerPort is informational, its protocol too: the kubelet routes a numeric
+            // targetPort whatever the container declares, so a number declared for another protocol
+            // (a DNS server declaring 5353/TCP and serving UDP too) is a note, never proof.
             if let other = declared.first(where: { $0.number == number }) {
                 guard other.node["protocol"] != nil else { return nil }
                 return (
-                    true,
+                    false,
                     {
                         info.diagnostic(
-                            "Service \(object.displayName) sends \(port.protocol) to \(written), but \(owner) declares it as \(other.protocol)",
+                            "Service \(object.displayName) sends \(port.protocol) to \(written), but \(owner) declares it only as \(other.protocol); unless the container also serves \(port.protocol) there (declarations are informational), it is refused",
                             at: primary, object: object, notes: notes(.refused),
                             fix: SuggestedFix("use the same protocol on both sides"))
                     }

@@ -11,7 +11,7 @@ struct ServiceURLRule: Rule {
         summary:
             "Service URLs in container env values (with the ConfigMap and Secret values they read), command and args name an existing Service exposing that port",
         why:
-            "A URL such as http://query-srv:4002 that names a missing Service or a port it does not expose fails only at run time, with a DNS error or connection refused. A Service missing from the inputs is reported only when its namespace defines one with a near name (a case or small edit, or one name token more or fewer): URLs often name Services installed separately (databases, brokers, optional components), and a namespace the inputs do not populate proves nothing.",
+            "A URL such as http://query-srv:4002 that names a missing Service or a port it does not expose fails only at run time, with a DNS error or connection refused. A Service missing from the inputs is reported only when its namespace defines one with a near name (a case or small edit, or one name token more or fewer): URLs often name Services installed separately (databases, brokers, optional components), and a namespace the inputs do not populate proves nothing. An ExternalName Service is a DNS alias with no ports: the URL's port is not checked.",
         fix:
             "Use the name of a Service in the pod's namespace (or NAME.NAMESPACE[.svc[.cluster.local]]) and one of its `port` numbers."
     )
@@ -63,6 +63,9 @@ struct ServiceURLRule: Rule {
                     } ?? SuggestedFix("did you mean \(guess)? (write `\(corrected)`)")
                 })
         }
+        // An ExternalName Service is a DNS alias (a CNAME): it has no ports, and the client's port
+        // goes to the external name as written.
+        if service.type == "ExternalName" { return nil }
         guard service.ports.contains(where: { $0.port == url.port }) else {
             let span = url.span(in: node, object: object)
             let serviceNote = DiagnosticNote(

@@ -18,7 +18,7 @@ struct SkaffoldManifestsRule: Rule {
         id: .skaffoldManifests,
         summary: "Skaffold manifest globs match files",
         why:
-            "A manifests glob (manifests.rawYaml, or deploy.kubectl.manifests in v2 schemas) that matches no file deploys nothing for it, without an error from skaffold. A config kept in a subfolder is often run as `skaffold -f sub/skaffold.yaml` from a folder above it, whose paths it then names: a glob matching from any folder above skaffold.yaml is not reported.",
+            "A manifests glob (manifests.rawYaml, or deploy.kubectl.manifests in v2 schemas) that matches no file deploys nothing for it, without an error from skaffold. A config kept in a subfolder is often run as `skaffold -f sub/skaffold.yaml` from a folder above it, whose paths it then names: a glob matching from any folder above skaffold.yaml is not reported, nor one whose file is generated from a template beside it (`x.yaml` from `x.yaml.tpl`, `.tmpl`, `.template` or `.in`, by a script that runs before skaffold).",
         fix: "Fix the glob (relative to skaffold.yaml's folder) or remove it.",
         defaultSeverity: .warning
     )
@@ -31,6 +31,12 @@ struct SkaffoldManifestsRule: Rule {
             for node in manifestGlobNodes(config) {
                 guard let pattern = node.string, !pattern.isEmpty else { continue }
                 if Self.matchesFromSomeFolder(pattern, base: base, fileExists: context.fileExists) { continue }
+                // A file generated from a template beside it (`envsubst < x.yaml.tpl > x.yaml`) before skaffold runs.
+                if Self.templateSuffixes.contains(where: {
+                    Self.matchesFromSomeFolder(pattern + $0, base: base, fileExists: context.fileExists)
+                }) {
+                    continue
+                }
                 findings.append(
                     info.diagnostic(
                         "manifests glob \(pattern) matches no file (relative to \(base.isEmpty ? "." : base)); nothing is deployed for it",
@@ -40,6 +46,9 @@ struct SkaffoldManifestsRule: Rule {
         }
         return findings
     }
+
+    /// Suffixes of templates a manifest is generated from (envsubst, gomplate, autoconf).
+    static let templateSuffixes = [".tpl", ".tmpl", ".template", ".in"]
 
     /// Whether the glob matches relative to skaffold.yaml's folder or to one of the folders above it.
     private static func matchesFromSomeFolder(_ pattern: String, base: String, fileExists: (String) -> Bool)
