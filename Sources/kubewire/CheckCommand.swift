@@ -14,7 +14,8 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Folders are walked for manifests; kustomizations are built with kustomize (or kubectl) and \
             charts rendered with helm, findings reported at the lines that wrote them. YAML that holds \
-            no Kubernetes object, node_modules, vendor, testdata and hidden folders are skipped.
+            no Kubernetes object, kuttl/chainsaw test folders, kustomize patches no kustomization uses, \
+            node_modules, vendor, testdata and hidden folders are skipped.
 
             Examples:
               kubewire check .
@@ -36,7 +37,7 @@ struct CheckCommand: ParsableCommand {
             discussion: "For pre-commit: the staged files are the inputs, the manifest folders the context."))
     var context: [String] = []
 
-    @Flag(name: .long, help: "List the YAML files skipped because they hold no Kubernetes object.")
+    @Flag(name: .long, help: "List the YAML files skipped: no Kubernetes object, test harness, unused patch.")
     var verbose = false
 
     @Option(
@@ -86,6 +87,8 @@ struct CheckCommand: ParsableCommand {
             toolName: ToolInfo.name, toolVersion: ToolInfo.version)
         report.notValidatedCount = run.notValidated
         report.skippedFiles = loaded.skippedFiles
+        report.testHarnessFiles = run.setAsideFiles.filter { $0.reason == .testHarness }.map(\.path)
+        report.unusedPatchFiles = run.setAsideFiles.filter { $0.reason == .unusedPatch }.map(\.path)
         report.listsSkippedFiles = verbose
         try options.output.write(report)
         if !problems.isEmpty || ((requireRender || settings.requireRender) && !notChecked.isEmpty) {

@@ -37,6 +37,8 @@ struct CheckRun {
         var objectCount: Int
         var inputCount: Int
         var notValidated: Int
+        /// Walked files left unchecked: test-harness inputs and patches no kustomization uses.
+        var setAsideFiles: [InputPlan.SetAsideFile]
     }
 
     func perform() -> Outcome {
@@ -108,6 +110,6 @@ struct CheckRun {
         return Outcome(
             problems: problems, notChecked: notChecked, findings: findings, loaded: loaded, graphs: graphs,
             rules: checker.rules.map(\.info) + InputProblem.all, objectCount: objectCount, inputCount: inputCount,
-            notValidated: notValidated)
+            notValidated: notValidated, setAsideFiles: plan.setAsideFiles + contextPlan.setAsideFiles)
     }
 }
