@@ -77,7 +77,7 @@ struct CheckCommand: ParsableCommand {
                 Diagnostic(
                     ruleID: InputProblem.noObjects.id, severity: .error, span: nil,
                     message:
-                        "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(skippedPhrase(loaded.skippedFiles.count)); name the folders or files that hold the manifests, a kustomization or a chart",
+                        "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(skippedPhrase(loaded.skippedFiles.count, setAside: run.setAsideFiles)); name the folders or files that hold the manifests, a kustomization or a chart",
                     fix: SuggestedFix("check the paths; `kubewire check --verbose` lists the files it skipped")))
         }
         var report = Report(
@@ -98,9 +98,18 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
-/// " (3 YAML files skipped: not Kubernetes objects)", or nothing.
-func skippedPhrase(_ count: Int) -> String {
-    count == 0 ? "" : " (\(count) YAML file\(count == 1 ? "" : "s") skipped: not Kubernetes objects)"
+/// " (3 YAML files skipped: not Kubernetes objects; 2 test-harness files skipped: name one to check it)",
+/// or nothing.
+func skippedPhrase(_ count: Int, setAside: [InputPlan.SetAsideFile] = []) -> String {
+    func files(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+    let harness = setAside.filter { $0.reason == .testHarness }.count
+    let patches = setAside.filter { $0.reason == .unusedPatch }.count
+    let parts =
+        (count == 0 ? [] : ["\(files(count, "YAML file")) skipped: not Kubernetes objects"])
+        + (harness == 0 ? [] : ["\(files(harness, "test-harness file")) skipped: name one to check it"])
+        + (patches == 0
+            ? [] : ["\(files(patches, "kustomize patch file")) no kustomization uses skipped: name one to check it"])
+    return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
 }
 
 /// Findings of rendered kustomizations and charts at their source lines: a line of a shared base

@@ -94,6 +94,14 @@ import Testing
         #expect(named.stdout.contains("error[required-field]"), "\(named)")
     }
 
+    @Test func aTestFolderAloneIsNothingToCheckAndSaysWhy() throws {
+        let scratch = try Scratch()
+        try write(scratch, ["smoke/00-assert.yaml": Self.partialDeployment])
+        let result = try check(["smoke"], in: scratch)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stdout.contains("(1 test-harness file skipped: name one to check it)"), "\(result)")
+    }
+
     @Test func aFolderWithNumberedStepsButNoAssertOrErrorFileIsStillChecked() throws {
         let scratch = try Scratch()
         try write(scratch, ["deploy/00-namespace.yaml": Self.partialDeployment])
