@@ -104,10 +104,19 @@ import Testing
 
     @Test func aFolderWithNumberedStepsButNoAssertOrErrorFileIsStillChecked() throws {
         let scratch = try Scratch()
-        try write(scratch, ["deploy/00-namespace.yaml": Self.partialDeployment])
+        try write(
+            scratch,
+            [
+                "deploy/00-namespace.yaml": Self.partialDeployment,
+                // kuttl's TestSuite at the root names the test folders; it does not make the root one.
+                "kuttl-test.yaml": "apiVersion: kuttl.dev/v1beta1\nkind: TestSuite\ntestDirs:\n- ./tests/e2e\n",
+                "app.yaml": Self.partialDeployment,
+            ])
         let result = try check(["."], in: scratch)
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("error[required-field]"), "\(result)")
+        #expect(result.stdout.contains("--> app.yaml"), "\(result)")
+        #expect(!result.stdout.contains("test-harness"), "\(result)")
     }
 
     @Test func partialPatchesNoKustomizationUsesAreSkippedAndCounted() throws {

@@ -267,9 +267,9 @@ public enum InputPlanner {
             return true
         }
 
-        static let harnessFileNames: Set<String> = [
-            "chainsaw-test.yaml", "chainsaw-test.yml", "kuttl-test.yaml", "kuttl-test.yml",
-        ]
+        /// A chainsaw test's own file. Not kuttl's `kuttl-test.yaml`: that TestSuite often sits at the
+        /// repository root (`kubectl kuttl test` reads it from the working folder), above everything.
+        static let harnessFileNames: Set<String> = ["chainsaw-test.yaml", "chainsaw-test.yml"]
 
         /// A chainsaw test (its `chainsaw-test.yaml`) or a kuttl test step folder (`00-assert.yaml`,
         /// `01-errors.yaml`: kuttl names steps by a numeric prefix): every YAML file in it is the
