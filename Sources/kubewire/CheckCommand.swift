@@ -14,7 +14,8 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Folders are walked for manifests; kustomizations are built with kustomize (or kubectl) and \
             charts rendered with helm, findings reported at the lines that wrote them. YAML that holds \
-            no Kubernetes object, node_modules, vendor, testdata and hidden folders are skipped.
+            no Kubernetes object, kuttl/chainsaw test folders, kustomize patches no kustomization uses, \
+            node_modules, vendor, testdata and hidden folders are skipped.
 
             Examples:
               kubewire check .
@@ -37,7 +38,7 @@ struct CheckCommand: ParsableCommand {
             discussion: "For pre-commit: the staged files are the inputs, the manifest folders the context."))
     var context: [String] = []
 
-    @Flag(name: .long, help: "List the YAML files skipped because they hold no Kubernetes object.")
+    @Flag(name: .long, help: "List the YAML files skipped: no Kubernetes object, test harness, unused patch.")
     var verbose = false
 
     @Option(
@@ -86,7 +87,7 @@ struct CheckCommand: ParsableCommand {
                 Diagnostic(
                     ruleID: InputProblem.noObjects.id, severity: .error, span: nil,
                     message:
-                        "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(skippedPhrase(loaded.skippedFiles.count)); name the folders or files that hold the manifests, a kustomization or a chart",
+                        "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(skippedPhrase(loaded.skippedFiles.count, setAside: run.setAsideFiles)); name the folders or files that hold the manifests, a kustomization or a chart",
                     fix: SuggestedFix("check the paths; `kubewire check --verbose` lists the files it skipped")))
         }
         if fixesNow {
@@ -106,6 +107,8 @@ struct CheckCommand: ParsableCommand {
             toolName: ToolInfo.name, toolVersion: ToolInfo.version)
         report.notValidatedCount = run.notValidated
         report.skippedFiles = loaded.skippedFiles
+        report.testHarnessFiles = run.setAsideFiles.filter { $0.reason == .testHarness }.map(\.path)
+        report.unusedPatchFiles = run.setAsideFiles.filter { $0.reason == .unusedPatch }.map(\.path)
         report.listsSkippedFiles = verbose
         if let diff = fixed?.diff {
             Console.out(diff)  // --fix --diff: the diff in place of the report
@@ -123,9 +126,18 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
-/// " (3 YAML files skipped: not Kubernetes objects)", or nothing.
-func skippedPhrase(_ count: Int) -> String {
-    count == 0 ? "" : " (\(count) YAML file\(count == 1 ? "" : "s") skipped: not Kubernetes objects)"
+/// " (3 YAML files skipped: not Kubernetes objects; 2 test-harness files skipped: name one to check it)",
+/// or nothing.
+func skippedPhrase(_ count: Int, setAside: [InputPlan.SetAsideFile] = []) -> String {
+    func files(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+    let harness = setAside.filter { $0.reason == .testHarness }.count
+    let patches = setAside.filter { $0.reason == .unusedPatch }.count
+    let parts =
+        (count == 0 ? [] : ["\(files(count, "YAML file")) skipped: not Kubernetes objects"])
+        + (harness == 0 ? [] : ["\(files(harness, "test-harness file")) skipped: name one to check it"])
+        + (patches == 0
+            ? [] : ["\(files(patches, "kustomize patch file")) no kustomization uses skipped: name one to check it"])
+    return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
 }
 
 /// Findings of rendered kustomizations and charts at their source lines: a line of a shared base

@@ -45,6 +45,8 @@ struct CheckRun {
         var notValidated: Int
         /// How many of `findings` come from the plain files (the rest: rendered layouts, never fixed).
         var plainFindingCount: Int
+        /// Walked files left unchecked: test-harness inputs and patches no kustomization uses.
+        var setAsideFiles: [InputPlan.SetAsideFile]
         /// With `takesSignatures`: the plain files' identities, by real path, before they were read.
         var signatures: [String: FileSignature] = [:]
     }
@@ -128,6 +130,7 @@ struct CheckRun {
         return Outcome(
             problems: problems, notChecked: notChecked, findings: findings, loaded: loaded, graphs: graphs,
             rules: checker.rules.map(\.info) + InputProblem.all, objectCount: objectCount, inputCount: inputCount,
-            notValidated: notValidated, plainFindingCount: plainFindingCount, signatures: signatures)
+            notValidated: notValidated, plainFindingCount: plainFindingCount,
+            setAsideFiles: plan.setAsideFiles + contextPlan.setAsideFiles, signatures: signatures)
     }
 }

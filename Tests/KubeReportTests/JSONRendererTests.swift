@@ -29,6 +29,7 @@ import Testing
         #expect(
             summary == [
                 "errors": 1, "warnings": 1, "notes": 0, "inputs": 2, "objects": 3, "notValidated": 0, "skipped": 0,
+                "skippedTestHarness": 0, "skippedUnusedPatches": 0,
             ])
     }
 

@@ -31,6 +31,19 @@ public enum HelmRender {
                         "chart \(label) was not checked: its dependencies are not in \(label)/charts/; run `helm dependency build \(label)` first"
                     ))
             }
+            // A values.schema.json `$ref` to a remote schema that helm could not fetch (no network
+            // here): the chart may be right; helm did not get as far as rendering it.
+            if message.contains("values don't meet the specifications of the schema"),
+                let detail = message.split(separator: "\n").first(where: { $0.contains("failing loading \"http") }),
+                ["HTTP request failed", "dial tcp", "no such host", "i/o timeout", "connection refused"].contains(
+                    where: { detail.contains($0) })
+            {
+                return .notRendered(
+                    notRendered(
+                        chart.chartFile,
+                        "chart \(label) was not checked: helm could not fetch a remote schema its values.schema.json refers to (\(detail.trimmingCharacters(in: .whitespaces))); run where that address is reachable, or vendor the schema into the chart"
+                    ))
+            }
             return .failed(
                 renderProblem(
                     chart.chartFile,

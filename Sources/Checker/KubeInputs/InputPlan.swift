@@ -13,7 +13,24 @@ public struct InputPlan: Sendable {
         public var isExplicit: Bool
     }
 
+    /// A YAML file a walk found that is not a manifest of its own, and why.
+    public struct SetAsideFile: Hashable, Sendable {
+        public enum Reason: Hashable, Sendable {
+            /// In a kuttl or chainsaw test folder: assert and error files hold partial objects the
+            /// harness matches against the cluster, and its steps patch objects other steps create.
+            case testHarness
+            /// Below a kustomization that does not list it, and a patch by its look (partial
+            /// objects, `$patch`, a `patches/` folder): kubebuilder scaffolds such patches and
+            /// leaves them commented out of kustomization.yaml.
+            case unusedPatch
+        }
+        public var path: String
+        public var reason: Reason
+    }
+
     public var plainFiles: [PlainFile] = []
+    /// Files found by walking that are left unchecked (named files are always checked).
+    public var setAsideFiles: [SetAsideFile] = []
     /// Kustomizations no other kustomization of the inputs includes: each is built on its own.
     public var kustomizations: [KustomizationFolder] = []
     public var charts: [ChartFolder] = []
@@ -83,7 +100,63 @@ public enum InputPlanner {
         plan.plainFiles = walk.files.filter { file in
             canonicalPath(file.path).map { !usedFiles.contains($0) } ?? true
         }
+        // A harness file also named on the command line is checked.
+        plan.setAsideFiles = walk.harnessFiles.filter { walk.seenFiles[canonicalPath($0) ?? $0] == nil }.map {
+            InputPlan.SetAsideFile(path: $0, reason: .testHarness)
+        }
+        // A walked file below a kustomization's folder that no kustomization lists is either a
+        // manifest applied on its own or a patch nobody uses: it is the latter when it reads as one.
+        let kustomizationFolders = walk.kustomizations.compactMap { canonicalPath($0.path) }
+        var unusedPatches: [InputPlan.SetAsideFile] = []
+        plan.plainFiles.removeAll { file in
+            guard !file.isExplicit, let resolved = canonicalPath(file.path),
+                kustomizationFolders.contains(where: { resolved.hasPrefix($0 == "/" ? "/" : $0 + "/") }),
+                isUnusedPatch(file.path)
+            else { return false }
+            unusedPatches.append(InputPlan.SetAsideFile(path: file.path, reason: .unusedPatch))
+            return true
+        }
+        plan.setAsideFiles += unusedPatches
         return plan
+    }
+
+    /// Workload kinds whose objects cannot be created without `spec.template` and `spec.selector`.
+    static let kindsNeedingTemplate: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]
+
+    /// Whether a file reads as a kustomize patch rather than objects to apply: it sits in a
+    /// `patches` folder, uses the `$patch` directive, or holds an object too partial to create
+    /// (a CustomResourceDefinition without group, names or versions; a workload without its pod
+    /// template or selector).
+    static func isUnusedPatch(_ path: String) -> Bool {
+        let folderName = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+        if folderName == "patches" { return true }
+        let loaded = YAMLLoader.load(path: path)
+        return loaded.documents.contains { document in
+            let root = document.root
+            if hasPatchDirective(root, depth: 0) { return true }
+            let spec = root["spec"]
+            switch root["kind"]?.scalar {
+            case "CustomResourceDefinition":
+                return spec?["group"] == nil || spec?["names"] == nil || spec?["versions"] == nil
+            case let kind? where kindsNeedingTemplate.contains(kind):
+                return spec?["template"] == nil || spec?["selector"] == nil
+            case "Job":
+                return spec?["template"] == nil
+            default:
+                return false
+            }
+        }
+    }
+
+    /// A `$patch` key (strategic merge: delete, replace) anywhere in the document.
+    private static func hasPatchDirective(_ node: YAMLNode, depth: Int) -> Bool {
+        guard depth < 64 else { return false }
+        if node.isMapping {
+            return node.pairs.contains { pair in
+                pair.key.scalar == "$patch" || hasPatchDirective(pair.value, depth: depth + 1)
+            }
+        }
+        return node.items.contains { hasPatchDirective($0, depth: depth + 1) }
     }
 
     /// The path with symbolic links, `.`, `..` and doubled slashes resolved: two spellings of one
@@ -110,6 +183,7 @@ public enum InputPlanner {
         var files: [InputPlan.PlainFile] = []
         var kustomizations: [KustomizationFolder] = []
         var charts: [ChartFolder] = []
+        var harnessFiles: [String] = []
         var seenFiles: [String: Int] = [:]
         var seenFolders = Set<String>()
 
@@ -148,7 +222,9 @@ public enum InputPlanner {
         }
 
         /// Walks `path`; `only` stops after classifying the folder itself (a named kustomization file).
-        mutating func folder(_ path: String, explicit: Bool, only: Bool = false) -> Bool {
+        /// `inTestHarness`: below a test folder, whose sub-folders hold the files its steps name
+        /// (chainsaw's `file: resources/rbac.yaml`, templated with `($namespace)`).
+        mutating func folder(_ path: String, explicit: Bool, only: Bool = false, inTestHarness: Bool = false) -> Bool {
             guard let entries = Self.list(path) else { return false }
             guard seenFolders.insert(InputPlanner.canonicalPath(path) ?? path).inserted else { return true }
             let join = { (name: String) in path == "/" ? "/" + name : path == "." ? name : path + "/" + name }
@@ -174,14 +250,43 @@ public enum InputPlanner {
                 return true
             }
             if only { return true }
+            let isTestFolder = inTestHarness || Self.isTestHarnessFolder(entries.filter { !$0.isFolder }.map(\.name))
             for entry in entries {
                 if entry.isFolder {
-                    if Self.walkable(entry.name) { _ = folder(join(entry.name), explicit: false) }
+                    if Self.walkable(entry.name) {
+                        _ = folder(join(entry.name), explicit: false, inTestHarness: isTestFolder)
+                    }
                 } else if entry.name.hasSuffix(".yaml") || entry.name.hasSuffix(".yml") {
-                    add(join(entry.name), explicit: false)
+                    if isTestFolder {
+                        harnessFiles.append(join(entry.name))
+                    } else {
+                        add(join(entry.name), explicit: false)
+                    }
                 }
             }
             return true
+        }
+
+        /// A chainsaw test's own file. Not kuttl's `kuttl-test.yaml`: that TestSuite often sits at the
+        /// repository root (`kubectl kuttl test` reads it from the working folder), above everything.
+        static let harnessFileNames: Set<String> = ["chainsaw-test.yaml", "chainsaw-test.yml"]
+
+        /// A chainsaw test (its `chainsaw-test.yaml`) or a kuttl test step folder (`00-assert.yaml`,
+        /// `01-errors.yaml`: kuttl names steps by a numeric prefix): every YAML file in it is the
+        /// harness's input, applied or matched step by step, often partial on purpose.
+        static func isTestHarnessFolder(_ fileNames: [String]) -> Bool {
+            fileNames.contains { name in
+                harnessFileNames.contains(name) || isKuttlAssertOrError(name)
+            }
+        }
+
+        /// `NN-assert*.yaml`, `NN-error*.yaml`, `NN-errors*.yaml`.
+        static func isKuttlAssertOrError(_ name: String) -> Bool {
+            let digits = name.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, name.dropFirst(digits.count).first == "-" else { return false }
+            let rest = name.dropFirst(digits.count + 1)
+            return (rest.hasPrefix("assert") || rest.hasPrefix("error"))
+                && (rest.hasSuffix(".yaml") || rest.hasSuffix(".yml"))
         }
 
         static func walkable(_ name: String) -> Bool {

@@ -59,6 +59,8 @@ public struct JSONRenderer: Sendable {
                 "objects": report.objectCount,
                 "notValidated": report.notValidatedCount,
                 "skipped": report.skippedFiles.count,
+                "skippedTestHarness": report.testHarnessFiles.count,
+                "skippedUnusedPatches": report.unusedPatchFiles.count,
             ],
             "diagnostics": Diagnostic.sortedForOutput(report.allDiagnostics).map(Self.diagnostic),
         ]

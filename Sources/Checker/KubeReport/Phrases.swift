@@ -10,7 +10,15 @@ func scopePhrase(_ report: Report) -> String {
     let skipped =
         report.skippedFiles.isEmpty
         ? "" : "; \(plural(report.skippedFiles.count, "YAML file")) skipped: not Kubernetes objects"
-    return "in \(plural(report.inputCount, "file")) (\(plural(report.objectCount, "object"))\(unchecked))\(skipped)"
+    let harness =
+        report.testHarnessFiles.isEmpty
+        ? "" : "; \(plural(report.testHarnessFiles.count, "test-harness file")) skipped: kuttl/chainsaw test steps"
+    let patches =
+        report.unusedPatchFiles.isEmpty
+        ? ""
+        : "; \(plural(report.unusedPatchFiles.count, "kustomize patch file")) skipped: no kustomization uses them"
+    return
+        "in \(plural(report.inputCount, "file")) (\(plural(report.objectCount, "object"))\(unchecked))\(skipped)\(harness)\(patches)"
 }
 
 /// The fix as one line of prose: its message, plus the replacement if any.

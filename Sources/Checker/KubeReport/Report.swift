@@ -18,7 +18,11 @@ public struct Report: Sendable {
     public var notValidatedCount: Int = 0
     /// YAML files found by walking folders that hold no Kubernetes object (compose files, workflows).
     public var skippedFiles: [String] = []
-    /// List `skippedFiles` after the summary (`--verbose`), not just count them.
+    /// YAML files found by walking in kuttl or chainsaw test folders: the harness's inputs, not manifests.
+    public var testHarnessFiles: [String] = []
+    /// YAML files found by walking below a kustomization that lists none of them, read as patches.
+    public var unusedPatchFiles: [String] = []
+    /// List `skippedFiles` (and the test-harness and unused patch files) after the summary (`--verbose`), not just count them.
     public var listsSkippedFiles = false
     public var toolName: String
     public var toolVersion: String

@@ -37,10 +37,14 @@ public struct TextRenderer: Sendable {
         }
         out += summary(report) + "\n"
         if report.listsSkippedFiles {
-            for file in report.skippedFiles {
+            let listed =
+                report.skippedFiles.map { ($0, "not Kubernetes objects") }
+                + report.testHarnessFiles.map { ($0, "test harness") }
+                + report.unusedPatchFiles.map { ($0, "patch no kustomization uses") }
+            for (file, reason) in listed {
                 // A file name is the user's bytes: no control characters, one line.
                 let shown = Self.clean(file).replacingOccurrences(of: "\n", with: "\u{FFFD}")
-                out += "  skipped (not Kubernetes objects): \(shown)\n"
+                out += "  skipped (\(reason)): \(shown)\n"
             }
         }
         return out
