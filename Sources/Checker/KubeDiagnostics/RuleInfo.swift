@@ -54,9 +54,14 @@ public enum InputProblem {
         why: "What the tool refuses to build cannot be deployed, and nothing of it can be checked.",
         fix: "Fix what the tool's message names (a missing resource, a bad patch, a template error).")
     public static let notRendered = RuleInfo(
-        id: .notRendered, summary: "A kustomization or chart was not checked: the tool that renders it is missing",
-        why: "kubewire checks what kustomize and helm render, never the templates or patches themselves.",
-        fix: "Install kubectl (it carries kustomize) and helm, or point KUBEWIRE_KUBECTL / KUBEWIRE_HELM at them.")
+        id: .notRendered,
+        summary:
+            "A kustomization or chart was not checked: it cannot be rendered on this machine (tool missing, offline, plugins, dependencies not fetched)",
+        why:
+            "kubewire checks what kustomize and helm render, never the templates or patches themselves; what this machine cannot render is said, not guessed.",
+        fix:
+            "Do what the note says: install kubectl (it carries kustomize) and helm or point KUBEWIRE_KUBECTL / KUBEWIRE_HELM at them, fetch chart dependencies, or render where the network is reachable."
+    )
 
     public static let all: [RuleInfo] = [
         yamlSyntax, duplicateKey, notAnObject, unreadable, limit, noObjects, renderFailed, notRendered,
