@@ -286,6 +286,48 @@ struct FixTests {
         #expect(try String(contentsOfFile: resource, encoding: .utf8) == generated)
     }
 
+    /// A value an overlay's patch writes is fixed in the patch; one the base and a patch both write
+    /// is fixed in neither (which one the user means is a guess).
+    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
+    func aValueAPatchWritesIsFixedInThePatch() throws {
+        let tools = try #require(kustomizeTools)
+        let scratch = try Scratch()
+        for folder in ["base", "overlays/prod"] {
+            try FileManager.default.createDirectory(
+                at: scratch.url.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let base = try String(contentsOf: FixCase(name: "two-fixes").url("after.yaml"), encoding: .utf8)
+        #expect(base.contains("targetPort: 8080"))
+        try scratch.write("base/web.yaml", base)
+        try scratch.write("base/kustomization.yaml", "resources:\n  - web.yaml\n")
+        try scratch.write(
+            "overlays/prod/kustomization.yaml", "resources:\n  - ../../base\npatches:\n  - path: port.yaml\n")
+        let patch =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: posts\nspec:\n  ports:\n    - port: 80\n      targetPort: \"8080\"\n"
+        let patchPath = try scratch.write("overlays/prod/port.yaml", patch)
+        let result = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "."],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(result.stderr.hasSuffix("--fix: applied 1 fix in 1 file; left: nothing\n"), "\(result)")
+        #expect(
+            try String(contentsOfFile: patchPath, encoding: .utf8)
+                == patch.replacingOccurrences(of: "\"8080\"", with: "8080"))
+        #expect(try String(contentsOfFile: scratch.path("base/web.yaml"), encoding: .utf8) == base)
+
+        // The base writes the quoted value too: the patch and the base both write it.
+        let quoted = base.replacingOccurrences(of: "targetPort: 8080", with: "targetPort: \"8080\"")
+        try scratch.write("base/web.yaml", quoted)
+        try scratch.write("overlays/prod/port.yaml", patch)
+        let both = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "overlays/prod", "base"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(
+            both.stdout.contains(
+                "kubewire cannot make this edit: a patch writes it too (overlays/prod/port.yaml:8:19)"), "\(both)")
+        #expect(both.stderr.contains("--fix: nothing to fix;"), "\(both)")
+        #expect(try String(contentsOfFile: patchPath, encoding: .utf8) == patch)
+    }
+
     /// A base line is fixed only for every overlay that builds it: one where the line is right keeps it.
     @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
     func aBaseLineAnotherOverlayNeedsIsNotEdited() throws {

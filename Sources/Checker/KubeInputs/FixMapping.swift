@@ -170,7 +170,8 @@ extension KustomizeLocator {
         let inPatch = patchLocation(found, kind: kind, renderedValue: renderedValue)
         if let resourceFile, let object = Self.object(kind: kind, renderedName: renderedName, in: resourceFile),
             let match = object.root.follow(found.steps),
-            let node = found.isKey ? match.key : match.node, node.isScalar, node.scalar == renderedNode.scalar
+            let node = found.isKey ? match.key : match.node, node.isScalar, node.scalar == renderedNode.scalar,
+            node.style?.isQuoted == renderedNode.style?.isQuoted
         {
             if let inPatch {
                 return .failure(FixNotMoved("a patch writes it too (\(inPatch)): change it where it should be"))

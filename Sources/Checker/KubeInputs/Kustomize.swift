@@ -263,7 +263,9 @@ struct KustomizeLocator {
             if let object = sourceObject, let found, let match = object.root.follow(found.steps) {
                 if found.isKey, let key = match.key { return (sourceSpan(key, file: object.file), true, nil) }
                 if let value = renderedValue, let written = match.node.scalar {
-                    if written == value { return (sourceSpan(match.node, file: object.file), true, nil) }
+                    // `"8080"` and `8080` are one scalar text but not one value: a patch may have quoted it.
+                    let sameStyle = match.node.style?.isQuoted == renderedNode?.node.style?.isQuoted
+                    if written == value && sameStyle { return (sourceSpan(match.node, file: object.file), true, nil) }
                     // A name kustomize prefixed, suffixed or hashed: the user wrote the inner part.
                     if !written.isEmpty && value.contains(written) && Self.isNameField(found.steps) {
                         return (sourceSpan(match.node, file: object.file), false, nil)
