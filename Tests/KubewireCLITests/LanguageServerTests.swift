@@ -331,6 +331,7 @@ let lspIngress = """
             #expect(actions.count == 1, "\(only): \(actions)")
             let action = try #require(actions.first)
             #expect(action["kind"] as? String == "source.fixAll.kubewire")
+            #expect(action["title"] as? String == "kubewire: apply every machine-applicable fix (2)")
             let changes = try #require((action["edit"] as? [String: Any])?["changes"] as? [String: Any])
             #expect(Array(changes.keys) == [uri])
             let edits = try #require(changes[uri] as? [[String: Any]])

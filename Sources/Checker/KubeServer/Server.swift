@@ -327,7 +327,7 @@ public final class LanguageServer: @unchecked Sendable {
         }
         guard !edits.isEmpty else { return nil }
         return [
-            "title": .string("Fix all kubewire problems that have a certain fix (\(plan.applied.count))"),
+            "title": .string("kubewire: apply every machine-applicable fix (\(plan.applied.count))"),
             "kind": .string(Self.fixAllKind), "edit": ["changes": FileEdit.changes(edits)],
         ]
     }
