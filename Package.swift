@@ -59,7 +59,7 @@ let checkerTargets: [Target] = [
     // The checker targets never depend on it; the check it runs is passed in by `kubewire`.
     .target(
         name: "KubeServer",
-        dependencies: ["KubeModel", "KubeYAML", "KubeDiagnostics"],
+        dependencies: ["KubeModel", "KubeYAML", "KubeDiagnostics", "KubeFix"],
         path: "Sources/Checker/KubeServer"
     ),
     // Applying fixes' edits to file texts (`check --fix`, and an editor's code actions), a unified

@@ -80,7 +80,12 @@ struct CheckCommand: ParsableCommand {
         let loaded = run.loaded
         var problems = run.problems
         let notChecked = run.notChecked
-        let findings = run.findings
+        var findings = run.findings
+        if let fixed, fixed.diff != nil {
+            // --fix --diff wrote nothing, so kustomize built the same output again: the rendered
+            // findings the diff fixes in their sources are not left.
+            findings.removeAll { fixed.fixedRendered.contains($0) }
+        }
         let plainFindings = Array(findings.prefix(run.plainFindingCount))
         if run.objectCount == 0 && problems.isEmpty && notChecked.isEmpty {
             problems.append(
@@ -93,7 +98,7 @@ struct CheckCommand: ParsableCommand {
         if fixesNow {
             let rendered = findings.count - plainFindings.count
             let pass = FixRun.apply(
-                plainFindings, renderedWithFixes: findings.suffix(rendered).filter { $0.fix != nil }.count,
+                findings, renderedFindings: Set(findings.suffix(rendered)),
                 readsStandardInput: inputs.contains("-"), signatures: run.signatures, inputs: inputs,
                 diff: fixing.diff)
             // Check the fixed texts again; with nothing changed, this check's report is that one.
@@ -116,6 +121,8 @@ struct CheckCommand: ParsableCommand {
             try options.output.write(report)
         }
         if let fixed {
+            let rendered = findings.dropFirst(min(run.plainFindingCount, findings.count))
+            if let remark = FixSummary.renderedRemark(left: rendered) { Console.error(remark + "\n") }
             for remark in fixed.summary.remarks { Console.error(remark + "\n") }
             Console.error(fixed.summary.line(left: findings, diff: fixed.diff != nil) + "\n")
         }
@@ -146,6 +153,8 @@ struct RenderedFindings {
     private var order: [Diagnostic] = []
     private var producers: [[String]] = []
     private var index: [String: Int] = [:]
+    /// Findings whose builds ask for different fixes at the one source line.
+    private var differingFixes: Set<Int> = []
 
     mutating func add(_ diagnostic: Diagnostic, exact: Bool, from producer: String) {
         // Where the span only approximates (the object, a template's kind line), the message tells
@@ -155,6 +164,7 @@ struct RenderedFindings {
         }
         if let key, let existing = index[key] {
             if !producers[existing].contains(producer) { producers[existing].append(producer) }
+            if order[existing].fix != diagnostic.fix { differingFixes.insert(existing) }
             return
         }
         if let key { index[key] = order.count }
@@ -162,13 +172,35 @@ struct RenderedFindings {
         producers.append([producer])
     }
 
-    func merged() -> [Diagnostic] {
-        zip(order, producers).map { diagnostic, producers in
-            var diagnostic = diagnostic
+    /// The findings, each noting the builds it was found in. A fix moved to a source file stays an
+    /// edit only if every build of `builds` that reads that file has this finding with this fix:
+    /// a base line shared by an overlay where it is right is not changed for the others.
+    func merged(builds: [RenderedInput] = []) -> [Diagnostic] {
+        zip(order, producers).enumerated().map { position, pair in
+            var (diagnostic, producers) = pair
             let list = producers.map { "`\($0)`" }
             let phrase =
                 list.count == 1 ? list[0] : list.dropLast().joined(separator: ", ") + " and " + list[list.count - 1]
             diagnostic.notes.append(DiagnosticNote("found in the output of \(phrase)"))
+            guard let fix = diagnostic.fix, !fix.edits.isEmpty else { return diagnostic }
+            var reason: String?
+            if differingFixes.contains(position) {
+                reason = "the builds ask for different changes here"
+            } else {
+                for file in Set(fix.edits.map(\.span.file)).sorted() {
+                    if let other = builds.first(where: { !producers.contains($0.producer) && $0.reads(file) }) {
+                        reason = "\(file) is also built by `\(other.producer)`, where this is not a finding"
+                        break
+                    }
+                }
+            }
+            if let reason {
+                var said = fix.help
+                if let replacement = fix.replacement, !replacement.isEmpty, !said.contains(replacement) {
+                    said += " (`\(replacement)`)"
+                }
+                diagnostic.fix = SuggestedFix(RenderedInput.cannotMake(said, because: reason))
+            }
             return diagnostic
         }
     }

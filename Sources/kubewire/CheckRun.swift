@@ -43,7 +43,8 @@ struct CheckRun {
         var objectCount: Int
         var inputCount: Int
         var notValidated: Int
-        /// How many of `findings` come from the plain files (the rest: rendered layouts, never fixed).
+        /// How many of `findings` come from the plain files (the rest: rendered layouts, fixed only where
+        /// an edit was moved to the source that writes the same text).
         var plainFindingCount: Int
         /// Walked files left unchecked: test-harness inputs and patches no kustomization uses.
         var setAsideFiles: [InputPlan.SetAsideFile]
@@ -67,7 +68,7 @@ struct CheckRun {
             }
         }
         loadOptions.unsavedTexts = texts
-        let signatures = takesSignatures ? FixRun.signatures(of: plan.plainFiles.map(\.path)) : [:]
+        var signatures = takesSignatures ? FixRun.signatures(of: plan.plainFiles.map(\.path)) : [:]
         loadOptions.parsedFiles = parsedFiles
         let focus = plan.plainFiles.map { ManifestInput.path($0.path) } + (readsStandardInput ? [.standardInput] : [])
         let loaded = ManifestLoader.load(
@@ -99,6 +100,7 @@ struct CheckRun {
         let tools = RenderTools.find()
         var notChecked: [Diagnostic] = []
         var renderedFindings = RenderedFindings()
+        var renderedInputs: [RenderedInput] = []
         let outcomes = tools.renderAll(
             kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: settings.helmValues + helmValues,
             kubeVersion: "\(settings.kubeVersion.major).\(settings.kubeVersion.minor)")
@@ -120,13 +122,20 @@ struct CheckRun {
                         from: input.producer)
                 }
                 graphs.append(unit.graph)
+                renderedInputs.append(input)
                 objectCount += unit.graph.objects.count
                 inputCount += 1
                 notValidated += result.notValidated
             }
         }
         let plainFindingCount = findings.count
-        findings += renderedFindings.merged()
+        let rendered = renderedFindings.merged(builds: renderedInputs)
+        findings += rendered
+        if takesSignatures {
+            // The source files fixes of rendered findings edit (an edit also checks the text it replaces).
+            let edited = rendered.flatMap { $0.fix?.edits.map(\.span.file) ?? [] }
+            signatures.merge(FixRun.signatures(of: edited)) { first, _ in first }
+        }
         return Outcome(
             problems: problems, notChecked: notChecked, findings: findings, loaded: loaded, graphs: graphs,
             rules: checker.rules.map(\.info) + InputProblem.all, objectCount: objectCount, inputCount: inputCount,

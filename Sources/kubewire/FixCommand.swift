@@ -30,6 +30,8 @@ struct FixPass {
     /// in place of the report.
     var replacements: [String: String] = [:]
     var diff: String?
+    /// Rendered findings whose fixes went to their source files.
+    var fixedRendered: Set<Diagnostic> = []
 }
 
 /// What `--fix` did, said on standard error after the report of the check that follows it.
@@ -38,6 +40,17 @@ struct FixSummary {
     var files = 0
     /// Lines said before the summary (fixes not applied, input never fixed).
     var remarks: [String] = []
+    /// Whether fixes of rendered kustomize findings were moved to their source files.
+    var fixesKustomizeSources = false
+
+    /// Said of the findings left in rendered output whose fixes are words only: a template line, or
+    /// source text other than what the build printed (nil when there are none).
+    static func renderedRemark(left rendered: some Sequence<Diagnostic>) -> String? {
+        let count = rendered.filter { $0.fix.map { $0.edits.isEmpty } ?? false }.count
+        guard count > 0 else { return nil }
+        return
+            "kubewire: --fix: \(count) finding\(count == 1 ? "" : "s") in rendered kustomize or helm output not fixed (a template, or source text other than the build printed): change the source as each says"
+    }
 
     /// "applied 3 fixes in 2 files; left: 1 error, 1 warning", for the findings of the re-check.
     func line(left findings: [Diagnostic], diff: Bool) -> String {
@@ -55,6 +68,10 @@ struct FixSummary {
         var left = counts.isEmpty ? "nothing" : counts.joined(separator: ", ")
         if review > 0 {
             left += " (\(count(review, "suggested fix", "suggested fixes")) to review: a guess is never applied)"
+        }
+        if diff && fixesKustomizeSources {
+            // kustomize builds what is on disk, which --diff leaves as it is.
+            left += "; kustomize output counted as built before the diff's changes to its sources"
         }
         return "kubewire: --fix: \(done); left: \(left)"
     }
@@ -76,11 +93,12 @@ enum FixRun {
         return signatures
     }
 
-    /// Plans the machine-applicable fixes of `findings` (the plain files' findings: rendered output
-    /// is never edited, nor standard input) in report order, and writes them, or, with `diff`,
-    /// keeps the fixed texts and their diff for the check that follows.
+    /// Plans the machine-applicable fixes of `findings` in report order (standard input is never
+    /// edited; a rendered finding's fix only where its edits were moved to the source that writes
+    /// the same text, see `RenderedInput.mapToSource`), and writes them, or, with `diff`, keeps the
+    /// fixed texts and their diff for the check that follows.
     static func apply(
-        _ findings: [Diagnostic], renderedWithFixes: Int, readsStandardInput: Bool,
+        _ findings: [Diagnostic], renderedFindings: Set<Diagnostic>, readsStandardInput: Bool,
         signatures: [String: FileSignature], inputs: [String], diff: Bool
     ) -> FixPass {
         let roots = inputs.filter { $0 != "-" }.compactMap(FixFiles.realPath)
@@ -89,11 +107,6 @@ enum FixRun {
         if readsStandardInput {
             summary.remarks.append(
                 "kubewire: --fix: standard input is never fixed; its findings are reported as they are")
-        }
-        if renderedWithFixes > 0 {
-            summary.remarks.append(
-                "kubewire: --fix: \(renderedWithFixes) finding\(renderedWithFixes == 1 ? "" : "s") in rendered kustomize or helm output not fixed (generated text): change the source as each says"
-            )
         }
         // "The first wins": first in the order the report lists the findings.
         let candidates = Diagnostic.sortedForOutput(findings.filter { $0.span?.file != stdin })
@@ -138,6 +151,8 @@ enum FixRun {
         summary.appliedFixes = plan.applied.count
         summary.files = plan.files.count
         pass.summary = summary
+        pass.fixedRendered = Set(plan.applied.map { candidates[$0] }.filter(renderedFindings.contains))
+        pass.summary.fixesKustomizeSources = !pass.fixedRendered.isEmpty
         return pass
     }
 }

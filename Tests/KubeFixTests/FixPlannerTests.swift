@@ -28,6 +28,24 @@ struct FixPlannerTests {
         #expect(fixed == "a: {é: 名, app: blog}\n")
     }
 
+    /// An edit moved from kustomize output to its source applies only where the source still holds
+    /// the text it was computed to replace.
+    @Test func anEditWithItsReplacedTextAppliesOnlyWhereTheTextIsThat() {
+        let span = SourceSpan(file: "base.yaml", line: 1, column: 13, endColumn: 19)
+        let moved = Diagnostic(
+            ruleID: "name-format", severity: .error, span: span, message: "quoted",
+            fix: SuggestedFix(
+                "remove the quotes", edits: [TextEdit(span, "8080", replacing: "\"8080\"")],
+                applicability: .machineApplicable))
+        let (applied, fixed) = plan("targetPort: \"8080\"\n", [moved])
+        #expect(applied.applied == [0])
+        #expect(fixed == "targetPort: 8080\n")
+        // The base changed since the check: the same columns now hold other text.
+        let (refused, unchanged) = plan("targetPort: \"9090\"\n", [moved])
+        #expect(refused.applied.isEmpty && unchanged == nil)
+        #expect(refused.refused.first?.reason.contains("no longer holds `\"8080\"`") == true, "\(refused.refused)")
+    }
+
     @Test func crlfLinesAndCommentsStay() {
         let text = "kind: Service\r\nspec:\r\n  port: \"80\" # the web port\r\n"
         let (_, fixed) = plan(text, [finding("f.yaml", [(3, 9, 13, "80")])])

@@ -143,9 +143,12 @@ import Testing
         #expect(diagnostic["codeDescription"] == nil)
 
         let fix = try #require(file.fixes.first)
-        #expect(fix.editURI == "file:///editor/spelling")
-        #expect(fix.newText == "posts")
-        #expect(
-            fix.editRange == TextRange(start: Position(line: 1, character: 9), end: Position(line: 1, character: 14)))
+        let edit = try #require(fix.edits.first)
+        #expect(fix.edits.count == 1)
+        #expect(edit.uri == "file:///editor/spelling")
+        #expect(edit.newText == "posts")
+        #expect(edit.range == TextRange(start: Position(line: 1, character: 9), end: Position(line: 1, character: 14)))
+        // Machine-applicable (the default of `SuggestedFix(_:replacing:with:)`): fix-all applies it too.
+        #expect(file.fixable.map(\.ruleID) == ["service-selector"])
     }
 }

@@ -9,10 +9,22 @@ struct FixCase: CustomTestStringConvertible, Sendable {
 
     static let folder = "fixtures-fix"
 
-    static var all: [FixCase] {
+    /// Every case: a file (`before.yaml`), or a repository layout (`before/`, a folder).
+    static var everyCase: [FixCase] {
         let root = packageRoot.appendingPathComponent(folder).path
         return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter { !$0.hasPrefix(".") }
             .sorted().map(FixCase.init)
+    }
+
+    /// The cases of one file.
+    static var all: [FixCase] { everyCase.filter { !$0.isLayout } }
+
+    /// The cases of a folder kubewire renders with kustomize: `before/` becomes `after/`.
+    static var layouts: [FixCase] { everyCase.filter(\.isLayout) }
+
+    var isLayout: Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url("before").path, isDirectory: &isFolder) && isFolder.boolValue
     }
 
     func url(_ file: String) -> URL { packageRoot.appendingPathComponent("\(Self.folder)/\(name)/\(file)") }
@@ -59,11 +71,58 @@ struct FixTests {
         )
     }
 
+    /// Runs `--fix` on a copy of the folder `before/` (kustomizations built by the real kubectl)
+    /// until a run changes nothing; every file must then be as in `after/`.
+    @Test(
+        "kustomize layout: before/ → after/, then nothing to fix", .enabled(if: kustomizeTools != nil, kustomizeSkip),
+        arguments: FixCase.layouts)
+    func layout(_ fixCase: FixCase) throws {
+        let tools = try #require(kustomizeTools)
+        let scratch = try Scratch()
+        let target = scratch.url.appendingPathComponent(fixCase.name)
+        try FileManager.default.copyItem(at: fixCase.url("before"), to: target)
+        var transcript = ""
+        var runs = 0
+        var last: RunResult?
+        while runs < 4 {
+            let before = try tree(target)
+            let result = try run(
+                kubewireBinary.path, ["check", "--color", "never", "--fix", fixCase.name],
+                environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+            try #require([0, 1, 2].contains(result.status), "kubewire crashed: \(result)")
+            transcript += "$ kubewire check --color never --fix \(fixCase.name)\n\(result.stdout)"
+            transcript += "--- stderr\n\(result.stderr)--- exit status \(result.status)\n"
+            runs += 1
+            last = result
+            if runs >= 2, try tree(target) == before { break }
+        }
+        let fixed = try tree(target)
+        let expected = try tree(fixCase.url("after"))
+        #expect(fixed.keys.sorted() == expected.keys.sorted(), "\(fixCase.name)")
+        for (file, text) in expected.sorted(by: { $0.key < $1.key }) {
+            #expect(fixed[file] == text, "\(fixCase.name)/\(file) differs from after/\(file)")
+        }
+        #expect(last?.stderr.contains("--fix: nothing to fix;") == true, "\(String(describing: last))")
+        #expect(runs == 2, "\(transcript)")
+
+        let expectedURL = fixCase.url("fix.expected")
+        if blessing {
+            let old = try? String(contentsOf: expectedURL, encoding: .utf8)
+            if old != transcript { try Data(transcript.utf8).write(to: expectedURL) }
+            return
+        }
+        let snapshot = try? String(contentsOf: expectedURL, encoding: .utf8)
+        #expect(
+            snapshot == transcript,
+            "\(fixCase.name)/fix.expected differs (- expected, + actual):\n\(lineDiff(snapshot ?? "", transcript))\n\(blessHint)"
+        )
+    }
+
     @Test func theCasesAreThere() {
-        let names = Set(FixCase.all.map(\.name))
+        let names = Set(FixCase.everyCase.map(\.name))
         for needed in [
             "selector-typo", "ingress-legacy-backend", "crlf", "comment-on-line", "two-fixes", "overlapping-edits",
-            "non-ascii-before-edit",
+            "non-ascii-before-edit", "kustomize-base-overlay", "kustomize-name-prefix",
         ] {
             #expect(names.contains(needed), "fixtures-fix/\(needed) is missing")
         }
@@ -194,31 +253,164 @@ struct FixTests {
         #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink)
     }
 
-    @Test func renderedKustomizeOutputIsNeverEdited() throws {
-        let kubectl = ["/usr/local/bin", "/usr/bin", "/bin"].map { $0 + "/kubectl" }.first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-        let tools = RepositoryLayoutTests.toolsDirectory ?? kubectl.map { ($0 as NSString).deletingLastPathComponent }
-        let directory = try #require(tools, "kubectl is needed to build the kustomization: `make kube-tools`")
+    /// Helm output (a template line that is literally the rendered line) and a resource file that
+    /// says it is generated are never edited, though the rendered text is the same bytes.
+    @Test(.enabled(if: RepositoryLayoutTests.toolsDirectory != nil, helmSkip))
+    func generatedTextIsNeverEdited() throws {
+        let tools = try #require(RepositoryLayoutTests.toolsDirectory)
         let scratch = try Scratch()
-        let text = try String(contentsOf: FixCase(name: "crlf").url("after.yaml"), encoding: .utf8)
+        let service = try String(contentsOf: FixCase(name: "crlf").url("after.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "\r\n", with: "\n")
             .replacingOccurrences(of: "targetPort: 8080", with: "targetPort: \"8080\"")
-        try FileManager.default.createDirectory(
-            at: scratch.url.appendingPathComponent("app"), withIntermediateDirectories: true)
-        try scratch.write("app/kustomization.yaml", "resources:\n  - app.yaml\n")
-        let path = try scratch.write("app/app.yaml", text)
+        for folder in ["chart/templates", "generated"] {
+            try FileManager.default.createDirectory(
+                at: scratch.url.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        try scratch.write("chart/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
+        let template = try scratch.write("chart/templates/web.yaml", service)
+        try scratch.write("generated/kustomization.yaml", "resources:\n  - web.yaml\n")
+        let generated = "# Code generated by a tool. DO NOT EDIT.\n" + service
+        let resource = try scratch.write("generated/web.yaml", generated)
         let result = try run(
-            kubewireBinary.path, ["check", "--color", "never", "--fix", "app"],
-            environment: ["PATH": directory + ":/usr/bin:/bin"], in: scratch)
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "chart", "generated"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
         #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("--> chart/templates/web.yaml:"), "\(result)")
         #expect(
-            result.stdout.contains("error[name-format]") && result.stdout.contains("kustomize build app"), "\(result)")
-        #expect(
-            result.stderr.contains(
-                "findings in rendered kustomize or helm output not fixed (generated text): change the source as each says"
-            ),
-            "\(result)")
+            result.stdout.contains(
+                "kubewire cannot make this edit: generated/web.yaml is generated (it says `# Code generated by a tool. DO NOT EDIT.`)"
+            ), "\(result)")
+        #expect(result.stderr.contains("in rendered kustomize or helm output not fixed"), "\(result)")
         #expect(result.stderr.contains("--fix: nothing to fix;"), "\(result)")
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        #expect(try String(contentsOfFile: template, encoding: .utf8) == service)
+        #expect(try String(contentsOfFile: resource, encoding: .utf8) == generated)
     }
+
+    /// A value an overlay's patch writes is fixed in the patch; one the base and a patch both write
+    /// is fixed in neither (which one the user means is a guess).
+    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
+    func aValueAPatchWritesIsFixedInThePatch() throws {
+        let tools = try #require(kustomizeTools)
+        let scratch = try Scratch()
+        for folder in ["base", "overlays/prod"] {
+            try FileManager.default.createDirectory(
+                at: scratch.url.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let base = try String(contentsOf: FixCase(name: "two-fixes").url("after.yaml"), encoding: .utf8)
+        #expect(base.contains("targetPort: 8080"))
+        try scratch.write("base/web.yaml", base)
+        try scratch.write("base/kustomization.yaml", "resources:\n  - web.yaml\n")
+        try scratch.write(
+            "overlays/prod/kustomization.yaml", "resources:\n  - ../../base\npatches:\n  - path: port.yaml\n")
+        let patch =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: posts\nspec:\n  ports:\n    - port: 80\n      targetPort: \"8080\"\n"
+        let patchPath = try scratch.write("overlays/prod/port.yaml", patch)
+        let result = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "."],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(result.stderr.hasSuffix("--fix: applied 1 fix in 1 file; left: nothing\n"), "\(result)")
+        #expect(
+            try String(contentsOfFile: patchPath, encoding: .utf8)
+                == patch.replacingOccurrences(of: "\"8080\"", with: "8080"))
+        #expect(try String(contentsOfFile: scratch.path("base/web.yaml"), encoding: .utf8) == base)
+
+        // The base writes the quoted value too: the patch and the base both write it.
+        let quoted = base.replacingOccurrences(of: "targetPort: 8080", with: "targetPort: \"8080\"")
+        try scratch.write("base/web.yaml", quoted)
+        try scratch.write("overlays/prod/port.yaml", patch)
+        let both = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "overlays/prod", "base"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(
+            both.stdout.contains(
+                "kubewire cannot make this edit: a patch writes it too (overlays/prod/port.yaml:8:19)"), "\(both)")
+        #expect(both.stderr.contains("--fix: nothing to fix;"), "\(both)")
+        #expect(try String(contentsOfFile: patchPath, encoding: .utf8) == patch)
+    }
+
+    /// A base line is fixed only for every overlay that builds it: one where the line is right keeps it.
+    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
+    func aBaseLineAnotherOverlayNeedsIsNotEdited() throws {
+        let tools = try #require(kustomizeTools)
+        let scratch = try Scratch()
+        for folder in ["base", "overlays/a", "overlays/b"] {
+            try FileManager.default.createDirectory(
+                at: scratch.url.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let base = try String(contentsOf: FixCase(name: "ingress-legacy-backend").url("after.yaml"), encoding: .utf8)
+            .replacingOccurrences(
+                of: "service: {name: posts, port: {number: 80}}", with: "service: {name: posts, port: {number: 8080}}")
+        #expect(base.contains("number: 8080"))
+        let basePath = try scratch.write("base/web.yaml", base)
+        try scratch.write("base/kustomization.yaml", "resources:\n  - web.yaml\n")
+        try scratch.write("overlays/a/kustomization.yaml", "resources:\n  - ../../base\n")
+        // Overlay b also exposes 8080: its Ingress is right as the base writes it.
+        try scratch.write(
+            "overlays/b/kustomization.yaml", "resources:\n  - ../../base\npatches:\n  - path: port.yaml\n")
+        try scratch.write(
+            "overlays/b/port.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: posts\nspec:\n  ports:\n    - port: 8080\n      targetPort: 8080\n"
+        )
+        let result = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "overlays"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("found in the output of `kustomize build overlays/a`"), "\(result)")
+        #expect(
+            result.stdout.contains(
+                "use port 80; kubewire cannot make this edit: base/web.yaml is also built by `kustomize build overlays/b`, where this is not a finding"
+            ), "\(result)")
+        #expect(result.stderr.contains("--fix: nothing to fix;"), "\(result)")
+        #expect(try String(contentsOfFile: basePath, encoding: .utf8) == base)
+        // Without overlay b, the base line is overlay a's alone: fixed there, once base/ is an input too.
+        try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("overlays/b"))
+        let outside = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "overlays"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(
+            outside.stderr.contains(
+                "not applied: base/web.yaml:13:53: ingress-backend: base/web.yaml is outside the inputs: not edited; name its folder too to fix it"
+            ), "\(outside)")
+        #expect(try String(contentsOfFile: basePath, encoding: .utf8) == base)
+        let alone = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "."],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(alone.stderr.hasSuffix("--fix: applied 1 fix in 1 file; left: nothing\n"), "\(alone)")
+        #expect(try String(contentsOfFile: basePath, encoding: .utf8).contains("port: {number: 80}}"))
+    }
+}
+
+/// Where kubectl (kustomize) is for the kustomize cases: `make kube-tools` (KUBEWIRE_TOOLS_DIR), or PATH.
+let kustomizeTools: String? = {
+    if let tools = RepositoryLayoutTests.toolsDirectory,
+        FileManager.default.isExecutableFile(atPath: tools + "/kubectl")
+    {
+        return tools
+    }
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    return path.split(separator: ":").map(String.init).first {
+        FileManager.default.isExecutableFile(atPath: $0 + "/kubectl")
+    }
+}()
+
+let helmSkip: Comment =
+    "skipped: kubectl and helm are not installed; `make kube-tools` installs them, or set KUBEWIRE_TOOLS_DIR"
+
+let kustomizeSkip: Comment =
+    "skipped: kubectl (which carries kustomize) is not installed; `make kube-tools` installs it, or set KUBEWIRE_TOOLS_DIR"
+
+/// Every file below `folder`, by relative path.
+func tree(_ folder: URL) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    let root = folder.standardizedFileURL.path
+    guard let walker = FileManager.default.enumerator(atPath: root) else { return files }
+    while let relative = walker.nextObject() as? String {
+        var isFolder: ObjCBool = false
+        let path = root + "/" + relative
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+            continue
+        }
+        files[relative] = try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+    return files
 }

@@ -13,13 +13,18 @@ final class LSPClient: @unchecked Sendable {
     private var ended = false
     private var nextID = 100
 
-    init(in directory: URL, arguments: [String] = ["lsp", "--debounce", "50"]) throws {
+    init(
+        in directory: URL, arguments: [String] = ["lsp", "--debounce", "50"], environment: [String: String] = [:]
+    ) throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: kubewireBinary.path),
             "build kubewire first, or set KUBEWIRE_BIN_DIR; looked for \(kubewireBinary.path)")
         process.executableURL = kubewireBinary
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -295,6 +300,112 @@ let lspIngress = """
         #expect(client.closeInputAndWait() == 0)
     }
 
+    /// `source.fixAll.kubewire`: every machine-applicable fix of the document as one edit, as
+    /// `check --fix` makes them (the legacy backend converted, the quotes of a numeric targetPort removed).
+    @Test func fixAllAppliesEveryMachineApplicableFixOfADocument() throws {
+        let workspace = try Scratch()
+        let before = try String(contentsOf: FixCase(name: "two-fixes").url("before.yaml"), encoding: .utf8)
+        let after = try String(contentsOf: FixCase(name: "two-fixes").url("after.yaml"), encoding: .utf8)
+        try workspace.write("k8s.yaml", before)
+        let root = URL(fileURLWithPath: ManifestPath.canonical(workspace.url.path))
+        let uri = root.appendingPathComponent("k8s.yaml").absoluteString
+        let client = try LSPClient(in: workspace.url)
+        let initialized = try client.request(
+            "initialize", ["processId": NSNull(), "capabilities": [:], "rootUri": root.absoluteString])
+        let capabilities = try #require((initialized["result"] as? [String: Any])?["capabilities"] as? [String: Any])
+        let kinds = (capabilities["codeActionProvider"] as? [String: Any])?["codeActionKinds"] as? [String]
+        #expect(kinds == ["quickfix", "source.fixAll", "source.fixAll.kubewire"], "\(capabilities)")
+        try client.notify("initialized", [:])
+        try client.notify(
+            "textDocument/didOpen", ["textDocument": ["uri": uri, "languageId": "yaml", "version": 1, "text": before]])
+        _ = try #require(client.diagnostics(for: uri, version: 1) { $0.count >= 2 }, "no diagnostics for k8s.yaml")
+
+        for only in [["source.fixAll"], ["source"], ["source.fixAll.kubewire"]] {
+            let response = try client.request(
+                "textDocument/codeAction",
+                [
+                    "textDocument": ["uri": uri], "range": range(0, 0, 0, 0),
+                    "context": ["diagnostics": [], "only": only],
+                ])
+            let actions = try #require(response["result"] as? [[String: Any]], "\(response)")
+            #expect(actions.count == 1, "\(only): \(actions)")
+            let action = try #require(actions.first)
+            #expect(action["kind"] as? String == "source.fixAll.kubewire")
+            #expect(action["title"] as? String == "kubewire: apply every machine-applicable fix (2)")
+            let changes = try #require((action["edit"] as? [String: Any])?["changes"] as? [String: Any])
+            #expect(Array(changes.keys) == [uri])
+            let edits = try #require(changes[uri] as? [[String: Any]])
+            #expect(edits.count == 2, "\(edits)")
+            #expect(applying(edits, to: before) == after, "\(edits)")
+        }
+        // Quick fixes only: no fix-all among them.
+        let quick = try client.request(
+            "textDocument/codeAction",
+            [
+                "textDocument": ["uri": uri], "range": range(0, 0, 30, 0),
+                "context": ["diagnostics": [], "only": ["quickfix"]],
+            ])
+        let quickKinds = (quick["result"] as? [[String: Any]])?.map { $0["kind"] as? String }
+        #expect(quickKinds == ["quickfix", "quickfix"], "\(quick)")
+
+        // Fixed, the document has nothing left to fix: no fix-all action.
+        try client.notify(
+            "textDocument/didChange",
+            ["textDocument": ["uri": uri, "version": 2], "contentChanges": [["text": after]]])
+        #expect(client.diagnostics(for: uri, version: 2) { $0.isEmpty } != nil, "the fixes did not clear the errors")
+        let none = try client.request(
+            "textDocument/codeAction",
+            [
+                "textDocument": ["uri": uri], "range": range(0, 0, 0, 0),
+                "context": ["diagnostics": [], "only": ["source"]],
+            ])
+        #expect((none["result"] as? [Any])?.isEmpty == true, "\(none)")
+        _ = try client.request("shutdown", [:])
+        try client.notify("exit", [:])
+        #expect(client.closeInputAndWait() == 0)
+    }
+
+    /// A finding of a kustomize build is published at its base line, and its quick fix (and fix-all)
+    /// edits the base file, where the same bytes are written.
+    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
+    func theFixOfARenderedKustomizeFindingEditsItsBaseFile() throws {
+        let tools = try #require(kustomizeTools)
+        let workspace = try Scratch()
+        try FileManager.default.copyItem(
+            at: FixCase(name: "kustomize-base-overlay").url("before"), to: workspace.url.appendingPathComponent("app"))
+        let root = URL(fileURLWithPath: ManifestPath.canonical(workspace.url.path))
+        let baseURI = root.appendingPathComponent("app/base/web.yaml").absoluteString
+        let client = try LSPClient(in: workspace.url, environment: ["PATH": tools + ":/usr/bin:/bin"])
+        _ = try client.request(
+            "initialize", ["processId": NSNull(), "capabilities": [:], "rootUri": root.absoluteString])
+        try client.notify("initialized", [:])
+        let found = try #require(
+            client.diagnostics(for: baseURI) { $0.contains { $0["code"] as? String == "name-format" } },
+            "no name-format diagnostic for app/base/web.yaml")
+        let finding = try #require(found.first { $0["code"] as? String == "name-format" })
+        #expect(
+            NSDictionary(dictionary: finding["range"] as? [String: Any] ?? [:])
+                == NSDictionary(dictionary: range(10, 18, 10, 24)))
+        let text = try String(contentsOf: workspace.url.appendingPathComponent("app/base/web.yaml"), encoding: .utf8)
+        let expected = text.replacingOccurrences(of: "targetPort: \"8080\"", with: "targetPort: 8080")
+        for only in [["quickfix"], ["source.fixAll"]] {
+            let response = try client.request(
+                "textDocument/codeAction",
+                [
+                    "textDocument": ["uri": baseURI], "range": range(10, 20, 10, 20),
+                    "context": ["diagnostics": [], "only": only],
+                ])
+            let action = try #require((response["result"] as? [[String: Any]])?.first, "\(only): \(response)")
+            let changes = try #require((action["edit"] as? [String: Any])?["changes"] as? [String: Any])
+            #expect(Array(changes.keys) == [baseURI], "\(changes)")
+            let edits = try #require(changes[baseURI] as? [[String: Any]])
+            #expect(applying(edits, to: text) == expected, "\(only): \(edits)")
+        }
+        _ = try client.request("shutdown", [:])
+        try client.notify("exit", [:])
+        #expect(client.closeInputAndWait() == 0)
+    }
+
     @Test func aBurstOfEditsIsCheckedOnce() throws {
         let workspace = try Scratch()
         try workspace.write("deploy.yaml", lspDeployment)
@@ -426,4 +537,23 @@ enum ManifestPath {
         defer { free(resolved) }
         return String(cString: resolved)
     }
+}
+
+/// `text` with LSP edits applied (positions in UTF-16 units, `\n` line ends), as an editor applies them.
+func applying(_ edits: [[String: Any]], to text: String) -> String {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array(String($0).utf16) }
+    func offset(_ position: Any?) -> Int {
+        let position = position as? [String: Any] ?? [:]
+        let line = position["line"] as? Int ?? 0
+        let character = position["character"] as? Int ?? 0
+        return lines.prefix(line).reduce(0) { $0 + $1.count + 1 }
+            + min(character, line < lines.count ? lines[line].count : 0)
+    }
+    var units = Array(text.utf16)
+    let sorted = edits.map { edit -> (Int, Int, String) in
+        let range = edit["range"] as? [String: Any] ?? [:]
+        return (offset(range["start"]), offset(range["end"]), edit["newText"] as? String ?? "")
+    }.sorted { $0.0 > $1.0 }
+    for (start, end, newText) in sorted { units.replaceSubrange(start..<end, with: Array(newText.utf16)) }
+    return String(decoding: units, as: UTF16.self)
 }

@@ -3,7 +3,8 @@ import Testing
 
 /// `kubewire lsp` under a real editor: Neovim's built-in LSP client, headless (Debian's neovim,
 /// `make deps-editor`). The config starts the server for the opened YAML file, waits for its
-/// diagnostics (vim.diagnostic.get), asks for the quick fixes at the finding and writes both to a file.
+/// diagnostics (vim.diagnostic.get), asks for the quick fixes at the finding and for fix-all, and
+/// writes them to a file.
 @Suite struct NeovimClientTests {
     static let config = """
         -- Neovim's built-in LSP client, headless: start `kubewire lsp` for a YAML file, wait for its
@@ -38,19 +39,24 @@ import Testing
         -- The quick fixes where the first finding is, as `:lua vim.lsp.buf.code_action()` asks for them.
         local first = vim.diagnostic.get(buf)[1]
         if first then vim.api.nvim_win_set_cursor(0, { first.lnum + 1, first.col }) end
-        local params = vim.lsp.util.make_range_params()
-        params.context = { diagnostics = {} }
-        local results = vim.lsp.buf_request_sync(buf, "textDocument/codeAction", params, 10000) or {}
-        for _, result in pairs(results) do
-          for _, action in ipairs(result.result or {}) do
-            for uri, edits in pairs((action.edit or {}).changes or {}) do
-              for _, edit in ipairs(edits) do
-                table.insert(lines, string.format("action %s %s %d:%d %s", action.kind, vim.fn.fnamemodify(vim.uri_to_fname(uri), ":t"),
-                  edit.range.start.line, edit.range.start.character, edit.newText))
+        local function code_actions(only)
+          local params = vim.lsp.util.make_range_params()
+          params.context = { diagnostics = {}, only = only }
+          local results = vim.lsp.buf_request_sync(buf, "textDocument/codeAction", params, 10000) or {}
+          for _, result in pairs(results) do
+            for _, action in ipairs(result.result or {}) do
+              for uri, edits in pairs((action.edit or {}).changes or {}) do
+                for _, edit in ipairs(edits) do
+                  table.insert(lines, string.format("action %s %s %d:%d %s", action.kind, vim.fn.fnamemodify(vim.uri_to_fname(uri), ":t"),
+                    edit.range.start.line, edit.range.start.character, edit.newText))
+                end
               end
             end
           end
         end
+        code_actions(nil)
+        -- Fix all, as a fix-on-save hook asks for it: the machine-applicable fixes, not the guess.
+        code_actions({ "source.fixAll" })
 
         vim.fn.writefile(lines, out)
         vim.lsp.stop_client(client)
@@ -65,7 +71,9 @@ import Testing
         #expect(FileManager.default.isExecutableFile(atPath: kubewireBinary.path), "build kubewire first")
         let workspace = try Scratch()
         try workspace.write("deploy.yaml", lspDeployment)
-        let service = try workspace.write("service.yaml", lspService)
+        // A quoted numeric targetPort too: a certain fix, for fix-all.
+        let service = try workspace.write(
+            "service.yaml", lspService.replacingOccurrences(of: "targetPort: 8080", with: "targetPort: \"8080\""))
         let configFile = try workspace.write("kubewire-client.lua", Self.config)
         let home = workspace.url.appendingPathComponent(".nvim-home").path
         let out = workspace.path("diagnostics.txt")
@@ -104,6 +112,8 @@ import Testing
             },
             "\(lines)")
         #expect(lines.contains("action quickfix service.yaml 6:9 posts"), "\(lines)")
+        #expect(lines.contains("action source.fixAll.kubewire service.yaml 9:18 8080"), "\(lines)")
+        #expect(!lines.contains("action source.fixAll.kubewire service.yaml 6:9 posts"), "\(lines)")
     }
 }
 

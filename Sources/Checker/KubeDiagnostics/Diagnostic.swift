@@ -50,9 +50,14 @@ public struct DiagnosticNote: Hashable, Sendable {
 public struct TextEdit: Hashable, Sendable {
     public var span: SourceSpan
     public var newText: String
-    public init(_ span: SourceSpan, _ newText: String) {
+    /// The text the edit was computed to replace, when it was computed on other text (a kustomize
+    /// build's output, moved to the source file that writes the same bytes): the edit applies only
+    /// where `span` still holds exactly this.
+    public var replacedText: String?
+    public init(_ span: SourceSpan, _ newText: String, replacing replacedText: String? = nil) {
         self.span = span
         self.newText = newText
+        self.replacedText = replacedText
     }
 }
 

@@ -54,7 +54,12 @@ public enum FixFiles {
         guard let real = realPath(path) else { return .refused("\(path) cannot be found now: not edited") }
         let inside = roots.contains { root in real == root || real.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
         guard inside else {
-            return .refused("\(path) is a symbolic link to \(real), outside the inputs: not edited")
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            guard absolute == real else {
+                return .refused("\(path) is a symbolic link to \(real), outside the inputs: not edited")
+            }
+            // A kustomize base the named overlays build, outside the folders named.
+            return .refused("\(path) is outside the inputs: not edited; name its folder too to fix it")
         }
         let descriptor = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return .refused("\(path) cannot be opened (\(errorText())): not edited") }

@@ -101,6 +101,17 @@ public enum FixPlanner {
                                 reason: "\(edit.span) is not in \(file) as it is now (changed since it was checked?)"))
                         continue fixes
                     }
+                    // An edit moved from rendered output applies only where the source still
+                    // holds the bytes it was computed to replace.
+                    if let replaced = edit.replacedText, !bytes[range].elementsEqual(replaced.utf8) {
+                        plan.refused.append(
+                            RefusedFix(
+                                index: index,
+                                reason:
+                                    "\(edit.span) no longer holds `\(replaced)` (changed since it was checked?): run kubewire again"
+                            ))
+                        continue fixes
+                    }
                     var newText = Array(edit.newText.utf8)
                     // A line break in the new text takes the file's: a CRLF file stays CRLF.
                     if table.endsWithCRLF(line: edit.span.line), newText.contains(UInt8(ascii: "\n")) {

@@ -36,6 +36,7 @@ public enum KustomizeBuild {
         let name = "\(label) (kustomize build)"
         let raw = YAMLLoader.load(text: run.output, file: name)
         var sources: [Int: RenderedDocument.DocumentSource] = [:]
+        var renamedNames: Set<String> = []
         for document in raw.documents {
             let annotations = document.root["metadata"]?["annotations"]
             let origin = annotations?[originKey]?.scalar.map { YAMLLoader.load(text: $0, file: "origin") }?
@@ -48,11 +49,15 @@ public enum KustomizeBuild {
             let resourceFile = origin?["path"]?.scalar.map(resolve)
             let generatedIn = origin?["configuredIn"]?.scalar.map(resolve)
             var transformedIn: [String] = []
+            var renamed = generatedIn != nil  // a generator's name gets its content hash
             for step in transformations?.items ?? [] {
                 if let file = step["configuredIn"]?.scalar.map(resolve), !transformedIn.contains(file) {
                     transformedIn.append(file)
                 }
+                let transformer = step["configuredBy"]?["kind"]?.scalar ?? ""
+                if transformer.contains("Prefix") || transformer.contains("Suffix") { renamed = true }
             }
+            if renamed, let name = document.root["metadata"]?["name"]?.scalar { renamedNames.insert(name) }
             sources[document.index] = .kustomize(
                 resourceFile: resourceFile, generatedIn: generatedIn, transformedIn: transformedIn)
         }
@@ -74,7 +79,7 @@ public enum KustomizeBuild {
         return .rendered(
             RenderedInput(
                 label: label, producer: "kustomize build \(label)", name: name, text: text,
-                anchorFile: displayPath(folder.file), documents: documents))
+                anchorFile: displayPath(folder.file), documents: documents, renamedNames: renamedNames))
     }
 
     /// A build that failed: an input error with kustomize's message (the wrapper's part of it left
@@ -258,7 +263,9 @@ struct KustomizeLocator {
             if let object = sourceObject, let found, let match = object.root.follow(found.steps) {
                 if found.isKey, let key = match.key { return (sourceSpan(key, file: object.file), true, nil) }
                 if let value = renderedValue, let written = match.node.scalar {
-                    if written == value { return (sourceSpan(match.node, file: object.file), true, nil) }
+                    // `"8080"` and `8080` are one scalar text but not one value: a patch may have quoted it.
+                    let sameStyle = match.node.style?.isQuoted == renderedNode?.node.style?.isQuoted
+                    if written == value && sameStyle { return (sourceSpan(match.node, file: object.file), true, nil) }
                     // A name kustomize prefixed, suffixed or hashed: the user wrote the inner part.
                     if !written.isEmpty && value.contains(written) && Self.isNameField(found.steps) {
                         return (sourceSpan(match.node, file: object.file), false, nil)

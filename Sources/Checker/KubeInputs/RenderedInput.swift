@@ -16,6 +16,9 @@ public struct RenderedInput: Sendable {
     /// Where the unit itself is written (its kustomization file or Chart.yaml).
     public var anchorFile: String
     let documents: [RenderedDocument]
+    /// Names of objects kustomize renamed (namePrefix, nameSuffix, a generator's hash): a fix whose
+    /// new text holds one was computed on the build's names, not the ones the sources write.
+    var renamedNames: Set<String> = []
 
     /// `span` of the rendered text as a span of a source file, with whether the source holds exactly
     /// the rendered value there (only then may a fix edit it).
@@ -77,16 +80,48 @@ public struct RenderedInput: Sendable {
             return DiagnosticNote(message, at: located.span)
         }
         if let fix = diagnostic.fix {
-            // Said, never applied: the edit was computed on rendered text, and the source line may
-            // be a base other overlays share or a template line other values render.
+            // The edit was computed on rendered text: it goes to the source only where the source
+            // provably writes the same bytes (FixMapping); else it is said, never applied.
             var said = rewritePositions(fix.message)
             if let replacement = fix.replacement, fix.span != nil, !replacement.isEmpty, !said.contains(replacement) {
                 said += " (`\(replacement)`)"
             }
-            mapped.fix = SuggestedFix(said)
+            if fix.edits.isEmpty {
+                mapped.fix = SuggestedFix(said)
+            } else {
+                switch sourceEdits(of: fix) {
+                case .success(let edits):
+                    let help = Self.renumbered(rewritePositions(fix.message), from: fix.edits, to: edits)
+                    mapped.fix = SuggestedFix(help, edits: edits, applicability: fix.applicability)
+                case .failure(let notMoved):
+                    said = Self.renumbered(said, from: fix.edits, to: nil)
+                    if let reason = notMoved.reason { said = Self.cannotMake(said, because: reason) }
+                    mapped.fix = SuggestedFix(said)
+                }
+            }
         }
         mapped.notes = extraNotes + mapped.notes
         return mapped
+    }
+}
+
+extension RenderedInput {
+    /// The help of a fix kubewire does not make, with why.
+    public static func cannotMake(_ help: String, because reason: String) -> String {
+        help + (help.hasSuffix("?") ? " " : "; ") + "kubewire cannot make this edit: " + reason
+    }
+
+    /// `help` with the rendered line numbers of an edit ("(lines 41–42)") as the source's, or left
+    /// out when the edit has no source lines.
+    static func renumbered(_ help: String, from rendered: [TextEdit], to source: [TextEdit]?) -> String {
+        guard rendered.count == 1 else { return help }
+        func lines(_ span: SourceSpan) -> String {
+            span.endLine > span.line ? "lines \(span.line)–\(span.endLine)" : "line \(span.line)"
+        }
+        let said = " (\(lines(rendered[0].span)))"
+        guard help.contains(said) else { return help }
+        guard let source = source?.first?.span else { return help.replacingOccurrences(of: said, with: "") }
+        return help.replacingOccurrences(of: said, with: " (\(lines(source)))")
     }
 }
 

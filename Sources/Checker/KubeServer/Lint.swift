@@ -1,5 +1,6 @@
 import Foundation
 import KubeDiagnostics
+import KubeFix
 import KubeModel
 
 /// What a check of the workspace needs: the folders, and the open documents' unsaved texts that take
@@ -41,16 +42,33 @@ struct PublishedFile: Sendable {
     var uri: String
     var diagnostics: [JSON]
     var fixes: [QuickFix]
+    /// The findings with machine-applicable fixes, in report order: what `source.fixAll` applies.
+    var fixable: [Diagnostic] = []
 }
 
-/// A did-you-mean fix of a finding, as an edit the editor can apply.
+/// A fix of a finding (a did-you-mean, a form to convert), as edits the editor can apply.
 struct QuickFix: Sendable {
     var title: String
     var range: TextRange
     var diagnostic: JSON
-    var editURI: String
-    var editRange: TextRange
+    var edits: [FileEdit]
+    var isPreferred: Bool
+}
+
+/// One edit of a `WorkspaceEdit`.
+struct FileEdit: Hashable, Sendable {
+    var uri: String
+    var range: TextRange
     var newText: String
+
+    var json: JSON { ["range": range.json, "newText": .string(newText)] }
+
+    /// `changes` of a WorkspaceEdit: the edits by document, in order.
+    static func changes(_ edits: [FileEdit]) -> JSON {
+        var byURI: [String: [JSON]] = [:]
+        for edit in edits { byURI[edit.uri, default: []].append(edit.json) }
+        return .object(byURI.mapValues { JSON.array($0) })
+    }
 }
 
 /// A check's findings in LSP terms, positions computed against the texts the check read.
@@ -107,6 +125,23 @@ struct DiagnosticConverter {
         return TextRange(start: start, end: max(start, end))
     }
 
+    /// The edits in LSP terms; nil when one was computed for text the file no longer holds there
+    /// (an edit moved from kustomize output to a source file that has changed since).
+    mutating func fileEdits(_ edits: [TextEdit]) -> [FileEdit]? {
+        var result: [FileEdit] = []
+        for edit in edits {
+            let range = range(of: edit.span)
+            if let replaced = edit.replacedText {
+                guard let table = table(for: edit.span.file),
+                    String(table.text.unicodeScalars[table.index(of: range.start)..<table.index(of: range.end)])
+                        == replaced
+                else { return nil }
+            }
+            result.append(FileEdit(uri: documentURI(of: edit.span.file), range: range, newText: edit.newText))
+        }
+        return result
+    }
+
     static func severity(_ severity: Severity) -> Int {
         switch severity {
         case .error: 1
@@ -150,12 +185,12 @@ struct DiagnosticConverter {
             let lspDiagnostic = JSON.object(json)
             var file = snapshot.files[uri] ?? PublishedFile(uri: uri, diagnostics: [], fixes: [])
             file.diagnostics.append(lspDiagnostic)
-            if let fix = diagnostic.fix, let fixSpan = fix.span, let replacement = fix.replacement {
+            if let fix = diagnostic.fix, !fix.edits.isEmpty, let edits = fileEdits(fix.edits) {
                 file.fixes.append(
                     QuickFix(
-                        title: fix.message, range: range, diagnostic: lspDiagnostic,
-                        editURI: documentURI(of: fixSpan.file), editRange: self.range(of: fixSpan),
-                        newText: replacement))
+                        title: fix.message, range: range, diagnostic: lspDiagnostic, edits: edits,
+                        isPreferred: fix.edits.count == 1 || fix.applicability == .machineApplicable))
+                if fix.applicability == .machineApplicable { file.fixable.append(diagnostic) }
             }
             snapshot.files[uri] = file
         }

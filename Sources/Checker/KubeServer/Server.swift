@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import KubeDiagnostics
+import KubeFix
 
 /// JSON-RPC 2.0 error codes (and LSP's own).
 public enum ErrorCode {
@@ -121,9 +122,14 @@ public final class LanguageServer: @unchecked Sendable {
             guard let uri = params?["textDocument"]?["uri"]?.string, let range = TextRange(params?["range"]) else {
                 return sendError(id: id, code: ErrorCode.invalidParams, "codeAction needs textDocument.uri and range")
             }
+            // `only` asks for kinds and their sub-kinds: `source` includes `source.fixAll.kubewire`.
             let only = params?["context"]?["only"]?.array?.compactMap(\.string)
-            let wanted = only.map { kinds in kinds.contains { $0 == "quickfix" || "quickfix".hasPrefix($0 + ".") } }
-            let actions = wanted == false ? [] : codeActions(uri: uri, range: range)
+            func wanted(_ kind: String) -> Bool {
+                only.map { kinds in kinds.contains { kind == $0 || kind.hasPrefix($0 + ".") } } ?? true
+            }
+            var actions: [JSON] = []
+            if wanted("quickfix") { actions += codeActions(uri: uri, range: range) }
+            if wanted(Self.fixAllKind), let fixAll = fixAllAction(uri: uri) { actions.append(fixAll) }
             send(["jsonrpc": "2.0", "id": id, "result": .array(actions)])
         case "textDocument/definition":
             guard let uri = params?["textDocument"]?["uri"]?.string, let position = Position(params?["position"])
@@ -191,7 +197,9 @@ public final class LanguageServer: @unchecked Sendable {
             "capabilities": [
                 "positionEncoding": "utf-16",
                 "textDocumentSync": ["openClose": true, "change": 2, "save": ["includeText": false]],
-                "codeActionProvider": ["codeActionKinds": ["quickfix"]],
+                "codeActionProvider": [
+                    "codeActionKinds": ["quickfix", "source.fixAll", .string(Self.fixAllKind)]
+                ],
                 "definitionProvider": true,
                 "workspace": ["workspaceFolders": ["supported": true, "changeNotifications": true]],
             ],
@@ -285,13 +293,48 @@ public final class LanguageServer: @unchecked Sendable {
     private func codeActions(uri: String, range: TextRange) -> [JSON] {
         guard let path = Paths.path(of: uri), isCurrent(path) else { return [] }
         let file = snapshot.files[uri] ?? snapshot.files[Paths.uri(of: path)]
-        return (file?.fixes ?? []).filter { $0.range.overlaps(range) }.map { fix in
+        return (file?.fixes ?? []).filter { $0.range.overlaps(range) && edited($0.edits) }.map { fix in
             [
-                "title": .string(fix.title), "kind": "quickfix", "isPreferred": true,
-                "diagnostics": [fix.diagnostic],
-                "edit": ["changes": [fix.editURI: [["range": fix.editRange.json, "newText": .string(fix.newText)]]]],
+                "title": .string(fix.title), "kind": "quickfix", "isPreferred": .bool(fix.isPreferred),
+                "diagnostics": [fix.diagnostic], "edit": ["changes": FileEdit.changes(fix.edits)],
             ]
         }
+    }
+
+    /// The kind of the action that applies every machine-applicable fix of a document (a sub-kind of
+    /// `source.fixAll`, so editors that run fix-all on save find it).
+    static let fixAllKind = "source.fixAll.kubewire"
+
+    /// Every machine-applicable fix of the document's findings as one WorkspaceEdit, planned as
+    /// `check --fix` plans them (report order, the first of two overlapping fixes wins, a fix that
+    /// would remove a comment left out); nil when there is none.
+    private func fixAllAction(uri: String) -> JSON? {
+        guard let path = Paths.path(of: uri), isCurrent(path),
+            let file = snapshot.files[uri] ?? snapshot.files[Paths.uri(of: path)], !file.fixable.isEmpty
+        else { return nil }
+        var converter = DiagnosticConverter(unsavedTexts: snapshot.unsavedTexts, openURIs: snapshot.openURIs)
+        let plan = FixPlanner.plan(file.fixable) { file in
+            guard isCurrent(file), let table = converter.table(for: file) else {
+                return .refused("\(file) changed since it was checked")
+            }
+            return .bytes(Array(table.text.utf8))
+        }
+        var edits: [FileEdit] = []
+        for index in plan.applied {
+            for edit in converter.fileEdits(file.fixable[index].fix?.edits ?? []) ?? [] where !edits.contains(edit) {
+                edits.append(edit)
+            }
+        }
+        guard !edits.isEmpty else { return nil }
+        return [
+            "title": .string("kubewire: apply every machine-applicable fix (\(plan.applied.count))"),
+            "kind": .string(Self.fixAllKind), "edit": ["changes": FileEdit.changes(edits)],
+        ]
+    }
+
+    /// Whether every file the edits change still has the text the check saw.
+    private func edited(_ edits: [FileEdit]) -> Bool {
+        edits.allSatisfy { edit in Paths.path(of: edit.uri).map(isCurrent) ?? false }
     }
 
     private func definition(uri: String, position: Position) -> JSON {
