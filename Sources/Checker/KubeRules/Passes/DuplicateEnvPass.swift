@@ -2,40 +2,18 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
-/// The same variable twice in one container's `env`: only the last counts.
-/// Different values are a proven mistake (the first is silently ignored); the
-/// same value repeated is only clutter (`duplicate-env-repeated`).
-struct DuplicateEnvRule: Rule {
-    let info = RuleInfo(
-        id: .duplicateEnv,
-        summary: "No environment variable is defined twice in one container with different values",
-        why:
-            "With two `env` entries of the same name the container sees only the later value (the API server only warns: `hides previous definition`), so the first value is silently ignored; `kubectl apply` merges env by name, so edits to either entry behave unpredictably.",
-        fix: "Keep one entry per name with the value the container needs; delete the other."
-    )
+/// The same variable twice in one container's `env`, in one walk: different values are a proven
+/// mistake (duplicate-env), the same value repeated only clutter (duplicate-env-repeated).
+struct DuplicateEnvPass: RulePass {
+    let rules: [RuleInfo] = [.duplicateEnv, .duplicateEnvRepeated]
 
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        DuplicateEnv.findings(in: graph, sameValue: false, info: info)
-    }
-}
-
-struct DuplicateEnvRepeatedRule: Rule {
-    let info = RuleInfo(
-        id: .duplicateEnvRepeated,
-        summary: "No environment variable is repeated with the same value in one container",
-        why:
-            "A repeated entry changes nothing today, but an edit to one copy is silently overridden by the other, and `kubectl apply` merges env by name.",
-        fix: "Delete the repeated entry.",
-        defaultSeverity: .warning
-    )
-
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        DuplicateEnv.findings(in: graph, sameValue: true, info: info)
+    func run(_ graph: ManifestGraph, context: RuleContext, enabled: Set<String>) -> PassResult {
+        PassResult(findings: DuplicateEnv.findings(in: graph, enabled: enabled))
     }
 }
 
 enum DuplicateEnv {
-    static func findings(in graph: ManifestGraph, sameValue: Bool, info: RuleInfo) -> [Diagnostic] {
+    static func findings(in graph: ManifestGraph, enabled: Set<String>) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for workload in graph.workloads {
             let object = workload.object
@@ -47,14 +25,16 @@ enum DuplicateEnv {
                         first[name] = entry
                         continue
                     }
-                    guard sameValue == (source(of: earlier) == source(of: entry)) else { continue }
+                    let sameValue = source(of: earlier) == source(of: entry)
+                    let rule: RuleInfo = sameValue ? .duplicateEnvRepeated : .duplicateEnv
+                    guard enabled.contains(rule.id) else { continue }
                     let place = container.name.map { "container \($0)" } ?? "this container"
                     let message =
                         sameValue
                         ? "env \(name) is defined twice in \(place) with the same value"
                         : "env \(name) is defined twice in \(place) with different values; only the later one takes effect"
                     findings.append(
-                        info.diagnostic(
+                        rule.diagnostic(
                             message, at: object.span(nameNode), object: object,
                             notes: [DiagnosticNote("first defined here", at: earlier.nameNode.map(object.span))],
                             fix: SuggestedFix("remove one of the two \(name) entries")))

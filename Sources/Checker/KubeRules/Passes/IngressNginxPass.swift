@@ -3,6 +3,30 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
+/// The Ingress path rules over what ingress-nginx makes of the inputs, built once per check
+/// (`NginxHosts`): each rule reads the same hosts.
+struct IngressNginxPass: RulePass {
+    let rules: [RuleInfo] = [.ingressPath, .ingressPathShadowed, .ingressPathUnmatchable, .ingressLiteralRegex]
+
+    func run(_ graph: ManifestGraph, context: RuleContext, enabled: Set<String>) -> PassResult {
+        let nginx = NginxHosts(graph)
+        var findings: [Diagnostic] = []
+        if enabled.contains(RuleID.ingressPath.rawValue) {
+            findings += IngressPathRule().check(nginx, graph: graph, context: context)
+        }
+        if enabled.contains(RuleID.ingressPathShadowed.rawValue) {
+            findings += IngressPathShadowedRule().check(nginx, graph: graph, context: context)
+        }
+        if enabled.contains(RuleID.ingressPathUnmatchable.rawValue) {
+            findings += IngressPathUnmatchableRule().check(nginx, graph: graph, context: context)
+        }
+        if enabled.contains(RuleID.ingressLiteralRegex.rawValue) {
+            findings += IngressLiteralRegexRule().check(nginx, graph: graph, context: context)
+        }
+        return PassResult(findings: findings)
+    }
+}
+
 /// The paths of the Ingresses ingress-nginx serves (class nginx or an IngressClass of its
 /// controller, and unclassed ones, analysed as if they were meant for nginx, unless the inputs
 /// make another controller's class the default or their annotations are another controller's),

@@ -2,73 +2,22 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
-/// A Service port whose targetPort no selected pod declares. A named one
-/// (with the Service port's protocol) is proven wrong: the pods get
-/// no endpoint for it. A name only some selected pods declare still routes to
-/// those: the separate warning `service-target-port-partial`. A number the
-/// containers do not declare may still be served (declaring containerPort is
-/// informational): the separate note `service-target-port-undeclared`.
-struct ServiceTargetPortRule: Rule {
-    let info = RuleInfo(
-        id: .serviceTargetPort,
-        summary:
-            "A named Service targetPort is declared, with the same protocol, by some pod it selects",
-        why:
-            "A named targetPort that no selected pod declares with the Service port's protocol gives the Service no endpoint (503 through the ingress). A numeric targetPort is never proof: containerPort declarations (and their protocols) are informational, and a container may serve a number, or another protocol on it, that it does not declare (service-target-port-undeclared, a note). Every Ingress path and service URL through that port breaks with it; they are listed as notes.",
-        fix:
-            "Set targetPort to a containerPort name the pods declare (or its number), with the same protocol on both sides."
-    )
+/// A Service port whose targetPort no selected pod declares, in one walk over the Services. A
+/// named one (with the Service port's protocol) is proven wrong: the pods get no endpoint for it
+/// (service-target-port). A name only some selected pods declare still routes to those: a warning
+/// (service-target-port-partial). A number the containers do not declare may still be served
+/// (declaring containerPort is informational): a note (service-target-port-undeclared).
+struct ServiceTargetPortPass: RulePass {
+    let rules: [RuleInfo] = [.serviceTargetPort, .serviceTargetPortPartial, .serviceTargetPortUndeclared]
 
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        ServiceTargetPorts.findings(in: graph, of: .proven, info: info)
-    }
-}
-
-/// A named targetPort that some selected pods declare and others lack.
-struct ServiceTargetPortPartialRule: Rule {
-    let info = RuleInfo(
-        id: .serviceTargetPortPartial,
-        summary: "A named Service targetPort is declared by every pod it selects, not only by some",
-        why:
-            "The EndpointSlice controller skips a pod whose ports lack the targetPort's name and routes to the others, so the Service works, but the pods without the name (often a test or debug pod sharing the app's labels) never get traffic. A warning: the selector may be meant to reach only the pods that serve the port.",
-        fix:
-            "Declare the named port in the pods listed, or make the selector (or their labels) tell them apart from the pods that serve it.",
-        defaultSeverity: .warning
-    )
-
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        ServiceTargetPorts.findings(in: graph, of: .partial, info: info)
-    }
-}
-
-/// A numeric targetPort that the selected containers do not declare, while they declare others.
-struct ServiceTargetPortUndeclaredRule: Rule {
-    let info = RuleInfo(
-        id: .serviceTargetPortUndeclared,
-        summary: "A numeric Service targetPort is among the containerPorts the selected pods declare",
-        why:
-            "The kubelet does not need containerPort declarations, so a pod may serve a port it does not declare; when its containers declare other ports, a targetPort outside them can be a typo that gives connection refused (502 through the ingress). A note, not a warning: on real repositories most such ports were served undeclared on purpose (metrics and admin listeners), so the finding was right about 1 time in 4. Containers that declare no ports are not reported. A number declared only for another protocol (a Service sending UDP to 5353, a container declaring 5353/TCP) is this note too: declared protocols are informational as well.",
-        fix: "Set targetPort to one of the declared containerPorts, or declare the port the container listens on.",
-        defaultSeverity: .note
-    )
-
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        ServiceTargetPorts.findings(in: graph, of: .undeclared, info: info)
+    func run(_ graph: ManifestGraph, context: RuleContext, enabled: Set<String>) -> PassResult {
+        PassResult(findings: ServiceTargetPorts.findings(in: graph, enabled: enabled))
     }
 }
 
 enum ServiceTargetPorts {
-    /// The three rules over the same walk.
-    enum Finding {
-        /// No selected pod can serve the port (service-target-port).
-        case proven
-        /// A named port some selected pods declare and others lack (service-target-port-partial).
-        case partial
-        /// A number the selected containers do not declare (service-target-port-undeclared).
-        case undeclared
-    }
-
-    static func findings(in graph: ManifestGraph, of wanted: Finding, info: RuleInfo) -> [Diagnostic] {
+    static func findings(in graph: ManifestGraph, enabled: Set<String>) -> [Diagnostic] {
+        let reportsPartial = enabled.contains(RuleID.serviceTargetPortPartial.rawValue)
         var findings: [Diagnostic] = []
         for service in graph.services where service.selectsPods {
             let workloads = graph.workloads(selectedBy: service)
@@ -77,25 +26,23 @@ enum ServiceTargetPorts {
                 // A name some selected pods declare: the EndpointSlice controller routes to those.
                 if case .name = target, workloads.count > 1 {
                     let lacking = workloads.filter {
-                        check(service, port, target, $0, graph: graph, info: info) != nil
+                        check(service, port, target, $0, graph: graph) != nil
                     }
                     if !lacking.isEmpty && lacking.count < workloads.count {
-                        if wanted == .partial {
+                        if reportsPartial {
                             findings.append(
-                                partial(
-                                    service, port, target, lacking: lacking, of: workloads, graph: graph, info: info))
+                                partial(service, port, target, lacking: lacking, of: workloads, graph: graph))
                         }
                         continue
                     }
                 }
-                guard wanted != .partial else { continue }
                 // The first pod that breaks the port decides: an error wins over a note.
                 for workload in workloads {
-                    guard let finding = check(service, port, target, workload, graph: graph, info: info) else {
+                    guard let finding = check(service, port, target, workload, graph: graph) else {
                         continue
                     }
-                    // Only the wanted rule's finding is built: its notes scan every workload's URLs.
-                    if finding.proven == (wanted == .proven) { findings.append(finding.diagnostic()) }
+                    // Only a reported rule's finding is built: its notes scan every workload's URLs.
+                    if enabled.contains(finding.rule.id) { findings.append(finding.diagnostic()) }
                     break
                 }
             }
@@ -106,7 +53,7 @@ enum ServiceTargetPorts {
     /// The warning for a named port that only some selected pods declare, naming the others.
     private static func partial(
         _ service: Service, _ port: ServicePort, _ target: PortReference, lacking: [Workload], of workloads: [Workload],
-        graph: ManifestGraph, info: RuleInfo
+        graph: ManifestGraph
     ) -> Diagnostic {
         let object = service.object
         let primary = object.span(port.targetPortNode ?? port.node["port"] ?? port.node)
@@ -130,16 +77,15 @@ enum ServiceTargetPorts {
                     at: (first.template.servingContainers.first { !$0.ports.isEmpty }?.node["ports"]
                         ?? first.template.specNode).map(first.object.span)))
         }
-        return info.diagnostic(
+        return RuleInfo.serviceTargetPortPartial.diagnostic(
             "Service \(object.displayName) targets the port named `\(target)`, which \(names) \(lacking.count == 1 ? "does" : "do") not declare; the Service routes only to the pods of \(serving.map(\.object.title).prefix(3).joined(separator: ", "))",
             at: primary, object: object, notes: notes,
             fix: SuggestedFix("declare port `\(target)` in \(names), or select only the pods that serve it"))
     }
 
     private static func check(
-        _ service: Service, _ port: ServicePort, _ target: PortReference, _ workload: Workload, graph: ManifestGraph,
-        info: RuleInfo
-    ) -> (proven: Bool, diagnostic: () -> Diagnostic)? {
+        _ service: Service, _ port: ServicePort, _ target: PortReference, _ workload: Workload, graph: ManifestGraph
+    ) -> (rule: RuleInfo, diagnostic: () -> Diagnostic)? {
         // The common case, a declared port, is settled without copying containers or building text.
         // A port the API server rejects is reported by the schema rules: nothing to compare with.
         for container in workload.template.containers where container.servesTraffic {
@@ -174,9 +120,9 @@ enum ServiceTargetPorts {
             if let other = declared.first(where: { $0.number == number }) {
                 guard other.node["protocol"] != nil else { return nil }
                 return (
-                    false,
+                    .serviceTargetPortUndeclared,
                     {
-                        info.diagnostic(
+                        RuleInfo.serviceTargetPortUndeclared.diagnostic(
                             "Service \(object.displayName) sends \(port.protocol) to \(written), but \(owner) declares it only as \(other.protocol); unless the container also serves \(port.protocol) there (declarations are informational), it is refused",
                             at: primary, object: object, notes: notes(.refused),
                             fix: SuggestedFix("use the same protocol on both sides"))
@@ -188,9 +134,9 @@ enum ServiceTargetPorts {
             let candidates = declared.filter { $0.protocol == port.protocol }.compactMap(\.number)
             let guess = PortNumbers.nearest(to: number, among: candidates)
             return (
-                false,
+                .serviceTargetPortUndeclared,
                 {
-                    info.diagnostic(
+                    RuleInfo.serviceTargetPortUndeclared.diagnostic(
                         "Service \(object.displayName) targets \(written), but the containers of \(owner) declare only \(declared.map(describe).joined(separator: ", "))",
                         at: primary, object: object, notes: notes(.refused),
                         fix: guess.map { guess in
@@ -207,9 +153,9 @@ enum ServiceTargetPorts {
             let names = declared.compactMap(\.name)
             let guess = NearName.inputName.nearest(name, in: names) ?? (names.count == 1 ? names[0] : nil)
             return (
-                true,
+                .serviceTargetPort,
                 {
-                    info.diagnostic(
+                    RuleInfo.serviceTargetPort.diagnostic(
                         "Service \(object.displayName) targets the port named `\(name)`, but no container of \(owner) declares a \(port.protocol) port with that name; the pods get no endpoint (503)",
                         at: primary, object: object, notes: notes(.noEndpoints),
                         fix: guess.map {

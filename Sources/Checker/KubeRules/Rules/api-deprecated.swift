@@ -1,9 +1,10 @@
 import KubeDiagnostics
-import KubeModel
 
-/// apiVersions the target Kubernetes release still serves but has deprecated.
-struct APIDeprecatedRule: Rule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// apiVersions the target Kubernetes release still serves but has deprecated.
+    ///
+    /// Reported by `APIPass` (Passes/APIPass.swift) from `APIVersionTable.status`.
+    static let apiDeprecated = RuleInfo(
         id: .apiDeprecated,
         summary: "apiVersion is not deprecated at the target Kubernetes release (--kube-version)",
         why:
@@ -12,13 +13,4 @@ struct APIDeprecatedRule: Rule {
             "Move the object to the replacement apiVersion before upgrading; where the schema changed (Ingress backends and pathType, apps/v1 selectors) rewrite those fields too.",
         defaultSeverity: .warning
     )
-
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        graph.objects.compactMap { object in
-            guard let (entry, removed) = APIVersionTable.status(of: object, at: context.kubeVersion), !removed else {
-                return nil
-            }
-            return APIVersionTable.diagnostic(object, entry, removed: false, target: context.kubeVersion, info: info)
-        }
-    }
 }

@@ -1,9 +1,10 @@
 import KubeDiagnostics
-import KubeSchema
 
-/// apiVersion and kind name something the API server (or a CRD of the inputs) serves.
-struct APIKindRule: SchemaRule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// apiVersion and kind name something the API server (or a CRD of the inputs) serves.
+    ///
+    /// Reported by the schema walk (`APIPass`): `SchemaPass.unknownBuiltin` and `SchemaPass.unknownCustom` in KubeSchema/SchemaPass.swift.
+    static let apiKind = RuleInfo(
         id: .apiKind,
         summary:
             "apiVersion and kind are served by the target release (built-in groups) or by a CustomResourceDefinition of the inputs",

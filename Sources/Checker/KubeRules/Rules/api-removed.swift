@@ -1,9 +1,10 @@
 import KubeDiagnostics
-import KubeModel
 
-/// apiVersions the target Kubernetes release no longer serves.
-struct APIRemovedRule: Rule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// apiVersions the target Kubernetes release no longer serves.
+    ///
+    /// Reported by `APIPass` (Passes/APIPass.swift) from `APIVersionTable.status`.
+    static let apiRemoved = RuleInfo(
         id: .apiRemoved,
         summary: "apiVersion is still served by the target Kubernetes release (--kube-version, default the newest)",
         why:
@@ -11,13 +12,4 @@ struct APIRemovedRule: Rule {
         fix:
             "Move the object to the replacement apiVersion; where the schema changed (Ingress backends and pathType, apps/v1 selectors) rewrite those fields too."
     )
-
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        graph.objects.compactMap { object in
-            guard let (entry, removed) = APIVersionTable.status(of: object, at: context.kubeVersion), removed else {
-                return nil
-            }
-            return APIVersionTable.diagnostic(object, entry, removed: true, target: context.kubeVersion, info: info)
-        }
-    }
 }

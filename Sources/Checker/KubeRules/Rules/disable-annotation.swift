@@ -14,7 +14,7 @@ struct DisableAnnotationRule: Rule {
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        let known = Set(RuleRegistry.all.map(\.info.id))
+        let known = Set(RuleRegistry.all.map(\.id))
         for object in graph.objects {
             guard let annotations = object.metadata?["annotations"], annotations.isMapping else { continue }
             for pair in annotations.pairs where pair.key.scalar == Checker.disableAnnotation {

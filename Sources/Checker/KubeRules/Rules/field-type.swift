@@ -1,9 +1,10 @@
 import KubeDiagnostics
-import KubeSchema
 
-/// Every value has the type its field declares, as the API server decodes YAML.
-struct FieldTypeRule: SchemaRule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// Every value has the type its field declares, as the API server decodes YAML.
+    ///
+    /// Reported by the schema walk (`APIPass`): `ObjectValidator.typeError` in KubeSchema/ObjectValidator.swift.
+    static let fieldType = RuleInfo(
         id: .fieldType,
         summary:
             "Values have their field's type as the API server decodes them: strings, integers, booleans, objects, lists, int-or-string, quantities",

@@ -1,9 +1,10 @@
 import KubeDiagnostics
-import KubeSchema
 
-/// Values the API server's validation accepts: enums, quantities, port ranges, restartPolicy per kind, base64 bytes.
-struct FieldValueRule: SchemaRule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// Values the API server's validation accepts: enums, quantities, port ranges, restartPolicy per kind, base64 bytes.
+    ///
+    /// Reported by the schema walk (`APIPass`): `ObjectValidator.notAllowed`, `valueError`, `badQuantity`, `badBase64` and `envValueAndValueFrom` in KubeSchema/ObjectValidator.swift.
+    static let fieldValue = RuleInfo(
         id: .fieldValue,
         summary:
             "Values validation accepts: enum fields (protocol, imagePullPolicy, restartPolicy per workload, Service type, …), quantities, port ranges, base64 bytes, env `value` or `valueFrom`",

@@ -3,9 +3,11 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
-/// A regex-looking path on a host that ingress-nginx serves in literal mode.
-struct IngressLiteralRegexRule: Rule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// A regex-looking path on a host that ingress-nginx serves in literal mode.
+    ///
+    /// Reported by `IngressNginxPass` (Passes/IngressNginxPass.swift).
+    static let ingressLiteralRegex = RuleInfo(
         id: .ingressLiteralRegex,
         summary: "Regex-looking paths are on a host in regex mode (use-regex), not matched as literal prefixes",
         why:
@@ -14,10 +16,15 @@ struct IngressLiteralRegexRule: Rule {
             "Add the annotation `nginx.ingress.kubernetes.io/use-regex: \"true\"` (and pathType ImplementationSpecific), or write a literal path.",
         defaultSeverity: .warning
     )
+}
 
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+/// ingress-literal-regex's findings from the hosts ingress-nginx serves (`NginxHosts`, built once per check).
+struct IngressLiteralRegexRule {
+    let info: RuleInfo = .ingressLiteralRegex
+
+    func check(_ nginx: NginxHosts, graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        for host in NginxHosts(graph).hosts where !host.regexMode {
+        for host in nginx.hosts where !host.regexMode {
             // A path no request can reach at all is ingress-path-unmatchable's error, not also this warning.
             for location in host.locations
             where LocationRegex.looksLikeRegex(location.path.path)

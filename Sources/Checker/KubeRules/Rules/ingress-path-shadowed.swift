@@ -3,9 +3,11 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
-/// In a host's regex mode, a path that an earlier location always takes.
-struct IngressPathShadowedRule: Rule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// In a host's regex mode, a path that an earlier location always takes.
+    ///
+    /// Reported by `IngressNginxPass` (Passes/IngressNginxPass.swift).
+    static let ingressPathShadowed = RuleInfo(
         id: .ingressPathShadowed,
         summary: "No Ingress path is swallowed by a location ingress-nginx tries before it (regex mode)",
         why:
@@ -14,10 +16,15 @@ struct IngressPathShadowedRule: Rule {
             "Make the earlier regex more specific (end it with a literal segment or `$`), or use Exact/Prefix paths without use-regex.",
         defaultSeverity: .warning
     )
+}
 
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+/// ingress-path-shadowed's findings from the hosts ingress-nginx serves (`NginxHosts`, built once per check).
+struct IngressPathShadowedRule {
+    let info: RuleInfo = .ingressPathShadowed
+
+    func check(_ nginx: NginxHosts, graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        for host in NginxHosts(graph).hosts where host.regexMode {
+        for host in nginx.hosts where host.regexMode {
             var compiled: [String: NSRegularExpression] = [:]
             for location in host.locations {
                 let path = location.path.effectivePath

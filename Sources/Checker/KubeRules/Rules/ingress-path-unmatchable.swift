@@ -3,11 +3,13 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
-/// A path no request can reach under its host's matching mode: on a host in literal mode (no
-/// use-regex), a path containing `?` or `#` is compared as text with the request path, which never
-/// holds either character.
-struct IngressPathUnmatchableRule: Rule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// A path no request can reach under its host's matching mode: on a host in literal mode (no
+    /// use-regex), a path containing `?` or `#` is compared as text with the request path, which never
+    /// holds either character.
+    ///
+    /// Reported by `IngressNginxPass` (Passes/IngressNginxPass.swift).
+    static let ingressPathUnmatchable = RuleInfo(
         id: .ingressPathUnmatchable,
         summary:
             "No Ingress path contains `?` or `#` on a host in literal mode (no use-regex), where no request can match it",
@@ -16,15 +18,20 @@ struct IngressPathUnmatchableRule: Rule {
         fix:
             "Add `nginx.ingress.kubernetes.io/use-regex: \"true\"` to the Ingress (with pathType ImplementationSpecific) so the path is a regex, or write the literal path you mean (`/posts`, `/`)."
     )
+}
+
+/// ingress-path-unmatchable's findings from the hosts ingress-nginx serves (`NginxHosts`, built once per check).
+struct IngressPathUnmatchableRule {
+    let info: RuleInfo = .ingressPathUnmatchable
 
     /// The first character of `path` no request path contains, if any.
     static func unmatchableCharacter(in path: String) -> Character? {
         path.first { $0 == "?" || $0 == "#" }
     }
 
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+    func check(_ nginx: NginxHosts, graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        for host in NginxHosts(graph).hosts where !host.regexMode {
+        for host in nginx.hosts where !host.regexMode {
             for location in host.locations {
                 let path = location.path.effectivePath
                 guard let character = Self.unmatchableCharacter(in: path) else { continue }

@@ -3,13 +3,15 @@ import KubeDiagnostics
 import KubeModel
 import KubeYAML
 
-/// Ingress paths as the API server validates them and ingress-nginx renders
-/// them: pathType, strict path syntax, duplicates, and regexes that compile
-/// in a host's regex mode. Unreachable paths (`ingress-path-shadowed`),
-/// regex-looking literal paths (`ingress-literal-regex`) and the class
-/// (`ingress-class`, `ingress-class-conflict`) are rules of their own.
-struct IngressPathRule: Rule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// Ingress paths as the API server validates them and ingress-nginx renders
+    /// them: pathType, strict path syntax, duplicates, and regexes that compile
+    /// in a host's regex mode. Unreachable paths (`ingress-path-shadowed`),
+    /// regex-looking literal paths (`ingress-literal-regex`) and the class
+    /// (`ingress-class`, `ingress-class-conflict`) are rules of their own.
+    ///
+    /// Reported by `IngressNginxPass` (Passes/IngressNginxPass.swift).
+    static let ingressPath = RuleInfo(
         id: .ingressPath,
         summary:
             "Ingress paths are valid for the API server and ingress-nginx, unique per host, and compile as regexes",
@@ -18,6 +20,11 @@ struct IngressPathRule: Rule {
         fix:
             "Give each path a pathType (ImplementationSpecific for regex paths), keep regexes valid, and remove duplicate paths."
     )
+}
+
+/// ingress-path's findings from the hosts ingress-nginx serves (`NginxHosts`, built once per check).
+struct IngressPathRule {
+    let info: RuleInfo = .ingressPath
 
     private static let pathTypes = ["Exact", "Prefix", "ImplementationSpecific"]
     /// ingress-nginx strict-validate-path-type for Exact and Prefix: `(?i)^/[[:alnum:]._\-/]*$`.
@@ -30,13 +37,13 @@ struct IngressPathRule: Rule {
         }
     }
 
-    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+    func check(_ nginx: NginxHosts, graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for ingress in graph.ingresses {
             findings += apiServerFindings(ingress)
         }
         let together = AppliedTogether(graph, context: context)
-        for host in NginxHosts(graph).hosts {
+        for host in nginx.hosts {
             findings += strictPathFindings(host.locations)
             findings += duplicateFindings(host, together: together)
             if host.regexMode { findings += regexFindings(host) }

@@ -1,9 +1,10 @@
 import KubeDiagnostics
-import KubeSchema
 
-/// A CRD `pattern` kubewire could not evaluate on a value: said, never guessed.
-struct PatternUncheckedRule: SchemaRule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// A CRD `pattern` kubewire could not evaluate on a value: said, never guessed.
+    ///
+    /// Reported by the schema walk (`APIPass`): `ObjectValidator.constrained` in KubeSchema/ObjectValidator.swift.
+    static let patternUnchecked = RuleInfo(
         id: .patternUnchecked,
         summary: "A value whose CRD pattern kubewire's regex engine could not evaluate is reported, not guessed",
         why:

@@ -1,9 +1,10 @@
 import KubeDiagnostics
-import KubeSchema
 
-/// Fields the API requires are present.
-struct RequiredFieldRule: SchemaRule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// Fields the API requires are present.
+    ///
+    /// Reported by the schema walk (`APIPass`): `ObjectValidator.missingRequired` in KubeSchema/ObjectValidator.swift.
+    static let requiredField = RuleInfo(
         id: .requiredField,
         summary: "Fields the API requires are present (a container's name, a port's containerPort, …)",
         why:

@@ -1,9 +1,10 @@
 import KubeDiagnostics
-import KubeSchema
 
-/// Every key is a field of its object's type (open maps excepted).
-struct UnknownFieldRule: SchemaRule {
-    let info = RuleInfo(
+extension RuleInfo {
+    /// Every key is a field of its object's type (open maps excepted).
+    ///
+    /// Reported by the schema walk (`APIPass`): `ObjectValidator.unknownField` and `ObjectValidator.legacyBackend` in KubeSchema/ObjectValidator.swift.
+    static let unknownField = RuleInfo(
         id: .unknownField,
         summary: "Every key is a field the API defines (labels, annotations, data and preserved fields stay open)",
         why:
