@@ -35,6 +35,24 @@ struct RulePassTests {
         #expect(ids.last == "disable-annotation")
     }
 
+    /// Where rule X lives is `ls Rules/X.swift`: one file per id, holding that id's RuleInfo; a
+    /// schema rule's file names the KubeSchema code that reports it.
+    @Test func everyRuleHasItsOwnFileNamedByItsID() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/Checker/KubeRules/Rules")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+        #expect(Set(files) == Set(RuleRegistry.all.map { "\($0.id).swift" }))
+        for id in RuleRegistry.all.map(\.id) {
+            let text = try String(contentsOf: folder.appendingPathComponent("\(id).swift"), encoding: .utf8)
+            let parts = id.split(separator: "-")
+            let constant = parts[0] + parts.dropFirst().map(\.capitalized).joined()
+            #expect(text.contains("id: .\(constant),"), "Rules/\(id).swift holds another rule's RuleInfo")
+            if RuleID.schemaPass.map(\.rawValue).contains(id) {
+                #expect(text.contains("in KubeSchema/"), "Rules/\(id).swift names no KubeSchema function")
+            }
+        }
+    }
+
     /// Every pass of the registry, run alone over every fixture, reports only its own ids.
     @Test func passesReportOnlyTheIDsTheyDeclare() {
         for fixture in FixtureCase.all {
