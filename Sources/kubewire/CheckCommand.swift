@@ -303,7 +303,7 @@ struct Settings {
     /// `all` (every rule) is an id where rules are turned off, as in the annotation.
     static func validateRuleID(_ id: String, allowingAll: Bool = false) throws {
         guard RuleRegistry.rule(id: id) == nil, !(allowingAll && id == Checker.disableAll) else { return }
-        let known = RuleRegistry.all.map(\.info.id)
+        let known = RuleRegistry.all.map(\.id)
         let hint = NearName.inputName.nearest(id, in: known).map { " (did you mean \($0)?)" } ?? ""
         throw ValidationError("unknown rule `\(id)`\(hint); `kubewire rules` lists them")
     }

@@ -138,7 +138,7 @@ struct CheckRun {
         }
         return Outcome(
             problems: problems, notChecked: notChecked, findings: findings, loaded: loaded, graphs: graphs,
-            rules: checker.rules.map(\.info) + InputProblem.all, objectCount: objectCount, inputCount: inputCount,
+            rules: checker.rules + InputProblem.all, objectCount: objectCount, inputCount: inputCount,
             notValidated: notValidated, plainFindingCount: plainFindingCount,
             setAsideFiles: plan.setAsideFiles + contextPlan.setAsideFiles, signatures: signatures)
     }

@@ -180,16 +180,15 @@ func fixture(_ fixture: FixtureCase) throws {
 @Test func everyRuleHasBrokenAndCleanFixtures() {
     let cases = FixtureCase.all
     for rule in RuleRegistry.all {
-        let mine = cases.filter { $0.ruleFolder == rule.info.id }
-        #expect(mine.contains { $0.testDescription.contains("/broken") }, "\(rule.info.id) has no broken fixture")
-        #expect(mine.contains { $0.testDescription.contains("/clean") }, "\(rule.info.id) has no clean fixture")
+        let mine = cases.filter { $0.ruleFolder == rule.id }
+        #expect(mine.contains { $0.testDescription.contains("/broken") }, "\(rule.id) has no broken fixture")
+        #expect(mine.contains { $0.testDescription.contains("/clean") }, "\(rule.id) has no clean fixture")
     }
 }
 
 @Test func everyRuleDescribesItself() {
     var ids = Set<String>()
-    for rule in RuleRegistry.all {
-        let info = rule.info
+    for info in RuleRegistry.all {
         #expect(ids.insert(info.id).inserted, "duplicate rule id \(info.id)")
         #expect(info.id.allSatisfy { $0.isLowercase || $0 == "-" }, "\(info.id) is kebab-case")
         #expect(!info.summary.isEmpty && !info.why.isEmpty && !info.fix.isEmpty, "\(info.id) has summary, why and fix")
@@ -227,7 +226,7 @@ func fixture(_ fixture: FixtureCase) throws {
         let (_, version) = expectations(in: loaded.inputNames)
         let context = RuleContext(kubeVersion: version ?? .current, walkedFiles: loaded.walkedFiles)
         for finding in Checker(context: context).check(loaded.graph) {
-            guard let rule = RuleRegistry.rule(id: finding.ruleID), finding.severity != rule.info.defaultSeverity
+            guard let rule = RuleRegistry.rule(id: finding.ruleID), finding.severity != rule.defaultSeverity
             else { continue }
             mixed[finding.ruleID, default: []].insert(fixture.testDescription)
         }

@@ -92,7 +92,7 @@ enum Bench {
                 // As `kubewire check` builds its report; the source map starts empty for each format.
                 for format in OutputFormat.allCases {
                     let report = Report(
-                        diagnostics: loaded.problems + findings, rules: checker.rules.map(\.info) + InputProblem.all,
+                        diagnostics: loaded.problems + findings, rules: checker.rules + InputProblem.all,
                         sources: SourceMap(), inputCount: loaded.inputNames.count,
                         objectCount: loaded.graph.objects.count)
                     var bytes = 0
@@ -125,21 +125,23 @@ enum Bench {
         FileHandle.standardOutput.write(Data("RESULT ".utf8) + data + Data("\n".utf8))
     }
 
-    /// Each rule run alone on one thread, costliest first: where the rules' time goes. Rules fed by
-    /// the schema walk each run the whole walk, so they show the walk's cost.
+    /// Each pass run alone on one thread, costliest first: where the rules' time goes. A pass
+    /// runs once for all its rules (the schema walk and the API version rules are one pass).
     static func ruleCosts(directory: String) {
         let loaded = ManifestLoader.load([.path(directory)])
         let checker = Checker()
         var costs: [(id: String, seconds: Double)] = []
-        // WIRE_BENCH_RULE=id runs one rule 20 times: a profile of that rule alone.
+        // WIRE_BENCH_RULE=id runs the pass of that rule 20 times: a profile of it alone.
         let only = ProcessInfo.processInfo.environment["WIRE_BENCH_RULE"]
-        for rule in checker.rules where only == nil || rule.info.id == only {
-            if only != nil { for _ in 0..<19 { _ = rule.check(loaded.graph, context: checker.context) } }
-            let time = seconds { _ = rule.check(loaded.graph, context: checker.context) }
-            costs.append((rule.info.id, time))
+        for pass in RuleRegistry.passes where only == nil || pass.rules.contains(where: { $0.id == only }) {
+            let ids = Set(pass.rules.map(\.id))
+            let name = pass.rules.count == 1 ? pass.rules[0].id : "\(pass.rules[0].id) (+\(pass.rules.count - 1))"
+            if only != nil { for _ in 0..<19 { _ = pass.run(loaded.graph, context: checker.context, enabled: ids) } }
+            let time = seconds { _ = pass.run(loaded.graph, context: checker.context, enabled: ids) }
+            costs.append((name, time))
         }
         let total = costs.reduce(0) { $0 + $1.seconds }
-        print(String(format: "%d rules, %.3f s in all, one thread", costs.count, total))
+        print(String(format: "%d passes, %.3f s in all, one thread", costs.count, total))
         for cost in costs.sorted(by: { $0.seconds > $1.seconds }) where cost.seconds >= 0.0005 {
             print(
                 "  \(cost.id.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%8.4f s", cost.seconds))"

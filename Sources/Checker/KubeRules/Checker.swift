@@ -10,12 +10,16 @@ public struct Checker: Sendable {
     /// The id that turns every rule off: in the annotation, `--disable` and .kubewire.yaml alike.
     public static let disableAll = "all"
 
-    public var rules: [any Rule]
+    /// The rules the check reports, in the registry's order.
+    public var rules: [RuleInfo]
     public var context: RuleContext
+    /// The analyses that produce the findings: the registry's (tests substitute their own).
+    var passes: [any RulePass] = RuleRegistry.passes
 
-    public init(rules: [any Rule] = RuleRegistry.all, disabled: Set<String> = [], context: RuleContext = RuleContext())
-    {
-        self.rules = disabled.contains(Self.disableAll) ? [] : rules.filter { !disabled.contains($0.info.id) }
+    public init(
+        rules: [RuleInfo] = RuleRegistry.all, disabled: Set<String> = [], context: RuleContext = RuleContext()
+    ) {
+        self.rules = disabled.contains(Self.disableAll) ? [] : rules.filter { !disabled.contains($0.id) }
         self.context = context
     }
 
@@ -23,39 +27,39 @@ public struct Checker: Sendable {
 
     /// Findings, and how many objects no API schema covered.
     public func run(_ graph: ManifestGraph) -> CheckOutcome {
-        // Rules are independent: run them at once, then join their findings
-        // in rule order, as a sequential run would. The schema walk is one
-        // more task; its rules take their share of its findings.
+        // Passes are independent: run each once, at the same time, then join their findings in
+        // rule order, as a sequential run would. A pass none of whose rules is reported is not run.
         let context = context
-        let rules = rules
-        let runsSchemaPass = rules.contains { $0 is any SchemaRule }
-        // Built here, before the rules share the pool, so no rule's thread waits on its builder.
+        let enabled = Set(rules.map(\.id))
+        let scheduled = passes.filter { pass in pass.rules.contains { enabled.contains($0.id) } }
+        // The long passes (the schema walk) start first, so no core idles at the end.
+        let order =
+            scheduled.indices.filter { scheduled[$0].runsLong } + scheduled.indices.filter { !scheduled[$0].runsLong }
+        // Built here, before the passes share the pool, so no pass's thread waits on its builder.
         graph.prepareServiceURLIndex()
-        // Task 0 is the schema pass, the longest, so it starts first; task `i + 1` is rule `i`
-        // (a schema rule's own task does nothing).
-        let results = Array(0...rules.count).parallelMap(workers: rules.count + 1) { task -> TaskResult in
-            if task == 0 {
-                return runsSchemaPass ? .schemaPass(SchemaRules.pass(graph, context: context)) : .findings([])
+        let results = order.parallelMap(workers: order.count) { index -> PassResult in
+            let pass = scheduled[index]
+            return pass.run(graph, context: context, enabled: enabled.intersection(pass.rules.map(\.id)))
+        }
+        var byRule = [[Diagnostic]](repeating: [], count: rules.count)
+        let position = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var undeclared: [Diagnostic] = []
+        var notValidated = 0
+        for (index, result) in zip(order, results) {
+            let declared = Set(scheduled[index].rules.map(\.id))
+            for finding in result.findings {
+                if !declared.contains(finding.ruleID) {
+                    undeclared.append(finding)
+                } else if let at = position[finding.ruleID] {
+                    byRule[at].append(finding)
+                }  // else a rule the check does not report: dropped
             }
-            let rule = rules[task - 1]
-            guard !(rule is any SchemaRule) else { return .findings([]) }
-            return .findings(rule.check(graph, context: context))
+            notValidated += result.notValidated
         }
-        var pass: SchemaPassResult?
-        if case .schemaPass(let result)? = results.first { pass = result }
-        var bySchemaRule: [String: [Diagnostic]] = [:]
-        for finding in pass?.findings ?? [] { bySchemaRule[finding.ruleID, default: []].append(finding) }
-        var findings = rules.indices.flatMap { index -> [Diagnostic] in
-            if rules[index] is any SchemaRule { return bySchemaRule[rules[index].info.id] ?? [] }
-            if case .findings(let found) = results[index + 1] { return found }
-            return []
-        }
-        // A finding of an id no registered schema rule claims is kept, never dropped unseen (a
-        // disabled rule's findings are dropped on purpose). `RuleIDTests` keeps the ids equal.
-        for (id, unclaimed) in bySchemaRule.sorted(by: { $0.key < $1.key }) where !Self.schemaRuleIDs.contains(id) {
-            findings += unclaimed
-        }
-        let notValidated = pass?.notValidated ?? 0
+        // A pass reports only the ids it declares (`RulePassTests`); should one not, its finding is
+        // kept, never dropped unseen.
+        assert(undeclared.isEmpty, "a pass reported undeclared rule ids: \(Set(undeclared.map(\.ruleID)).sorted())")
+        let findings = byRule.flatMap { $0 } + undeclared
         let silenced = Self.silencedRules(graph)
         guard !silenced.isEmpty else { return CheckOutcome(diagnostics: findings, notValidated: notValidated) }
         return CheckOutcome(
@@ -65,8 +69,11 @@ public struct Checker: Sendable {
             }, notValidated: notValidated)
     }
 
-    /// The ids of the registered rules whose findings come from the schema pass.
-    static let schemaRuleIDs = Set(RuleRegistry.all.filter { $0 is any SchemaRule }.map(\.info.id))
+    /// The findings of `pass` whose rule id it does not declare: none, for a correct pass.
+    static func undeclaredFindings(_ findings: [Diagnostic], of pass: any RulePass) -> [Diagnostic] {
+        let declared = Set(pass.rules.map(\.id))
+        return findings.filter { !declared.contains($0.ruleID) }
+    }
 
     private static func silencedRules(_ graph: ManifestGraph) -> [ObjectReference: Set<String>] {
         var result: [ObjectReference: Set<String>] = [:]
@@ -83,10 +90,4 @@ public struct CheckOutcome: Sendable {
     public var diagnostics: [Diagnostic]
     /// Objects no API schema covers (custom resources whose CRD is not in the inputs).
     public var notValidated: Int
-}
-
-/// What one concurrent task of `Checker.run` produced.
-private enum TaskResult: Sendable {
-    case findings([Diagnostic])
-    case schemaPass(SchemaPassResult)
 }

@@ -1,18 +1,17 @@
 import KubeDiagnostics
 import KubeModel
 
-/// Every rule kubewire knows, in the order `kubewire rules` lists them.
+/// Every pass kubewire runs, and through them every rule it knows.
 public enum RuleRegistry {
-    public static let all: [any Rule] = [
+    /// The passes, in the order of their rules in `all`. A rule with an analysis of its own is a
+    /// pass of one rule (`Rule`); ids that share an analysis share a pass (`Passes/`).
+    public static let passes: [any RulePass] = [
         ServiceSelectorRule(),
         WorkloadSelectorRule(),
-        ServiceTargetPortRule(),
-        ServiceTargetPortPartialRule(),
-        ServiceTargetPortUndeclaredRule(),
+        ServiceTargetPortPass(),
         IngressBackendRule(),
         ServiceURLRule(),
-        ProbePortRule(),
-        ProbePortUndeclaredRule(),
+        ProbePortPass(),
         ConfigMapReferenceRule(),
         SecretReferenceRule(),
         VolumeClaimRule(),
@@ -33,34 +32,26 @@ public enum RuleRegistry {
         PodMonitorRule(),
         VirtualServiceRule(),
         DestinationRuleRule(),
-        IngressPathRule(),
-        IngressPathShadowedRule(),
-        IngressPathUnmatchableRule(),
-        IngressLiteralRegexRule(),
+        IngressNginxPass(),
         IngressClassRule(),
         IngressClassConflictRule(),
-        SkaffoldImageRule(),
-        SkaffoldArtifactUnusedRule(),
+        SkaffoldImagePass(),
         SkaffoldContextRule(),
         SkaffoldManifestsRule(),
-        APIKindRule(),
-        APIRemovedRule(),
-        APIDeprecatedRule(),
-        UnknownFieldRule(),
-        RequiredFieldRule(),
-        FieldTypeRule(),
-        FieldValueRule(),
-        PatternUncheckedRule(),
+        APIPass(),
         NameFormatRule(),
         NodePortRangeRule(),
         DuplicateObjectRule(),
-        DuplicateEnvRule(),
-        DuplicateEnvRepeatedRule(),
+        DuplicateEnvPass(),
         DuplicatePortRule(),
         DuplicateContainerPortRule(),
         DuplicateNameRule(),
         DisableAnnotationRule(),
     ]
 
-    public static func rule(id: String) -> (any Rule)? { all.first { $0.info.id == id } }
+    /// Every rule kubewire knows, in the order `kubewire rules` lists them (and the checker joins
+    /// findings): the rules of the passes, pass by pass.
+    public static let all: [RuleInfo] = passes.flatMap(\.rules)
+
+    public static func rule(id: String) -> RuleInfo? { all.first { $0.id == id } }
 }

@@ -4,10 +4,51 @@ import KubeModel
 import KubeSchema
 import KubeYAML
 
-/// One check: a self-describing unit in the registry (`kubewire rules`).
-public protocol Rule: Sendable {
+/// One analysis, run once per check, and the rules whose findings it produces: the unit the
+/// checker schedules (one task per pass) and the registry lists. Rule identity (`RuleInfo`: id,
+/// summary, why, fix, severity) lives in the rule's own file, `Rules/<id>.swift`; an analysis
+/// several ids share lives in `Passes/<Name>Pass.swift` and runs once for all of them.
+public protocol RulePass: Sendable {
+    /// Every rule this pass may report, in the order `kubewire rules` lists them. A pass never
+    /// reports another id (the checker asserts it; `RulePassTests` holds every pass to it).
+    var rules: [RuleInfo] { get }
+    /// Runs the analysis once. `enabled` holds the ids of `rules` the check reports (never
+    /// empty): a pass may skip work whose only product is findings of the others; the checker
+    /// drops those anyway.
+    func run(_ graph: ManifestGraph, context: RuleContext, enabled: Set<String>) -> PassResult
+    /// Whether the pass takes much longer than the others (the schema walk): such passes start
+    /// first, so no core idles at the end of a check.
+    var runsLong: Bool { get }
+}
+
+extension RulePass {
+    public var runsLong: Bool { false }
+}
+
+/// What one run of a pass produced.
+public struct PassResult: Sendable {
+    public var findings: [Diagnostic]
+    /// Objects the pass could not check (the schema walk: custom resources whose CRD is not in the inputs).
+    public var notValidated: Int
+
+    public init(findings: [Diagnostic] = [], notValidated: Int = 0) {
+        self.findings = findings
+        self.notValidated = notValidated
+    }
+}
+
+/// A pass of one rule: its `info` and its own analysis, together in `Rules/<id>.swift`.
+public protocol Rule: RulePass {
     var info: RuleInfo { get }
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic]
+}
+
+extension Rule {
+    public var rules: [RuleInfo] { [info] }
+
+    public func run(_ graph: ManifestGraph, context: RuleContext, enabled: Set<String>) -> PassResult {
+        PassResult(findings: check(graph, context: context))
+    }
 }
 
 /// What a rule may know besides the graph.

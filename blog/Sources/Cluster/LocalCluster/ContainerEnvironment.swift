@@ -121,7 +121,7 @@ extension ClusterPlan {
         guard !broken.isEmpty else { return nil }
         let report = Report(
             diagnostics: broken,
-            rules: ["configmap-ref", "secret-ref"].compactMap(RuleRegistry.rule(id:)).map(\.info),
+            rules: ["configmap-ref", "secret-ref"].compactMap(RuleRegistry.rule(id:)),
             inputCount: Set(graph.objects.map(\.file)).count, objectCount: graph.objects.count)
         return render(report, as: .text, options: RenderOptions(color: false))
     }

@@ -1,0 +1,60 @@
+import KubeDiagnostics
+import KubeModel
+
+/// A PodMonitor that selects no pod, or names a port its pods do not declare, scrapes nothing.
+struct PodMonitorRule: Rule {
+    let info = RuleInfo(
+        id: .podMonitor,
+        summary:
+            "PodMonitor selector matches pods in the namespaces it searches, and podMetricsEndpoints[].port is a container port name of those pods",
+        why:
+            "The prometheus-operator keeps only pods whose labels match a PodMonitor's selector, in its own namespace unless namespaceSelector says otherwise, and only their container port named podMetricsEndpoints[].port; a typo in either leaves Prometheus scraping nothing, silently. A selector matching nothing is reported when the monitor searches only its own namespace and the inputs define workloads there, elsewhere only as a near miss; ports are checked when every namespace searched has its workloads in the inputs.",
+        fix:
+            "Match the selector to the pod template labels of the workload, and port to the `name` of one of its containerPorts."
+    )
+
+    func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
+        let monitors = graph.monitors.filter(\.selectsPods)
+        guard !monitors.isEmpty else { return [] }
+        let populated = Set(graph.workloads.map(\.object.namespace))
+        var findings: [Diagnostic] = []
+        for monitor in monitors {
+            let object = monitor.object
+            let scope = MonitorScope(monitor, populated: populated)
+            guard !scope.namespaces.isEmpty else { continue }
+            let candidates = scope.namespaces.flatMap { graph.workloads(in: $0) }
+            var pods = candidates
+            if let selector = monitor.selector, !selector.isEmpty {
+                guard selector.matchExpressions.allSatisfy({ $0.operator != nil }) else { continue }
+                pods = candidates.filter { selector.matches($0.podLabels) }
+                if pods.isEmpty {
+                    let rendered = selector.rendered
+                    let subject =
+                        "\(object.title) selects pods labelled \(rendered), but no pod template in \(scope.described) matches: Prometheus scrapes nothing"
+                    if let best = LabelSuggestion.closest(selector.matchLabels, among: candidates) {
+                        let explanation = LabelSuggestion.explain(selector.matchLabels, of: object, nearest: best)
+                        findings.append(
+                            info.diagnostic(
+                                subject + " (`\(explanation.wrong.key): \(explanation.wrong.value)`)",
+                                at: explanation.primary, object: object, notes: explanation.notes,
+                                fix: explanation.fix))
+                    } else if scope.ownNamespaceOnly {
+                        findings.append(
+                            info.diagnostic(
+                                subject, at: object.span(object.spec?.keyNode("selector") ?? selector.node),
+                                object: object,
+                                fix: SuggestedFix("select the pod template labels of the workload to scrape")))
+                    }
+                    continue
+                }
+            }
+            guard scope.complete else { continue }
+            findings += containerPortFindings(monitor, pods: pods, info: info) { endpoint in
+                if let port = endpoint.port, let node = endpoint.portNode { return (.name(port), node, "port") }
+                guard let reference = endpoint.targetPort, let node = endpoint.targetPortNode else { return nil }
+                return (reference, node, "targetPort")
+            }
+        }
+        return findings
+    }
+}
