@@ -61,23 +61,23 @@ struct CheckCommand: ParsableCommand {
         guard !inputs.isEmpty else {
             throw ValidationError("give at least one file, folder, or - for standard input")
         }
-        let (settings, configuration) = try options.resolve()
-        if let configuration, !configuration.problems.isEmpty {
+        let loaded = try options.policy(helmValues: helmValues, requireRender: requireRender)
+        let policy = loaded.policy
+        if !loaded.problems.isEmpty {
             // The run cannot mean anything with half a configuration: report its problems alone, exit 2.
             try options.output.write(
                 Report(
-                    diagnostics: [], configurationDiagnostics: configuration.problems,
-                    rules: [ConfigFile.rule] + InputProblem.all, inputCount: 1, objectCount: 0,
+                    diagnostics: [], configurationDiagnostics: loaded.problems,
+                    rules: [PolicyFile.rule] + InputProblem.all, inputCount: 1, objectCount: 0,
                     toolName: ToolInfo.name, toolVersion: ToolInfo.version))
             throw ExitCode(2)
         }
         let fixesNow = fixing.fix && fixed == nil
         let run = CheckRun(
             inputs: inputs.filter { $0 != "-" }, readsStandardInput: inputs.contains("-"), context: context,
-            settings: settings, helmValues: helmValues, requireRender: requireRender,
-            replacingRealPaths: fixed?.replacements ?? [:], takesSignatures: fixesNow
+            policy: policy, replacingRealPaths: fixed?.replacements ?? [:], takesSignatures: fixesNow
         ).perform()
-        let loaded = run.loaded
+        let manifests = run.loaded
         var problems = run.problems
         let notChecked = run.notChecked
         var findings = run.findings
@@ -92,7 +92,7 @@ struct CheckCommand: ParsableCommand {
                 Diagnostic(
                     ruleID: InputProblem.noObjects.id, severity: .error, span: nil,
                     message:
-                        "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(skippedPhrase(loaded.skippedFiles.count, setAside: run.setAsideFiles)); name the folders or files that hold the manifests, a kustomization or a chart",
+                        "no Kubernetes object in \(inputs.joined(separator: " ")): nothing was checked\(skippedPhrase(manifests.skippedFiles.count, setAside: run.setAsideFiles)); name the folders or files that hold the manifests, a kustomization or a chart",
                     fix: SuggestedFix("check the paths; `kubewire check --verbose` lists the files it skipped")))
         }
         if fixesNow {
@@ -108,10 +108,10 @@ struct CheckCommand: ParsableCommand {
         var report = Report(
             diagnostics: problems + notChecked + findings,
             rules: run.rules,
-            sources: loaded.sources, inputCount: run.inputCount, objectCount: run.objectCount,
+            sources: manifests.sources, inputCount: run.inputCount, objectCount: run.objectCount,
             toolName: ToolInfo.name, toolVersion: ToolInfo.version)
         report.notValidatedCount = run.notValidated
-        report.skippedFiles = loaded.skippedFiles
+        report.skippedFiles = manifests.skippedFiles
         report.testHarnessFiles = run.setAsideFiles.filter { $0.reason == .testHarness }.map(\.path)
         report.unusedPatchFiles = run.setAsideFiles.filter { $0.reason == .unusedPatch }.map(\.path)
         report.listsSkippedFiles = verbose
@@ -126,10 +126,8 @@ struct CheckCommand: ParsableCommand {
             for remark in fixed.summary.remarks { Console.error(remark + "\n") }
             Console.error(fixed.summary.line(left: findings, diff: fixed.diff != nil) + "\n")
         }
-        if !problems.isEmpty || ((requireRender || settings.requireRender) && !notChecked.isEmpty) {
-            throw ExitCode(2)
-        }
-        if findings.contains(where: { $0.severity >= settings.failOn }) { throw ExitCode(1) }
+        if !problems.isEmpty || (policy.requireRender && !notChecked.isEmpty) { throw ExitCode(2) }
+        if policy.fails(findings) { throw ExitCode(1) }
     }
 }
 
@@ -236,75 +234,19 @@ struct CheckOptions: ParsableArguments {
 
     @OptionGroup var output: OutputOptions
 
-    /// The settings from the configuration file and the options (options win), and the file's
-    /// problems, if one was read; a bad option is a usage error (thrown).
-    func resolve() throws -> (Settings, ConfigFile.Loaded?) {
-        var settings = Settings()
-        let configPath = config ?? ConfigFile.find()
-        let loaded = configPath.map(ConfigFile.load(path:))
-        if let loaded { settings.apply(loaded.file) }
-        for entry in disable {
-            for id in entry.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !id.isEmpty {
-                try Settings.validateRuleID(id, allowingAll: true)
-                settings.disabled.insert(id)
-            }
+    /// The policy: the configuration file (`--config`, else the one found from the working
+    /// directory) with these options merged over it (`Policy.merging`: options win), and the file's
+    /// problems. A bad option is a usage error (thrown).
+    func policy(helmValues: [String] = [], requireRender: Bool = false) throws -> Policy.Loaded {
+        let flags = PolicyFlags(
+            disable: disable, namespace: namespace, kubeVersion: kubeVersion, failOn: failOn, helmValues: helmValues,
+            requireRender: requireRender)
+        do {
+            return try Policy.load(configPath: config, flags: flags)
+        } catch {
+            throw ValidationError(error.message)
         }
-        if let namespace {
-            guard !namespace.isEmpty else { throw ValidationError("--namespace must not be empty") }
-            settings.namespace = namespace
-        }
-        if let kubeVersion {
-            guard let version = KubeVersion(kubeVersion) else {
-                throw ValidationError("--kube-version takes a release like 1.29, not `\(kubeVersion)`")
-            }
-            settings.kubeVersion = version
-        }
-        if let failOn { settings.failOn = failOn }
-        guard KubeVersion.supported.contains(settings.kubeVersion) else {
-            let range = KubeVersion.supported
-            throw ValidationError(
-                "Kubernetes \(settings.kubeVersion) is not supported: kubewire knows the API of \(range.lowerBound)–\(range.upperBound) (--kube-version or kubeVersion in the configuration)"
-            )
-        }
-        return (settings, loaded)
     }
 }
 
 extension Severity: ExpressibleByArgument {}
-
-struct Settings {
-    var disabled: Set<String> = []
-    var namespace = "default"
-    var kubeVersion = KubeVersion.current
-    var failOn = Severity.error
-    var severities: [String: Severity] = [:]
-    var nodePortRange = RuleContext.defaultNodePortRange
-    var helmValues: [String] = []
-    var requireRender = false
-
-    mutating func apply(_ file: ConfigFile) {
-        disabled.formUnion(file.disabled)
-        if let namespace = file.namespace { self.namespace = namespace }
-        if let version = file.kubeVersion { kubeVersion = version }
-        if let failOn = file.failOn { self.failOn = failOn }
-        if let range = file.nodePortRange { nodePortRange = range }
-        severities.merge(file.severities) { $1 }
-        helmValues += file.helmValues
-        if let requireRender = file.requireRender { self.requireRender = requireRender }
-    }
-
-    func applySeverity(_ diagnostic: Diagnostic) -> Diagnostic {
-        guard let severity = severities[diagnostic.ruleID] else { return diagnostic }
-        var changed = diagnostic
-        changed.severity = severity
-        return changed
-    }
-
-    /// `all` (every rule) is an id where rules are turned off, as in the annotation.
-    static func validateRuleID(_ id: String, allowingAll: Bool = false) throws {
-        guard RuleRegistry.rule(id: id) == nil, !(allowingAll && id == Checker.disableAll) else { return }
-        let known = RuleRegistry.all.map(\.id)
-        let hint = NearName.inputName.nearest(id, in: known).map { " (did you mean \($0)?)" } ?? ""
-        throw ValidationError("unknown rule `\(id)`\(hint); `kubewire rules` lists them")
-    }
-}

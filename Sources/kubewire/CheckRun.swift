@@ -12,10 +12,10 @@ import KubeRules
 struct CheckRun {
     var inputs: [String]
     var readsStandardInput = false
+    /// `--context`: loaded to resolve references; the policy's focus is then the inputs' files.
     var context: [String] = []
-    var settings: Settings
-    var helmValues: [String] = []
-    var requireRender = false
+    /// What the user asked (`Policy.load`): applied by the checker, never here.
+    var policy: Policy
     /// Unsaved editor texts that take the place of these files on disk (plain files only: kustomize
     /// and helm render what is saved).
     var unsavedTexts: [String: String] = [:]
@@ -55,7 +55,7 @@ struct CheckRun {
     func perform() -> Outcome {
         let plan = InputPlanner.plan(inputs)
         let contextPlan = InputPlanner.plan(context)
-        var loadOptions = LoadOptions(defaultNamespace: settings.namespace)
+        var loadOptions = LoadOptions(defaultNamespace: policy.namespace)
         loadOptions.skippableFiles = Set(
             (plan.plainFiles + contextPlan.plainFiles).filter { !$0.isExplicit || skipsNamedFilesWithoutObjects }.map(
                 \.path))
@@ -73,24 +73,22 @@ struct CheckRun {
         let focus = plan.plainFiles.map { ManifestInput.path($0.path) } + (readsStandardInput ? [.standardInput] : [])
         let loaded = ManifestLoader.load(
             focus + contextPlan.plainFiles.map { ManifestInput.path($0.path) }, options: loadOptions)
-        let checker = Checker(
-            disabled: settings.disabled,
-            context: RuleContext(kubeVersion: settings.kubeVersion, nodePortRange: settings.nodePortRange))
+        // A rendered kustomization or chart of the inputs is in focus whole.
+        let checker = Checker(policy: policy)
+        var plainPolicy = policy
+        if !context.isEmpty {
+            // With --context, only the inputs' own files are in focus; `helm template | kubewire check -
+            // --context base/`: what came on stdin is too.
+            var focus = Set(plan.plainFiles.map { ManifestLoader.canonicalPath($0.path) ?? $0.path })
+            if readsStandardInput { focus.insert(ManifestLoader.standardInputName) }
+            plainPolicy.focus = focus
+        }
         // Plain files found by walking may be alternatives of each other (duplicate-object's policy);
         // a rendered kustomization or chart is one applied whole.
-        var plainChecker = checker
-        plainChecker.context.walkedFiles = loaded.walkedFiles
+        let plainChecker = Checker(policy: plainPolicy, walkedFiles: loaded.walkedFiles)
         let outcome = plainChecker.run(loaded.graph)
         var graphs = [loaded.graph]
-        var findings = outcome.diagnostics.map(settings.applySeverity)
-        if !context.isEmpty {
-            var shown = Set(plan.plainFiles.map { ManifestLoader.canonicalPath($0.path) ?? $0.path })
-            // `helm template | kubewire check - --context base/`: what came on stdin is in focus.
-            if readsStandardInput { shown.insert(ManifestLoader.standardInputName) }
-            findings = findings.filter { finding in
-                finding.span.map { shown.contains(ManifestLoader.canonicalPath($0.file) ?? $0.file) } ?? true
-            }
-        }
+        var findings = outcome.diagnostics
         var problems = plan.problems + contextPlan.problems + loaded.problems
         var objectCount = loaded.graph.objects.count
         var inputCount = loaded.inputNames.count
@@ -102,15 +100,15 @@ struct CheckRun {
         var renderedFindings = RenderedFindings()
         var renderedInputs: [RenderedInput] = []
         let outcomes = tools.renderAll(
-            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: settings.helmValues + helmValues,
-            kubeVersion: "\(settings.kubeVersion.major).\(settings.kubeVersion.minor)")
+            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: policy.helmValues,
+            kubeVersion: "\(policy.kubeVersion.major).\(policy.kubeVersion.minor)")
         for outcome in outcomes {
             switch outcome {
             case .failed(let problem):
                 problems.append(problem)
             case .notRendered(let note):
                 var note = note
-                if requireRender || settings.requireRender { note.severity = .error }
+                if policy.requireRender { note.severity = .error }
                 notChecked.append(note)
             case .rendered(let input):
                 let unit = ManifestLoader.load(text: input.text, name: input.name, options: loadOptions)
@@ -118,7 +116,7 @@ struct CheckRun {
                 let result = checker.run(unit.graph)
                 for finding in result.diagnostics {
                     renderedFindings.add(
-                        input.mapToSource(settings.applySeverity(finding)), exact: input.locatesExactly(finding),
+                        input.mapToSource(finding), exact: input.locatesExactly(finding),
                         from: input.producer)
                 }
                 graphs.append(unit.graph)

@@ -43,46 +43,41 @@ struct CheckLinter: WorkspaceLinter {
     func lint(_ request: LintRequest) -> LintResult {
         var diagnostics: [Diagnostic] = []
         var graphs: [ManifestGraph] = []
-        func check(_ inputs: [String], settingsFrom folder: String, named: Bool = false) {
-            let (settings, problems) = Self.settings(for: folder)
+        func check(_ inputs: [String], policyFrom folder: String, named: Bool = false) {
+            let loaded = Self.policy(for: folder)
             // As in `check`: with half a configuration the run means nothing; its problems alone are shown.
-            guard problems.isEmpty else {
-                diagnostics += problems
+            guard loaded.problems.isEmpty else {
+                diagnostics += loaded.problems
                 return
             }
-            var run = CheckRun(inputs: inputs, settings: settings, unsavedTexts: request.unsavedTexts)
+            var run = CheckRun(inputs: inputs, policy: loaded.policy, unsavedTexts: request.unsavedTexts)
             run.skipsNamedFilesWithoutObjects = named
             run.parsedFiles = caches.cache(for: named ? "" : folder)
             let outcome = run.perform()
             diagnostics += outcome.problems + outcome.notChecked + outcome.findings
             graphs += outcome.graphs
         }
-        for root in request.roots { check([root], settingsFrom: root) }
+        for root in request.roots { check([root], policyFrom: root) }
         if let first = request.looseFiles.first {
-            check(request.looseFiles, settingsFrom: (first as NSString).deletingLastPathComponent, named: true)
+            check(request.looseFiles, policyFrom: (first as NSString).deletingLastPathComponent, named: true)
         }
         return LintResult(diagnostics: diagnostics, graphs: graphs)
     }
 
-    /// The settings of `.kubewire.yaml` as found from `folder` (as `check` finds it from the working
-    /// directory), and the file's problems.
-    static func settings(for folder: String) -> (Settings, [Diagnostic]) {
-        var settings = Settings()
-        guard let found = ConfigFile.find(from: folder) else { return (settings, []) }
-        let path = URL(fileURLWithPath: folder).appendingPathComponent(found).standardizedFileURL.path
-        let loaded = ConfigFile.load(path: path)
-        guard loaded.problems.isEmpty else { return (settings, loaded.problems) }
-        settings.apply(loaded.file)
-        guard KubeVersion.supported.contains(settings.kubeVersion) else {
-            let range = KubeVersion.supported
+    /// The policy of the `.kubewire.yaml` found from `folder` (as `check` finds it from the working
+    /// directory), read as `check` reads it; no flags.
+    static func policy(for folder: String) -> Policy.Loaded {
+        do {
+            return try Policy.load(from: folder)
+        } catch {
+            // No flag here: the file's values are validated as it is read, so this is not reached;
+            // said at the file all the same rather than checked with a policy nobody asked for.
+            let file = PolicyFile.find(from: folder).map { (folder as NSString).appendingPathComponent($0) }
             let problem = Diagnostic(
-                ruleID: ConfigFile.rule.id, severity: .error, span: SourceSpan(file: path, line: 1, column: 1),
-                message:
-                    "Kubernetes \(settings.kubeVersion) is not supported: kubewire knows the API of \(range.lowerBound)–\(range.upperBound)"
-            )
-            return (settings, [problem])
+                ruleID: PolicyFile.rule.id, severity: .error,
+                span: file.map { SourceSpan(file: $0, line: 1, column: 1) }, message: error.message)
+            return Policy.Loaded(policy: Policy(), configPath: file, problems: [problem])
         }
-        return (settings, [])
     }
 }
 

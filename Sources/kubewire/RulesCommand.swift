@@ -58,7 +58,7 @@ struct RulesCommand: ParsableCommand {
     /// `kubewire rules ID`: one rule in full (also the input problems and `config`, which findings
     /// name too); an unknown id is a usage error with the nearest id.
     private func explain(_ id: String) throws {
-        let infos = RuleRegistry.all + InputProblem.all + [ConfigFile.rule]
+        let infos = RuleRegistry.all + InputProblem.all + [PolicyFile.rule]
         guard let info = infos.first(where: { $0.id == id }) else {
             let hint = NearName.inputName.nearest(id, in: infos.map(\.id)).map { " (did you mean \($0)?)" }
             throw ValidationError("unknown rule `\(id)`\(hint ?? ""); `kubewire rules` lists them")

@@ -150,7 +150,7 @@ func fixture(_ fixture: FixtureCase) throws {
         unreadable.isEmpty,
         "unreadable `# expect:` comments (write `rule [error|warning|note] [\"fragment\"]`): \(unreadable)")
     // A folder fixture is walked, as `kubewire check fixtures/<rule>/<case>/` walks it.
-    let checker = Checker(context: RuleContext(kubeVersion: version ?? .current, walkedFiles: loaded.walkedFiles))
+    let checker = Checker(policy: Policy(kubeVersion: version ?? .current), walkedFiles: loaded.walkedFiles)
     let findings = loaded.problems + checker.check(loaded.graph)
     let actual = Set(
         findings.compactMap { finding in
@@ -224,8 +224,8 @@ func fixture(_ fixture: FixtureCase) throws {
     for fixture in FixtureCase.all {
         let loaded = ManifestLoader.load([.path(fixture.path)])
         let (_, version) = expectations(in: loaded.inputNames)
-        let context = RuleContext(kubeVersion: version ?? .current, walkedFiles: loaded.walkedFiles)
-        for finding in Checker(context: context).check(loaded.graph) {
+        let checker = Checker(policy: Policy(kubeVersion: version ?? .current), walkedFiles: loaded.walkedFiles)
+        for finding in checker.check(loaded.graph) {
             guard let rule = RuleRegistry.rule(id: finding.ruleID), finding.severity != rule.defaultSeverity
             else { continue }
             mixed[finding.ruleID, default: []].insert(fixture.testDescription)

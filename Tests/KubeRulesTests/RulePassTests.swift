@@ -101,7 +101,7 @@ struct RulePassTests {
     @Test func findingsOfADisabledRuleAreDropped() {
         let pass = ScriptedPass(
             rules: [.duplicateEnv, .duplicateEnvRepeated], emits: ["duplicate-env-repeated", "duplicate-env"])
-        var checker = Checker(disabled: ["duplicate-env-repeated"])
+        var checker = Checker(policy: Policy(disabled: ["duplicate-env-repeated"]))
         checker.passes = [pass]
         #expect(checker.check(Self.graph).map(\.ruleID) == ["duplicate-env"])
         #expect(pass.runs.enabled == [["duplicate-env"]])
@@ -110,12 +110,12 @@ struct RulePassTests {
     @Test func aPassWhoseRulesAreAllDisabledDoesNotRun() {
         let pass = ScriptedPass(rules: [.duplicateEnv, .duplicateEnvRepeated], emits: ["duplicate-env"])
         let other = ScriptedPass(rules: [DuplicatePortRule().info], emits: ["duplicate-port"])
-        var checker = Checker(disabled: ["duplicate-env", "duplicate-env-repeated"])
+        var checker = Checker(policy: Policy(disabled: ["duplicate-env", "duplicate-env-repeated"]))
         checker.passes = [pass, other]
         #expect(checker.check(Self.graph).map(\.ruleID) == ["duplicate-port"])
         #expect(pass.runs.count == 0)
         #expect(other.runs.count == 1)
-        var none = Checker(disabled: [Checker.disableAll])
+        var none = Checker(policy: Policy(disabled: [Checker.disableAll]))
         none.passes = [pass, other]
         #expect(none.check(Self.graph).isEmpty)
         #expect(pass.runs.count == 0 && other.runs.count == 1)
@@ -129,10 +129,12 @@ struct RulePassTests {
             for fixture in FixtureCase.all where ids.contains(fixture.ruleFolder) {
                 let loaded = ManifestLoader.load([.path(fixture.path)])
                 let (_, version) = expectations(in: loaded.inputNames)
-                let context = RuleContext(kubeVersion: version ?? .current, walkedFiles: loaded.walkedFiles)
-                let all = Checker(context: context).check(loaded.graph)
+                let policy = Policy(kubeVersion: version ?? .current)
+                let all = Checker(policy: policy, walkedFiles: loaded.walkedFiles).check(loaded.graph)
                 for id in ids {
-                    let without = Checker(disabled: [id], context: context).check(loaded.graph)
+                    var narrower = policy
+                    narrower.disabled.insert(id)
+                    let without = Checker(policy: narrower, walkedFiles: loaded.walkedFiles).check(loaded.graph)
                     #expect(
                         without == all.filter { $0.ruleID != id },
                         "\(fixture.testDescription): disabling \(id) changed other findings")
@@ -161,7 +163,7 @@ struct RulePassTests {
         #expect(full.notValidated == 1)
         #expect(full.diagnostics.contains { $0.ruleID == "api-removed" })
         let walkIDs = Set(RuleID.schemaPass.map(\.rawValue))
-        let withoutWalk = Checker(disabled: walkIDs).run(loaded.graph)
+        let withoutWalk = Checker(policy: Policy(disabled: walkIDs)).run(loaded.graph)
         #expect(withoutWalk.notValidated == 0)
         #expect(
             withoutWalk.diagnostics.map(\.ruleID) == full.diagnostics.map(\.ruleID).filter { !walkIDs.contains($0) })

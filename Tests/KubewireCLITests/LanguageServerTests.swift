@@ -519,6 +519,44 @@ let lspIngress = """
         #expect(client.closeInputAndWait() == 0)
     }
 
+    /// The workspace folder's `.kubewire.yaml` is read as `kubewire check` reads it (the server runs
+    /// elsewhere, so it is found from the folder, not the working directory), at each check.
+    @Test func theWorkspacesConfigurationIsHonoured() throws {
+        let workspace = try Scratch()
+        let elsewhere = try Scratch()
+        try workspace.write("deploy.yaml", lspDeployment)
+        try workspace.write("service.yaml", lspService)
+        let configPath = try workspace.write(".kubewire.yaml", "severity: {service-selector: note}\n")
+        let root = URL(fileURLWithPath: ManifestPath.canonical(workspace.url.path))
+        let serviceURI = root.appendingPathComponent("service.yaml").absoluteString
+        let configURI = root.appendingPathComponent(".kubewire.yaml").absoluteString
+        let client = try LSPClient(in: elsewhere.url)
+        _ = try client.request(
+            "initialize", ["processId": NSNull(), "capabilities": [:], "rootUri": root.absoluteString])
+        try client.notify("initialized", [:])
+        // severity: the selector that misses its pods is a note (3), not an error (1).
+        let noted = try #require(client.diagnostics(for: serviceURI) { !$0.isEmpty })
+        #expect(noted.map { $0["code"] as? String } == ["service-selector"], "\(noted)")
+        #expect(noted.map { $0["severity"] as? Int } == [3], "\(noted)")
+
+        // disable: the next check (here, after a change on disk) reports nothing for it.
+        try Data("disable: [service-selector]\n".utf8).write(to: URL(fileURLWithPath: configPath))
+        try client.notify("workspace/didChangeWatchedFiles", ["changes": [["uri": serviceURI, "type": 2]]])
+        #expect(
+            client.diagnostics(for: serviceURI) { $0.isEmpty } != nil, "disable: in .kubewire.yaml was not honoured")
+
+        // A problem in the file is shown at its line and column, as `check` reports it, and nothing else is checked.
+        try Data("failOn: sometimes\n".utf8).write(to: URL(fileURLWithPath: configPath))
+        try client.notify("workspace/didChangeWatchedFiles", ["changes": [["uri": serviceURI, "type": 2]]])
+        let problems = try #require(client.diagnostics(for: configURI) { !$0.isEmpty })
+        #expect(problems.map { $0["code"] as? String } == ["config"], "\(problems)")
+        let start = (problems.first?["range"] as? [String: Any])?["start"] as? [String: Any]
+        #expect(start?["line"] as? Int == 0 && start?["character"] as? Int == 8, "\(problems)")
+        _ = try client.request("shutdown", [:])
+        try client.notify("exit", [:])
+        #expect(client.closeInputAndWait() == 0)
+    }
+
     @Test func exitWithoutShutdownEndsWithOne() throws {
         let workspace = try Scratch()
         let client = try LSPClient(in: workspace.url)

@@ -85,7 +85,7 @@ enum Bench {
                 var findings: [Diagnostic] = []
                 let load = seconds { loaded = ManifestLoader.load([.path(directory)]) }
                 guard let loaded else { throw HarnessError(description: "load returned nothing") }
-                let checker = Checker(disabled: disabledRules)
+                let checker = Checker(policy: Policy(disabled: disabledRules))
                 let check = seconds { findings = checker.check(loaded.graph) }
                 if best == nil || load + check < best?.total ?? .infinity { best = (load + check, load, check) }
                 summary = (loaded.graph.objects.count, loaded.inputNames.count, loaded.problems, findings)

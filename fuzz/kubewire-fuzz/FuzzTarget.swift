@@ -58,12 +58,12 @@ func checkAndRenderEverything(_ path: String) {
     // No path of a fuzz input exists except those named `*exists*`, which
     // nothing on disk is: skaffold-context runs both branches without walking
     // the real file system.
-    let context = RuleContext(fileExists: { ($0 as NSString).lastPathComponent.contains("exists") })
+    let fileExists: @Sendable (String) -> Bool = { ($0 as NSString).lastPathComponent.contains("exists") }
     // Rule by rule, through Checker (annotations included): one thread, so a
     // busy machine spends its time on inputs, not on waking workers.
     var findings: [Diagnostic] = []
     for rule in RuleRegistry.all {
-        findings += Checker(rules: [rule], context: context).check(loaded.graph)
+        findings += Checker(rules: [rule], fileExists: fileExists).check(loaded.graph)
     }
     let report = Report(
         diagnostics: loaded.problems + findings, rules: RuleRegistry.all.map(\.info) + InputProblem.all,

@@ -3,24 +3,32 @@ import KubeDiagnostics
 import KubeModel
 import KubeSchema
 
-/// Runs rules over a graph and applies the ways a user can silence them.
+/// Runs rules over a graph and applies the user's `Policy` to what they find.
 public struct Checker: Sendable {
     /// Per-object opt-out: `kubewire.dev/disable: "rule-a,rule-b"` (or `all`).
-    public static let disableAnnotation = "kubewire.dev/disable"
+    public static let disableAnnotation = Policy.disableAnnotation
     /// The id that turns every rule off: in the annotation, `--disable` and .kubewire.yaml alike.
-    public static let disableAll = "all"
+    public static let disableAll = Policy.disableAll
 
-    /// The rules the check reports, in the registry's order.
+    /// The rules the check reports, in the registry's order: those of `rules` the policy selects.
     public var rules: [RuleInfo]
     public var context: RuleContext
+    public let policy: Policy
     /// The analyses that produce the findings: the registry's (tests substitute their own).
     var passes: [any RulePass] = RuleRegistry.passes
 
+    /// A checker of `rules` under `policy`: its selection here, its suppressions, severities and
+    /// focus on each run's findings (`Policy.apply`). The rules see the policy's release and NodePort
+    /// range, and what only the caller knows: the files found by walking, the file system.
     public init(
-        rules: [RuleInfo] = RuleRegistry.all, disabled: Set<String> = [], context: RuleContext = RuleContext()
+        rules: [RuleInfo] = RuleRegistry.all, policy: Policy = Policy(), walkedFiles: Set<String> = [],
+        fileExists: @escaping @Sendable (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
     ) {
-        self.rules = disabled.contains(Self.disableAll) ? [] : rules.filter { !disabled.contains($0.id) }
-        self.context = context
+        self.rules = rules.filter { policy.selects($0) }
+        self.policy = policy
+        self.context = RuleContext(
+            kubeVersion: policy.kubeVersion, nodePortRange: policy.nodePortRange, walkedFiles: walkedFiles,
+            fileExists: fileExists)
     }
 
     public func check(_ graph: ManifestGraph) -> [Diagnostic] { run(graph).diagnostics }
@@ -60,29 +68,13 @@ public struct Checker: Sendable {
         // kept, never dropped unseen.
         assert(undeclared.isEmpty, "a pass reported undeclared rule ids: \(Set(undeclared.map(\.ruleID)).sorted())")
         let findings = byRule.flatMap { $0 } + undeclared
-        let silenced = Self.silencedRules(graph)
-        guard !silenced.isEmpty else { return CheckOutcome(diagnostics: findings, notValidated: notValidated) }
-        return CheckOutcome(
-            diagnostics: findings.filter { finding in
-                guard let object = finding.object, let rules = silenced[object] else { return true }
-                return !(rules.contains(finding.ruleID) || rules.contains(Self.disableAll))
-            }, notValidated: notValidated)
+        return CheckOutcome(diagnostics: policy.apply(to: findings, in: graph), notValidated: notValidated)
     }
 
     /// The findings of `pass` whose rule id it does not declare: none, for a correct pass.
     static func undeclaredFindings(_ findings: [Diagnostic], of pass: any RulePass) -> [Diagnostic] {
         let declared = Set(pass.rules.map(\.id))
         return findings.filter { !declared.contains($0.ruleID) }
-    }
-
-    private static func silencedRules(_ graph: ManifestGraph) -> [ObjectReference: Set<String>] {
-        var result: [ObjectReference: Set<String>] = [:]
-        for object in graph.objects {
-            guard let value = object.annotation(disableAnnotation) else { continue }
-            let ids = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            result[object.reference, default: []].formUnion(ids)
-        }
-        return result
     }
 }
 

@@ -51,8 +51,15 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("ready-timeout"), help: "Seconds to wait for every readiness probe.")
     var readyTimeout: Int = 60
 
-    @Option(name: .long, help: "Namespace of objects that name none.")
-    var namespace: String = "default"
+    @Option(
+        name: .long,
+        help:
+            "Configuration file (default: .kubewire.yaml or .kubewire.yml in the current folder or the nearest parent up to the repository root), as for kubewire check."
+    )
+    var config: String?
+
+    @Option(name: .long, help: "Namespace of objects that name none (default: the configuration's, else default).")
+    var namespace: String?
 
     @Flag(
         name: .customLong("exit-with-parent"),
@@ -68,8 +75,23 @@ struct UpCommand: AsyncParsableCommand {
         guard let nginxPath = nginx ?? RunOptions.findNginx() else {
             throw failure("nginx not found; install it (make deps) or pass --nginx", code: 2)
         }
+        // The policy `kubewire check` would apply here: the same .kubewire.yaml, read the same way.
+        let configured: Policy.Loaded
+        do {
+            configured = try Policy.load(configPath: config, flags: PolicyFlags(namespace: namespace))
+        } catch {
+            throw ValidationError(error.message)
+        }
+        if !configured.problems.isEmpty {
+            let report = Report(
+                diagnostics: [], configurationDiagnostics: configured.problems,
+                rules: [PolicyFile.rule] + InputProblem.all, inputCount: 1, objectCount: 0)
+            Console.error(render(report, as: .text, options: RenderOptions(color: false)))
+            throw ExitCode(2)
+        }
+        let policy = configured.policy
         let loaded = ManifestLoader.load(
-            inputs.map(ManifestInput.init(argument:)), options: LoadOptions(defaultNamespace: namespace))
+            inputs.map(ManifestInput.init(argument:)), options: LoadOptions(defaultNamespace: policy.namespace))
         if !loaded.problems.isEmpty {
             let report = Report(
                 diagnostics: loaded.problems, rules: InputProblem.all, sources: loaded.sources,
@@ -77,7 +99,7 @@ struct UpCommand: AsyncParsableCommand {
             Console.error(render(report, as: .text, options: RenderOptions(color: false)))
             throw ExitCode(2)
         }
-        let findings = Checker().check(loaded.graph).filter { $0.severity == .error }
+        let findings = Checker(policy: policy).check(loaded.graph).filter { $0.severity == .error }
         for finding in findings {
             log("kubewire: warning: \(finding.span?.description ?? "-"): \(finding.message) [\(finding.ruleID)]")
         }
@@ -86,7 +108,8 @@ struct UpCommand: AsyncParsableCommand {
         let plan: ClusterPlan
         do {
             plan = try ClusterPlan.make(
-                graph: loaded.graph, options: PlanOptions(binDirectory: binDirectory, stateDirectory: state))
+                graph: loaded.graph,
+                options: PlanOptions(binDirectory: binDirectory, stateDirectory: state, policy: policy))
         } catch {
             throw failure("cannot plan the local cluster: \(error)", code: 2)
         }

@@ -51,11 +51,14 @@ func launch(_ process: Process) throws {
     try process.run()
 }
 
-/// Runs a program to completion (never through a shell).
-func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120)) throws -> ProcessResult {
+/// Runs a program to completion (never through a shell), in `directory` when given.
+func run(
+    _ executable: String, _ arguments: [String], in directory: String? = nil, timeout: Duration = .seconds(120)
+) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output

@@ -80,10 +80,14 @@ public struct PlanOptions: Sendable {
     public var binDirectory: String
     /// Folder for volumes, nginx config and logs.
     public var stateDirectory: String
+    /// What `kubewire check` would apply (`.kubewire.yaml`): the references it proves broken, and
+    /// so refuse the start, are the ones this policy reports as errors.
+    public var policy: Policy
 
-    public init(binDirectory: String, stateDirectory: String) {
+    public init(binDirectory: String, stateDirectory: String, policy: Policy = Policy()) {
         self.binDirectory = binDirectory
         self.stateDirectory = stateDirectory
+        self.policy = policy
     }
 }
 
@@ -96,7 +100,7 @@ extension ClusterPlan {
         }
         var pods: [PodPlan] = []
         var broken: [Diagnostic] = []
-        let provenBroken = ContainerEnvironment.brokenReferences(in: graph)
+        let provenBroken = ContainerEnvironment.brokenReferences(in: graph, policy: options.policy)
         for workload in graph.workloads {
             let kind = workload.object.kind
             guard !["Job", "CronJob"].contains(kind) else {

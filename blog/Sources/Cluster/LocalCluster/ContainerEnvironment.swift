@@ -16,11 +16,12 @@ struct ContainerEnvironment {
     var broken: [Diagnostic] = []
 
     /// The proven-broken ConfigMap and Secret references of a graph, by the span
-    /// the checker reports them at: the same findings `kubewire check` prints.
-    static func brokenReferences(in graph: ManifestGraph) -> [SourceSpan: Diagnostic] {
+    /// the checker reports them at: the same findings `kubewire check` prints under
+    /// the same policy (a rule turned off, or made a warning, refuses nothing).
+    static func brokenReferences(in graph: ManifestGraph, policy: Policy) -> [SourceSpan: Diagnostic] {
         let rules = ["configmap-ref", "secret-ref"].compactMap(RuleRegistry.rule(id:))
         var result: [SourceSpan: Diagnostic] = [:]
-        for finding in Checker(rules: rules).check(graph) where finding.severity == .error {
+        for finding in Checker(rules: rules, policy: policy).check(graph) where finding.severity == .error {
             if let span = finding.span, result[span] == nil { result[span] = finding }
         }
         return result
@@ -103,7 +104,14 @@ struct ContainerEnvironment {
                 continue
             }
             guard keys.contains(where: { $0.key == key }) else {
-                if let finding = proven[object.span(keyNode)] { broken.append(finding) }
+                if let finding = proven[object.span(keyNode)] {
+                    broken.append(finding)
+                } else if !optional {
+                    // The policy turned the check off: said, not refused.
+                    warnings.append(
+                        "env \(name) of \(owner) reads key \(key) of \(kind) \(data.name), which does not hold it; it is not set locally"
+                    )
+                }
                 continue
             }
             guard let value = data.value(key) else {

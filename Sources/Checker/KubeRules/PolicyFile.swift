@@ -1,11 +1,10 @@
-import ArgumentParser
 import Foundation
 import KubeDiagnostics
-import KubeReport
-import KubeRules
 import KubeYAML
 
-/// `.kubewire.yaml`:
+/// `.kubewire.yaml` (or `.kubewire.yml`, or the file `--config` names): a policy as a file writes
+/// it, every key optional. Read the same way by every entry point (`Policy.load`); the flags are
+/// merged over it by `Policy.merging(file:flags:)`.
 /// ```yaml
 /// disable: [probe-port]          # rules to turn off
 /// severity: {service-url: warning}
@@ -16,30 +15,30 @@ import KubeYAML
 /// helmValues: [values-ci.yaml]   # more values files for every chart, after its values.yaml
 /// requireRender: true            # a kustomization or chart that cannot be rendered here: exit 2
 /// ```
-struct ConfigFile {
-    var disabled: Set<String> = []
-    var severities: [String: Severity] = [:]
-    var namespace: String?
-    var kubeVersion: KubeVersion?
-    var failOn: Severity?
-    var nodePortRange: ClosedRange<Int>?
+public struct PolicyFile: Sendable, Equatable {
+    public var disabled: Set<String> = []
+    public var severities: [String: Severity] = [:]
+    public var namespace: String?
+    public var kubeVersion: KubeVersion?
+    public var failOn: Severity?
+    public var nodePortRange: ClosedRange<Int>?
 
-    var helmValues: [String] = []
-    var requireRender: Bool?
+    public var helmValues: [String] = []
+    public var requireRender: Bool?
 
-    static let keys = [
+    public static let keys = [
         "disable", "severity", "namespace", "kubeVersion", "failOn", "nodePortRange", "helmValues", "requireRender",
     ]
 
     /// The names the file is looked for under, in this order.
-    static let fileNames = [".kubewire.yaml", ".kubewire.yml"]
+    public static let fileNames = [".kubewire.yaml", ".kubewire.yml"]
 
     /// The configuration that applies in `directory`: `.kubewire.yaml` (or `.kubewire.yml`) in it or
     /// the nearest parent folder up to the repository root (the folder holding `.git`), as linters
     /// look for theirs. Outside a repository only `directory` itself is looked in, so a stray file
     /// in a home or temporary folder is never picked up. The path is relative when `directory` is
     /// the working directory (`../.kubewire.yaml`), as diagnostics show it.
-    static func find(from directory: String = FileManager.default.currentDirectoryPath) -> String? {
+    public static func find(from directory: String = FileManager.default.currentDirectoryPath) -> String? {
         let manager = FileManager.default
         var folders: [URL] = []
         var folder = URL(fileURLWithPath: directory).standardizedFileURL
@@ -65,21 +64,24 @@ struct ConfigFile {
 
     /// A problem in the file: reported like a finding, at its position (SARIF: a tool configuration
     /// notification), and the run exits 2.
-    static let rule = RuleInfo(
+    public static let rule = RuleInfo(
         id: .config, summary: "The configuration file (.kubewire.yaml or --config) is not valid",
         why: "A rule turned off or a severity changed by a misspelt key would silently not apply.",
         fix: "Fix the key or value at the reported position; the keys are \(keys.joined(separator: ", ")).")
 
     /// The file and its problems: YAML the loader refused, or keys and values that mean nothing.
-    struct Loaded {
-        var file: ConfigFile
-        var problems: [Diagnostic]
+    public struct Loaded: Sendable {
+        public var file: PolicyFile
+        public var problems: [Diagnostic]
     }
 
-    static func load(path: String) -> Loaded {
+    public init() {}
+
+    /// The file at `path`, parsed; each problem a `config` finding at its file:line:column.
+    public static func load(path: String) -> Loaded {
         let loaded = YAMLLoader.load(path: path)
-        if !loaded.problems.isEmpty { return Loaded(file: ConfigFile(), problems: loaded.problems) }
-        var config = ConfigFile()
+        if !loaded.problems.isEmpty { return Loaded(file: PolicyFile(), problems: loaded.problems) }
+        var config = PolicyFile()
         guard let root = loaded.documents.first?.root, !root.isNull else { return Loaded(file: config, problems: []) }
         var problems: [Diagnostic] = []
         func problem(_ node: YAMLNode, _ message: String) {
@@ -95,10 +97,8 @@ struct ConfigFile {
                 problem(node, "expected a rule id (a string)")
                 return nil
             }
-            do {
-                try Settings.validateRuleID(id, allowingAll: allowingAll)
-            } catch {
-                problem(node, (error as? ValidationError)?.message ?? "unknown rule `\(id)`")
+            if let message = unknownRuleMessage(id, allowingAll: allowingAll) {
+                problem(node, message + "; `kubewire rules` lists them")
                 return nil
             }
             return id
@@ -188,8 +188,17 @@ struct ConfigFile {
         return Loaded(file: config, problems: problems)
     }
 
+    /// "unknown rule `x` (did you mean y?)" for an id no registered rule has; nil for a known id
+    /// (and for `all` where rules are turned off, as in the annotation).
+    public static func unknownRuleMessage(_ id: String, allowingAll: Bool = false) -> String? {
+        guard RuleRegistry.rule(id: id) == nil, !(allowingAll && id == Policy.disableAll) else { return nil }
+        let known = RuleRegistry.all.map(\.id)
+        let hint = NearName.inputName.nearest(id, in: known).map { " (did you mean \($0)?)" } ?? ""
+        return "unknown rule `\(id)`\(hint)"
+    }
+
     /// `LOW-HIGH` (the API server's --service-node-port-range syntax; `LOW+SIZE` is not accepted).
-    static func portRange(_ text: String) -> ClosedRange<Int>? {
+    public static func portRange(_ text: String) -> ClosedRange<Int>? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, let low = Int(parts[0].trimmingCharacters(in: .whitespaces)),
             let high = Int(parts[1].trimmingCharacters(in: .whitespaces)), 1 <= low, low <= high, high <= 65535
