@@ -167,7 +167,7 @@ public enum ManifestLoader {
         return (found.sorted(), nil)
     }
 
-    /// Collects `.yaml`/`.yml` files below `directory` with readdir, which says most entries'
+    /// Collects `.yaml`/`.yml`/`.json` files below `directory` with readdir, which says most entries'
     /// types without a stat per file (FileManager's enumerator costs a serial tenth of a large
     /// load). Hidden entries (.git, .kubewire.yaml) are skipped with everything below them;
     /// symbolic links count when they lead to a file, and are not followed into directories.
@@ -196,7 +196,7 @@ public enum ManifestLoader {
             case Int32(DT_DIR):
                 _ = walk(full, into: &found)
             case Int32(DT_REG), Int32(DT_LNK):
-                guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
+                guard isManifestFileName(name) else { continue }
                 if kind == Int32(DT_LNK) {
                     var status = stat()
                     guard stat(full, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
@@ -207,6 +207,12 @@ public enum ManifestLoader {
             }
         }
         return true
+    }
+
+    /// The files `kubectl apply -f DIR` reads: `.yaml`, `.yml` and `.json` (JSON is YAML to libyaml).
+    /// Found by walking, one that holds no object (package.json, a dashboard) is skipped like YAML.
+    public static func isManifestFileName(_ name: String) -> Bool {
+        name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json")
     }
 
     private static func unreadable(_ path: String, _ reason: String) -> Diagnostic {
@@ -261,7 +267,9 @@ public enum ManifestLoader {
                     ?? FileManager.default.contents(atPath: path)
             {
                 let text = String(decoding: data.prefix(1 << 20), as: UTF8.self)
-                result.mentionsObject = text.contains("apiVersion:") && text.contains("kind:")
+                result.mentionsObject =
+                    (text.contains("apiVersion:") && text.contains("kind:"))
+                    || (text.contains("\"apiVersion\"") && text.contains("\"kind\""))
             }
         }
         return result
