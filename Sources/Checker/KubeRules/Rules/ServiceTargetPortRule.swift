@@ -20,7 +20,7 @@ struct ServiceTargetPortRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        ServiceTargetPorts.findings(in: graph, of: .proven, info: info)
+        ServiceTargetPorts.findings(in: graph, of: .proven, info: info, context: context)
     }
 }
 
@@ -37,7 +37,7 @@ struct ServiceTargetPortPartialRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        ServiceTargetPorts.findings(in: graph, of: .partial, info: info)
+        ServiceTargetPorts.findings(in: graph, of: .partial, info: info, context: context)
     }
 }
 
@@ -53,7 +53,7 @@ struct ServiceTargetPortUndeclaredRule: Rule {
     )
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
-        ServiceTargetPorts.findings(in: graph, of: .undeclared, info: info)
+        ServiceTargetPorts.findings(in: graph, of: .undeclared, info: info, context: context)
     }
 }
 
@@ -68,10 +68,17 @@ enum ServiceTargetPorts {
         case undeclared
     }
 
-    static func findings(in graph: ManifestGraph, of wanted: Finding, info: RuleInfo) -> [Diagnostic] {
+    static func findings(in graph: ManifestGraph, of wanted: Finding, info: RuleInfo, context: RuleContext)
+        -> [Diagnostic]
+    {
         var findings: [Diagnostic] = []
+        let together = AppliedTogether(graph, context: context)
         for service in graph.services where service.selectsPods {
-            let workloads = graph.workloads(selectedBy: service)
+            // Only pods that may be applied with the Service: a workload of a sibling folder (another
+            // example, an operator bundle beside its samples) is another install's.
+            let workloads = graph.workloads(selectedBy: service).filter {
+                together.mayApply($0.object.file, with: service.object.file)
+            }
             for port in service.ports {
                 guard let target = port.effectiveTarget else { continue }
                 // A name some selected pods declare: the EndpointSlice controller routes to those.
