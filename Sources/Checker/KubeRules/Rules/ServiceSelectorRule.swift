@@ -5,8 +5,10 @@ import KubeModel
 /// request through it fails with 503. Pods count with the labels their
 /// controllers add and with the pod labels custom resources give their
 /// operators; a selector is proven wrong by a near label set (a typo), by the
-/// namespace's workloads when no custom resource there may create the pods,
-/// or by exact matches in another namespace.
+/// namespace's workloads when no custom resource there may create the pods and
+/// some of them carry a label key of the selector, or by exact matches in another
+/// namespace when the Service writes its own (one that writes none goes where it
+/// is applied).
 struct ServiceSelectorRule: Rule {
     let info = RuleInfo(
         id: .serviceSelector,
@@ -27,6 +29,15 @@ struct ServiceSelectorRule: Rule {
             // A selector value that is no label value is name-format's error: the API server
             // rejects the Service, so it selects nothing only as a consequence.
             if service.selector.contains(where: { NameValidation.qualifiedNamePart($0.value, allowEmpty: true) != nil })
+            {
+                continue
+            }
+            // A Service that writes no namespace goes where it is applied (`kubectl apply -n`): pods of
+            // the inputs in another namespace that carry its labels are what it is applied beside.
+            if !service.object.namespaceIsWritten,
+                graph.workloads.contains(where: {
+                    $0.object.namespace != service.object.namespace && $0.podsCarry(all: service.selector)
+                })
             {
                 continue
             }
@@ -53,8 +64,19 @@ struct ServiceSelectorRule: Rule {
                     DiagnosticNote(
                         "pods of \(other.object.title) in namespace \(other.object.namespace) match, but a Service selects only in its own namespace",
                         at: other.template.labelsNode.map(other.object.span)))
-            } else if candidates.isEmpty || operatorsMayCreate {
-                // The pods may be created outside the inputs (another chart, an operator).
+            } else if let other = Set(graph.objects.map(\.namespace)).subtracting([object.namespace]).sorted()
+                .lazy.flatMap({ graph.operatorPods(in: $0) }).first(where: { service.selects($0.labels) })
+            {
+                notes.append(
+                    DiagnosticNote(
+                        "the pods \(other.object.title) has its operator create in namespace \(other.object.namespace) match, but a Service selects only in its own namespace",
+                        at: other.object.span(other.labelsNode)))
+            } else if candidates.isEmpty || operatorsMayCreate
+                || !service.selector.contains(where: { entry in candidates.contains { $0.podsCarryKey(entry.key) } })
+            {
+                // The pods may be created outside the inputs (another chart, an operator); a selector
+                // on label keys no pod of the namespace carries (`app` where every pod has
+                // `app.kubernetes.io/name`) aims at pods of such another install.
                 return nil
             }
             return info.diagnostic(
