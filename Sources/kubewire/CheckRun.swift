@@ -90,6 +90,7 @@ struct CheckRun {
         let unitNames = DeployUnitNames([loaded.graph] + units.compactMap { $0?.1.graph })
         var plainChecker = checker
         plainChecker.context.walkedFiles = loaded.walkedFiles
+        plainChecker.context.foldersWithTemplates = loaded.foldersWithTemplates
         plainChecker.context.definedInOtherUnits = unitNames.definedInOtherUnits(than: loaded.graph)
         let outcome = plainChecker.run(loaded.graph)
         var graphs = [loaded.graph]

@@ -150,7 +150,9 @@ func fixture(_ fixture: FixtureCase) throws {
         unreadable.isEmpty,
         "unreadable `# expect:` comments (write `rule [error|warning|note] [\"fragment\"]`): \(unreadable)")
     // A folder fixture is walked, as `kubewire check fixtures/<rule>/<case>/` walks it.
-    let checker = Checker(context: RuleContext(kubeVersion: version ?? .current, walkedFiles: loaded.walkedFiles))
+    var context = RuleContext(kubeVersion: version ?? .current, walkedFiles: loaded.walkedFiles)
+    context.foldersWithTemplates = loaded.foldersWithTemplates
+    let checker = Checker(context: context)
     let findings = loaded.problems + checker.check(loaded.graph)
     let actual = Set(
         findings.compactMap { finding in
@@ -225,7 +227,8 @@ func fixture(_ fixture: FixtureCase) throws {
     for fixture in FixtureCase.all {
         let loaded = loadFixture(fixture.path)
         let (_, version) = expectations(in: loaded.inputNames)
-        let context = RuleContext(kubeVersion: version ?? .current, walkedFiles: loaded.walkedFiles)
+        var context = RuleContext(kubeVersion: version ?? .current, walkedFiles: loaded.walkedFiles)
+        context.foldersWithTemplates = loaded.foldersWithTemplates
         for finding in Checker(context: context).check(loaded.graph) {
             guard let rule = RuleRegistry.rule(id: finding.ruleID), finding.severity != rule.info.defaultSeverity
             else { continue }

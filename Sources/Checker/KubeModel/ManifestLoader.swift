@@ -54,6 +54,13 @@ public struct LoadedManifests: Sendable {
     /// The files read that were found by walking a folder (or are in `skippableFiles`), as opposed
     /// to named one by one: two of them are not known to be applied together.
     public var walkedFiles: Set<String> = []
+    /// Of `skippedFiles`, the templates (`key: {{ … }}`): a script renders and applies them.
+    public var skippedTemplates: [String] = []
+
+    /// The folders of `skippedTemplates`: they hold objects the inputs do not show.
+    public var foldersWithTemplates: Set<String> {
+        Set(skippedTemplates.map { ($0 as NSString).deletingLastPathComponent })
+    }
 }
 
 /// Reads inputs through libyaml into a `ManifestGraph`.
@@ -84,12 +91,14 @@ public enum ManifestLoader {
 
         var results = parseFiles(files, options: options)
         var skipped: [String] = []
+        var skippedTemplates: [String] = []
         if !options.skippableFiles.isEmpty {
             var kept: [String] = []
             var keptResults: [FileResult] = []
             for (file, result) in zip(files, results) {
                 if options.skippableFiles.contains(file) && result.holdsNoObject {
                     skipped.append(file)
+                    if result.isTemplate { skippedTemplates.append(file) }
                 } else {
                     kept.append(file)
                     keptResults.append(result)
@@ -115,7 +124,7 @@ public enum ManifestLoader {
         let names = files + (stdinFile == nil && stdinProblem == nil ? [] : [standardInputName])
         return LoadedManifests(
             graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources,
-            skippedFiles: skipped, walkedFiles: walked.intersection(files))
+            skippedFiles: skipped, walkedFiles: walked.intersection(files), skippedTemplates: skippedTemplates)
     }
 
     /// The path with links, `.` and `..` resolved; nil when it does not exist.
@@ -227,6 +236,8 @@ public enum ManifestLoader {
         /// Whether some document had both apiVersion and kind (or the text names both, when
         /// it does not parse: a broken manifest is still reported).
         var mentionsObject = false
+        /// A walked template, set aside unread.
+        var isTemplate = false
 
         var holdsNoObject: Bool { objects.isEmpty && !mentionsObject }
     }
@@ -255,7 +266,7 @@ public enum ManifestLoader {
         guard options.skippableFiles.contains(path) else { return result }
         if !result.objects.isEmpty || !loaded.problems.isEmpty, isTemplate(path) {
             // A Go or Jinja template found by walking (`name: {{ .Name }}`): not a manifest until rendered.
-            return FileResult()
+            return FileResult(isTemplate: true)
         }
         if result.objects.isEmpty {
             if loaded.documents.contains(where: {

@@ -1,3 +1,4 @@
+import Foundation
 import KubeModel
 
 /// Which input files are applied together. Repositories keep alternatives side by side: one file
@@ -21,11 +22,21 @@ struct AppliedTogether {
     private let walked: Set<String>
     private let skaffoldConfigs: [SkaffoldConfig]
     private let definedInOtherUnits: @Sendable (String, String) -> Bool
+    private let foldersWithTemplates: Set<String>
 
     init(_ graph: ManifestGraph, context: RuleContext) {
         walked = context.walkedFiles
         skaffoldConfigs = graph.skaffoldConfigs.filter { !$0.manifestGlobs.isEmpty }
         definedInOtherUnits = context.definedInOtherUnits
+        foldersWithTemplates = context.foldersWithTemplates
+    }
+
+    /// Whether `file`'s folder holds a walked template (`kind: ReplicationController` with
+    /// `replicas: {{replicas}}`, filled in by a script): objects may exist that the inputs do not show,
+    /// so, as beside custom resources an operator serves, only a spelling slip proves one missing.
+    func templatesBeside(_ file: String) -> Bool {
+        guard !foldersWithTemplates.isEmpty else { return false }
+        return foldersWithTemplates.contains((file as NSString).deletingLastPathComponent)
     }
 
     /// Whether another deploy unit of the inputs defines a `kind` named `name` (see the type's comment).

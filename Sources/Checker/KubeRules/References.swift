@@ -164,7 +164,9 @@ enum ReferenceResolver {
             together.mayApply($0.location.file, with: file)
         }
         guard !candidates.isEmpty else { return nil }
-        let operatorsMayCreate = createdByOperators.contains(kind) && graph.hasCustomResources(in: namespace)
+        let operatorsMayCreate =
+            (createdByOperators.contains(kind) && graph.hasCustomResources(in: namespace))
+            || together.templatesBeside(file)
         // Beside objects an operator creates, only a spelling slip is proof: sharing name tokens is not.
         let guess =
             operatorsMayCreate

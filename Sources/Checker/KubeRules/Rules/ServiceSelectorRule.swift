@@ -21,6 +21,7 @@ struct ServiceSelectorRule: Rule {
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
+        let together = AppliedTogether(graph, context: context)
         for service in graph.services where service.selectsPods {
             guard graph.workloads(selectedBy: service).isEmpty,
                 !graph.operatorPods(in: service.object.namespace).contains(where: { service.selects($0.labels) }),
@@ -41,19 +42,21 @@ struct ServiceSelectorRule: Rule {
             {
                 continue
             }
-            guard let finding = diagnose(service, graph: graph) else { continue }
+            guard let finding = diagnose(service, graph: graph, together: together) else { continue }
             findings.append(finding)
         }
         return findings
     }
 
-    private func diagnose(_ service: Service, graph: ManifestGraph) -> Diagnostic? {
+    private func diagnose(_ service: Service, graph: ManifestGraph, together: AppliedTogether) -> Diagnostic? {
         let object = service.object
         let selectorSpan =
             (object.spec?.keyNode("selector") ?? service.selectorNode).map(object.span) ?? object.startSpan
         let users = Wiring.users(of: service, port: nil, in: graph)
         let candidates = graph.workloads(in: object.namespace)
-        let operatorsMayCreate = graph.hasCustomResources(in: object.namespace)
+        // Beside custom resources (their operators) or templates (a script): pods the inputs do not show.
+        let operatorsMayCreate =
+            graph.hasCustomResources(in: object.namespace) || together.templatesBeside(object.file)
         guard let best = LabelSuggestion.closest(service.selector, among: candidates) else {
             let elsewhere = graph.workloads.lazy.filter {
                 $0.object.namespace != object.namespace && $0.podsCarry(all: service.selector)
