@@ -72,7 +72,7 @@ struct ServiceSelectorRule: Rule {
             {
                 notes.append(
                     DiagnosticNote(
-                        "the pods \(other.object.title) has its operator create in namespace \(other.object.namespace) match, but a Service selects only in its own namespace",
+                        "pods that the operator of \(other.object.title) creates in namespace \(other.object.namespace) match, but a Service selects only in its own namespace",
                         at: other.object.span(other.labelsNode)))
             } else if candidates.isEmpty || operatorsMayCreate
                 || !service.selector.contains(where: { entry in candidates.contains { $0.podsCarryKey(entry.key) } })
