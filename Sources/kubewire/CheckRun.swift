@@ -85,7 +85,20 @@ struct CheckRun {
         }
         // Plain files found by walking may be alternatives of each other (duplicate-object's policy);
         // a rendered kustomization or chart is one applied whole.
-        let plainChecker = Checker(policy: plainPolicy, walkedFiles: loaded.walkedFiles)
+        // Each kustomization root and each chart is deployed on its own: its own graph. All are
+        // loaded before any is checked, so each knows what the others define (`DeployUnitNames`).
+        let tools = RenderTools.find()
+        let outcomes = tools.renderAll(
+            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: policy.helmValues,
+            kubeVersion: "\(policy.kubeVersion.major).\(policy.kubeVersion.minor)")
+        let units = outcomes.map { outcome -> (RenderedInput, LoadedManifests)? in
+            guard case .rendered(let input) = outcome else { return nil }
+            return (input, ManifestLoader.load(text: input.text, name: input.name, options: loadOptions))
+        }
+        let unitNames = DeployUnitNames([loaded.graph] + units.compactMap { $0?.1.graph })
+        var plainChecker = Checker(policy: plainPolicy, walkedFiles: loaded.walkedFiles)
+        plainChecker.context.foldersWithTemplates = loaded.foldersWithTemplates
+        plainChecker.context.definedInOtherUnits = unitNames.definedInOtherUnits(than: loaded.graph)
         let outcome = plainChecker.run(loaded.graph)
         var graphs = [loaded.graph]
         var findings = outcome.diagnostics
@@ -94,15 +107,10 @@ struct CheckRun {
         var inputCount = loaded.inputNames.count
         var notValidated = outcome.notValidated
 
-        // Each kustomization root and each chart is deployed on its own: its own graph.
-        let tools = RenderTools.find()
         var notChecked: [Diagnostic] = []
         var renderedFindings = RenderedFindings()
         var renderedInputs: [RenderedInput] = []
-        let outcomes = tools.renderAll(
-            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: policy.helmValues,
-            kubeVersion: "\(policy.kubeVersion.major).\(policy.kubeVersion.minor)")
-        for outcome in outcomes {
+        for (outcome, loadedUnit) in zip(outcomes, units) {
             switch outcome {
             case .failed(let problem):
                 problems.append(problem)
@@ -111,9 +119,11 @@ struct CheckRun {
                 if policy.requireRender { note.severity = .error }
                 notChecked.append(note)
             case .rendered(let input):
-                let unit = ManifestLoader.load(text: input.text, name: input.name, options: loadOptions)
+                guard let (_, unit) = loadedUnit else { continue }
                 problems += unit.problems.map(input.mapToSource)
-                let result = checker.run(unit.graph)
+                var unitChecker = checker
+                unitChecker.context.definedInOtherUnits = unitNames.definedInOtherUnits(than: unit.graph)
+                let result = unitChecker.run(unit.graph)
                 for finding in result.diagnostics {
                     renderedFindings.add(
                         input.mapToSource(finding), exact: input.locatesExactly(finding),

@@ -36,6 +36,15 @@ final class Tree {
         #expect(plan.plainFiles.allSatisfy { !$0.isExplicit })
     }
 
+    @Test func walkPlansJSONFilesAsKubectlReadsThem() throws {
+        let tree = try Tree()
+        try tree.write("k8s/app.json")
+        try tree.write("k8s/app.yaml")
+        try tree.write("k8s/notes.txt")
+        let plan = InputPlanner.plan([tree.root])
+        #expect(tree.relative(plan.plainFiles.map(\.path)) == ["k8s/app.json", "k8s/app.yaml"])
+    }
+
     @Test func aFileNamedExplicitlyIsKeptAsGiven() throws {
         let tree = try Tree()
         try tree.write("node_modules/x.yaml")

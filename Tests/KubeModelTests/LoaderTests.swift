@@ -160,7 +160,10 @@ struct LoaderFileTests {
         try write(service("yml"), to: dir.appendingPathComponent("b.yml"))
         try write(service("deep"), to: dir.appendingPathComponent("sub/deeper/c.yaml"))
         try write(service("txt"), to: dir.appendingPathComponent("notes.txt"))
-        try write(service("json"), to: dir.appendingPathComponent("x.json"))
+        // kubectl apply -f DIR reads .json too.
+        try write(
+            #"{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "json"}}"#,
+            to: dir.appendingPathComponent("x.json"))
         try write(service("hidden"), to: dir.appendingPathComponent(".hidden.yaml"))
         try write(service("hidden-dir"), to: dir.appendingPathComponent(".git/d.yaml"))
         try write(service("in-hidden"), to: dir.appendingPathComponent("sub/.cache/e.yaml"))
@@ -169,11 +172,32 @@ struct LoaderFileTests {
 
         let loaded = ManifestLoader.load([.path(dir.path)])
         #expect(loaded.problems.isEmpty)
-        #expect(Set(loaded.graph.objects.map(\.name)) == ["top", "yml", "deep"])
-        #expect(loaded.inputNames.count == 3)
+        #expect(Set(loaded.graph.objects.map(\.name)) == ["top", "yml", "deep", "json"])
+        #expect(loaded.inputNames.count == 4)
         #expect(loaded.inputNames == loaded.inputNames.sorted())
         #expect(loaded.inputNames.allSatisfy { $0.hasPrefix(dir.path + "/") })
         #expect(loaded.graph.objects.first { $0.name == "deep" }?.file == dir.path + "/sub/deeper/c.yaml")
+    }
+
+    @Test func walkedJSONWithoutObjectsIsSkippedLikeYAML() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = dir.appendingPathComponent("deploy/cm.json").path
+        let package = dir.appendingPathComponent("package.json").path
+        let dashboard = dir.appendingPathComponent("dashboards/board.json").path
+        // Tabs indent JSON, which libyaml reads inside flow collections.
+        try write(
+            "{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"ConfigMap\",\n\t\"metadata\": {\"name\": \"settings\"}\n}\n",
+            to: URL(fileURLWithPath: manifest))
+        try write(
+            #"{"name": "app", "version": "1.0.0", "scripts": {"test": "jest"}}"#, to: URL(fileURLWithPath: package))
+        try write(#"{"title": "Pods", "panels": [{"type": "graph"}]}"#, to: URL(fileURLWithPath: dashboard))
+        var options = LoadOptions()
+        options.skippableFiles = [manifest, package, dashboard]
+        let loaded = ManifestLoader.load([.path(dir.path)], options: options)
+        #expect(loaded.problems.isEmpty)
+        #expect(loaded.graph.objects.map(\.name) == ["settings"])
+        #expect(Set(loaded.skippedFiles) == [package, dashboard])
     }
 
     @Test func linksToFilesCountAndLinksToFoldersAreNotFollowed() throws {

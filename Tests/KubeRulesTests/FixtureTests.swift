@@ -144,13 +144,14 @@ func expectationDetails(in files: [String]) -> (Set<Expectation>, [ExpectedDetai
 
 @Test("fixture", arguments: FixtureCase.all)
 func fixture(_ fixture: FixtureCase) throws {
-    let loaded = ManifestLoader.load([.path(fixture.path)])
+    let loaded = loadFixture(fixture.path)
     let (expected, details, unreadable, version) = expectationDetails(in: loaded.inputNames)
     #expect(
         unreadable.isEmpty,
         "unreadable `# expect:` comments (write `rule [error|warning|note] [\"fragment\"]`): \(unreadable)")
     // A folder fixture is walked, as `kubewire check fixtures/<rule>/<case>/` walks it.
-    let checker = Checker(policy: Policy(kubeVersion: version ?? .current), walkedFiles: loaded.walkedFiles)
+    var checker = Checker(policy: Policy(kubeVersion: version ?? .current), walkedFiles: loaded.walkedFiles)
+    checker.context.foldersWithTemplates = loaded.foldersWithTemplates
     let findings = loaded.problems + checker.check(loaded.graph)
     let actual = Set(
         findings.compactMap { finding in
@@ -222,9 +223,10 @@ func fixture(_ fixture: FixtureCase) throws {
 @Test func everyFindingHasItsRulesDefaultSeverity() {
     var mixed: [String: Set<String>] = [:]
     for fixture in FixtureCase.all {
-        let loaded = ManifestLoader.load([.path(fixture.path)])
+        let loaded = loadFixture(fixture.path)
         let (_, version) = expectations(in: loaded.inputNames)
-        let checker = Checker(policy: Policy(kubeVersion: version ?? .current), walkedFiles: loaded.walkedFiles)
+        var checker = Checker(policy: Policy(kubeVersion: version ?? .current), walkedFiles: loaded.walkedFiles)
+        checker.context.foldersWithTemplates = loaded.foldersWithTemplates
         for finding in checker.check(loaded.graph) {
             guard let rule = RuleRegistry.rule(id: finding.ruleID), finding.severity != rule.defaultSeverity
             else { continue }
@@ -234,4 +236,14 @@ func fixture(_ fixture: FixtureCase) throws {
     for (id, cases) in mixed {
         Issue.record("\(id) reports findings that are not its default severity in \(cases.sorted()): split it")
     }
+}
+
+/// A fixture as `kubewire check` reads it: files found by walking a folder case that hold no
+/// object (a package.json beside the manifests) are skipped, not read as manifests.
+func loadFixture(_ path: String) -> LoadedManifests {
+    let inputs = [ManifestInput.path(path)]
+    var options = LoadOptions()
+    let files = ManifestLoader.files(in: inputs)
+    if files != [path] { options.skippableFiles = Set(files) }
+    return ManifestLoader.load(inputs, options: options)
 }

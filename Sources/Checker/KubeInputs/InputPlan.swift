@@ -256,7 +256,7 @@ public enum InputPlanner {
                     if Self.walkable(entry.name) {
                         _ = folder(join(entry.name), explicit: false, inTestHarness: isTestFolder)
                     }
-                } else if entry.name.hasSuffix(".yaml") || entry.name.hasSuffix(".yml") {
+                } else if Self.isManifestFileName(entry.name) {
                     if isTestFolder {
                         harnessFiles.append(join(entry.name))
                     } else {
@@ -287,6 +287,11 @@ public enum InputPlanner {
             let rest = name.dropFirst(digits.count + 1)
             return (rest.hasPrefix("assert") || rest.hasPrefix("error"))
                 && (rest.hasSuffix(".yaml") || rest.hasSuffix(".yml"))
+        }
+
+        /// What `kubectl apply -f DIR` reads (as `ManifestLoader.isManifestFileName`): JSON too.
+        static func isManifestFileName(_ name: String) -> Bool {
+            name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json")
         }
 
         static func walkable(_ name: String) -> Bool {

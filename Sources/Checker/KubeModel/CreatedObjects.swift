@@ -120,6 +120,9 @@ extension Workload {
         return controllerLabel(key, allows: value)
     }
 
+    /// Whether the pods carry `key` with some value, written or added by their controller.
+    public func podsCarryKey(_ key: String) -> Bool { podsLabel(key) != nil || controllerAddsLabel(key) }
+
     /// The value of `key` written in the pod template.
     public func podsLabel(_ key: String) -> String? {
         template.labels.last(where: { $0.key == key })?.value

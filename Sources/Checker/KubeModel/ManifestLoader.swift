@@ -54,6 +54,13 @@ public struct LoadedManifests: Sendable {
     /// The files read that were found by walking a folder (or are in `skippableFiles`), as opposed
     /// to named one by one: two of them are not known to be applied together.
     public var walkedFiles: Set<String> = []
+    /// Of `skippedFiles`, the templates (`key: {{ … }}`): a script renders and applies them.
+    public var skippedTemplates: [String] = []
+
+    /// The folders of `skippedTemplates`: they hold objects the inputs do not show.
+    public var foldersWithTemplates: Set<String> {
+        Set(skippedTemplates.map { ($0 as NSString).deletingLastPathComponent })
+    }
 }
 
 /// Reads inputs through libyaml into a `ManifestGraph`.
@@ -84,12 +91,14 @@ public enum ManifestLoader {
 
         var results = parseFiles(files, options: options)
         var skipped: [String] = []
+        var skippedTemplates: [String] = []
         if !options.skippableFiles.isEmpty {
             var kept: [String] = []
             var keptResults: [FileResult] = []
             for (file, result) in zip(files, results) {
                 if options.skippableFiles.contains(file) && result.holdsNoObject {
                     skipped.append(file)
+                    if result.isTemplate { skippedTemplates.append(file) }
                 } else {
                     kept.append(file)
                     keptResults.append(result)
@@ -115,7 +124,7 @@ public enum ManifestLoader {
         let names = files + (stdinFile == nil && stdinProblem == nil ? [] : [standardInputName])
         return LoadedManifests(
             graph: ManifestGraph(objects: objects), problems: problems, inputNames: names, sources: sources,
-            skippedFiles: skipped, walkedFiles: walked.intersection(files))
+            skippedFiles: skipped, walkedFiles: walked.intersection(files), skippedTemplates: skippedTemplates)
     }
 
     /// The path with links, `.` and `..` resolved; nil when it does not exist.
@@ -167,7 +176,7 @@ public enum ManifestLoader {
         return (found.sorted(), nil)
     }
 
-    /// Collects `.yaml`/`.yml` files below `directory` with readdir, which says most entries'
+    /// Collects `.yaml`/`.yml`/`.json` files below `directory` with readdir, which says most entries'
     /// types without a stat per file (FileManager's enumerator costs a serial tenth of a large
     /// load). Hidden entries (.git, .kubewire.yaml) are skipped with everything below them;
     /// symbolic links count when they lead to a file, and are not followed into directories.
@@ -196,7 +205,7 @@ public enum ManifestLoader {
             case Int32(DT_DIR):
                 _ = walk(full, into: &found)
             case Int32(DT_REG), Int32(DT_LNK):
-                guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
+                guard isManifestFileName(name) else { continue }
                 if kind == Int32(DT_LNK) {
                     var status = stat()
                     guard stat(full, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
@@ -207,6 +216,12 @@ public enum ManifestLoader {
             }
         }
         return true
+    }
+
+    /// The files `kubectl apply -f DIR` reads: `.yaml`, `.yml` and `.json` (JSON is YAML to libyaml).
+    /// Found by walking, one that holds no object (package.json, a dashboard) is skipped like YAML.
+    public static func isManifestFileName(_ name: String) -> Bool {
+        name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json")
     }
 
     private static func unreadable(_ path: String, _ reason: String) -> Diagnostic {
@@ -221,6 +236,8 @@ public enum ManifestLoader {
         /// Whether some document had both apiVersion and kind (or the text names both, when
         /// it does not parse: a broken manifest is still reported).
         var mentionsObject = false
+        /// A walked template, set aside unread.
+        var isTemplate = false
 
         var holdsNoObject: Bool { objects.isEmpty && !mentionsObject }
     }
@@ -249,7 +266,7 @@ public enum ManifestLoader {
         guard options.skippableFiles.contains(path) else { return result }
         if !result.objects.isEmpty || !loaded.problems.isEmpty, isTemplate(path) {
             // A Go or Jinja template found by walking (`name: {{ .Name }}`): not a manifest until rendered.
-            return FileResult()
+            return FileResult(isTemplate: true)
         }
         if result.objects.isEmpty {
             if loaded.documents.contains(where: {
@@ -261,7 +278,9 @@ public enum ManifestLoader {
                     ?? FileManager.default.contents(atPath: path)
             {
                 let text = String(decoding: data.prefix(1 << 20), as: UTF8.self)
-                result.mentionsObject = text.contains("apiVersion:") && text.contains("kind:")
+                result.mentionsObject =
+                    (text.contains("apiVersion:") && text.contains("kind:"))
+                    || (text.contains("\"apiVersion\"") && text.contains("\"kind\""))
             }
         }
         return result

@@ -1,3 +1,4 @@
+import Foundation
 import KubeModel
 
 /// Which input files are applied together. Repositories keep alternatives side by side: one file
@@ -14,13 +15,35 @@ import KubeModel
 ///   Sibling folders are alternatives, and prove nothing about each other.
 /// - `preferred`: of several definitions of one name (alternatives), the one a reference means:
 ///   in its own file, then its own folder scope, then the first.
+/// - `installedSeparately`: a name the inputs define only outside what may be applied with a
+///   referencing file (in a sibling folder, or another rendered kustomization or chart) is
+///   installed by that other deploy unit, whatever its namespace there: its absence proves nothing.
 struct AppliedTogether {
     private let walked: Set<String>
     private let skaffoldConfigs: [SkaffoldConfig]
+    private let definedInOtherUnits: @Sendable (String, String) -> Bool
+    private let foldersWithTemplates: Set<String>
 
     init(_ graph: ManifestGraph, context: RuleContext) {
         walked = context.walkedFiles
         skaffoldConfigs = graph.skaffoldConfigs.filter { !$0.manifestGlobs.isEmpty }
+        definedInOtherUnits = context.definedInOtherUnits
+        foldersWithTemplates = context.foldersWithTemplates
+    }
+
+    /// Whether `file`'s folder holds a walked template (`kind: ReplicationController` with
+    /// `replicas: {{replicas}}`, filled in by a script): objects may exist that the inputs do not show,
+    /// so, as beside custom resources an operator serves, only a spelling slip proves one missing.
+    func templatesBeside(_ file: String) -> Bool {
+        guard !foldersWithTemplates.isEmpty else { return false }
+        return foldersWithTemplates.contains((file as NSString).deletingLastPathComponent)
+    }
+
+    /// Whether another deploy unit of the inputs defines a `kind` named `name` (see the type's comment).
+    func installedSeparately(kind: String, name: String, in graph: ManifestGraph, from file: String) -> Bool {
+        if definedInOtherUnits(kind, name) { return true }
+        // Only on the way to a finding: a scan of the graph is affordable there.
+        return graph.objects.contains { $0.kind == kind && $0.name == name && !mayApply($0.file, with: file) }
     }
 
     func provable(_ first: String, _ second: String) -> Bool {
@@ -47,4 +70,33 @@ struct AppliedTogether {
         return definitions.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }
             .map(\.element)
     }
+}
+
+/// The kinds and names each deploy unit of one run defines (the plain files' graph, each rendered
+/// kustomization or chart), so that a graph can ask what the others define: a ServiceAccount that a
+/// separately applied kustomization of the repository defines is installed by it, not missing.
+public struct DeployUnitNames: Sendable {
+    private var unitCounts: [String: Int] = [:]
+
+    public init(_ graphs: [ManifestGraph]) {
+        for graph in graphs {
+            for key in Self.keys(of: graph) { unitCounts[key, default: 0] += 1 }
+        }
+    }
+
+    /// `RuleContext.definedInOtherUnits` for `graph`, one of the graphs this was made from.
+    public func definedInOtherUnits(than graph: ManifestGraph) -> @Sendable (String, String) -> Bool {
+        let own = Self.keys(of: graph)
+        let counts = unitCounts
+        return { kind, name in
+            let key = Self.key(kind, name)
+            return (counts[key] ?? 0) - (own.contains(key) ? 1 : 0) > 0
+        }
+    }
+
+    private static func keys(of graph: ManifestGraph) -> Set<String> {
+        Set(graph.objects.lazy.filter { !$0.name.isEmpty }.map { key($0.kind, $0.name) })
+    }
+
+    private static func key(_ kind: String, _ name: String) -> String { kind + "/" + name }
 }

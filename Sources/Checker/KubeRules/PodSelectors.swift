@@ -6,7 +6,8 @@ import KubeYAML
 /// NetworkPolicy rules: the pods ship with their policies, so a selector that
 /// matches no pod of a namespace whose workloads are in the inputs is proven wrong,
 /// unless a custom resource there may have its operator create the pods (then
-/// only a spelling slip is). Pods count with the labels their controllers add
+/// only a spelling slip is) or no pod there carries any of its label keys (pods
+/// of another install). Pods count with the labels their controllers add
 /// and with the pod labels custom resources give their operators.
 enum PodSelectors {
     /// Why `selector` of `object` matches no pod template, or nil when it
@@ -67,7 +68,12 @@ enum PodSelectors {
                 message: subject + " (`\(explanation.wrong.key): \(explanation.wrong.value)`)",
                 span: explanation.primary, notes: explanation.notes, fix: explanation.fix)
         }
-        guard !nearOnly, !operatorsMayCreate else { return nil }
+        // Keys no pod of the namespace carries (`foo: bar` where pods have `app`): pods of another install.
+        guard !nearOnly, !operatorsMayCreate,
+            (selector.matchLabels.map(\.key) + selector.matchExpressions.map(\.key)).contains(where: { key in
+                workloads.contains { $0.podsCarryKey(key) }
+            })
+        else { return nil }
         return ReferenceProblem(
             message: subject, span: object.span(selector.node), notes: [],
             fix: SuggestedFix("select the pod labels of the workload this \(object.kind) is for"))

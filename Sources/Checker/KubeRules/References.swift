@@ -18,8 +18,9 @@ struct ReferenceProblem {
 ///   near name (case, a small edit, or the same name tokens: `posts-srv` and
 ///   `posts-clusterip-srv`);
 /// - the target is absent, its kind always ships with its users
-///   (`shipsWithUsers`), the inputs define objects of that kind there, and
-///   no custom resource there may have its operator create it.
+///   (`shipsWithUsers`), the inputs define objects of that kind there, no
+///   custom resource there may have its operator create it, and no other
+///   deploy unit of the inputs defines that name (`installedSeparately`).
 /// Otherwise, and for `optional: true`, nothing: a namespace the inputs do
 /// not populate (one named only in a reference) proves nothing. Evidence of
 /// absence comes only from what may be applied with the referencing file, and
@@ -32,6 +33,26 @@ enum ReferenceResolver {
         var members: [Member]?
         var membersNode: YAMLNode?
         var object: ManifestObject
+
+        func satisfies(_ reference: NamedReference) -> Bool {
+            guard let member = reference.member, let members else { return true }
+            return members.contains { $0.member == member }
+        }
+    }
+
+    /// Definitions in the referencing object's own file that write no namespace, when the referencing
+    /// object writes one: the file applies as a whole only with `kubectl apply -n` naming that
+    /// namespace, which puts them beside it (an example Secret above a Deployment in kube-system).
+    private static func unnamespacedInSameFile(_ reference: NamedReference, in graph: ManifestGraph) -> [Target] {
+        let source = reference.source
+        guard source.namespaceIsWritten, reference.namespace == source.namespace,
+            let implicit = graph.objects.first(where: { $0.file == source.file && !$0.namespaceIsWritten })?
+                .namespace,
+            implicit != reference.namespace
+        else { return [] }
+        var moved = reference
+        moved.namespace = implicit
+        return targets(of: moved, in: graph).filter { $0.object.file == source.file && !$0.object.namespaceIsWritten }
     }
 
     struct Member {
@@ -47,7 +68,11 @@ enum ReferenceResolver {
     ) -> ReferenceProblem? {
         let source = reference.source
         let what = "\(source.title) \(reference.context)"
-        let targets = together.preferred(targets(of: reference, in: graph), for: source.file) { $0.object.file }
+        var found = targets(of: reference, in: graph)
+        if !found.contains(where: { $0.satisfies(reference) }) {
+            found += unnamespacedInSameFile(reference, in: graph)
+        }
+        let targets = together.preferred(found, for: source.file) { $0.object.file }
         if let target = targets.first {
             guard let member = reference.member, let members = target.members, !reference.optional,
                 // An alternative definition with the member satisfies the reference.
@@ -139,7 +164,9 @@ enum ReferenceResolver {
             together.mayApply($0.location.file, with: file)
         }
         guard !candidates.isEmpty else { return nil }
-        let operatorsMayCreate = createdByOperators.contains(kind) && graph.hasCustomResources(in: namespace)
+        let operatorsMayCreate =
+            (createdByOperators.contains(kind) && graph.hasCustomResources(in: namespace))
+            || together.templatesBeside(file)
         // Beside objects an operator creates, only a spelling slip is proof: sharing name tokens is not.
         let guess =
             operatorsMayCreate
@@ -148,7 +175,9 @@ enum ReferenceResolver {
         if let guess, let found = candidates.first(where: { $0.name == guess }) {
             return .nearName(guess, location: found.location)
         }
-        guard shipsWithUsers, !operatorsMayCreate else { return nil }
+        guard shipsWithUsers, !operatorsMayCreate,
+            !together.installedSeparately(kind: kind, name: name, in: graph, from: file)
+        else { return nil }
         return .missing(candidates)
     }
 
@@ -302,6 +331,12 @@ enum ReferenceResolver {
         let distance = NearName.editDistance(restA, restB)
         return distance <= max(2, max(restA.count, restB.count) / 3) && distance < min(restA.count, restB.count)
     }
+}
+
+extension ManifestObject {
+    /// Whether `metadata.namespace` is written; without it the object goes where it is applied
+    /// (`kubectl apply -n`, a kustomization's `namespace:`).
+    var namespaceIsWritten: Bool { !(metadata?["namespace"]?.scalar ?? "").isEmpty }
 }
 
 extension Array where Element == Diagnostic {

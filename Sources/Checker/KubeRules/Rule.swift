@@ -62,6 +62,13 @@ public struct RuleContext: Sendable {
     /// Input files found by walking a folder rather than named one by one (`LoadedManifests.walkedFiles`):
     /// two such files are applied together only when something in the inputs says so (see `AppliedTogether`).
     public var walkedFiles: Set<String>
+    /// Whether another deploy unit of the same run (another rendered kustomization or chart, or the
+    /// plain files when this graph is a rendered one) defines an object of this kind and name: the
+    /// repository installs it separately, so its absence from this graph proves nothing.
+    public var definedInOtherUnits: @Sendable (_ kind: String, _ name: String) -> Bool = { _, _ in false }
+    /// Folders holding walked templates (`LoadedManifests.foldersWithTemplates`): a script renders
+    /// and applies them, so an object missing beside them may be one they create.
+    public var foldersWithTemplates: Set<String> = []
 
     /// The API server's default --service-node-port-range.
     public static let defaultNodePortRange = 30000...32767

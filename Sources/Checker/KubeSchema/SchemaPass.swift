@@ -116,6 +116,10 @@ public enum SchemaPass {
             return roots.count == 1 ? .validate(custom.schema, root) : .validateAlternatives(custom.schema, roots)
         }
         if isRetired(kind, apiVersion) { return .skip }
+        // A tool's configuration file in `v1` (kube-scheduler's `Policy`, a kubeconfig's `Config`):
+        // a kind no release ever served, without the metadata every API object has. Read by that
+        // tool, never applied.
+        if apiVersion == "v1", object.root["metadata"] == nil, catalog.apiVersions(of: kind) == nil { return .skip }
         let group = object.apiGroup
         if builtin.servesGroup(group) || KindCatalog.retiredGroups.contains(group) {
             let (finding, suggested) = unknownBuiltin(object, builtin: builtin, catalog: catalog)

@@ -11,16 +11,21 @@ struct ServiceTargetPortPass: RulePass {
     let rules: [RuleInfo] = [.serviceTargetPort, .serviceTargetPortPartial, .serviceTargetPortUndeclared]
 
     func run(_ graph: ManifestGraph, context: RuleContext, enabled: Set<String>) -> PassResult {
-        PassResult(findings: ServiceTargetPorts.findings(in: graph, enabled: enabled))
+        PassResult(findings: ServiceTargetPorts.findings(in: graph, enabled: enabled, context: context))
     }
 }
 
 enum ServiceTargetPorts {
-    static func findings(in graph: ManifestGraph, enabled: Set<String>) -> [Diagnostic] {
+    static func findings(in graph: ManifestGraph, enabled: Set<String>, context: RuleContext) -> [Diagnostic] {
         let reportsPartial = enabled.contains(RuleID.serviceTargetPortPartial.rawValue)
         var findings: [Diagnostic] = []
+        let together = AppliedTogether(graph, context: context)
         for service in graph.services where service.selectsPods {
-            let workloads = graph.workloads(selectedBy: service)
+            // Only pods that may be applied with the Service: a workload of a sibling folder (another
+            // example, an operator bundle beside its samples) is another install's.
+            let workloads = graph.workloads(selectedBy: service).filter {
+                together.mayApply($0.object.file, with: service.object.file)
+            }
             for port in service.ports {
                 guard let target = port.effectiveTarget else { continue }
                 // A name some selected pods declare: the EndpointSlice controller routes to those.

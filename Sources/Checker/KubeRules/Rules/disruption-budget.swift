@@ -7,7 +7,7 @@ struct DisruptionBudgetRule: Rule {
         id: .disruptionBudget,
         summary: "PodDisruptionBudget selector matches the pods of some workload in its namespace",
         why:
-            "A PDB whose selector matches no pod protects nothing: a node drain evicts every replica at once, and nothing reports it. The pods ship with their budget, so a selector matching none of the namespace's workloads in the inputs is a mistake (nearest labels suggested).",
+            "A PDB whose selector matches no pod protects nothing: a node drain evicts every replica at once, and nothing reports it. The pods ship with their budget, so a selector matching none of the namespace's workloads in the inputs is a mistake (nearest labels suggested), unless none of those pods carries any of its label keys: then it is for pods another install runs.",
         fix: "Make spec.selector.matchLabels equal to the pod template labels of the workload it protects."
     )
 

@@ -9,7 +9,7 @@ struct DuplicateObjectRule: Rule {
         id: .duplicateObject,
         summary: "No object (API group, kind, namespace, name) is defined twice across the inputs",
         why:
-            "`kubectl apply` of both documents applies them one after the other to the same object: the later definition wins and the earlier one is silently lost, usually a copy-paste that forgot to rename. Reported only where the inputs prove both are applied: one file (or one rendered kustomization or chart), files named one by one on the command line, or files one skaffold manifests glob deploys. Two files found by walking folders (one file per test scenario, `install.yaml` beside `namespace-install.yaml`, `envs/dev` and `envs/prod`) are taken for alternatives applied one at a time.",
+            "`kubectl apply` of both documents applies them one after the other to the same object: the later definition wins and the earlier one is silently lost, usually a copy-paste that forgot to rename. Reported only where the inputs prove both are applied: one file (or one rendered kustomization or chart), files named one by one on the command line, or files one skaffold manifests glob deploys. Two files found by walking folders (one file per test scenario, `install.yaml` beside `namespace-install.yaml`, `envs/dev` and `envs/prod`) are taken for alternatives applied one at a time. One custom resource written once per version of its API group (`v1alpha1` and `v1beta1`) is a sample per served version, as operator-sdk keeps them, not a copy.",
         fix: "Rename one of the two objects (and what refers to it), or delete the stale copy."
     )
 
@@ -60,6 +60,7 @@ struct DuplicateObjectRule: Rule {
             guard
                 let partner = definitions.first(where: {
                     together.provable(graph.objects[$0].file, object.file)
+                        && !Self.samplesOfTwoVersions(graph.objects[$0], object)
                 })
             else { continue }
             let earlier = graph.objects[partner]
@@ -72,6 +73,13 @@ struct DuplicateObjectRule: Rule {
                     fix: SuggestedFix("rename one of them or delete the duplicate")))
         }
         return findings
+    }
+
+    /// One custom resource written once per version of its API (`v1alpha1` and `v1beta1`): the samples
+    /// operator-sdk keeps in config/samples, one per served version, for the bundle's examples.
+    private static func samplesOfTwoVersions(_ first: ManifestObject, _ second: ManifestObject) -> Bool {
+        let group = first.apiGroup
+        return first.apiVersion != second.apiVersion && group.contains(".") && !group.hasSuffix("k8s.io")
     }
 
     /// The identity `kubectl apply` uses; nil for objects that have none.

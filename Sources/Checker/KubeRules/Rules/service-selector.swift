@@ -5,8 +5,10 @@ import KubeModel
 /// request through it fails with 503. Pods count with the labels their
 /// controllers add and with the pod labels custom resources give their
 /// operators; a selector is proven wrong by a near label set (a typo), by the
-/// namespace's workloads when no custom resource there may create the pods,
-/// or by exact matches in another namespace.
+/// namespace's workloads when no custom resource there may create the pods and
+/// some of them carry a label key of the selector, or by exact matches in another
+/// namespace when the Service writes its own (one that writes none goes where it
+/// is applied).
 struct ServiceSelectorRule: Rule {
     let info = RuleInfo(
         id: .serviceSelector,
@@ -19,6 +21,7 @@ struct ServiceSelectorRule: Rule {
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
+        let together = AppliedTogether(graph, context: context)
         for service in graph.services where service.selectsPods {
             guard graph.workloads(selectedBy: service).isEmpty,
                 !graph.operatorPods(in: service.object.namespace).contains(where: { service.selects($0.labels) }),
@@ -30,19 +33,30 @@ struct ServiceSelectorRule: Rule {
             {
                 continue
             }
-            guard let finding = diagnose(service, graph: graph) else { continue }
+            // A Service that writes no namespace goes where it is applied (`kubectl apply -n`): pods of
+            // the inputs in another namespace that carry its labels are what it is applied beside.
+            if !service.object.namespaceIsWritten,
+                graph.workloads.contains(where: {
+                    $0.object.namespace != service.object.namespace && $0.podsCarry(all: service.selector)
+                })
+            {
+                continue
+            }
+            guard let finding = diagnose(service, graph: graph, together: together) else { continue }
             findings.append(finding)
         }
         return findings
     }
 
-    private func diagnose(_ service: Service, graph: ManifestGraph) -> Diagnostic? {
+    private func diagnose(_ service: Service, graph: ManifestGraph, together: AppliedTogether) -> Diagnostic? {
         let object = service.object
         let selectorSpan =
             (object.spec?.keyNode("selector") ?? service.selectorNode).map(object.span) ?? object.startSpan
         let users = Wiring.users(of: service, port: nil, in: graph)
         let candidates = graph.workloads(in: object.namespace)
-        let operatorsMayCreate = graph.hasCustomResources(in: object.namespace)
+        // Beside custom resources (their operators) or templates (a script): pods the inputs do not show.
+        let operatorsMayCreate =
+            graph.hasCustomResources(in: object.namespace) || together.templatesBeside(object.file)
         guard let best = LabelSuggestion.closest(service.selector, among: candidates) else {
             let elsewhere = graph.workloads.lazy.filter {
                 $0.object.namespace != object.namespace && $0.podsCarry(all: service.selector)
@@ -53,8 +67,19 @@ struct ServiceSelectorRule: Rule {
                     DiagnosticNote(
                         "pods of \(other.object.title) in namespace \(other.object.namespace) match, but a Service selects only in its own namespace",
                         at: other.template.labelsNode.map(other.object.span)))
-            } else if candidates.isEmpty || operatorsMayCreate {
-                // The pods may be created outside the inputs (another chart, an operator).
+            } else if let other = Set(graph.objects.map(\.namespace)).subtracting([object.namespace]).sorted()
+                .lazy.flatMap({ graph.operatorPods(in: $0) }).first(where: { service.selects($0.labels) })
+            {
+                notes.append(
+                    DiagnosticNote(
+                        "pods that the operator of \(other.object.title) creates in namespace \(other.object.namespace) match, but a Service selects only in its own namespace",
+                        at: other.object.span(other.labelsNode)))
+            } else if candidates.isEmpty || operatorsMayCreate
+                || !service.selector.contains(where: { entry in candidates.contains { $0.podsCarryKey(entry.key) } })
+            {
+                // The pods may be created outside the inputs (another chart, an operator); a selector
+                // on label keys no pod of the namespace carries (`app` where every pod has
+                // `app.kubernetes.io/name`) aims at pods of such another install.
                 return nil
             }
             return info.diagnostic(
