@@ -80,7 +80,8 @@ public enum ManifestLoader {
         }
         // One file under two spellings (`./k8s`, `k8s//a.yaml`, a folder and a file in it) is read once.
         var seen = Set<String>()
-        files = files.filter { seen.insert(canonicalPath($0) ?? normalizedPath($0)).inserted }
+        var realPaths = RealPaths()
+        files = files.filter { seen.insert(realPaths.resolve($0) ?? normalizedPath($0)).inserted }
 
         var results = parseFiles(files, options: options)
         var skipped: [String] = []
@@ -120,9 +121,7 @@ public enum ManifestLoader {
 
     /// The path with links, `.` and `..` resolved; nil when it does not exist.
     public static func canonicalPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        RealPaths.realpath(path)
     }
 
     /// Loads YAML text held in memory (tests, generated manifests).
@@ -247,7 +246,8 @@ public enum ManifestLoader {
             } ?? YAMLLoader.load(path: path, limits: options.limits, vocabulary: options.vocabulary)
         var result = objects(from: loaded, options: options)
         guard options.skippableFiles.contains(path) else { return result }
-        if !result.objects.isEmpty || !loaded.problems.isEmpty, isTemplate(path) {
+        // The file is read again only when its bytes may hold a template's `{{`.
+        if !result.objects.isEmpty || !loaded.problems.isEmpty, loaded.mayHoldDoubleBrace, isTemplate(path) {
             // A Go or Jinja template found by walking (`name: {{ .Name }}`): not a manifest until rendered.
             return FileResult()
         }

@@ -257,7 +257,10 @@ enum EventReader {
                 }
                 builder.handle(&event)
                 yaml_event_delete(&event)
-                if type == YAML_STREAM_END_EVENT { return false }
+                if type == YAML_STREAM_END_EVENT {
+                    builder.mayHoldDoubleBrace = feed.sawDoubleBrace
+                    return false
+                }
             }
             return false
         }
@@ -394,6 +397,9 @@ private final class Feed {
     /// Where the last event ended: the scanner's distance from it is the token it is building.
     var lastEventEnd = yaml_mark_t()
     var stop: Stop?
+    /// Whether the bytes fed so far hold `{{`; `endsInBrace`: the last chunk ended with `{`.
+    var sawDoubleBrace = false
+    private var endsInBrace = false
 
     init(source: InputSource, limits: YAMLLimits, parser: UnsafeMutablePointer<yaml_parser_t>, substitutions: [Int]) {
         self.source = source
@@ -430,6 +436,7 @@ private final class Feed {
             stop = .inputLimit
             return nil
         }
+        if !sawDoubleBrace && count > 0 { noteDoubleBrace(UnsafeRawBufferPointer(start: buffer, count: count)) }
         // The `'` of each `\'` in this chunk becomes `"` (the `\` may be in the chunk before).
         for substitution in substitutions where substitution + 1 >= start && substitution + 1 < start + count {
             buffer[substitution + 1 - start] = UInt8(ascii: "\"")
@@ -443,6 +450,28 @@ private final class Feed {
             if count == 0 { return fill(buffer, size) }
         }
         return count
+    }
+}
+
+extension Feed {
+    /// Looks for `{{` in one chunk (memchr from brace to brace), across the boundary with the last.
+    fileprivate func noteDoubleBrace(_ chunk: UnsafeRawBufferPointer) {
+        guard let base = chunk.baseAddress else { return }
+        let brace = Int32(UInt8(ascii: "{"))
+        if endsInBrace && chunk[0] == UInt8(ascii: "{") {
+            sawDoubleBrace = true
+            return
+        }
+        var position = 0
+        while position < chunk.count, let found = memchr(base + position, brace, chunk.count - position) {
+            let index = base.distance(to: UnsafeRawPointer(found))
+            if index + 1 < chunk.count && chunk[index + 1] == UInt8(ascii: "{") {
+                sawDoubleBrace = true
+                return
+            }
+            position = index + 1
+        }
+        endsInBrace = chunk[chunk.count - 1] == UInt8(ascii: "{")
     }
 }
 

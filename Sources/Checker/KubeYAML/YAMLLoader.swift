@@ -41,6 +41,9 @@ public struct YAMLLoadResult: Sendable {
     public var file: String
     public var documents: [YAMLDocument]
     public var problems: [Diagnostic]
+    /// False when the whole input was read and holds no `{{` (where a Go or Jinja template's
+    /// action would be): a caller looking for templates need not read the file again.
+    public var mayHoldDoubleBrace = true
 }
 
 /// Reads a YAML stream with libyaml's event API into nodes that keep their marks, in two stages:
