@@ -202,7 +202,9 @@ enum EventReader {
         }
         defer { yaml_parser_delete(parser) }
         builder.quoteMends = escapes.mends
-        var cursor = SourceCursor(bomLength: source.bytes(at: 0, count: 3) == [0xEF, 0xBB, 0xBF] ? 3 : 0)
+        // Set at the stream's start, once `Feed` has read the first bytes and knows of a byte order
+        // mark (no read of its own).
+        var cursor = SourceCursor(bomLength: 0)
         let feed = Feed(source: source, limits: builder.limits, parser: parser, substitutions: escapes.offsets)
         return withExtendedLifetime(feed) { () -> Bool in
             yaml_parser_set_input(parser, feedHandler, Unmanaged.passUnretained(feed).toOpaque())
@@ -236,6 +238,7 @@ enum EventReader {
                 }
                 feed.lastEventEnd = event.end_mark
                 let type = event.type
+                if type == YAML_STREAM_START_EVENT { cursor = SourceCursor(bomLength: feed.bomLength) }
                 if type == YAML_SCALAR_EVENT, event.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE,
                     let value = event.data.scalar.value,
                     memchr(value, Int32(UInt8(ascii: "/")), Int(event.data.scalar.length)) != nil,

@@ -109,7 +109,9 @@ public enum YAMLLoader {
         }
         // /dev/fd/N of a regular file (spooled or redirected stdin) may share that descriptor's
         // offset (macOS): read from the start whatever it is.
-        if status.st_mode & S_IFMT == S_IFREG { _ = lseek(descriptor, 0, SEEK_SET) }
+        if status.st_mode & S_IFMT == S_IFREG, path.utf8.starts(with: "/dev/".utf8) {
+            _ = lseek(descriptor, 0, SEEK_SET)
+        }
         builder = TreeBuilder(file: file, limits: limits, vocabulary: vocabulary, inputBytes: size)
         EventReader.read(.file(descriptor: descriptor, path: path), into: &builder)
         return builder.finish()
