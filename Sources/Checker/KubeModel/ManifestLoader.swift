@@ -246,8 +246,11 @@ public enum ManifestLoader {
             } ?? YAMLLoader.load(path: path, limits: options.limits, vocabulary: options.vocabulary)
         var result = objects(from: loaded, options: options)
         guard options.skippableFiles.contains(path) else { return result }
-        // The file is read again only when its bytes may hold a template's `{{`.
-        if !result.objects.isEmpty || !loaded.problems.isEmpty, loaded.mayHoldDoubleBrace, isTemplate(path) {
+        // The file is read again only when the bytes parsed may hold a template's `{{` (an unsaved
+        // text was parsed in its place: the file on disk is what `isTemplate` reads).
+        if !result.objects.isEmpty || !loaded.problems.isEmpty,
+            loaded.mayHoldDoubleBrace || options.unsavedTexts[path] != nil, isTemplate(path)
+        {
             // A Go or Jinja template found by walking (`name: {{ .Name }}`): not a manifest until rendered.
             return FileResult()
         }
