@@ -19,4 +19,14 @@ struct FolderScopeTests {
         // The current folder is no ancestor of an absolute path.
         #expect(!FolderScope.related("sa.yaml", "/etc/k8s/app.yaml"))
     }
+
+    @Test func foldersCompareAsTheirBytes() {
+        #expect(FolderScope.related("équipe/sa.yaml", "équipe/web/app.yaml"))
+        #expect(FolderScope.related("/srv/équipe/web/app.yaml", "/srv/équipe/sa.yaml"))
+        #expect(!FolderScope.related("équipe/sa.yaml", "équipes/app.yaml"))
+        #expect(!FolderScope.related("équipe/a/sa.yaml", "équipe/b/app.yaml"))
+        // A folder named `.` is the current one; `..` is not.
+        #expect(FolderScope.related("./sa.yaml", "web/app.yaml"))
+        #expect(!FolderScope.related("../sa.yaml", "web/app.yaml"))
+    }
 }

@@ -45,3 +45,39 @@ import Testing
         #expect(options.parsedFiles?.count == 1)
     }
 }
+
+/// A walked file holding a Go or Jinja template action is not a manifest until rendered; the
+/// loader reads a file again to look for one only when its bytes may hold `{{`.
+@Suite struct WalkedTemplateTests {
+    func service(_ name: String) -> String {
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: \(name)\nspec:\n  ports: [{port: 80}]\n"
+    }
+
+    @Test func aWalkedTemplateIsSkippedWhereverItsActionIs() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kubewire-templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func write(_ name: String, _ text: String) throws -> String {
+            let url = folder.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            return url.path
+        }
+        let plain = try write("plain.yaml", service("plain") + "  # a brace { and a quoted \"{{ x }}\"\n")
+        let early = try write("early.yaml", service("early") + "  selector:\n    app: {{ .Name }}\n")
+        // Past libyaml's first 16 KiB read.
+        let late = try write(
+            "late.yaml",
+            service("late") + String(repeating: "# padding\n", count: 2_000) + "  selector:\n    app: {{ .Name }}\n")
+        var options = LoadOptions()
+        options.skippableFiles = [plain, early, late]
+        var loaded = ManifestLoader.load([.path(folder.path)], options: options)
+        #expect(loaded.graph.objects.map(\.name) == ["plain"])
+        #expect(Set(loaded.skippedFiles) == [early, late])
+
+        // An unsaved text parsed in a template's place: the file on disk still decides, as before.
+        options.unsavedTexts = [early: service("draft")]
+        loaded = ManifestLoader.load([.path(folder.path)], options: options)
+        #expect(loaded.graph.objects.map(\.name) == ["plain"])
+    }
+}

@@ -315,3 +315,36 @@ struct PortReferenceTests {
         #expect(PortReference.name("http").description == "http")
     }
 }
+
+@Suite("ManifestGraph lookups by name")
+struct GraphLookupTests {
+    @Test func everyServiceOfANameInInputOrderAndNoOther() {
+        let graph = graph(
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, labels: {copy: first}}
+            spec: {ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: api}
+            spec: {ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: other}
+            spec: {ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, labels: {copy: second}}
+            spec: {ports: [{port: 8080}]}
+            """)
+        let webs = graph.services(named: "web", in: "default")
+        #expect(webs.map { $0.object.root["metadata"]?["labels"]?["copy"]?.scalar } == ["first", "second"])
+        #expect(graph.services(named: "api", in: "default").count == 1)
+        #expect(graph.services(named: "web", in: "other").count == 1)
+        #expect(graph.services(named: "db", in: "default").isEmpty)
+    }
+}

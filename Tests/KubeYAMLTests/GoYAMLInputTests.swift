@@ -33,6 +33,16 @@ import Testing
         #expect(root["name"]?.start == mark(2, 7))
     }
 
+    @Test func aSlashEscapeAfterAByteOrderMarkIsFound() throws {
+        // The source is read again past the mark: an offset off by its 3 bytes misses the `\/`.
+        let result = try loadBoth([0xEF, 0xBB, 0xBF] + Array("a: 1\nb: \"x\\/\"\n".utf8))
+        let problem = try onlyProblem(result)
+        #expect(problem.ruleID == "yaml-syntax")
+        #expect(problem.message.contains("`\\/`"))
+        #expect(problem.span?.line == 2)
+        #expect(problem.span?.column == 4)
+    }
+
     @Test func aByteOrderMarkAloneIsAnEmptyStream() throws {
         let result = try loadBoth([0xEF, 0xBB, 0xBF])
         #expect(result.problems.isEmpty)

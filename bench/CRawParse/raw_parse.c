@@ -1,7 +1,12 @@
 #include "raw_parse.h"
 
 #include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -74,4 +79,43 @@ void kubewire_heap_stats(size_t *in_use, size_t *free_in_heaps) {
     *in_use = 0;
     *free_in_heaps = 0;
 #endif
+}
+
+double kubewire_thread_cpu_seconds(void) {
+    struct timespec now;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0) return 0;
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+static double monotonic_seconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+extern char **environ;
+
+int kubewire_run_measured(char *const argv[], const char *stdout_path, kubewire_child_cost *cost) {
+    posix_spawn_file_actions_t actions;
+    if (posix_spawn_file_actions_init(&actions) != 0) return -1;
+    posix_spawn_file_actions_addopen(&actions, 1, stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    double start = monotonic_seconds();
+    pid_t pid;
+    int spawned = posix_spawn(&pid, argv[0], &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0) return -1;
+    struct rusage usage;
+    int status = 0;
+    pid_t waited;
+    do {
+        waited = wait4(pid, &status, 0, &usage);
+    } while (waited < 0 && errno == EINTR);
+    if (waited != pid) return -1;
+    cost->wall = monotonic_seconds() - start;
+    cost->user = (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6;
+    cost->system = (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
+    cost->peak_rss_kib = usage.ru_maxrss;
+    cost->status = status;
+    return 0;
 }

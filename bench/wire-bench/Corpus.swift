@@ -8,12 +8,20 @@ struct PlantedBug: Hashable, Codable {
     var what: String
 }
 
-/// A synthetic corpus: `pairs` Deployment+Service files (one per file, in
-/// folders of 500) and one Ingress with one path per Service, all in
-/// namespace `bench`, with a handful of planted wiring bugs.
+/// A synthetic corpus: `pairs` Deployment+Service files (one per file) and one Ingress with one
+/// path per Service, all in namespace `bench`, with a handful of planted wiring bugs.
 struct Corpus {
+    /// `large`: 3.9 KB pairs in folders of 500 (where parsing dominates). `small`: 1.3 KB pairs in
+    /// folders of 50, as repositories keep them (where per-file and per-object costs show).
+    enum Shape {
+        case large, small
+
+        var folderSize: Int { self == .large ? 500 : 50 }
+    }
+
     var root: URL
     var pairs: Int
+    var shape = Shape.large
     var files: [String] = []
     var bytes = 0
     var objects = 0
@@ -47,7 +55,11 @@ struct Corpus {
 
     static func name(_ index: Int) -> String { "app-" + pad(index, 5) }
 
-    static func relativePath(_ index: Int) -> String { "team-" + pad(index / 500, 3) + "/" + name(index) + ".yaml" }
+    static func relativePath(_ index: Int, _ shape: Shape) -> String {
+        folder(index, shape) + "/" + name(index) + ".yaml"
+    }
+
+    static func folder(_ index: Int, _ shape: Shape) -> String { "team-" + pad(index / shape.folderSize, 3) }
 
     static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
@@ -55,11 +67,12 @@ struct Corpus {
     }
 
     /// Writes the corpus under `root` (which must not exist yet).
-    static func generate(pairs: Int, at root: URL) throws -> Corpus {
+    static func generate(pairs: Int, at root: URL, shape: Shape = .large) throws -> Corpus {
         precondition(pairs >= 100, "the corpus needs room for its planted bugs")
         let manager = FileManager.default
         try manager.createDirectory(at: root, withIntermediateDirectories: true)
-        var corpus = Corpus(root: root, pairs: pairs)
+        var corpus = Corpus(root: root, pairs: pairs, shape: shape)
+        func relativePath(_ index: Int) -> String { Corpus.relativePath(index, shape) }
         let plan = Plan(pairs: pairs)
         corpus.bugs = [
             PlantedBug(
@@ -85,18 +98,19 @@ struct Corpus {
         ]
         var createdFolders = Set<Int>()
         for index in 0..<pairs {
-            if createdFolders.insert(index / 500).inserted {
+            if createdFolders.insert(index / shape.folderSize).inserted {
                 try manager.createDirectory(
-                    at: root.appendingPathComponent("team-" + pad(index / 500, 3)), withIntermediateDirectories: true)
+                    at: root.appendingPathComponent(folder(index, shape)), withIntermediateDirectories: true)
             }
-            let text = pair(index, pairs: pairs, plan: plan)
+            let text =
+                shape == .large ? pair(index, pairs: pairs, plan: plan) : smallPair(index, pairs: pairs, plan: plan)
             let relative = relativePath(index)
             try write(text, to: root.appendingPathComponent(relative))
             corpus.files.append(relative)
             corpus.bytes += text.utf8.count
             corpus.objects += 2
         }
-        let ingressText = ingress(pairs: pairs, plan: plan)
+        let ingressText = ingress(pairs: pairs, plan: plan, shape: shape)
         try write(ingressText, to: root.appendingPathComponent("ingress.yaml"))
         corpus.files.append("ingress.yaml")
         corpus.bytes += ingressText.utf8.count
@@ -265,7 +279,85 @@ struct Corpus {
             """
     }
 
-    static func ingress(pairs: Int, plan: Plan) -> String {
+    /// A pair as small repositories write it (1.3 KB), with the same planted bugs as `pair`.
+    static func smallPair(_ index: Int, pairs: Int, plan: Plan) -> String {
+        let app = name(index)
+        let upstream = name(neighbour(index, 1, pairs: pairs, plan: plan))
+        let events = name(neighbour(index, 2, pairs: pairs, plan: plan))
+        let upstreamPort = index == plan.urlWrongPort ? 9091 : 80
+        let readinessPort = index == plan.probeUndeclared ? 8081 : 8080
+        let selectorTier = index == plan.workloadSelector ? "frontend" : "backend"
+        let serviceTier = index == plan.selectorTypo ? "backnd" : "backend"
+        let apiTarget = index == plan.wrongTargetPort ? 8081 : 8080
+        return """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: \(app)
+              namespace: \(namespace)
+              labels:
+                app: \(app)
+                tier: backend
+            spec:
+              replicas: \(1 + index % 3)
+              selector:
+                matchLabels:
+                  app: \(app)
+                  tier: \(selectorTier)
+              template:
+                metadata:
+                  labels:
+                    app: \(app)
+                    tier: backend
+                spec:
+                  containers:
+                    - name: app
+                      image: registry.example.com/bench/\(app):1.4.\(index % 10)
+                      ports:
+                        - name: http
+                          containerPort: 8080
+                        - name: metrics
+                          containerPort: 9090
+                      env:
+                        - name: UPSTREAM_URL
+                          value: http://\(upstream)-srv:\(upstreamPort)/api/v1
+                        - name: EVENTS_URL
+                          value: http://\(events)-srv.\(namespace).svc.cluster.local:8080/events
+                      resources:
+                        requests:
+                          cpu: 100m
+                          memory: 128Mi
+                      readinessProbe:
+                        httpGet:
+                          path: /ready
+                          port: \(readinessPort)
+                      livenessProbe:
+                        httpGet:
+                          path: /healthz
+                          port: http
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: \(app)-srv
+              namespace: \(namespace)
+            spec:
+              selector:
+                app: \(app)
+                tier: \(serviceTier)
+              ports:
+                - name: http
+                  port: 80
+                  targetPort: http
+                - name: api
+                  port: 8080
+                  targetPort: \(apiTarget)
+
+            """
+    }
+
+    /// `small`: paths one level deeper (`/services/app-00001/api/v1`), as a 945 KB Ingress for 5,001 Services.
+    static func ingress(pairs: Int, plan: Plan, shape: Shape = .large) -> String {
         var text = """
             apiVersion: networking.k8s.io/v1
             kind: Ingress
@@ -288,7 +380,7 @@ struct Corpus {
             let service = index == plan.missingBackend ? app + "-svc" : app + "-srv"
             let port = index % 2 == 0 ? "number: 80" : "name: api"
             text += """
-                          - path: /\(app)
+                          - path: /\(shape == .large ? app : "services/" + app + "/api/v1")
                             pathType: Prefix
                             backend:
                               service:

@@ -98,13 +98,14 @@ enum LanguageServerLatency {
         ])
         try client.send(["jsonrpc": "2.0", "method": "initialized", "params": [:]])
         let plan = Corpus.Plan(pairs: pairs)
-        let brokenURI = canonicalRoot.appendingPathComponent(Corpus.relativePath(plan.selectorTypo)).absoluteString
+        let brokenURI = canonicalRoot.appendingPathComponent(Corpus.relativePath(plan.selectorTypo, .large))
+            .absoluteString
         _ = try client.diagnostics(for: brokenURI, version: nil)
         let firstCheck = Date().timeIntervalSince(started)
 
         // A clean pair, edited: its Service selector broken, then mended.
         let index = 1
-        let file = canonicalRoot.appendingPathComponent(Corpus.relativePath(index))
+        let file = canonicalRoot.appendingPathComponent(Corpus.relativePath(index, .large))
         let uri = file.absoluteString
         let clean = try String(contentsOf: file, encoding: .utf8)
         guard let service = clean.range(of: "kind: Service"),

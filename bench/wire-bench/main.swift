@@ -240,10 +240,15 @@ enum Bench {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
 
-    static func parent(pairs: Int, scale: Int, runs: Int, keep: Bool) throws {
+    static func parent(pairs: Int, smallPairs: Int, scale: Int, runs: Int, keep: Bool, onlySmall: Bool) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent(
             "wire-bench-\(ProcessInfo.processInfo.processIdentifier)")
         defer { if !keep { try? FileManager.default.removeItem(at: base) } }
+        if onlySmall {
+            try SmallFiles.run(pairs: smallPairs, scale: scale, runs: runs, base: base)
+            if keep { print("\ncorpus kept in \(base.path)") }
+            return
+        }
         print("wire-bench: kubewire full check vs. bare libyaml parse")
         print(
             "machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; \(runs) rounds (times: best round; ratios: median of the rounds' own); corpus in \(base.path)"
@@ -363,6 +368,7 @@ enum Bench {
                     + column(verdict(peak > 0 && peak <= Targets.peakRSSMiB), 8) + outcome)
         }
         KubernetesValidate.report(small, kubewireSeconds: full.bestSeconds)
+        try SmallFiles.run(pairs: smallPairs, scale: scale, runs: runs, base: base)
         if keep { print("\ncorpus kept in \(base.path)") }
         _ = allFound
     }
@@ -386,12 +392,17 @@ enum Bench {
     }
 
     static let usage = """
-        usage: wire-bench [--pairs N] [--scale N] [--runs N] [--keep]
+        usage: wire-bench [--pairs N] [--small-pairs N] [--scale N] [--runs N] [--keep]
           --pairs N   Deployment+Service pairs in the 1x corpus (default 5000, at least 100)
+          --small-pairs N
+                      1.3 KB pair files in the small-file corpus, checked by the kubewire
+                      executable beside wire-bench (default 5001: 10,003 objects in 5,002 files)
           --scale N   size of the linearity corpus against the 1x one (default 10, at least 2)
           --runs N    rounds, each timing the raw parse and the full check of both corpora
                       back to back (default 5); times are the best round's, ratios the median
           --keep      keep the generated corpora and print where they are
+               wire-bench --phase small [--small-pairs N] [--scale N] [--runs N] [--keep]
+                      the small-file corpus alone
                wire-bench --phase rule-costs|memory --dir CORPUS
                       what each rule costs alone / resident memory after each load stage
                wire-bench --phase lsp [--pairs N] [--runs N]
@@ -416,7 +427,7 @@ enum Bench {
                 return 0
             } else if argument == "--keep" || argument == "--graph-first" {
                 flags.insert(argument)
-            } else if ["--pairs", "--scale", "--runs", "--phase", "--dir"].contains(argument),
+            } else if ["--pairs", "--small-pairs", "--scale", "--runs", "--phase", "--dir"].contains(argument),
                 index + 1 < arguments.count
             {
                 options[argument] = arguments[index + 1]
@@ -440,6 +451,9 @@ enum Bench {
         guard let scale = number("--scale", default: 10, atLeast: 2) else {
             return fail("--scale takes a whole number >= 2")
         }
+        guard let smallPairs = number("--small-pairs", default: 5_001, atLeast: 100) else {
+            return fail("--small-pairs takes a whole number >= 100")
+        }
         do {
             switch options["--phase"] {
             case "memory", "check", "rule-costs":
@@ -454,8 +468,10 @@ enum Bench {
             case "lsp":
                 try LanguageServerLatency.run(
                     pairs: options["--pairs"] == nil ? 100 : pairs, runs: options["--runs"] == nil ? 20 : runs)
-            case nil:
-                try parent(pairs: pairs, scale: scale, runs: runs, keep: flags.contains("--keep"))
+            case nil, "small":
+                try parent(
+                    pairs: pairs, smallPairs: smallPairs, scale: scale, runs: runs, keep: flags.contains("--keep"),
+                    onlySmall: options["--phase"] == "small")
             case let phase?:
                 return fail("unknown phase \(phase)")
             }

@@ -97,11 +97,12 @@ public enum InputPlanner {
                 && (canonicalPath(folder.path).map { !includedFolders.contains($0) } ?? true)
         }
         plan.charts = walk.charts
+        var realPaths = walk.realPaths
         plan.plainFiles = walk.files.filter { file in
-            canonicalPath(file.path).map { !usedFiles.contains($0) } ?? true
+            realPaths.resolve(file.path).map { !usedFiles.contains($0) } ?? true
         }
         // A harness file also named on the command line is checked.
-        plan.setAsideFiles = walk.harnessFiles.filter { walk.seenFiles[canonicalPath($0) ?? $0] == nil }.map {
+        plan.setAsideFiles = walk.harnessFiles.filter { walk.seenFiles[realPaths.resolve($0) ?? $0] == nil }.map {
             InputPlan.SetAsideFile(path: $0, reason: .testHarness)
         }
         // A walked file below a kustomization's folder that no kustomization lists is either a
@@ -109,7 +110,7 @@ public enum InputPlanner {
         let kustomizationFolders = walk.kustomizations.compactMap { canonicalPath($0.path) }
         var unusedPatches: [InputPlan.SetAsideFile] = []
         plan.plainFiles.removeAll { file in
-            guard !file.isExplicit, let resolved = canonicalPath(file.path),
+            guard !file.isExplicit, !kustomizationFolders.isEmpty, let resolved = realPaths.resolve(file.path),
                 kustomizationFolders.contains(where: { resolved.hasPrefix($0 == "/" ? "/" : $0 + "/") }),
                 isUnusedPatch(file.path)
             else { return false }
@@ -162,9 +163,7 @@ public enum InputPlanner {
     /// The path with symbolic links, `.`, `..` and doubled slashes resolved: two spellings of one
     /// file compare equal. Nil when the path does not exist.
     public static func canonicalPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        RealPaths.realpath(path)
     }
 
     static func isDirectory(_ path: String) -> Bool {
@@ -186,6 +185,8 @@ public enum InputPlanner {
         var harnessFiles: [String] = []
         var seenFiles: [String: Int] = [:]
         var seenFolders = Set<String>()
+        /// Every file's resolved path, its folder resolved once.
+        var realPaths = RealPaths()
 
         mutating func explicitFile(_ path: String) {
             let name = (path as NSString).lastPathComponent
@@ -212,7 +213,7 @@ public enum InputPlanner {
         }
 
         mutating func add(_ path: String, explicit: Bool) {
-            let key = InputPlanner.canonicalPath(path) ?? path
+            let key = realPaths.resolve(path) ?? path
             if let index = seenFiles[key] {
                 if explicit { files[index].isExplicit = true }
                 return
@@ -310,9 +311,19 @@ public enum InputPlanner {
                 }
                 guard !name.hasPrefix(".") else { continue }
                 let full = path == "/" ? "/" + name : path + "/" + name
-                var status = stat()
-                guard lstat(full, &status) == 0 else { continue }
-                switch status.st_mode & S_IFMT {
+                // readdir says most entries' types; lstat only where the file system does not.
+                var type = mode_t(0)
+                switch Int32(entry.pointee.d_type) {
+                case Int32(DT_DIR): type = S_IFDIR
+                case Int32(DT_REG): type = S_IFREG
+                case Int32(DT_LNK): type = S_IFLNK
+                case Int32(DT_UNKNOWN):
+                    var status = stat()
+                    guard lstat(full, &status) == 0 else { continue }
+                    type = status.st_mode & S_IFMT
+                default: continue
+                }
+                switch type {
                 case S_IFDIR: entries.append((name, true))
                 case S_IFREG: entries.append((name, false))
                 case S_IFLNK:

@@ -9,15 +9,20 @@ public enum FolderScope {
         return contains(one, other) || contains(other, one)
     }
 
-    private static func folder(of file: String) -> Substring {
-        guard let slash = file.lastIndex(of: "/") else { return "" }
-        return file[..<slash]
+    /// Bytes, not Characters: a path is bytes to the file system, and `/` is never part of a
+    /// longer character in UTF-8, so cuts at it fall between characters.
+    private static func folder(of file: String) -> Substring.UTF8View {
+        guard let slash = file.utf8.lastIndex(of: UInt8(ascii: "/")) else { return Substring().utf8 }
+        return file[..<slash].utf8
     }
 
     /// Whether `ancestor` is `folder` or one of its ancestors (`""` and `.` are the current folder).
-    private static func contains(_ ancestor: Substring, _ folder: Substring) -> Bool {
-        if ancestor == folder { return true }
-        if ancestor.isEmpty || ancestor == "." { return !folder.hasPrefix("/") }
-        return folder.hasPrefix(ancestor) && folder.dropFirst(ancestor.count).first == "/"
+    private static func contains(_ ancestor: Substring.UTF8View, _ folder: Substring.UTF8View) -> Bool {
+        if ancestor.elementsEqual(folder) { return true }
+        if ancestor.isEmpty || ancestor.elementsEqual(CollectionOfOne(UInt8(ascii: "."))) {
+            return folder.first != UInt8(ascii: "/")
+        }
+        guard folder.count > ancestor.count, folder.starts(with: ancestor) else { return false }
+        return folder[folder.index(folder.startIndex, offsetBy: ancestor.count)] == UInt8(ascii: "/")
     }
 }

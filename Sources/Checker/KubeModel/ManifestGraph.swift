@@ -36,6 +36,9 @@ public struct ManifestGraph: Sendable {
     private var objectsByKind: [KindInNamespace: [Int]] = [:]
 
     private var serviceIndex: [NamespacedName: Int] = [:]
+    /// Later Services of a name `serviceIndex` holds (alternative files), in input order: a lookup
+    /// by name never scans every Service.
+    private var serviceAlternatives: [NamespacedName: [Int]] = [:]
     private var workloadsByNamespace: [String: [Int]] = [:]
     /// Workloads by namespace and one pod label `key=value`, ascending: a
     /// Service's candidates are the shortest list among its selector entries.
@@ -125,7 +128,11 @@ public struct ManifestGraph: Sendable {
             destinationRules.append(rule)
         case .service(let service):
             let key = NamespacedName(namespace: object.namespace, name: object.name)
-            if serviceIndex[key] == nil { serviceIndex[key] = services.count }
+            if serviceIndex[key] == nil {
+                serviceIndex[key] = services.count
+            } else {
+                serviceAlternatives[key, default: []].append(services.count)
+            }
             services.append(service)
         case .ingress(let ingress):
             ingresses.append(ingress)
@@ -307,8 +314,9 @@ public struct ManifestGraph: Sendable {
 
     /// Every core Service of the name (alternative files define one more than once), in input order.
     public func services(named name: String, in namespace: String) -> [Service] {
-        guard serviceIndex[NamespacedName(namespace: namespace, name: name)] != nil else { return [] }
-        return services.filter { $0.object.namespace == namespace && $0.object.name == name }
+        let key = NamespacedName(namespace: namespace, name: name)
+        guard let first = serviceIndex[key] else { return [] }
+        return [services[first]] + (serviceAlternatives[key] ?? []).map { services[$0] }
     }
 
     /// ConfigMaps or Secrets (with created Secrets) of a namespace.

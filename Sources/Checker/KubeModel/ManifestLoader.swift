@@ -87,7 +87,8 @@ public enum ManifestLoader {
         }
         // One file under two spellings (`./k8s`, `k8s//a.yaml`, a folder and a file in it) is read once.
         var seen = Set<String>()
-        files = files.filter { seen.insert(canonicalPath($0) ?? normalizedPath($0)).inserted }
+        var realPaths = RealPaths()
+        files = files.filter { seen.insert(realPaths.resolve($0) ?? normalizedPath($0)).inserted }
 
         var results = parseFiles(files, options: options)
         var skipped: [String] = []
@@ -129,9 +130,7 @@ public enum ManifestLoader {
 
     /// The path with links, `.` and `..` resolved; nil when it does not exist.
     public static func canonicalPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        RealPaths.realpath(path)
     }
 
     /// Loads YAML text held in memory (tests, generated manifests).
@@ -264,7 +263,11 @@ public enum ManifestLoader {
             } ?? YAMLLoader.load(path: path, limits: options.limits, vocabulary: options.vocabulary)
         var result = objects(from: loaded, options: options)
         guard options.skippableFiles.contains(path) else { return result }
-        if !result.objects.isEmpty || !loaded.problems.isEmpty, isTemplate(path) {
+        // The file is read again only when the bytes parsed may hold a template's `{{` (an unsaved
+        // text was parsed in its place: the file on disk is what `isTemplate` reads).
+        if !result.objects.isEmpty || !loaded.problems.isEmpty,
+            loaded.mayHoldDoubleBrace || options.unsavedTexts[path] != nil, isTemplate(path)
+        {
             // A Go or Jinja template found by walking (`name: {{ .Name }}`): not a manifest until rendered.
             return FileResult(isTemplate: true)
         }

@@ -202,7 +202,9 @@ enum EventReader {
         }
         defer { yaml_parser_delete(parser) }
         builder.quoteMends = escapes.mends
-        var cursor = SourceCursor(bomLength: source.bytes(at: 0, count: 3) == [0xEF, 0xBB, 0xBF] ? 3 : 0)
+        // Set at the stream's start, once `Feed` has read the first bytes and knows of a byte order
+        // mark (no read of its own).
+        var cursor = SourceCursor(bomLength: 0)
         let feed = Feed(source: source, limits: builder.limits, parser: parser, substitutions: escapes.offsets)
         return withExtendedLifetime(feed) { () -> Bool in
             yaml_parser_set_input(parser, feedHandler, Unmanaged.passUnretained(feed).toOpaque())
@@ -236,6 +238,7 @@ enum EventReader {
                 }
                 feed.lastEventEnd = event.end_mark
                 let type = event.type
+                if type == YAML_STREAM_START_EVENT { cursor = SourceCursor(bomLength: feed.bomLength) }
                 if type == YAML_SCALAR_EVENT, event.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE,
                     let value = event.data.scalar.value,
                     memchr(value, Int32(UInt8(ascii: "/")), Int(event.data.scalar.length)) != nil,
@@ -257,7 +260,10 @@ enum EventReader {
                 }
                 builder.handle(&event)
                 yaml_event_delete(&event)
-                if type == YAML_STREAM_END_EVENT { return false }
+                if type == YAML_STREAM_END_EVENT {
+                    builder.mayHoldDoubleBrace = feed.sawDoubleBrace
+                    return false
+                }
             }
             return false
         }
@@ -394,6 +400,9 @@ private final class Feed {
     /// Where the last event ended: the scanner's distance from it is the token it is building.
     var lastEventEnd = yaml_mark_t()
     var stop: Stop?
+    /// Whether the bytes fed so far hold `{{`; `endsInBrace`: the last chunk ended with `{`.
+    var sawDoubleBrace = false
+    private var endsInBrace = false
 
     init(source: InputSource, limits: YAMLLimits, parser: UnsafeMutablePointer<yaml_parser_t>, substitutions: [Int]) {
         self.source = source
@@ -430,6 +439,7 @@ private final class Feed {
             stop = .inputLimit
             return nil
         }
+        if !sawDoubleBrace && count > 0 { noteDoubleBrace(UnsafeRawBufferPointer(start: buffer, count: count)) }
         // The `'` of each `\'` in this chunk becomes `"` (the `\` may be in the chunk before).
         for substitution in substitutions where substitution + 1 >= start && substitution + 1 < start + count {
             buffer[substitution + 1 - start] = UInt8(ascii: "\"")
@@ -443,6 +453,28 @@ private final class Feed {
             if count == 0 { return fill(buffer, size) }
         }
         return count
+    }
+}
+
+extension Feed {
+    /// Looks for `{{` in one chunk (memchr from brace to brace), across the boundary with the last.
+    fileprivate func noteDoubleBrace(_ chunk: UnsafeRawBufferPointer) {
+        guard let base = chunk.baseAddress else { return }
+        let brace = Int32(UInt8(ascii: "{"))
+        if endsInBrace && chunk[0] == UInt8(ascii: "{") {
+            sawDoubleBrace = true
+            return
+        }
+        var position = 0
+        while position < chunk.count, let found = memchr(base + position, brace, chunk.count - position) {
+            let index = base.distance(to: UnsafeRawPointer(found))
+            if index + 1 < chunk.count && chunk[index + 1] == UInt8(ascii: "{") {
+                sawDoubleBrace = true
+                return
+            }
+            position = index + 1
+        }
+        endsInBrace = chunk[chunk.count - 1] == UInt8(ascii: "{")
     }
 }
 

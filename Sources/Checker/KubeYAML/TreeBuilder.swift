@@ -54,6 +54,9 @@ struct TreeBuilder {
     var failed = false
     /// Double-quoted scalars read with goyaml v2's `\'` fed to libyaml as `\"` (see `GoEscapes`).
     var quoteMends: [Int: Set<Int>] = [:]
+    /// Whether the input's bytes may hold `{{`: false only when `EventReader` fed libyaml every
+    /// byte, to the end of the stream, and saw none.
+    var mayHoldDoubleBrace = true
 
     init(file: String, limits: YAMLLimits, vocabulary: YAMLVocabulary, inputBytes: Int) {
         self.file = file
@@ -69,7 +72,9 @@ struct TreeBuilder {
     /// Freezes the table and hands out the documents.
     mutating func finish() -> YAMLLoadResult {
         defer { roots = [] }
-        guard !roots.isEmpty else { return YAMLLoadResult(file: file, documents: [], problems: problems) }
+        guard !roots.isEmpty else {
+            return YAMLLoadResult(file: file, documents: [], problems: problems, mayHoldDoubleBrace: mayHoldDoubleBrace)
+        }
         let table = YAMLTable(
             records: Self.compact(records), children: ChildIndices(children), text: Self.compact(text),
             otherTags: otherTags, wideMarks: wideMarks, asciiOnly: asciiOnly, shared: shared)
@@ -77,7 +82,8 @@ struct TreeBuilder {
         children = []
         text = []
         let documents = roots.map { YAMLDocument(root: YAMLNode(table: table, index: $0.node), index: $0.index) }
-        return YAMLLoadResult(file: file, documents: documents, problems: problems)
+        return YAMLLoadResult(
+            file: file, documents: documents, problems: problems, mayHoldDoubleBrace: mayHoldDoubleBrace)
     }
 
     /// A copy without spare capacity when the spare part is large.

@@ -41,6 +41,9 @@ public struct YAMLLoadResult: Sendable {
     public var file: String
     public var documents: [YAMLDocument]
     public var problems: [Diagnostic]
+    /// False when the whole input was read and holds no `{{` (where a Go or Jinja template's
+    /// action would be): a caller looking for templates need not read the file again.
+    public var mayHoldDoubleBrace = true
 }
 
 /// Reads a YAML stream with libyaml's event API into nodes that keep their marks, in two stages:
@@ -106,7 +109,9 @@ public enum YAMLLoader {
         }
         // /dev/fd/N of a regular file (spooled or redirected stdin) may share that descriptor's
         // offset (macOS): read from the start whatever it is.
-        if status.st_mode & S_IFMT == S_IFREG { _ = lseek(descriptor, 0, SEEK_SET) }
+        if status.st_mode & S_IFMT == S_IFREG, path.utf8.starts(with: "/dev/".utf8) {
+            _ = lseek(descriptor, 0, SEEK_SET)
+        }
         builder = TreeBuilder(file: file, limits: limits, vocabulary: vocabulary, inputBytes: size)
         EventReader.read(.file(descriptor: descriptor, path: path), into: &builder)
         return builder.finish()
