@@ -106,7 +106,7 @@ struct CheckCommand: ParsableCommand {
             fixed = pass
         }
         var report = Report(
-            diagnostics: problems + notChecked + findings,
+            diagnostics: problems + notChecked + run.contextNotes + findings,
             rules: run.rules,
             sources: manifests.sources, inputCount: run.inputCount, objectCount: run.objectCount,
             toolName: ToolInfo.name, toolVersion: ToolInfo.version)
