@@ -35,7 +35,9 @@ struct CheckCommand: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             "Also load these files or folders to resolve references (repeatable), but report findings only in the inputs.",
-            discussion: "For pre-commit: the staged files are the inputs, the manifest folders the context."))
+            discussion:
+                "Kustomizations and charts among them are rendered as the inputs' are; one that cannot be rendered is a note. For pre-commit: the staged files are the inputs, the manifest folders the context."
+        ))
     var context: [String] = []
 
     @Flag(name: .long, help: "List the YAML files skipped: no Kubernetes object, test harness, unused patch.")
@@ -106,7 +108,7 @@ struct CheckCommand: ParsableCommand {
             fixed = pass
         }
         var report = Report(
-            diagnostics: problems + notChecked + findings,
+            diagnostics: problems + notChecked + run.contextNotes + findings,
             rules: run.rules,
             sources: manifests.sources, inputCount: run.inputCount, objectCount: run.objectCount,
             toolName: ToolInfo.name, toolVersion: ToolInfo.version)

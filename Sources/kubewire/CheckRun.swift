@@ -12,7 +12,8 @@ import KubeRules
 struct CheckRun {
     var inputs: [String]
     var readsStandardInput = false
-    /// `--context`: loaded to resolve references; the policy's focus is then the inputs' files.
+    /// `--context`: loaded to resolve references (plain files, and kustomizations and charts rendered
+    /// as the inputs' are); the policy's focus is then the inputs' files.
     var context: [String] = []
     /// What the user asked (`Policy.load`): applied by the checker, never here.
     var policy: Policy
@@ -35,6 +36,9 @@ struct CheckRun {
         var problems: [Diagnostic]
         /// Kustomizations and charts not rendered for want of the tool.
         var notChecked: [Diagnostic]
+        /// `--context` kustomizations and charts that could not be rendered (notes: the context is
+        /// evidence, never checked, so its failure is not the run's).
+        var contextNotes: [Diagnostic] = []
         var findings: [Diagnostic]
         var loaded: LoadedManifests
         /// The graphs the findings came from: the plain files', then each rendered layout's.
@@ -88,20 +92,38 @@ struct CheckRun {
         // Each kustomization root and each chart is deployed on its own: its own graph. All are
         // loaded before any is checked, so each knows what the others define (`DeployUnitNames`).
         let tools = RenderTools.find()
+        let kubeVersion = "\(policy.kubeVersion.major).\(policy.kubeVersion.minor)"
         let outcomes = tools.renderAll(
             kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: policy.helmValues,
-            kubeVersion: "\(policy.kubeVersion.major).\(policy.kubeVersion.minor)")
+            kubeVersion: kubeVersion)
         let units = outcomes.map { outcome -> (RenderedInput, LoadedManifests)? in
             guard case .rendered(let input) = outcome else { return nil }
             return (input, ManifestLoader.load(text: input.text, name: input.name, options: loadOptions))
         }
-        let unitNames = DeployUnitNames([loaded.graph] + units.compactMap { $0?.1.graph })
+        let inputFolders = plan.kustomizations.map(\.path) + plan.charts.map(\.path)
+        let context = ContextUnits.render(
+            contextPlan, inputUnits: Array(zip(inputFolders, units)), tools: tools, valuesFiles: policy.helmValues,
+            kubeVersion: kubeVersion, options: loadOptions)
+        let contextGraphs = context.units.map(\.1.graph)
+        let unitNames = DeployUnitNames(
+            [loaded.graph] + units.compactMap { $0?.1.graph }
+                + context.units.dropFirst(context.reusedCount).map(\.1.graph))
         var plainChecker = Checker(policy: plainPolicy, walkedFiles: loaded.walkedFiles)
         plainChecker.context.foldersWithTemplates = loaded.foldersWithTemplates
         plainChecker.context.definedInOtherUnits = unitNames.definedInOtherUnits(than: loaded.graph)
-        let outcome = plainChecker.run(loaded.graph)
+        // The context's rendered objects join the plain files' graph as evidence (their findings are
+        // out of focus); each input kustomization or chart is its own deploy unit and only learns
+        // what they define.
+        var plainGraph = loaded.graph
+        if !contextGraphs.isEmpty {
+            plainGraph = ManifestGraph(objects: loaded.graph.objects + contextGraphs.flatMap(\.objects))
+            plainChecker.context.contextUnitFiles = Set(context.units.map(\.0.name))
+        }
+        let outcome = plainChecker.run(plainGraph)
         var graphs = [loaded.graph]
-        var findings = outcome.diagnostics
+        var findings = outcome.diagnostics.map { finding in
+            context.units.reduce(finding) { $1.0.mapMentionsToSource($0) }
+        }
         var problems = plan.problems + contextPlan.problems + loaded.problems
         var objectCount = loaded.graph.objects.count
         var inputCount = loaded.inputNames.count
@@ -145,9 +167,72 @@ struct CheckRun {
             signatures.merge(FixRun.signatures(of: edited)) { first, _ in first }
         }
         return Outcome(
-            problems: problems, notChecked: notChecked, findings: findings, loaded: loaded, graphs: graphs,
+            problems: problems, notChecked: notChecked, contextNotes: context.notes, findings: findings, loaded: loaded,
+            graphs: graphs,
             rules: checker.rules + InputProblem.all, objectCount: objectCount, inputCount: inputCount,
             notValidated: notValidated, plainFindingCount: plainFindingCount,
-            setAsideFiles: plan.setAsideFiles + contextPlan.setAsideFiles, signatures: signatures)
+            setAsideFiles: plan.setAsideFiles + contextPlan.setAsideFiles,
+            signatures: signatures)
+    }
+}
+
+/// The kustomizations and charts of `--context`, rendered as the inputs' are (same tools, values
+/// files and release). They are evidence only: never checked, and one that cannot be rendered is a
+/// note (`not-rendered`), never an error of the run.
+struct ContextUnits {
+    /// The first `reusedCount` are input units the context also names (already deploy units).
+    var units: [(RenderedInput, LoadedManifests)] = []
+    var reusedCount = 0
+    var notes: [Diagnostic] = []
+
+    static func render(
+        _ contextPlan: InputPlan, inputUnits: [(String, (RenderedInput, LoadedManifests)?)], tools: RenderTools,
+        valuesFiles: [String], kubeVersion: String, options: LoadOptions
+    ) -> ContextUnits {
+        // One that is also an input is checked there and not rendered twice; its build is still
+        // evidence for the plain files.
+        func key(_ path: String) -> String { InputPlanner.canonicalPath(path) ?? path }
+        let inputFolders = Set(inputUnits.map { key($0.0) })
+        let contextFolders = Set(
+            contextPlan.kustomizations.map { key($0.path) } + contextPlan.charts.map { key($0.path) })
+        var result = ContextUnits()
+        for (folder, unit) in inputUnits where contextFolders.contains(key(folder)) {
+            if let unit { result.units.append(unit) }
+        }
+        result.reusedCount = result.units.count
+        let kustomizations = contextPlan.kustomizations.filter { !inputFolders.contains(key($0.path)) }
+        let charts = contextPlan.charts.filter { !inputFolders.contains(key($0.path)) }
+        guard !kustomizations.isEmpty || !charts.isEmpty else { return result }
+        let outcomes = tools.renderAll(
+            kustomizations: kustomizations, charts: charts, valuesFiles: valuesFiles, kubeVersion: kubeVersion)
+        for outcome in outcomes {
+            switch outcome {
+            case .rendered(let input):
+                let loaded = ManifestLoader.load(text: input.text, name: input.name, options: options)
+                if loaded.problems.isEmpty {
+                    result.units.append((input, loaded))
+                } else {
+                    // Objects of a build that does not parse whole are no evidence.
+                    result.notes.append(note(loaded.problems.map(input.mapToSource)[0], folder: input.label))
+                }
+            case .failed(let problem), .notRendered(let problem):
+                result.notes.append(note(problem, folder: nil))
+            }
+        }
+        return result
+    }
+
+    /// The tool's failure as a note on the context: what it means for this run, then its words.
+    private static func note(_ problem: Diagnostic, folder: String?) -> Diagnostic {
+        var note = problem
+        note.ruleID = InputProblem.notRendered.id
+        note.severity = .note
+        let anchor = problem.span.map { ($0.file as NSString).deletingLastPathComponent }
+        let subject =
+            (folder ?? anchor).map { "--context \($0.isEmpty ? "." : $0)" } ?? "a --context kustomization or chart"
+        note.message =
+            "\(subject) could not be rendered, so its objects are not used to resolve references: "
+            + problem.message
+        return note
     }
 }

@@ -54,7 +54,7 @@ struct CheckLinter: WorkspaceLinter {
             run.skipsNamedFilesWithoutObjects = named
             run.parsedFiles = caches.cache(for: named ? "" : folder)
             let outcome = run.perform()
-            diagnostics += outcome.problems + outcome.notChecked + outcome.findings
+            diagnostics += outcome.problems + outcome.notChecked + outcome.contextNotes + outcome.findings
             graphs += outcome.graphs
         }
         for root in request.roots { check([root], policyFrom: root) }

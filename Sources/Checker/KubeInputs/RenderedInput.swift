@@ -106,6 +106,23 @@ public struct RenderedInput: Sendable {
 }
 
 extension RenderedInput {
+    /// A finding of another graph that points into this rendered text (a `--context` kustomization's
+    /// Service named in a note): those notes, and positions of this text quoted in its message and
+    /// notes, rewritten to source files; the finding's own span and fix stay.
+    public func mapMentionsToSource(_ diagnostic: Diagnostic) -> Diagnostic {
+        var mapped = diagnostic
+        mapped.message = rewritePositions(diagnostic.message)
+        mapped.notes = diagnostic.notes.map { note in
+            let message = rewritePositions(note.message)
+            guard let span = note.span, span.file == name else { return DiagnosticNote(message, at: note.span) }
+            let located = locate(span)
+            return DiagnosticNote(message + (located.note.map { " (\($0))" } ?? ""), at: located.span)
+        }
+        // A did-you-mean says where the near name is defined; its edit is in the inputs' own file.
+        mapped.fix?.help = rewritePositions(diagnostic.fix?.help ?? "")
+        return mapped
+    }
+
     /// The help of a fix kubewire does not make, with why.
     public static func cannotMake(_ help: String, because reason: String) -> String {
         help + (help.hasSuffix("?") ? " " : "; ") + "kubewire cannot make this edit: " + reason

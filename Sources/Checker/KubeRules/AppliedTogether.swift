@@ -18,17 +18,28 @@ import KubeModel
 /// - `installedSeparately`: a name the inputs define only outside what may be applied with a
 ///   referencing file (in a sibling folder, or another rendered kustomization or chart) is
 ///   installed by that other deploy unit, whatever its namespace there: its absence proves nothing.
+/// - A kustomization or chart rendered from `--context` (`RuleContext.contextUnitFiles`) may be
+///   applied with every input file (the user named it as what the inputs go with), but is never
+///   provably applied together with one: its objects resolve references and offer near names, and
+///   never collide with the inputs' objects.
 struct AppliedTogether {
     private let walked: Set<String>
     private let skaffoldConfigs: [SkaffoldConfig]
     private let definedInOtherUnits: @Sendable (String, String) -> Bool
     private let foldersWithTemplates: Set<String>
+    private let contextUnitFiles: Set<String>
 
     init(_ graph: ManifestGraph, context: RuleContext) {
         walked = context.walkedFiles
         skaffoldConfigs = graph.skaffoldConfigs.filter { !$0.manifestGlobs.isEmpty }
         definedInOtherUnits = context.definedInOtherUnits
         foldersWithTemplates = context.foldersWithTemplates
+        contextUnitFiles = context.contextUnitFiles
+    }
+
+    /// Whether `file` is a kustomization or chart rendered from `--context`.
+    func isContextUnit(_ file: String) -> Bool {
+        !contextUnitFiles.isEmpty && contextUnitFiles.contains(file)
     }
 
     /// Whether `file`'s folder holds a walked template (`kind: ReplicationController` with
@@ -48,13 +59,14 @@ struct AppliedTogether {
 
     func provable(_ first: String, _ second: String) -> Bool {
         if first == second { return true }
+        if isContextUnit(first) || isContextUnit(second) { return false }
         if !walked.contains(first) && !walked.contains(second) { return true }
         return skaffoldConfigs.contains { $0.matchesManifestGlob(first) && $0.matchesManifestGlob(second) }
     }
 
     /// Whether objects of `other` may be applied with those of `file` (see the type's comment).
     func mayApply(_ other: String, with file: String) -> Bool {
-        provable(file, other) || FolderScope.related(file, other)
+        isContextUnit(other) || provable(file, other) || FolderScope.related(file, other)
     }
 
     /// `definitions` with those of `file`'s scope first: its own file, then what may be applied

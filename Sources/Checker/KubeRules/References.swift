@@ -175,10 +175,12 @@ enum ReferenceResolver {
         if let guess, let found = candidates.first(where: { $0.name == guess }) {
             return .nearName(guess, location: found.location)
         }
-        guard shipsWithUsers, !operatorsMayCreate,
+        // Others of the kind in a `--context` kustomization or chart prove nothing by themselves.
+        let provingCandidates = candidates.filter { !together.isContextUnit($0.location.file) }
+        guard shipsWithUsers, !operatorsMayCreate, !provingCandidates.isEmpty,
             !together.installedSeparately(kind: kind, name: name, in: graph, from: file)
         else { return nil }
-        return .missing(candidates)
+        return .missing(provingCandidates)
     }
 
     /// Kinds operators commonly create for their custom resources (ECK's `<name>-es-http`

@@ -69,6 +69,11 @@ public struct RuleContext: Sendable {
     /// Folders holding walked templates (`LoadedManifests.foldersWithTemplates`): a script renders
     /// and applies them, so an object missing beside them may be one they create.
     public var foldersWithTemplates: Set<String> = []
+    /// Names of kustomizations and charts rendered from `--context` whose objects are in this graph:
+    /// applied with the inputs, so a reference resolves to them and a near name among them proves a
+    /// typo, but they never collide with the inputs' objects nor prove a target missing by being
+    /// others of its kind (see `AppliedTogether`).
+    public var contextUnitFiles: Set<String> = []
 
     /// The API server's default --service-node-port-range.
     public static let defaultNodePortRange = 30000...32767

@@ -4,6 +4,7 @@ import Foundation
 import KubeDiagnostics
 import KubeModel
 import KubeReport
+import KubeRules
 import KubewireCLI
 import LocalCluster
 
@@ -42,8 +43,15 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(name: .customLong("blog-host"), help: "Host header for the blog flow (default: the first Ingress host).")
     var blogHost: String?
 
-    @Option(name: .long, help: "Namespace of objects that name none.")
-    var namespace: String = "default"
+    @Option(
+        name: .long,
+        help:
+            "Configuration file (default: .kubewire.yaml or .kubewire.yml in the current folder or the nearest parent up to the repository root), as for kubewire check."
+    )
+    var config: String?
+
+    @Option(name: .long, help: "Namespace of objects that name none (default: the configuration's, else default).")
+    var namespace: String?
 
     @OptionGroup var output: OutputOptions
 
@@ -54,8 +62,25 @@ struct ProbeCommand: AsyncParsableCommand {
         else {
             throw ValidationError("--base-url must be an http(s) URL, e.g. http://posts.com")
         }
+        // The configuration `kubewire check` and `kubewire up` read, read the same way: of its keys,
+        // probing uses the namespace (the others are about checking, and are validated all the same).
+        let configured: Policy.Loaded
+        do {
+            configured = try Policy.load(configPath: config, flags: PolicyFlags(namespace: namespace))
+        } catch {
+            throw ValidationError(error.message)
+        }
+        if !configured.problems.isEmpty {
+            try output.write(
+                Report(
+                    diagnostics: [], configurationDiagnostics: configured.problems,
+                    rules: [PolicyFile.rule] + InputProblem.all, inputCount: 1, objectCount: 0,
+                    toolName: "kubewire", toolVersion: ToolInfo.version))
+            throw ExitCode(2)
+        }
         let loaded = ManifestLoader.load(
-            inputs.map(ManifestInput.init(argument:)), options: LoadOptions(defaultNamespace: namespace))
+            inputs.map(ManifestInput.init(argument:)),
+            options: LoadOptions(defaultNamespace: configured.policy.namespace))
         let targets = IngressProbe.targets(graph: loaded.graph)
         if loaded.problems.isEmpty && targets.isEmpty {
             throw ValidationError("no Ingress path of class nginx among the inputs; nothing to probe")
