@@ -126,6 +126,6 @@ import Testing
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("error[service-target-port]"), "\(result)")
         #expect(result.stdout.contains("--> k8s/service.json:2:"), "\(result)")
-        #expect(result.stdout.contains("3 YAML files skipped: not Kubernetes objects"), "\(result)")
+        #expect(result.stdout.contains("3 files skipped: not Kubernetes objects"), "\(result)")
     }
 }
