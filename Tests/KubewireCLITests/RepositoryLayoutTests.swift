@@ -125,6 +125,29 @@ import Testing
         #expect(result.stdout.contains("--> kustomization.yaml:2:5"), "\(result)")  // the entry kustomize names
     }
 
+    @Test func aFileTheRepositoryIgnoresIsMadeAtDeployTimeNotMissing() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(
+            atPath: scratch.url.path + "/.git", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: scratch.url.path + "/overlays/azd", withIntermediateDirectories: true)
+        try scratch.write(".gitignore", "# dotenv files\n.env\n.env.local\n")
+        try scratch.write(
+            "overlays/azd/kustomization.yaml", "configMapGenerator:\n  - name: api\n    envs:\n      - .env\n")
+        let result = try check(["overlays"], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        #expect(
+            result.stdout.contains(
+                "note[not-rendered]: kustomization overlays/azd was not checked: it reads .env, which .gitignore keeps out"
+            ), "\(result)")
+
+        // A missing file the repository does not ignore is the kustomization's mistake.
+        try scratch.write(".gitignore", "node_modules/\n")
+        let broken = try check(["overlays"], in: scratch.url)
+        #expect(broken.status == 2, "\(broken)")
+        #expect(broken.stdout.contains("error[render-failed]: kustomize cannot build overlays/azd"), "\(broken)")
+    }
+
     @Test func aChartHelmCannotRenderIsAnInputErrorAtTheChart() throws {
         let scratch = try Scratch()
         try FileManager.default.createDirectory(
