@@ -8,7 +8,7 @@
 # Each folder of a repository that holds manifests is one check:
 #   - a folder with a kustomization.yaml: `kubectl kustomize DIR | kubewire check -`
 #     (skipped when kustomize cannot build it, e.g. remote bases);
-#   - any other folder with .yaml/.yml files, outside Helm charts (templates/, charts/) and CI
+#   - any other folder with .yaml/.yml files (and .json files holding an object), outside Helm charts (templates/, charts/) and CI
 #     folders: `kubewire check` on those files alone (not its subfolders); when that reports a
 #     duplicate-object, the folder is a set of alternatives (one file per variant, e.g. one
 #     per cloud provider), and each file is checked alone instead.
@@ -71,8 +71,15 @@ for repo_dir in "$repos"/*/; do
             continue
         fi
         files=()
-        while IFS= read -r file; do files+=("$file"); done < <(
-            find "$dir" -maxdepth 1 -type f \( -name '*.yaml' -o -name '*.yml' \) \
+        while IFS= read -r file; do
+            # As the walk does, JSON counts when it holds an object (apiVersion and kind), not
+            # package.json, tsconfig.json or a values.schema.json named here explicitly.
+            case $file in
+            *.json) grep -q '"apiVersion"' "$file" && grep -q '"kind"' "$file" || continue ;;
+            esac
+            files+=("$file")
+        done < <(
+            find "$dir" -maxdepth 1 -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) \
                 ! -name 'Chart.yaml' ! -name 'values*.yaml' ! -name '.*' | sort)
         if [ ${#files[@]} -gt 0 ]; then ALTERNATIVES=check run_check "$repo" "dir:$rel" "${files[@]}"; fi
     done < <(find "$repo_dir" -type d \( -name templates -o -name charts -o -name .github -o -name testdata \) -prune \

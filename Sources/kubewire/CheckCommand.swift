@@ -40,7 +40,8 @@ struct CheckCommand: ParsableCommand {
         ))
     var context: [String] = []
 
-    @Flag(name: .long, help: "List the YAML files skipped: no Kubernetes object, test harness, unused patch.")
+    @Flag(
+        name: .long, help: "List the files skipped (YAML and JSON): no Kubernetes object, test harness, unused patch.")
     var verbose = false
 
     @Option(
@@ -133,14 +134,14 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
-/// " (3 YAML files skipped: not Kubernetes objects; 2 test-harness files skipped: name one to check it)",
+/// " (3 files skipped: not Kubernetes objects; 2 test-harness files skipped: name one to check it)",
 /// or nothing.
 func skippedPhrase(_ count: Int, setAside: [InputPlan.SetAsideFile] = []) -> String {
     func files(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
     let harness = setAside.filter { $0.reason == .testHarness }.count
     let patches = setAside.filter { $0.reason == .unusedPatch }.count
     let parts =
-        (count == 0 ? [] : ["\(files(count, "YAML file")) skipped: not Kubernetes objects"])
+        (count == 0 ? [] : ["\(files(count, "file")) skipped: not Kubernetes objects"])
         + (harness == 0 ? [] : ["\(files(harness, "test-harness file")) skipped: name one to check it"])
         + (patches == 0
             ? [] : ["\(files(patches, "kustomize patch file")) no kustomization uses skipped: name one to check it"])

@@ -105,9 +105,17 @@ struct CheckRun {
             contextPlan, inputUnits: Array(zip(inputFolders, units)), tools: tools, valuesFiles: policy.helmValues,
             kubeVersion: kubeVersion, options: loadOptions)
         let contextGraphs = context.units.map(\.1.graph)
+        // Files a kustomization's folder holds but no kustomization lists (kubebuilder's commented-out
+        // `service_account.yaml`) are never checked: the names they define are evidence only.
+        let unlisted = plan.unlistedKustomizationFiles + contextPlan.unlistedKustomizationFiles
+        var unlistedOptions = LoadOptions(defaultNamespace: policy.namespace)
+        unlistedOptions.skippableFiles = Set(unlisted)
+        let unlistedGraph =
+            unlisted.isEmpty ? nil : ManifestLoader.load(unlisted.map { .path($0) }, options: unlistedOptions).graph
         let unitNames = DeployUnitNames(
             [loaded.graph] + units.compactMap { $0?.1.graph }
-                + context.units.dropFirst(context.reusedCount).map(\.1.graph))
+                + context.units.dropFirst(context.reusedCount).map(\.1.graph),
+            evidenceOnly: unlistedGraph.map { [$0] } ?? [])
         var plainChecker = Checker(policy: plainPolicy, walkedFiles: loaded.walkedFiles)
         plainChecker.context.foldersWithTemplates = loaded.foldersWithTemplates
         plainChecker.context.definedInOtherUnits = unitNames.definedInOtherUnits(than: loaded.graph)

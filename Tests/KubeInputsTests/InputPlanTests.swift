@@ -45,6 +45,21 @@ final class Tree {
         #expect(tree.relative(plan.plainFiles.map(\.path)) == ["k8s/app.json", "k8s/app.yaml"])
     }
 
+    @Test func filesAKustomizationFolderHoldsButNoKustomizationListsArePlannedAsEvidence() throws {
+        let tree = try Tree()
+        try tree.write("config/default/kustomization.yaml", "resources:\n- ../rbac\n- ../manager/manager.yaml\n")
+        try tree.write("config/manager/kustomization.yaml", "resources: []\n")
+        try tree.write("config/manager/manager.yaml")
+        try tree.write("config/rbac/kustomization.yaml", "resources:\n# - service_account.yaml\n- role.yaml\n")
+        try tree.write("config/rbac/role.yaml")
+        try tree.write("config/rbac/service_account.yaml")
+        try tree.write("config/rbac/notes.txt")
+        let plan = InputPlanner.plan([tree.root])
+        // manager.yaml is listed by another kustomization; role.yaml by its own.
+        #expect(tree.relative(plan.unlistedKustomizationFiles) == ["config/rbac/service_account.yaml"])
+        #expect(plan.plainFiles.isEmpty)
+    }
+
     @Test func aFileNamedExplicitlyIsKeptAsGiven() throws {
         let tree = try Tree()
         try tree.write("node_modules/x.yaml")

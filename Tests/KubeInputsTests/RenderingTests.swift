@@ -70,6 +70,22 @@ import Testing
             ).isEmpty)
     }
 
+    @Test func gitignorePatternsMatchAsGitReadsThem() {
+        #expect(GitIgnore.matches(".env", "overlays/azd/.env"))  // no slash: any level
+        #expect(GitIgnore.matches("*.env", "prod.env"))
+        #expect(GitIgnore.matches("secrets/", "secrets/db.yaml"))  // a folder and what it holds
+        #expect(!GitIgnore.matches("secrets/", "secrets"))  // a file of that name is no folder
+        #expect(GitIgnore.matches("/overlays/*/.env", "overlays/azd/.env"))
+        #expect(!GitIgnore.matches("/.env", "overlays/.env"))  // anchored at the .gitignore's folder
+        #expect(!GitIgnore.matches("# .env", ".env"))
+        #expect(!GitIgnore.matches(".env.local", ".env"))
+        #expect(
+            GitIgnore.missingFile(
+                in: "Error: loading KV pairs: env source files: [.env]: open /r/o/.env: no such file or directory")
+                == "/r/o/.env")
+        #expect(GitIgnore.missingFile(in: "Error: must build at directory: not a valid directory") == nil)
+    }
+
     @Test func relativePathsClimbToTheCommonFolder() {
         #expect(
             relativePath(from: "/tmp/kubewire-render-1", to: "/work/repo/overlays/prod")

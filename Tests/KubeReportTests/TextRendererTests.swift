@@ -201,7 +201,7 @@ import Testing
         var report = Report(diagnostics: [], rules: [], inputCount: 2, objectCount: 3)
         report.skippedFiles = ["docker-compose.yml", "evil\u{1B}[2J\nname.yaml"]
         let counted = TextRenderer(color: false).render(report)
-        #expect(counted == "ok: no findings in 2 files (3 objects); 2 YAML files skipped: not Kubernetes objects\n")
+        #expect(counted == "ok: no findings in 2 files (3 objects); 2 files skipped: not Kubernetes objects\n")
         report.listsSkippedFiles = true
         let listed = TextRenderer(color: false).render(report)
         #expect(listed.contains("  skipped (not Kubernetes objects): docker-compose.yml\n"))

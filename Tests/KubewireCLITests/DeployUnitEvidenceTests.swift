@@ -67,6 +67,32 @@ import Testing
         #expect(alone.stdout.contains("error[service-account]"), "\(alone)")
     }
 
+    @Test func aNameAFileTheKustomizationLeavesOutDefinesIsNotProvenMissing() throws {
+        let scratch = try Scratch()
+        try write(
+            scratch,
+            [
+                "config/default/kustomization.yaml": "resources:\n- ../manager\n- ../rbac\n",
+                "config/manager/kustomization.yaml": "resources:\n- manager.yaml\n",
+                "config/manager/manager.yaml": Self.deployment,
+                // kubebuilder's scaffold: the account is commented out, made another way at install time.
+                "config/rbac/kustomization.yaml": "resources:\n# - service_account.yaml\n- cache-sa.yaml\n",
+                "config/rbac/cache-sa.yaml": Self.serviceAccount("cache"),
+                // Never checked: its unknown field is not reported.
+                "config/rbac/service_account.yaml": Self.serviceAccount("cache-deployer-sa") + "colour: blue\n",
+            ])
+        let result = try check(["."], in: scratch)
+        #expect(result.status == 0, "\(result)")
+        #expect(!result.stdout.contains("service-account"), "\(result)")
+        #expect(!result.stdout.contains("unknown-field"), "\(result)")
+
+        // Without the unlisted file, the account the namespace lacks is proven missing.
+        try FileManager.default.removeItem(atPath: scratch.path("config/rbac/service_account.yaml"))
+        let alone = try check(["."], in: scratch)
+        #expect(alone.status == 1, "\(alone)")
+        #expect(alone.stdout.contains("error[service-account]"), "\(alone)")
+    }
+
     @Test func jsonManifestsAreCheckedAndOtherJSONFilesSkippedQuietly() throws {
         let scratch = try Scratch()
         try write(
@@ -100,6 +126,6 @@ import Testing
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("error[service-target-port]"), "\(result)")
         #expect(result.stdout.contains("--> k8s/service.json:2:"), "\(result)")
-        #expect(result.stdout.contains("3 YAML files skipped: not Kubernetes objects"), "\(result)")
+        #expect(result.stdout.contains("3 files skipped: not Kubernetes objects"), "\(result)")
     }
 }

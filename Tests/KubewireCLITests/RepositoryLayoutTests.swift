@@ -56,7 +56,7 @@ import Testing
         // The helm test pod shares the app's labels but is no routing target.
         #expect(!out.contains("release-name-shop-test"), "\(result)")
         #expect(out.contains("error: 2 errors in 4 files"), "\(result)")
-        #expect(out.contains("3 YAML files skipped: not Kubernetes objects"), "\(result)")
+        #expect(out.contains("3 files skipped: not Kubernetes objects"), "\(result)")
         #expect(!out.contains("skipped (not Kubernetes objects): docker-compose.yml"))
 
         let verbose = try check([".", "--verbose"], in: Self.repository)
@@ -125,6 +125,29 @@ import Testing
         #expect(result.stdout.contains("--> kustomization.yaml:2:5"), "\(result)")  // the entry kustomize names
     }
 
+    @Test func aFileTheRepositoryIgnoresIsMadeAtDeployTimeNotMissing() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(
+            atPath: scratch.url.path + "/.git", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: scratch.url.path + "/overlays/azd", withIntermediateDirectories: true)
+        try scratch.write(".gitignore", "# dotenv files\n.env\n.env.local\n")
+        try scratch.write(
+            "overlays/azd/kustomization.yaml", "configMapGenerator:\n  - name: api\n    envs:\n      - .env\n")
+        let result = try check(["overlays"], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        #expect(
+            result.stdout.contains(
+                "note[not-rendered]: kustomization overlays/azd was not checked: it reads .env, which .gitignore keeps out"
+            ), "\(result)")
+
+        // A missing file the repository does not ignore is the kustomization's mistake.
+        try scratch.write(".gitignore", "node_modules/\n")
+        let broken = try check(["overlays"], in: scratch.url)
+        #expect(broken.status == 2, "\(broken)")
+        #expect(broken.stdout.contains("error[render-failed]: kustomize cannot build overlays/azd"), "\(broken)")
+    }
+
     @Test func aChartHelmCannotRenderIsAnInputErrorAtTheChart() throws {
         let scratch = try Scratch()
         try FileManager.default.createDirectory(
@@ -171,7 +194,7 @@ import Testing
         try scratch.write("docker-compose.yml", "services:\n  web:\n    image: nginx\n")
         let composeOnly = try check(["."], in: scratch.url)
         #expect(composeOnly.status == 2, "\(composeOnly)")
-        #expect(composeOnly.stdout.contains("(1 YAML file skipped: not Kubernetes objects)"), "\(composeOnly)")
+        #expect(composeOnly.stdout.contains("(1 file skipped: not Kubernetes objects)"), "\(composeOnly)")
 
         // Named explicitly, it is checked as given.
         let named = try check(["docker-compose.yml"], in: scratch.url)
@@ -251,7 +274,7 @@ import Testing
             """)
         let result = try check(["."], in: scratch.url)
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdout.contains("in 1 file (1 object); 1 YAML file skipped"), "\(result)")
+        #expect(result.stdout.contains("in 1 file (1 object); 1 file skipped"), "\(result)")
 
         let named = try check(["cm.template.yaml"], in: scratch.url)
         #expect(named.status == 1, "\(named)")

@@ -56,7 +56,7 @@ public enum InputProblem {
     public static let notRendered = RuleInfo(
         id: .notRendered,
         summary:
-            "A kustomization or chart was not checked: it cannot be rendered on this machine (tool missing, offline, plugins, dependencies not fetched)",
+            "A kustomization or chart was not checked: it cannot be rendered on this machine (tool missing, offline, plugins, dependencies not fetched, a git-ignored file made at deploy time)",
         why:
             "kubewire checks what kustomize and helm render, never the templates or patches themselves; what this machine cannot render is said, not guessed.",
         fix:

@@ -33,6 +33,11 @@ public struct InputPlan: Sendable {
     public var setAsideFiles: [SetAsideFile] = []
     /// Kustomizations no other kustomization of the inputs includes: each is built on its own.
     public var kustomizations: [KustomizationFolder] = []
+    /// Manifest files in a kustomization's own folder that no kustomization of the inputs lists
+    /// (`# - service_account.yaml`, commented out because the object is made another way). Never
+    /// checked or reported: only the names they define are evidence (`DeployUnitNames`), since what
+    /// they define may well exist in the cluster.
+    public var unlistedKustomizationFiles: [String] = []
     public var charts: [ChartFolder] = []
     /// Problems with the paths themselves (missing, unreadable): exit 2.
     public var problems: [Diagnostic] = []
@@ -98,6 +103,9 @@ public enum InputPlanner {
         }
         plan.charts = walk.charts
         var realPaths = walk.realPaths
+        plan.unlistedKustomizationFiles = walk.kustomizationFolderFiles.filter { file in
+            realPaths.resolve(file).map { !usedFiles.contains($0) } ?? false
+        }
         plan.plainFiles = walk.files.filter { file in
             realPaths.resolve(file.path).map { !usedFiles.contains($0) } ?? true
         }
@@ -183,6 +191,8 @@ public enum InputPlanner {
         var kustomizations: [KustomizationFolder] = []
         var charts: [ChartFolder] = []
         var harnessFiles: [String] = []
+        /// The manifest files directly in a kustomization's folder (listed by it or not).
+        var kustomizationFolderFiles: [String] = []
         var seenFiles: [String: Int] = [:]
         var seenFolders = Set<String>()
         /// Every file's resolved path, its folder resolved once.
@@ -244,6 +254,12 @@ public enum InputPlanner {
                 // The folder's own YAML files are its resources and patches; sub-folders are walked
                 // (they may hold other kustomizations, or plain manifests it does not use).
                 kustomizations.append(KustomizationFolder(path: path, file: join(file)))
+                for entry in entries
+                where !entry.isFolder && Self.isManifestFileName(entry.name)
+                    && !InputPlanner.kustomizationFileNames.contains(entry.name)
+                {
+                    kustomizationFolderFiles.append(join(entry.name))
+                }
                 if only { return true }
                 for entry in entries where entry.isFolder && Self.walkable(entry.name) {
                     _ = folder(join(entry.name), explicit: false)

@@ -115,6 +115,18 @@ public enum KustomizeBuild {
         if let (_, reason) = environmental.first(where: { message.contains($0.0) }) {
             return .notRendered(notRendered(folder.file, "kustomization \(label) was not checked: \(reason)"))
         }
+        // A file the repository's .gitignore keeps out (a configMapGenerator's `.env`, generated
+        // secrets) is made where it is deployed: its absence here is expected, not a broken build.
+        if let missing = GitIgnore.missingFile(in: errors).map({ $0.hasPrefix("/") ? $0 : target + "/" + $0 }),
+            GitIgnore.ignores(missing)
+        {
+            let shown = missing.hasPrefix(target + "/") ? String(missing.dropFirst(target.count + 1)) : missing
+            return .notRendered(
+                notRendered(
+                    folder.file,
+                    "kustomization \(label) was not checked: it reads \(shown), which .gitignore keeps out of the repository (it is made where the kustomization is deployed)"
+                ))
+        }
         var problem = renderProblem(folder.file, "kustomize cannot build \(label): \(message)")
         // The entry the message names (`missing.yaml`, a patch path), when the kustomization has one.
         if let root = KustomizationFile.load(path: folder.file).root,

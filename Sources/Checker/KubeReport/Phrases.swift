@@ -9,7 +9,7 @@ func scopePhrase(_ report: Report) -> String {
     let unchecked = report.notValidatedCount > 0 ? ", \(report.notValidatedCount) not validated: no schema" : ""
     let skipped =
         report.skippedFiles.isEmpty
-        ? "" : "; \(plural(report.skippedFiles.count, "YAML file")) skipped: not Kubernetes objects"
+        ? "" : "; \(plural(report.skippedFiles.count, "file")) skipped: not Kubernetes objects"
     let harness =
         report.testHarnessFiles.isEmpty
         ? "" : "; \(plural(report.testHarnessFiles.count, "test-harness file")) skipped: kuttl/chainsaw test steps"

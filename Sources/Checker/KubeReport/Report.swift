@@ -16,7 +16,8 @@ public struct Report: Sendable {
     public var objectCount: Int
     /// Objects no API schema covered (custom resources whose CRD is not in the inputs).
     public var notValidatedCount: Int = 0
-    /// YAML files found by walking folders that hold no Kubernetes object (compose files, workflows).
+    /// YAML and JSON files found by walking folders that hold no Kubernetes object (compose files,
+    /// workflows, package.json).
     public var skippedFiles: [String] = []
     /// YAML files found by walking in kuttl or chainsaw test folders: the harness's inputs, not manifests.
     public var testHarnessFiles: [String] = []

@@ -90,8 +90,11 @@ struct AppliedTogether {
 public struct DeployUnitNames: Sendable {
     private var unitCounts: [String: Int] = [:]
 
-    public init(_ graphs: [ManifestGraph]) {
-        for graph in graphs {
+    /// `evidenceOnly`: graphs of files no deploy unit applies (a kustomization's folder holds them
+    /// but it does not list them): what they define exists another way, if at all, so it is never
+    /// proven missing; they are not units whose own names are asked about.
+    public init(_ graphs: [ManifestGraph], evidenceOnly: [ManifestGraph] = []) {
+        for graph in graphs + evidenceOnly {
             for key in Self.keys(of: graph) { unitCounts[key, default: 0] += 1 }
         }
     }

@@ -134,17 +134,23 @@ struct IngressPathRule {
 
     // MARK: - ingress-nginx
 
+    /// Whether ingress-nginx ≥ 1.12 (strict-validate-path-type) rejects the Ingress for this path: an
+    /// Exact or Prefix path with regex characters. A path the API server already refuses (an encoded
+    /// slash) is that one error, not two.
+    static func strictPathTypeRejects(_ path: IngressPath) -> Bool {
+        guard let type = path.pathType, type == "Exact" || type == "Prefix", path.path.hasPrefix("/") else {
+            return false
+        }
+        return !isStrictPath(path.path) && forbiddenSegment(in: path.path) == nil && !hasTrailingDotSegment(path.path)
+    }
+
     /// strict-validate-path-type (on by default since controller v1.12).
     private func strictPathFindings(_ locations: [IngressLocation]) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for location in locations {
             let path = location.path
             let object = location.object
-            // A path the API server already refuses (an encoded slash) is that one error, not two.
-            if let type = path.pathType, type == "Exact" || type == "Prefix", path.path.hasPrefix("/"),
-                !Self.isStrictPath(path.path), Self.forbiddenSegment(in: path.path) == nil,
-                !Self.hasTrailingDotSegment(path.path), let typeNode = path.pathTypeNode
-            {
+            if let type = path.pathType, Self.strictPathTypeRejects(path), let typeNode = path.pathTypeNode {
                 let typeSpan = object.span(typeNode)
                 findings.append(
                     info.diagnostic(

@@ -8,7 +8,7 @@ import KubeModel
 /// namespace's workloads when no custom resource there may create the pods and
 /// some of them carry a label key of the selector, or by exact matches in another
 /// namespace when the Service writes its own (one that writes none goes where it
-/// is applied).
+/// is applied, and kubebuilder's placeholder namespace `system` is replaced at install).
 struct ServiceSelectorRule: Rule {
     let info = RuleInfo(
         id: .serviceSelector,
@@ -18,6 +18,10 @@ struct ServiceSelectorRule: Rule {
         fix:
             "Make the selector's keys and values equal to the pod template labels (spec.template.metadata.labels) of the workload it fronts."
     )
+
+    /// The namespace kubebuilder and operator-sdk scaffolds write (`namespace: system`) for the
+    /// install to replace: not one a cluster runs.
+    static let placeholderNamespaces: Set<String> = ["system"]
 
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
@@ -35,11 +39,17 @@ struct ServiceSelectorRule: Rule {
             }
             // A Service that writes no namespace goes where it is applied (`kubectl apply -n`): pods of
             // the inputs in another namespace that carry its labels are what it is applied beside.
-            if !service.object.namespaceIsWritten,
-                graph.workloads.contains(where: {
-                    $0.object.namespace != service.object.namespace && $0.podsCarry(all: service.selector)
-                })
-            {
+            // Likewise kubebuilder's placeholder namespace `system` (config/default's `namespace:`, or
+            // OLM's install namespace for a bundle, replaces it): pods left there by an overlay that
+            // adds its own resources are the Service's, once installed.
+            if graph.workloads.contains(where: { workload in
+                let namespace = workload.object.namespace
+                return namespace != service.object.namespace
+                    && (!service.object.namespaceIsWritten
+                        || Self.placeholderNamespaces.contains(namespace)
+                        || Self.placeholderNamespaces.contains(service.object.namespace))
+                    && workload.podsCarry(all: service.selector)
+            }) {
                 continue
             }
             guard let finding = diagnose(service, graph: graph, together: together) else { continue }
