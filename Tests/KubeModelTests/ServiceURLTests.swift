@@ -51,3 +51,64 @@ struct ServiceURLTests {
         #expect(found == testCase.expected)
     }
 }
+
+@Suite("workloads whose Service URLs do not resolve")
+struct UnresolvedServiceURLTests {
+    static func workload(_ name: String, url: String) -> String {
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: \(name)
+        spec:
+          selector:
+            matchLabels: {app: \(name)}
+          template:
+            metadata:
+              labels: {app: \(name)}
+            spec:
+              containers:
+                - name: main
+                  image: example/\(name)
+                  env:
+                    - name: UPSTREAM
+                      value: \(url)
+        """
+    }
+
+    static let services = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: api
+        spec:
+          selector: {app: api}
+          ports:
+            - port: 8080
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: external
+        spec:
+          type: ExternalName
+          externalName: example.com
+        """
+
+    /// Only a URL naming a Service the inputs lack, or a port it does not expose, makes its
+    /// workload one service-url reads again; a host outside the cluster and an ExternalName
+    /// Service's any port do not.
+    @Test func listsOnlyWorkloadsWithAMissingServiceOrPort() {
+        let manifests = [
+            Self.workload("fine", url: "http://api:8080/x"),
+            Self.workload("wrong-port", url: "http://api:9090/x"),
+            Self.workload("outside", url: "https://example.com/x"),
+            Self.workload("alias", url: "http://external:1234"),
+            Self.workload("missing", url: "http://apj:8080"),
+            Self.services,
+        ]
+        let graph = graph(manifests.joined(separator: "\n---\n"))
+        let names = graph.workloadsWithUnresolvedServiceURLs().map { graph.workloads[Int($0)].object.name }
+        #expect(names == ["wrong-port", "missing"])
+    }
+}
