@@ -305,7 +305,14 @@ enum ReferenceResolver {
         if let sameLetters = candidates.first(where: { $0 != name && $0.lowercased() == lower }) {
             return sameLetters
         }
-        return NearName.inputName.nearest(name, in: candidates.filter { differsBySmallEdit(name, $0) })
+        // A candidate farther than a slip cannot be the answer: the distance (cheap beside the
+        // token split) rules out most of a namespace's thousands first.
+        let allowed = NearName.inputName.allowedDistance(forLength: name.count)
+        return NearName.inputName.nearest(
+            name,
+            in: candidates.filter {
+                NearName.editDistance(name, $0) <= allowed && differsBySmallEdit(name, $0)
+            })
     }
 
     /// Whether `a` and `b`, without the whole name tokens they share at the start and at the end,
