@@ -51,6 +51,8 @@ public struct ManifestGraph: Sendable {
     private var operatorPodsByNamespace: [String: [OperatorPodLabels]] = [:]
     /// The Service URLs of every workload by the Service they name, built on first use.
     private let serviceURLIndex = ServiceURLIndex()
+    /// Objects by file, built on first use.
+    private let fileIndex = FileIndex()
 
     public init(objects: [ManifestObject]) {
         self.objects = objects
@@ -341,6 +343,12 @@ public struct ManifestGraph: Sendable {
         workloads(in: namespace).filter { $0.podsMatch(selector) }
     }
 
+    /// The objects of one input file, in input order (lazily: a file can hold many). The index is
+    /// built on first use, so a caller asking per reference never scans every object.
+    public func objects(inFile file: String) -> LazyMapSequence<[Int], ManifestObject> {
+        (fileIndex.positions(in: self)[file] ?? []).lazy.map { objects[$0] }
+    }
+
     /// Namespaces that contain at least one object.
     public var namespaces: Set<String> { Set(objects.map(\.namespace)) }
 
@@ -431,6 +439,25 @@ private final class ServiceURLIndex: @unchecked Sendable {
     private static func resolves(_ url: ServiceURL, to target: NamespacedName, in graph: ManifestGraph) -> Bool {
         guard let service = graph.service(named: target.name, in: target.namespace) else { return false }
         return service.type == "ExternalName" || service.ports.contains { $0.port == url.port }
+    }
+}
+
+/// `ManifestGraph.objects(inFile:)`: shared by every copy of the graph, which never changes after
+/// `init`. Two threads asking first may both build it; the first kept wins.
+private final class FileIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    /// Guarded by `lock`.
+    private var byFile: [String: [Int]]?
+
+    func positions(in graph: ManifestGraph) -> [String: [Int]] {
+        if let built = lock.withLock({ byFile }) { return built }
+        var fresh: [String: [Int]] = [:]
+        for (position, object) in graph.objects.enumerated() { fresh[object.file, default: []].append(position) }
+        return lock.withLock {
+            if let earlier = byFile { return earlier }
+            byFile = fresh
+            return fresh
+        }
     }
 }
 

@@ -46,7 +46,7 @@ enum ReferenceResolver {
     private static func unnamespacedInSameFile(_ reference: NamedReference, in graph: ManifestGraph) -> [Target] {
         let source = reference.source
         guard source.namespaceIsWritten, reference.namespace == source.namespace,
-            let implicit = graph.objects.first(where: { $0.file == source.file && !$0.namespaceIsWritten })?
+            let implicit = graph.objects(inFile: source.file).first(where: { !$0.namespaceIsWritten })?
                 .namespace,
             implicit != reference.namespace
         else { return [] }
