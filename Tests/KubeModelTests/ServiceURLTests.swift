@@ -1,3 +1,4 @@
+import Foundation
 import KubeModel
 import Testing
 
@@ -110,5 +111,23 @@ struct UnresolvedServiceURLTests {
         let graph = graph(manifests.joined(separator: "\n---\n"))
         let names = graph.workloadsWithUnresolvedServiceURLs().map { graph.workloads[Int($0)].object.name }
         #expect(names == ["wrong-port", "missing"])
+    }
+}
+
+@Suite("objects by file")
+struct ObjectsInFileTests {
+    /// One file's objects, in input order, whatever other files lie between them in the inputs.
+    @Test func listsOneFilesObjectsInInputOrder() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = folder.appendingPathComponent("a.yaml")
+        let second = folder.appendingPathComponent("b.yaml")
+        try write(deployment("one") + "\n---\n" + deployment("two"), to: first)
+        try write(deployment("three"), to: second)
+        let loaded = ManifestLoader.load([.path(first.path), .path(second.path)], options: LoadOptions())
+        let graph = loaded.graph
+        let file = try #require(graph.objects.first?.file)
+        #expect(graph.objects(inFile: file).map(\.name) == ["one", "two"])
+        #expect(graph.objects(inFile: "missing.yaml").isEmpty)
     }
 }
