@@ -102,6 +102,9 @@ struct UnresolvedServiceURLTests {
     @Test func listsOnlyWorkloadsWithAMissingServiceOrPort() {
         let manifests = [
             Self.workload("fine", url: "http://api:8080/x"),
+            // Hosts compare lowercased, with the namespace and cluster suffix.
+            Self.workload("spelled-out", url: "http://API.default.svc.Cluster.local:8080/x"),
+            Self.workload("wrong-port-spelled-out", url: "http://api.DEFAULT.svc:9090/x"),
             Self.workload("wrong-port", url: "http://api:9090/x"),
             Self.workload("outside", url: "https://example.com/x"),
             Self.workload("alias", url: "http://external:1234"),
@@ -110,7 +113,7 @@ struct UnresolvedServiceURLTests {
         ]
         let graph = graph(manifests.joined(separator: "\n---\n"))
         let names = graph.workloadsWithUnresolvedServiceURLs().map { graph.workloads[Int($0)].object.name }
-        #expect(names == ["wrong-port", "missing"])
+        #expect(names == ["wrong-port-spelled-out", "wrong-port", "missing"])
     }
 }
 
