@@ -1,3 +1,4 @@
+import Foundation
 import KubeModel
 import Testing
 
@@ -49,5 +50,87 @@ struct ServiceURLTests {
             "\($0.scheme) \($0.host) \($0.port) \($0.explicitPort ? "explicit" : "default") @\($0.offset)"
         }
         #expect(found == testCase.expected)
+    }
+}
+
+@Suite("workloads whose Service URLs do not resolve")
+struct UnresolvedServiceURLTests {
+    static func workload(_ name: String, url: String) -> String {
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: \(name)
+        spec:
+          selector:
+            matchLabels: {app: \(name)}
+          template:
+            metadata:
+              labels: {app: \(name)}
+            spec:
+              containers:
+                - name: main
+                  image: example/\(name)
+                  env:
+                    - name: UPSTREAM
+                      value: \(url)
+        """
+    }
+
+    static let services = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: api
+        spec:
+          selector: {app: api}
+          ports:
+            - port: 8080
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: external
+        spec:
+          type: ExternalName
+          externalName: example.com
+        """
+
+    /// Only a URL naming a Service the inputs lack, or a port it does not expose, makes its
+    /// workload one service-url reads again; a host outside the cluster and an ExternalName
+    /// Service's any port do not.
+    @Test func listsOnlyWorkloadsWithAMissingServiceOrPort() {
+        let manifests = [
+            Self.workload("fine", url: "http://api:8080/x"),
+            // Hosts compare lowercased, with the namespace and cluster suffix.
+            Self.workload("spelled-out", url: "http://API.default.svc.Cluster.local:8080/x"),
+            Self.workload("wrong-port-spelled-out", url: "http://api.DEFAULT.svc:9090/x"),
+            Self.workload("wrong-port", url: "http://api:9090/x"),
+            Self.workload("outside", url: "https://example.com/x"),
+            Self.workload("alias", url: "http://external:1234"),
+            Self.workload("missing", url: "http://apj:8080"),
+            Self.services,
+        ]
+        let graph = graph(manifests.joined(separator: "\n---\n"))
+        let names = graph.workloadsWithUnresolvedServiceURLs().map { graph.workloads[Int($0)].object.name }
+        #expect(names == ["wrong-port-spelled-out", "wrong-port", "missing"])
+    }
+}
+
+@Suite("objects by file")
+struct ObjectsInFileTests {
+    /// One file's objects, in input order, whatever other files lie between them in the inputs.
+    @Test func listsOneFilesObjectsInInputOrder() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = folder.appendingPathComponent("a.yaml")
+        let second = folder.appendingPathComponent("b.yaml")
+        try write(deployment("one") + "\n---\n" + deployment("two"), to: first)
+        try write(deployment("three"), to: second)
+        let loaded = ManifestLoader.load([.path(first.path), .path(second.path)], options: LoadOptions())
+        let graph = loaded.graph
+        let file = try #require(graph.objects.first?.file)
+        #expect(graph.objects(inFile: file).map(\.name) == ["one", "two"])
+        #expect(graph.objects(inFile: "missing.yaml").isEmpty)
     }
 }

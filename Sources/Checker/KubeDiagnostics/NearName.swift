@@ -44,24 +44,43 @@ public struct NearName: Sendable {
 
     /// Levenshtein distance over Unicode scalars, a transposition counting as one edit.
     public static func editDistance(_ a: String, _ b: String) -> Int {
+        // Never nil: no limit.
+        editDistance(a, b, atMost: .max) ?? .max
+    }
+
+    /// `editDistance(a, b)` when it is at most `limit`, else nil, found without filling the whole
+    /// table: a caller comparing a name with thousands wants only the near ones.
+    public static func editDistance(_ a: String, _ b: String, atMost limit: Int) -> Int? {
         var a = a
         var b = b
         // ASCII (nearly every name): the bytes are the scalars.
         let ascii = a.withUTF8 { left in
-            b.withUTF8 { right -> Int? in
+            b.withUTF8 { right -> Int?? in
                 guard !left.contains(where: { $0 >= 0x80 }), !right.contains(where: { $0 >= 0x80 }) else { return nil }
-                return distance(left, right)
+                return .some(distance(left, right, atMost: limit))
             }
         }
         if let ascii { return ascii }
         let left = a.unicodeScalars.map(\.value)
         let right = b.unicodeScalars.map(\.value)
-        return left.withUnsafeBufferPointer { left in right.withUnsafeBufferPointer { distance(left, $0) } }
+        return left.withUnsafeBufferPointer { left in
+            right.withUnsafeBufferPointer { distance(left, $0, atMost: limit) }
+        }
     }
-    /// Optimal string alignment: a transposition (`contianer` → `container`) is one edit.
+    /// Optimal string alignment: a transposition (`contianer` → `container`) is one edit. Nil once
+    /// two rows in a row exceed `limit`: every later cell comes from one of them plus a cost.
     private static func distance<Element: Equatable>(
-        _ a: UnsafeBufferPointer<Element>, _ b: UnsafeBufferPointer<Element>
-    ) -> Int {
+        _ a: UnsafeBufferPointer<Element>, _ b: UnsafeBufferPointer<Element>, atMost limit: Int
+    ) -> Int? {
+        // The length difference is a lower bound.
+        guard abs(a.count - b.count) <= limit else { return nil }
+        let exact = distance(a, b, rowLimit: limit)
+        return exact.flatMap { $0 <= limit ? $0 : nil }
+    }
+
+    private static func distance<Element: Equatable>(
+        _ a: UnsafeBufferPointer<Element>, _ b: UnsafeBufferPointer<Element>, rowLimit limit: Int
+    ) -> Int? {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         let width = b.count + 1
@@ -76,8 +95,10 @@ public struct NearName: Sendable {
                 twoBack[j] = 0
                 previous[j] = j
             }
+            var previousMinimum = 0
             for i in 1...a.count {
                 current[0] = i
+                var minimum = i
                 for j in 1...b.count {
                     let cost = a[i - 1] == b[j - 1] ? 0 : 1
                     var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
@@ -85,7 +106,10 @@ public struct NearName: Sendable {
                         value = min(value, twoBack[j - 2] + 1)
                     }
                     current[j] = value
+                    minimum = min(minimum, value)
                 }
+                if minimum > limit && previousMinimum > limit { return nil }
+                previousMinimum = minimum
                 (twoBack, previous, current) = (previous, current, twoBack)
             }
             return previous[b.count]

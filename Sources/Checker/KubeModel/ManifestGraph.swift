@@ -51,6 +51,8 @@ public struct ManifestGraph: Sendable {
     private var operatorPodsByNamespace: [String: [OperatorPodLabels]] = [:]
     /// The Service URLs of every workload by the Service they name, built on first use.
     private let serviceURLIndex = ServiceURLIndex()
+    /// Objects by file, built on first use.
+    private let fileIndex = FileIndex()
 
     public init(objects: [ManifestObject]) {
         self.objects = objects
@@ -294,6 +296,13 @@ public struct ManifestGraph: Sendable {
         serviceURLIndex.uses(naming: service, in: self)
     }
 
+    /// The workloads (ascending indices) with a URL naming a Service the inputs lack, or a port
+    /// that Service does not expose (an ExternalName Service has no ports to lack): the only
+    /// workloads whose URLs can be wrong. Read from the index `prepareServiceURLIndex` builds.
+    public func workloadsWithUnresolvedServiceURLs() -> [Int32] {
+        serviceURLIndex.unresolvedWorkloads(in: self)
+    }
+
     /// Builds the index behind `serviceURLUses(naming:)` now, before rules run on the pool.
     public func prepareServiceURLIndex() {
         _ = serviceURLIndex.prepare(self)
@@ -334,6 +343,12 @@ public struct ManifestGraph: Sendable {
         workloads(in: namespace).filter { $0.podsMatch(selector) }
     }
 
+    /// The objects of one input file, in input order (lazily: a file can hold many). The index is
+    /// built on first use, so a caller asking per reference never scans every object.
+    public func objects(inFile file: String) -> LazyMapSequence<[Int], ManifestObject> {
+        (fileIndex.positions(in: self)[file] ?? []).lazy.map { objects[$0] }
+    }
+
     /// Namespaces that contain at least one object.
     public var namespaces: Set<String> { Set(objects.map(\.namespace)) }
 
@@ -361,22 +376,28 @@ private struct PodLabel: Hashable {
 /// alone) builds its own copy. (`NSLock`, not `Mutex`: the package still builds for macOS 14.)
 private final class ServiceURLIndex: @unchecked Sendable {
     private let lock = NSLock()
-    /// Per Service, the workloads (ascending indices) with a URL naming it; the URLs themselves
-    /// are read again for those few, so the index stays a few bytes a workload. Guarded by `lock`.
-    private var byService: [NamespacedName: [Int32]]?
+    struct Built {
+        /// Per Service, the workloads (ascending indices) with a URL naming it; the URLs themselves
+        /// are read again for those few, so the index stays a few bytes a workload.
+        var byService: [NamespacedName: [Int32]]
+        /// `ManifestGraph.workloadsWithUnresolvedServiceURLs()`.
+        var unresolved: [Int32]
+    }
+    /// Guarded by `lock`.
+    private var built: Built?
 
-    func prepare(_ graph: ManifestGraph) -> [NamespacedName: [Int32]] {
-        if let built = lock.withLock({ byService }) { return built }
-        let built = Self.build(graph)
+    func prepare(_ graph: ManifestGraph) -> Built {
+        if let built = lock.withLock({ built }) { return built }
+        let fresh = Self.build(graph)
         return lock.withLock {
-            if let earlier = byService { return earlier }
-            byService = built
-            return built
+            if let earlier = built { return earlier }
+            built = fresh
+            return fresh
         }
     }
 
     func uses(naming service: NamespacedName, in graph: ManifestGraph) -> [ResolvedURLUse] {
-        let workloads = prepare(graph)[service] ?? []
+        let workloads = prepare(graph).byService[service] ?? []
         guard !workloads.isEmpty else { return [] }
         let namespaces = graph.namespaces
         return workloads.flatMap { index in
@@ -384,17 +405,59 @@ private final class ServiceURLIndex: @unchecked Sendable {
         }
     }
 
-    private static func build(_ graph: ManifestGraph) -> [NamespacedName: [Int32]] {
+    func unresolvedWorkloads(in graph: ManifestGraph) -> [Int32] {
+        prepare(graph).unresolved
+    }
+
+    private static func build(_ graph: ManifestGraph) -> Built {
         let namespaces = graph.namespaces
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, graph.workloads.count / 256)
-        let named = Array(graph.workloads.indices).parallelMap(workers: workers) { index in
-            Set(graph.serviceURLUses(ofWorkload: index, namespaces: namespaces).compactMap(\.service))
+        let named = Array(graph.workloads.indices).parallelMap(workers: workers) {
+            index -> (services: Set<NamespacedName>, unresolved: Bool) in
+            var services = Set<NamespacedName>()
+            var unresolved = false
+            for resolved in graph.serviceURLUses(ofWorkload: index, namespaces: namespaces) {
+                guard let target = resolved.service else { continue }
+                services.insert(target)
+                if !unresolved {
+                    unresolved = !Self.resolves(resolved.use.url, to: target, in: graph)
+                }
+            }
+            return (services, unresolved)
         }
         var index: [NamespacedName: [Int32]] = [:]
-        for (workload, services) in named.enumerated() {
-            for service in services { index[service, default: []].append(Int32(workload)) }
+        var unresolved: [Int32] = []
+        for (workload, entry) in named.enumerated() {
+            for service in entry.services { index[service, default: []].append(Int32(workload)) }
+            if entry.unresolved { unresolved.append(Int32(workload)) }
         }
-        return index
+        return Built(byService: index, unresolved: unresolved)
+    }
+
+    /// The Service exists and takes the URL's port (an ExternalName Service is a DNS alias: the
+    /// client's port goes to the external name as written).
+    private static func resolves(_ url: ServiceURL, to target: NamespacedName, in graph: ManifestGraph) -> Bool {
+        guard let service = graph.service(named: target.name, in: target.namespace) else { return false }
+        return service.type == "ExternalName" || service.ports.contains { $0.port == url.port }
+    }
+}
+
+/// `ManifestGraph.objects(inFile:)`: shared by every copy of the graph, which never changes after
+/// `init`. Two threads asking first may both build it; the first kept wins.
+private final class FileIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    /// Guarded by `lock`.
+    private var byFile: [String: [Int]]?
+
+    func positions(in graph: ManifestGraph) -> [String: [Int]] {
+        if let built = lock.withLock({ byFile }) { return built }
+        var fresh: [String: [Int]] = [:]
+        for (position, object) in graph.objects.enumerated() { fresh[object.file, default: []].append(position) }
+        return lock.withLock {
+            if let earlier = byFile { return earlier }
+            byFile = fresh
+            return fresh
+        }
     }
 }
 

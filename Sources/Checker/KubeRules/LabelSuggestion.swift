@@ -37,9 +37,13 @@ enum LabelSuggestion {
             for (entry, text, length) in wanted {
                 var cheapest = length
                 for label in labels {
-                    // The length difference is a lower bound of the distance: most pairs stop here.
-                    guard abs(label.length - length) < cheapest else { continue }
-                    let distance = NearName.editDistance(text, label.text)
+                    // Only a distance below `cheapest` changes anything, and one that makes this
+                    // workload no nearer than `best` loses it anyway: the distance is computed
+                    // only as far as that (the length difference bounds it: most pairs stop there).
+                    let limit = min(cheapest - 1, best.map { $0.distance - total - 1 } ?? .max)
+                    guard abs(label.length - length) <= limit,
+                        let distance = NearName.editDistance(text, label.text, atMost: limit)
+                    else { continue }
                     if distance < cheapest {
                         cheapest = distance
                         if label.label.key != entry.key && !labels.contains(where: { $0.label.key == entry.key }) {

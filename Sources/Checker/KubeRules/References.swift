@@ -46,7 +46,7 @@ enum ReferenceResolver {
     private static func unnamespacedInSameFile(_ reference: NamedReference, in graph: ManifestGraph) -> [Target] {
         let source = reference.source
         guard source.namespaceIsWritten, reference.namespace == source.namespace,
-            let implicit = graph.objects.first(where: { $0.file == source.file && !$0.namespaceIsWritten })?
+            let implicit = graph.objects(inFile: source.file).first(where: { !$0.namespaceIsWritten })?
                 .namespace,
             implicit != reference.namespace
         else { return [] }
@@ -307,7 +307,14 @@ enum ReferenceResolver {
         if let sameLetters = candidates.first(where: { $0 != name && $0.lowercased() == lower }) {
             return sameLetters
         }
-        return NearName.inputName.nearest(name, in: candidates.filter { differsBySmallEdit(name, $0) })
+        // A candidate farther than a slip cannot be the answer: the distance (cheap beside the
+        // token split) rules out most of a namespace's thousands first.
+        let allowed = NearName.inputName.allowedDistance(forLength: name.count)
+        return NearName.inputName.nearest(
+            name,
+            in: candidates.filter {
+                NearName.editDistance(name, $0) <= allowed && differsBySmallEdit(name, $0)
+            })
     }
 
     /// Whether `a` and `b`, without the whole name tokens they share at the start and at the end,

@@ -20,8 +20,10 @@ struct ServiceURLRule: Rule {
         var findings: [Diagnostic] = []
         let namespaces = graph.namespaces
         let together = AppliedTogether(graph, context: context)
-        for index in graph.workloads.indices {
-            for resolved in graph.serviceURLUses(ofWorkload: index, namespaces: namespaces) {
+        // Only workloads with a URL naming a missing Service or port can have a finding: the
+        // index found them while it read every workload's URLs.
+        for index in graph.workloadsWithUnresolvedServiceURLs() {
+            for resolved in graph.serviceURLUses(ofWorkload: Int(index), namespaces: namespaces) {
                 guard let target = resolved.service else { continue }
                 let use = resolved.use
                 if let finding = check(
