@@ -167,7 +167,17 @@ struct CheckRun {
             }
         }
         let plainFindingCount = findings.count
-        let rendered = renderedFindings.merged(builds: renderedInputs)
+        var rendered = renderedFindings.merged(builds: renderedInputs)
+        if takesSignatures {
+            // --fix: the repository's other overlays that read an edited base must agree too.
+            rendered = FixOtherBuilds.consult(
+                rendered, built: renderedInputs, inputs: inputs, tools: tools, options: loadOptions
+            ) { graph in
+                var otherChecker = checker
+                otherChecker.context.definedInOtherUnits = unitNames.definedInOtherUnits(than: graph)
+                return otherChecker.run(graph).diagnostics
+            }
+        }
         findings += rendered
         if takesSignatures {
             // The source files fixes of rendered findings edit (an edit also checks the text it replaces).
