@@ -113,3 +113,49 @@ struct FindingKey: Hashable {
         }
     }
 }
+
+/// The builds of `check --fix --diff`'s second check: a kustomization that reads a file the diff
+/// changes is built from a copy with the fixed texts (`KustomizeMirror`), so what is left is counted
+/// exactly; where the copy or its build fails, it is built as it is on disk (`approximate`).
+struct FixedTextBuilds {
+    var outcomes: [RenderOutcome]
+    var approximate = false
+    /// The copies' folder, removed by `removeCopies` once the findings are mapped (the mapping reads them).
+    var mirror: String?
+
+    static func render(
+        kustomizations: [KustomizationFolder], charts: [ChartFolder], replacing texts: [String: String],
+        tools: RenderTools, valuesFiles: [String], kubeVersion: String
+    ) -> FixedTextBuilds {
+        guard !texts.isEmpty, !kustomizations.isEmpty, let mirror = KustomizeMirror.makeRoot() else {
+            return FixedTextBuilds(
+                outcomes: tools.renderAll(
+                    kustomizations: kustomizations, charts: charts, valuesFiles: valuesFiles, kubeVersion: kubeVersion),
+                approximate: !texts.isEmpty && !kustomizations.isEmpty)
+        }
+        var result = FixedTextBuilds(outcomes: [], mirror: mirror)
+        let copies = kustomizations.map { KustomizeMirror.copy($0, replacing: texts, into: mirror) }
+        let folders = zip(kustomizations, copies).map { folder, copy in
+            if case .copied(let copied) = copy { return copied }
+            return folder
+        }
+        result.outcomes = tools.renderAll(
+            kustomizations: folders, charts: charts, valuesFiles: valuesFiles, kubeVersion: kubeVersion)
+        for (index, copy) in copies.enumerated() {
+            switch (copy, result.outcomes[index]) {
+            case (.failed, _):
+                result.approximate = true
+            case (.copied, .failed), (.copied, .notRendered):
+                // A file the copy lacks (one kustomize reads that its kustomization file does not name).
+                result.outcomes[index] = tools.build(kustomizations[index])
+                result.approximate = true
+            default: break
+            }
+        }
+        return result
+    }
+
+    func removeCopies() {
+        if let mirror { try? FileManager.default.removeItem(atPath: mirror) }
+    }
+}

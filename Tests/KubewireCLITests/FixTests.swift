@@ -423,6 +423,29 @@ struct FixTests {
         #expect(try String(contentsOfFile: basePath, encoding: .utf8).contains("port: {number: 80}}"))
     }
 
+    /// `--fix --diff` writes nothing, yet counts what `--fix` leaves: kustomize builds a copy with the
+    /// fixed texts (the consequence of the quoted port, service-target-port, is gone too).
+    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
+    func diffCountsWhatFixLeavesInAKustomizeLayout() throws {
+        let tools = try #require(kustomizeTools)
+        let scratch = try Scratch()
+        let target = scratch.url.appendingPathComponent("layout")
+        try FileManager.default.copyItem(at: FixCase(name: "kustomize-base-overlay").url("before"), to: target)
+        let before = try tree(target)
+        let diff = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "--diff", "layout"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(diff.stdout.contains("+      targetPort: 8080   # the container's port"), "\(diff)")
+        #expect(diff.stderr == "kubewire: --fix: would apply 1 fix in 1 file; left: nothing\n", "\(diff)")
+        #expect(diff.status == 0, "\(diff)")
+        #expect(try tree(target) == before)
+        let fixed = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "layout"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(fixed.stderr == "kubewire: --fix: applied 1 fix in 1 file; left: nothing\n", "\(fixed)")
+        #expect(fixed.status == diff.status)
+    }
+
     /// An overlay that cannot be built here is no agreement: the base line stays.
     @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
     func anOverlayThatCannotBeBuiltKeepsTheBaseLine() throws {

@@ -66,12 +66,34 @@ public struct KustomizationReaders: Sendable {
         walk(root, depth: 0)
         guard result.cutShort == nil else { return result }
 
-        var reach: [String: Set<String>] = [:]
+        var reach = Reach()
+        let all = found.map { folder in (folder, reach.files(folder: folder.path, file: folder.file)) }
+        result.deployed = all.filter { folder, _ in
+            !reach.included.contains(folder.path) && !KustomizationFile.load(path: folder.file).isComponent
+        }.map { folder, files in
+            (KustomizationFolder(path: displayPath(folder.path), file: displayPath(folder.file)), files)
+        }
+        return result
+    }
+
+    /// The real paths of the local files `folder`'s kustomization reads, through the folders it lists.
+    public static func filesRead(by folder: KustomizationFolder) -> Set<String> {
+        guard let real = InputPlanner.canonicalPath(folder.path), let file = InputPlanner.canonicalPath(folder.file)
+        else { return [] }
+        var reach = Reach()
+        return reach.files(folder: real, file: file)
+    }
+
+    /// What each kustomization reads (by real folder path), and the folders some kustomization lists.
+    struct Reach {
+        var files: [String: Set<String>] = [:]
         var included: Set<String> = []
-        func reads(_ folder: String, file: String, visiting: inout Set<String>) -> Set<String> {
-            if let known = reach[folder] { return known }
+        private var visiting: Set<String> = []
+
+        mutating func files(folder: String, file: String) -> Set<String> {
+            if let known = files[folder] { return known }
             guard visiting.insert(folder).inserted else { return [] }
-            var files: Set<String> = [InputPlanner.canonicalPath(file) ?? file]
+            var read: Set<String> = [InputPlanner.canonicalPath(file) ?? file]
             for reference in KustomizationFile.load(path: file).localReferences(in: folder) {
                 guard let real = InputPlanner.canonicalPath(reference) else { continue }
                 if InputPlanner.isDirectory(real) {
@@ -81,25 +103,15 @@ public struct KustomizationReaders: Sendable {
                             FileManager.default.fileExists(atPath: real + "/" + $0)
                         })
                     else { continue }
-                    files.formUnion(reads(real, file: real + "/" + name, visiting: &visiting))
+                    read.formUnion(files(folder: real, file: real + "/" + name))
                 } else {
-                    files.insert(real)
+                    read.insert(real)
                 }
             }
             visiting.remove(folder)
-            reach[folder] = files
-            return files
+            files[folder] = read
+            return read
         }
-        let all = found.map { folder in
-            var visiting: Set<String> = []
-            return (folder, reads(folder.path, file: folder.file, visiting: &visiting))
-        }
-        result.deployed = all.filter { folder, _ in
-            !included.contains(folder.path) && !KustomizationFile.load(path: folder.file).isComponent
-        }.map { folder, files in
-            (KustomizationFolder(path: displayPath(folder.path), file: displayPath(folder.file)), files)
-        }
-        return result
     }
 
     /// The nearest folder at or above `folder` that holds `.git` (a folder, or a worktree's file).
@@ -124,4 +136,42 @@ public struct KustomizationReaders: Sendable {
         return "/" + common.joined(separator: "/")
     }
 
+}
+
+/// `--fix --diff` writes nothing, yet kustomize builds files: a kustomization that reads a file the
+/// diff changes is built from a copy of the files it reads, the fixed texts in place of theirs, so
+/// the check after the diff counts what the fixes leave. The copy sits below `root` at each file's
+/// real path (`root` + `/work/base/web.yaml`), so the relative paths between them stay.
+public enum KustomizeMirror {
+    public enum Copy: Sendable {
+        /// It reads none of the fixed files: build it where it is.
+        case unaffected
+        /// Build this folder instead.
+        case copied(KustomizationFolder)
+        /// The copy could not be made.
+        case failed
+    }
+
+    /// A new empty folder for copies (the caller removes it when the run is over).
+    public static func makeRoot() -> String? { temporaryFolder() }
+
+    public static func copy(_ folder: KustomizationFolder, replacing texts: [String: String], into root: String)
+        -> Copy
+    {
+        let files = KustomizationReaders.filesRead(by: folder)
+        guard !files.isDisjoint(with: texts.keys),
+            let realFolder = InputPlanner.canonicalPath(folder.path),
+            let realFile = InputPlanner.canonicalPath(folder.file)
+        else { return .unaffected }
+        for file in files {
+            let copy = root + file
+            let data = texts[file].map { Data($0.utf8) } ?? FileManager.default.contents(atPath: file)
+            guard let data,
+                (try? FileManager.default.createDirectory(
+                    atPath: (copy as NSString).deletingLastPathComponent, withIntermediateDirectories: true)) != nil,
+                FileManager.default.createFile(atPath: copy, contents: data)
+            else { return .failed }
+        }
+        return .copied(KustomizationFolder(path: root + realFolder, file: root + realFile))
+    }
 }
