@@ -87,7 +87,12 @@ struct CheckCommand: ParsableCommand {
         if var pass = fixed, pass.diff != nil {
             // --fix --diff wrote nothing: kustomize built copies with the fixed texts, or where it
             // could not, the files on disk again; there the rendered findings the diff fixes are not left.
-            if run.rendersFixedSourcesOnDisk { findings.removeAll { pass.fixedRendered.contains($0) } }
+            // (By rule and place: the overlays that found it may differ now, some built from copies.)
+            if run.rendersFixedSourcesOnDisk {
+                findings.removeAll { finding in
+                    pass.fixedRendered.contains { $0.ruleID == finding.ruleID && $0.span == finding.span }
+                }
+            }
             pass.summary.fixesKustomizeSources = run.rendersFixedSourcesOnDisk
             fixed = pass
         }
