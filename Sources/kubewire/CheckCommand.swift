@@ -84,10 +84,17 @@ struct CheckCommand: ParsableCommand {
         var problems = run.problems
         let notChecked = run.notChecked
         var findings = run.findings
-        if let fixed, fixed.diff != nil {
-            // --fix --diff wrote nothing, so kustomize built the same output again: the rendered
-            // findings the diff fixes in their sources are not left.
-            findings.removeAll { fixed.fixedRendered.contains($0) }
+        if var pass = fixed, pass.diff != nil {
+            // --fix --diff wrote nothing: kustomize built copies with the fixed texts, or where it
+            // could not, the files on disk again; there the rendered findings the diff fixes are not left.
+            // (By rule and place: the overlays that found it may differ now, some built from copies.)
+            if run.rendersFixedSourcesOnDisk {
+                findings.removeAll { finding in
+                    pass.fixedRendered.contains { $0.ruleID == finding.ruleID && $0.span == finding.span }
+                }
+            }
+            pass.summary.fixesKustomizeSources = run.rendersFixedSourcesOnDisk
+            fixed = pass
         }
         let plainFindings = Array(findings.prefix(run.plainFindingCount))
         if run.objectCount == 0 && problems.isEmpty && notChecked.isEmpty {

@@ -54,6 +54,9 @@ struct CheckRun {
         var setAsideFiles: [InputPlan.SetAsideFile]
         /// With `takesSignatures`: the plain files' identities, by real path, before they were read.
         var signatures: [String: FileSignature] = [:]
+        /// `--fix --diff`: some kustomization reading a fixed file was built from the files on disk,
+        /// without the fixes (its copy could not be built), so what is left is approximate.
+        var rendersFixedSourcesOnDisk = false
     }
 
     func perform() -> Outcome {
@@ -93,9 +96,11 @@ struct CheckRun {
         // loaded before any is checked, so each knows what the others define (`DeployUnitNames`).
         let tools = RenderTools.find()
         let kubeVersion = "\(policy.kubeVersion.major).\(policy.kubeVersion.minor)"
-        let outcomes = tools.renderAll(
-            kustomizations: plan.kustomizations, charts: plan.charts, valuesFiles: policy.helmValues,
-            kubeVersion: kubeVersion)
+        let builds = FixedTextBuilds.render(
+            kustomizations: plan.kustomizations, charts: plan.charts, replacing: replacingRealPaths, tools: tools,
+            valuesFiles: policy.helmValues, kubeVersion: kubeVersion)
+        defer { builds.removeCopies() }
+        let outcomes = builds.outcomes
         let units = outcomes.map { outcome -> (RenderedInput, LoadedManifests)? in
             guard case .rendered(let input) = outcome else { return nil }
             return (input, ManifestLoader.load(text: input.text, name: input.name, options: loadOptions))
@@ -167,7 +172,17 @@ struct CheckRun {
             }
         }
         let plainFindingCount = findings.count
-        let rendered = renderedFindings.merged(builds: renderedInputs)
+        var rendered = renderedFindings.merged(builds: renderedInputs)
+        if takesSignatures {
+            // --fix: the repository's other overlays that read an edited base must agree too.
+            rendered = FixOtherBuilds.consult(
+                rendered, built: renderedInputs, inputs: inputs, tools: tools, options: loadOptions
+            ) { graph in
+                var otherChecker = checker
+                otherChecker.context.definedInOtherUnits = unitNames.definedInOtherUnits(than: graph)
+                return otherChecker.run(graph).diagnostics
+            }
+        }
         findings += rendered
         if takesSignatures {
             // The source files fixes of rendered findings edit (an edit also checks the text it replaces).
@@ -180,7 +195,7 @@ struct CheckRun {
             rules: checker.rules + InputProblem.all, objectCount: objectCount, inputCount: inputCount,
             notValidated: notValidated, plainFindingCount: plainFindingCount,
             setAsideFiles: plan.setAsideFiles + contextPlan.setAsideFiles,
-            signatures: signatures)
+            signatures: signatures, rendersFixedSourcesOnDisk: builds.approximate)
     }
 }
 

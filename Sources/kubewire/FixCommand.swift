@@ -40,7 +40,8 @@ struct FixSummary {
     var files = 0
     /// Lines said before the summary (fixes not applied, input never fixed).
     var remarks: [String] = []
-    /// Whether fixes of rendered kustomize findings were moved to their source files.
+    /// `--diff`: whether fixes of rendered kustomize findings were moved to source files some
+    /// kustomization was then built from as they are on disk (what is left is approximate).
     var fixesKustomizeSources = false
 
     /// Said of the findings left in rendered output whose fixes are words only: a template line, or
@@ -70,7 +71,7 @@ struct FixSummary {
             left += " (\(count(review, "suggested fix", "suggested fixes")) to review: a guess is never applied)"
         }
         if diff && fixesKustomizeSources {
-            // kustomize builds what is on disk, which --diff leaves as it is.
+            // A copy with the fixed texts could not be built: kustomize built what is on disk.
             left += "; kustomize output counted as built before the diff's changes to its sources"
         }
         return "kubewire: --fix: \(done); left: \(left)"
@@ -152,7 +153,6 @@ enum FixRun {
         summary.files = plan.files.count
         pass.summary = summary
         pass.fixedRendered = Set(plan.applied.map { candidates[$0] }.filter(renderedFindings.contains))
-        pass.summary.fixesKustomizeSources = !pass.fixedRendered.isEmpty
         return pass
     }
 }

@@ -378,6 +378,125 @@ struct FixTests {
         #expect(alone.stderr.hasSuffix("--fix: applied 1 fix in 1 file; left: nothing\n"), "\(alone)")
         #expect(try String(contentsOfFile: basePath, encoding: .utf8).contains("port: {number: 80}}"))
     }
+
+    /// An overlay the user did not name still reads the base: it is built and must agree before the
+    /// base is edited.
+    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
+    func anOverlayNotNamedIsConsultedBeforeTheBaseIsEdited() throws {
+        let tools = try #require(kustomizeTools)
+        let scratch = try Scratch()
+        for folder in ["base", "overlays/a", "overlays/b"] {
+            try FileManager.default.createDirectory(
+                at: scratch.url.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let base = try String(contentsOf: FixCase(name: "ingress-legacy-backend").url("after.yaml"), encoding: .utf8)
+            .replacingOccurrences(
+                of: "service: {name: posts, port: {number: 80}}", with: "service: {name: posts, port: {number: 8080}}")
+        let basePath = try scratch.write("base/web.yaml", base)
+        try scratch.write("base/kustomization.yaml", "resources:\n  - web.yaml\n")
+        try scratch.write("overlays/a/kustomization.yaml", "resources:\n  - ../../base\n")
+        // Overlay b, not named, exposes 8080: its Ingress is right as the base writes it.
+        try scratch.write(
+            "overlays/b/kustomization.yaml", "resources:\n  - ../../base\npatches:\n  - path: port.yaml\n")
+        try scratch.write(
+            "overlays/b/port.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: posts\nspec:\n  ports:\n    - port: 8080\n      targetPort: 8080\n"
+        )
+        let kept = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "overlays/a", "base"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(kept.status == 1, "\(kept)")
+        #expect(
+            kept.stdout.contains(
+                "use port 80; kubewire cannot make this edit: base/web.yaml is also built by `kustomize build overlays/b` (not an input), where this is not a finding"
+            ), "\(kept)")
+        #expect(kept.stderr.contains("--fix: nothing to fix;"), "\(kept)")
+        #expect(try String(contentsOfFile: basePath, encoding: .utf8) == base)
+
+        // Overlay b has the same finding with the same fix: the base is fixed for both.
+        try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("overlays/b/port.yaml"))
+        try scratch.write("overlays/b/kustomization.yaml", "resources:\n  - ../../base\n")
+        let fixed = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "overlays/a", "base"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(fixed.stderr.hasSuffix("--fix: applied 1 fix in 1 file; left: nothing\n"), "\(fixed)")
+        #expect(try String(contentsOfFile: basePath, encoding: .utf8).contains("port: {number: 80}}"))
+    }
+
+    /// `--fix --diff` writes nothing, yet counts what `--fix` leaves: kustomize builds a copy with the
+    /// fixed texts (the consequence of the quoted port, service-target-port, is gone too).
+    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
+    func diffCountsWhatFixLeavesInAKustomizeLayout() throws {
+        let tools = try #require(kustomizeTools)
+        let scratch = try Scratch()
+        let target = scratch.url.appendingPathComponent("layout")
+        try FileManager.default.copyItem(at: FixCase(name: "kustomize-base-overlay").url("before"), to: target)
+        let before = try tree(target)
+        let diff = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "--diff", "layout"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(diff.stdout.contains("+      targetPort: 8080   # the container's port"), "\(diff)")
+        #expect(diff.stderr == "kubewire: --fix: would apply 1 fix in 1 file; left: nothing\n", "\(diff)")
+        #expect(diff.status == 0, "\(diff)")
+        #expect(try tree(target) == before)
+        let fixed = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "layout"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(fixed.stderr == "kubewire: --fix: applied 1 fix in 1 file; left: nothing\n", "\(fixed)")
+        #expect(fixed.status == diff.status)
+    }
+
+    /// A kustomization whose copy cannot be built (a generator's file its kustomization does not name)
+    /// is built from disk: the fixed finding is left out, its consequence counted, and the summary says so.
+    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
+    func diffSaysWhenAKustomizationIsBuiltFromDisk() throws {
+        let tools = try #require(kustomizeTools)
+        let scratch = try Scratch()
+        let target = scratch.url.appendingPathComponent("layout")
+        try FileManager.default.copyItem(at: FixCase(name: "kustomize-base-overlay").url("before"), to: target)
+        try scratch.write(
+            "layout/overlays/dev/settings.yaml",
+            "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata:\n  name: settings\nfiles:\n  - app.properties\n")
+        try scratch.write("layout/overlays/dev/app.properties", "a=1\n")
+        try scratch.write(
+            "layout/overlays/dev/kustomization.yaml", "resources:\n  - ../../base\ngenerators:\n  - settings.yaml\n")
+        let before = try tree(target)
+        let diff = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "--diff", "layout"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(
+            diff.stderr.hasSuffix(
+                "would apply 1 fix in 1 file; left: 1 error; kustomize output counted as built before the diff's changes to its sources\n"
+            ), "\(diff)")
+        #expect(try tree(target) == before)
+    }
+
+    /// An overlay that cannot be built here is no agreement: the base line stays.
+    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
+    func anOverlayThatCannotBeBuiltKeepsTheBaseLine() throws {
+        let tools = try #require(kustomizeTools)
+        let scratch = try Scratch()
+        for folder in ["base", "overlays/a", "overlays/broken"] {
+            try FileManager.default.createDirectory(
+                at: scratch.url.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let base = try String(contentsOf: FixCase(name: "ingress-legacy-backend").url("after.yaml"), encoding: .utf8)
+            .replacingOccurrences(
+                of: "service: {name: posts, port: {number: 80}}", with: "service: {name: posts, port: {number: 8080}}")
+        let basePath = try scratch.write("base/web.yaml", base)
+        try scratch.write("base/kustomization.yaml", "resources:\n  - web.yaml\n")
+        try scratch.write("overlays/a/kustomization.yaml", "resources:\n  - ../../base\n")
+        try scratch.write(
+            "overlays/broken/kustomization.yaml", "resources:\n  - ../../base\n  - missing.yaml\n")
+        let result = try run(
+            kubewireBinary.path, ["check", "--color", "never", "--fix", "overlays/a", "base"],
+            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch)
+        #expect(
+            result.stdout.contains(
+                "base/web.yaml is also built by `kustomize build overlays/broken` (not an input), which could not be built here"
+            ), "\(result)")
+        #expect(try String(contentsOfFile: basePath, encoding: .utf8) == base)
+    }
 }
 
 /// Where kubectl (kustomize) is for the kustomize cases: `make kube-tools` (KUBEWIRE_TOOLS_DIR), or PATH.
