@@ -10,21 +10,6 @@ import Testing
         if: RepositoryLayoutTests.toolsDirectory != nil,
         "kubectl and helm are needed: `make kube-tools`, or set KUBEWIRE_TOOLS_DIR"))
 struct ContextRenderingTests {
-    func check(_ arguments: [String], in scratch: Scratch) throws -> RunResult {
-        let tools = try #require(RepositoryLayoutTests.toolsDirectory)
-        return try run(
-            kubewireBinary.path, ["check", "--color", "never"] + arguments, stdin: nil,
-            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch.url)
-    }
-
-    func write(_ scratch: Scratch, _ files: [String: String]) throws {
-        for (name, text) in files {
-            let folder = (scratch.path(name) as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try scratch.write(name, text)
-        }
-    }
-
     static func ingress(service: String, port: Int) -> String {
         """
         apiVersion: networking.k8s.io/v1
@@ -71,21 +56,21 @@ struct ContextRenderingTests {
 
     @Test func anIngressWhoseServiceIsInAContextKustomizationResolvesAndAMisspeltNameIsFound() throws {
         let scratch = try Scratch()
-        try write(scratch, Self.application)
+        try scratch.write(Self.application)
         try scratch.write("ingress.yaml", Self.ingress(service: "app-posts-srv", port: 4000))
-        let resolved = try check(["ingress.yaml", "--context", "app"], in: scratch)
+        let resolved = try checkWithKubeTools(["ingress.yaml", "--context", "app"], in: scratch)
         #expect(resolved.status == 0, "\(resolved)")
         #expect(resolved.stdout.contains("ok: no findings in 1 file (1 object)"), "\(resolved)")
 
         // A port the rendered Service does not expose: the target is in the context, and wrong.
         try scratch.write("ingress.yaml", Self.ingress(service: "app-posts-srv", port: 4001))
-        let wrongPort = try check(["ingress.yaml", "--context", "app"], in: scratch)
+        let wrongPort = try checkWithKubeTools(["ingress.yaml", "--context", "app"], in: scratch)
         #expect(wrongPort.status == 1, "\(wrongPort)")
         #expect(wrongPort.stdout.contains("error[ingress-backend]"), "\(wrongPort)")
         #expect(wrongPort.stdout.contains("--> base/service.yaml:"), "\(wrongPort)")
 
         try scratch.write("ingress.yaml", Self.ingress(service: "app-post-srv", port: 4000))
-        let misspelt = try check(["ingress.yaml", "--context", "app"], in: scratch)
+        let misspelt = try checkWithKubeTools(["ingress.yaml", "--context", "app"], in: scratch)
         #expect(misspelt.status == 1, "\(misspelt)")
         #expect(misspelt.stdout.contains("error[ingress-backend]"), "\(misspelt)")
         #expect(misspelt.stdout.contains("--> ingress.yaml:15:23"), "\(misspelt)")
@@ -96,55 +81,53 @@ struct ContextRenderingTests {
         #expect(misspelt.stdout.contains("did you mean app-posts-srv?"), "\(misspelt)")
 
         // Without the context the Service may be installed any other way: nothing is proven.
-        let alone = try check(["ingress.yaml"], in: scratch)
+        let alone = try checkWithKubeTools(["ingress.yaml"], in: scratch)
         #expect(alone.status == 0, "\(alone)")
     }
 
     @Test func aContextChartIsRenderedWithItsValuesAndIsEvidence() throws {
         let scratch = try Scratch()
-        try write(
-            scratch,
-            [
-                "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
-                "chart/values.yaml": "port: 8080\n",
-                "chart/templates/service.yaml": """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: web-srv
-                spec:
-                  selector:
-                    app: web
-                  ports:
-                    - port: {{ .Values.port }}
+        try scratch.write([
+            "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+            "chart/values.yaml": "port: 8080\n",
+            "chart/templates/service.yaml": """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web-srv
+            spec:
+              selector:
+                app: web
+              ports:
+                - port: {{ .Values.port }}
 
-                """,
-                // A template error in the chart's pod would be the chart's finding, never this run's.
-                "chart/templates/deployment.yaml": """
-                apiVersion: apps/v1
-                kind: Deployment
+            """,
+            // A template error in the chart's pod would be the chart's finding, never this run's.
+            "chart/templates/deployment.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              selector:
+                matchLabels: {app: other}
+              template:
                 metadata:
-                  name: web
+                  labels: {app: web}
                 spec:
-                  selector:
-                    matchLabels: {app: other}
-                  template:
-                    metadata:
-                      labels: {app: web}
-                    spec:
-                      containers:
-                        - name: web
-                          image: web
+                  containers:
+                    - name: web
+                      image: web
 
-                """,
-            ])
+            """,
+        ])
         try scratch.write("ingress.yaml", Self.ingress(service: "web-srv", port: 8080))
-        let resolved = try check(["ingress.yaml", "--context", "chart"], in: scratch)
+        let resolved = try checkWithKubeTools(["ingress.yaml", "--context", "chart"], in: scratch)
         #expect(resolved.status == 0, "\(resolved)")
         #expect(!resolved.stdout.contains("workload-selector"), "\(resolved)")
 
         try scratch.write("ingress.yaml", Self.ingress(service: "web-srv", port: 80))
-        let wrongPort = try check(["ingress.yaml", "--context", "chart"], in: scratch)
+        let wrongPort = try checkWithKubeTools(["ingress.yaml", "--context", "chart"], in: scratch)
         #expect(wrongPort.status == 1, "\(wrongPort)")
         #expect(wrongPort.stdout.contains("error[ingress-backend]"), "\(wrongPort)")
         #expect(wrongPort.stdout.contains("--> chart/templates/service.yaml:"), "\(wrongPort)")
@@ -152,19 +135,19 @@ struct ContextRenderingTests {
         #expect(wrongPort.stdout.contains("1 error in 1 file"), "\(wrongPort)")
 
         try scratch.write("ingress.yaml", Self.ingress(service: "web-svr", port: 8080))
-        let misspelt = try check(["ingress.yaml", "--context", "chart"], in: scratch)
+        let misspelt = try checkWithKubeTools(["ingress.yaml", "--context", "chart"], in: scratch)
         #expect(misspelt.status == 1, "\(misspelt)")
         #expect(misspelt.stdout.contains("--> chart/templates/service.yaml:4:9"), "\(misspelt)")
     }
 
     @Test func aContextThatCannotBeRenderedIsOneNoteAndNotAnErrorOfTheRun() throws {
         let scratch = try Scratch()
-        try write(scratch, ["broken/kustomization.yaml": "resources:\n  - missing.yaml\n"])
+        try scratch.write(["broken/kustomization.yaml": "resources:\n  - missing.yaml\n"])
         try scratch.write("ingress.yaml", Self.ingress(service: "posts-srv", port: 4000))
         for arguments in [
             ["ingress.yaml", "--context", "broken"], ["ingress.yaml", "--context", "broken", "--require-render"],
         ] {
-            let result = try check(arguments, in: scratch)
+            let result = try checkWithKubeTools(arguments, in: scratch)
             #expect(result.status == 0, "\(result)")
             #expect(result.stdout.components(separatedBy: "note[not-rendered]").count == 2, "\(result)")
             #expect(
@@ -175,20 +158,18 @@ struct ContextRenderingTests {
             #expect(!result.stdout.contains("render-failed"), "\(result)")
         }
         // As an input it is the run's error.
-        let input = try check(["broken"], in: scratch)
+        let input = try checkWithKubeTools(["broken"], in: scratch)
         #expect(input.status == 2, "\(input)")
         #expect(input.stdout.contains("error[render-failed]"), "\(input)")
     }
 
     @Test func aContextUnitNeverCreatesAnErrorByItselfButANearName() throws {
         let scratch = try Scratch()
-        try write(
-            scratch,
-            [
-                "accounts/kustomization.yaml": "resources:\n  - builder.yaml\n  - service.yaml\n",
-                "accounts/builder.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: builder\n",
-                "accounts/service.yaml": Self.service,
-            ])
+        try scratch.write([
+            "accounts/kustomization.yaml": "resources:\n  - builder.yaml\n  - service.yaml\n",
+            "accounts/builder.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: builder\n",
+            "accounts/service.yaml": Self.service,
+        ])
         let deployment = """
             apiVersion: apps/v1
             kind: Deployment
@@ -211,7 +192,7 @@ struct ContextRenderingTests {
             """
         // The focus defines the same Service as the context: no collision with what it is applied with.
         try scratch.write("deploy.yaml", deployment + "---\n" + Self.service)
-        let result = try check(["deploy.yaml", "--context", "accounts"], in: scratch)
+        let result = try checkWithKubeTools(["deploy.yaml", "--context", "accounts"], in: scratch)
         // Another ServiceAccount in the context does not prove `runner` missing.
         #expect(result.status == 0, "\(result)")
         #expect(!result.stdout.contains("service-account"), "\(result)")
@@ -221,37 +202,35 @@ struct ContextRenderingTests {
         try scratch.write(
             "deploy.yaml",
             deployment + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: builder\n")
-        let inFocus = try check(["deploy.yaml"], in: scratch)
+        let inFocus = try checkWithKubeTools(["deploy.yaml"], in: scratch)
         #expect(inFocus.status == 1, "\(inFocus)")
         #expect(inFocus.stdout.contains("error[service-account]"), "\(inFocus)")
     }
 
     @Test func anInputKustomizationLearnsWhatAContextKustomizationDefines() throws {
         let scratch = try Scratch()
-        try write(
-            scratch,
-            [
-                "apps/kustomization.yaml": "resources:\n  - deployer.yaml\n  - cache-sa.yaml\n",
-                "apps/deployer.yaml": DeployUnitEvidenceTests.deployment,
-                "apps/cache-sa.yaml": DeployUnitEvidenceTests.serviceAccount("cache"),
-                "cluster-scoped/kustomization.yaml": "resources:\n  - deployer-sa.yaml\n",
-                "cluster-scoped/deployer-sa.yaml": DeployUnitEvidenceTests.serviceAccount("cache-deployer-sa"),
-            ])
-        let alone = try check(["apps"], in: scratch)
+        try scratch.write([
+            "apps/kustomization.yaml": "resources:\n  - deployer.yaml\n  - cache-sa.yaml\n",
+            "apps/deployer.yaml": DeployUnitEvidenceTests.deployment,
+            "apps/cache-sa.yaml": DeployUnitEvidenceTests.serviceAccount("cache"),
+            "cluster-scoped/kustomization.yaml": "resources:\n  - deployer-sa.yaml\n",
+            "cluster-scoped/deployer-sa.yaml": DeployUnitEvidenceTests.serviceAccount("cache-deployer-sa"),
+        ])
+        let alone = try checkWithKubeTools(["apps"], in: scratch)
         #expect(alone.status == 1, "\(alone)")
         #expect(alone.stdout.contains("error[service-account]"), "\(alone)")
 
         // Installed separately by the context's kustomization.
-        let withContext = try check(["apps", "--context", "cluster-scoped"], in: scratch)
+        let withContext = try checkWithKubeTools(["apps", "--context", "cluster-scoped"], in: scratch)
         #expect(withContext.status == 0, "\(withContext)")
         #expect(!withContext.stdout.contains("service-account"), "\(withContext)")
     }
 
     @Test func aContextKustomizationThatIsAlsoAnInputIsCheckedOnceAndStillEvidence() throws {
         let scratch = try Scratch()
-        try write(scratch, Self.application)
+        try scratch.write(Self.application)
         try scratch.write("ingress.yaml", Self.ingress(service: "app-post-srv", port: 4000))
-        let result = try check(["app", "ingress.yaml", "--context", "app"], in: scratch)
+        let result = try checkWithKubeTools(["app", "ingress.yaml", "--context", "app"], in: scratch)
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("--> base/service.yaml:4:9"), "\(result)")
         #expect(result.stdout.contains("1 error in 2 files"), "\(result)")

@@ -4,23 +4,6 @@ import Testing
 /// What one deploy unit of a repository proves about another, and which files a walk reads, through
 /// `kubewire check .` with the real kubectl (kustomize).
 @Suite(.serialized) struct DeployUnitEvidenceTests {
-    func check(_ arguments: [String], in scratch: Scratch) throws -> RunResult {
-        let tools = try #require(
-            RepositoryLayoutTests.toolsDirectory,
-            "kubectl and helm are needed: `make kube-tools`, or set KUBEWIRE_TOOLS_DIR")
-        return try run(
-            kubewireBinary.path, ["check", "--color", "never"] + arguments, stdin: nil,
-            environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch.url)
-    }
-
-    func write(_ scratch: Scratch, _ files: [String: String]) throws {
-        for (name, text) in files {
-            let folder = (scratch.path(name) as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try scratch.write(name, text)
-        }
-    }
-
     static let deployment = """
         apiVersion: apps/v1
         kind: Deployment
@@ -47,82 +30,76 @@ import Testing
 
     @Test func aServiceAccountAnotherKustomizationDefinesIsNotProvenMissing() throws {
         let scratch = try Scratch()
-        try write(
-            scratch,
-            [
-                "apps/cache-deployer.yaml": Self.deployment,
-                "apps/cache-sa.yaml": Self.serviceAccount("cache"),
-                // Installed first, as its own kustomization (cluster-scoped resources and their accounts).
-                "cluster-scoped/kustomization.yaml": "resources:\n- deployer-sa.yaml\n",
-                "cluster-scoped/deployer-sa.yaml": Self.serviceAccount("cache-deployer-sa"),
-            ])
-        let result = try check(["."], in: scratch)
+        try scratch.write([
+            "apps/cache-deployer.yaml": Self.deployment,
+            "apps/cache-sa.yaml": Self.serviceAccount("cache"),
+            // Installed first, as its own kustomization (cluster-scoped resources and their accounts).
+            "cluster-scoped/kustomization.yaml": "resources:\n- deployer-sa.yaml\n",
+            "cluster-scoped/deployer-sa.yaml": Self.serviceAccount("cache-deployer-sa"),
+        ])
+        let result = try checkWithKubeTools(["."], in: scratch)
         #expect(result.status == 0, "\(result)")
         #expect(!result.stdout.contains("service-account"), "\(result)")
 
         // Without that kustomization, the account the namespace lacks is proven missing.
         try FileManager.default.removeItem(atPath: scratch.path("cluster-scoped"))
-        let alone = try check(["."], in: scratch)
+        let alone = try checkWithKubeTools(["."], in: scratch)
         #expect(alone.status == 1, "\(alone)")
         #expect(alone.stdout.contains("error[service-account]"), "\(alone)")
     }
 
     @Test func aNameAFileTheKustomizationLeavesOutDefinesIsNotProvenMissing() throws {
         let scratch = try Scratch()
-        try write(
-            scratch,
-            [
-                "config/default/kustomization.yaml": "resources:\n- ../manager\n- ../rbac\n",
-                "config/manager/kustomization.yaml": "resources:\n- manager.yaml\n",
-                "config/manager/manager.yaml": Self.deployment,
-                // kubebuilder's scaffold: the account is commented out, made another way at install time.
-                "config/rbac/kustomization.yaml": "resources:\n# - service_account.yaml\n- cache-sa.yaml\n",
-                "config/rbac/cache-sa.yaml": Self.serviceAccount("cache"),
-                // Never checked: its unknown field is not reported.
-                "config/rbac/service_account.yaml": Self.serviceAccount("cache-deployer-sa") + "colour: blue\n",
-            ])
-        let result = try check(["."], in: scratch)
+        try scratch.write([
+            "config/default/kustomization.yaml": "resources:\n- ../manager\n- ../rbac\n",
+            "config/manager/kustomization.yaml": "resources:\n- manager.yaml\n",
+            "config/manager/manager.yaml": Self.deployment,
+            // kubebuilder's scaffold: the account is commented out, made another way at install time.
+            "config/rbac/kustomization.yaml": "resources:\n# - service_account.yaml\n- cache-sa.yaml\n",
+            "config/rbac/cache-sa.yaml": Self.serviceAccount("cache"),
+            // Never checked: its unknown field is not reported.
+            "config/rbac/service_account.yaml": Self.serviceAccount("cache-deployer-sa") + "colour: blue\n",
+        ])
+        let result = try checkWithKubeTools(["."], in: scratch)
         #expect(result.status == 0, "\(result)")
         #expect(!result.stdout.contains("service-account"), "\(result)")
         #expect(!result.stdout.contains("unknown-field"), "\(result)")
 
         // Without the unlisted file, the account the namespace lacks is proven missing.
         try FileManager.default.removeItem(atPath: scratch.path("config/rbac/service_account.yaml"))
-        let alone = try check(["."], in: scratch)
+        let alone = try checkWithKubeTools(["."], in: scratch)
         #expect(alone.status == 1, "\(alone)")
         #expect(alone.stdout.contains("error[service-account]"), "\(alone)")
     }
 
     @Test func jsonManifestsAreCheckedAndOtherJSONFilesSkippedQuietly() throws {
         let scratch = try Scratch()
-        try write(
-            scratch,
-            [
-                "package.json": #"{"name": "web", "version": "1.0.0", "scripts": {"start": "node ."}}"#,
-                "tsconfig.json": #"{"compilerOptions": {"strict": true}}"#,
-                "charts-schema/values.schema.json":
-                    #"{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"}"#,
-                "k8s/service.json": """
-                {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-                 "spec": {"ports": [{"port": 80, "targetPort": "htp"}], "selector": {"app": "web"}}}
-                """,
-                "k8s/deployment.yaml": """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web}
+        try scratch.write([
+            "package.json": #"{"name": "web", "version": "1.0.0", "scripts": {"start": "node ."}}"#,
+            "tsconfig.json": #"{"compilerOptions": {"strict": true}}"#,
+            "charts-schema/values.schema.json":
+                #"{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"}"#,
+            "k8s/service.json": """
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+             "spec": {"ports": [{"port": 80, "targetPort": "htp"}], "selector": {"app": "web"}}}
+            """,
+            "k8s/deployment.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
                 spec:
-                  selector: {matchLabels: {app: web}}
-                  template:
-                    metadata: {labels: {app: web}}
-                    spec:
-                      containers:
-                      - name: web
-                        image: web
-                        ports: [{name: http, containerPort: 8080}]
+                  containers:
+                  - name: web
+                    image: web
+                    ports: [{name: http, containerPort: 8080}]
 
-                """,
-            ])
-        let result = try check(["."], in: scratch)
+            """,
+        ])
+        let result = try checkWithKubeTools(["."], in: scratch)
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("error[service-target-port]"), "\(result)")
         #expect(result.stdout.contains("--> k8s/service.json:2:"), "\(result)")

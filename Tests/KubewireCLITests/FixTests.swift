@@ -379,13 +379,12 @@ struct FixTests {
         #expect(try String(contentsOfFile: basePath, encoding: .utf8).contains("port: {number: 80}}"))
     }
 
-    /// An overlay the user did not name still reads the base: it is built and must agree before the
-    /// base is edited.
-    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
-    func anOverlayNotNamedIsConsultedBeforeTheBaseIsEdited() throws {
-        let tools = try #require(kustomizeTools)
-        let scratch = try Scratch()
-        for folder in ["base", "overlays/a", "overlays/b"] {
+    /// `base/web.yaml` (an Ingress to port 8080 that overlay a's Service does not expose),
+    /// `overlays/a` reading it, and the folder of one more overlay; the base file's path and text.
+    private func writeBaseWithWrongPort(andNamedOverlayIn scratch: Scratch, otherOverlay: String) throws -> (
+        path: String, text: String
+    ) {
+        for folder in ["base", "overlays/a", otherOverlay] {
             try FileManager.default.createDirectory(
                 at: scratch.url.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
@@ -395,6 +394,16 @@ struct FixTests {
         let basePath = try scratch.write("base/web.yaml", base)
         try scratch.write("base/kustomization.yaml", "resources:\n  - web.yaml\n")
         try scratch.write("overlays/a/kustomization.yaml", "resources:\n  - ../../base\n")
+        return (basePath, base)
+    }
+
+    /// An overlay the user did not name still reads the base: it is built and must agree before the
+    /// base is edited.
+    @Test(.enabled(if: kustomizeTools != nil, kustomizeSkip))
+    func anOverlayNotNamedIsConsultedBeforeTheBaseIsEdited() throws {
+        let tools = try #require(kustomizeTools)
+        let scratch = try Scratch()
+        let (basePath, base) = try writeBaseWithWrongPort(andNamedOverlayIn: scratch, otherOverlay: "overlays/b")
         // Overlay b, not named, exposes 8080: its Ingress is right as the base writes it.
         try scratch.write(
             "overlays/b/kustomization.yaml", "resources:\n  - ../../base\npatches:\n  - path: port.yaml\n")
@@ -476,16 +485,7 @@ struct FixTests {
     func anOverlayThatCannotBeBuiltKeepsTheBaseLine() throws {
         let tools = try #require(kustomizeTools)
         let scratch = try Scratch()
-        for folder in ["base", "overlays/a", "overlays/broken"] {
-            try FileManager.default.createDirectory(
-                at: scratch.url.appendingPathComponent(folder), withIntermediateDirectories: true)
-        }
-        let base = try String(contentsOf: FixCase(name: "ingress-legacy-backend").url("after.yaml"), encoding: .utf8)
-            .replacingOccurrences(
-                of: "service: {name: posts, port: {number: 80}}", with: "service: {name: posts, port: {number: 8080}}")
-        let basePath = try scratch.write("base/web.yaml", base)
-        try scratch.write("base/kustomization.yaml", "resources:\n  - web.yaml\n")
-        try scratch.write("overlays/a/kustomization.yaml", "resources:\n  - ../../base\n")
+        let (basePath, base) = try writeBaseWithWrongPort(andNamedOverlayIn: scratch, otherOverlay: "overlays/broken")
         try scratch.write(
             "overlays/broken/kustomization.yaml", "resources:\n  - ../../base\n  - missing.yaml\n")
         let result = try run(

@@ -50,6 +50,26 @@ final class Scratch {
     }
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// Writes a tree of files (`"base/kustomization.yaml": text`), creating their folders.
+    func write(_ files: [String: String]) throws {
+        for (name, text) in files {
+            let folder = (path(name) as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try write(name, text)
+        }
+    }
+}
+
+/// `kubewire check` in `scratch` with only the real kubectl and helm (`make kube-tools`) and the
+/// system's tools on PATH, as a repository's CI runs it.
+func checkWithKubeTools(_ arguments: [String], in scratch: Scratch) throws -> RunResult {
+    let tools = try #require(
+        RepositoryLayoutTests.toolsDirectory,
+        "kubectl and helm are needed: `make kube-tools`, or set KUBEWIRE_TOOLS_DIR")
+    return try run(
+        kubewireBinary.path, ["check", "--color", "never"] + arguments, stdin: nil,
+        environment: ["PATH": tools + ":/usr/bin:/bin"], in: scratch.url)
 }
 
 /// Runs `kubewire` with `arguments`, optional standard input, in `directory`.
