@@ -90,9 +90,10 @@ struct TreeBuilder {
         guard !roots.isEmpty else {
             return YAMLLoadResult(file: file, documents: [], problems: problems, mayHoldDoubleBrace: mayHoldDoubleBrace)
         }
+        // `text` is copied whole into the table's own bytes: no compacting copy first.
         let table = YAMLTable(
-            records: Self.compact(records), children: ChildIndices(children), text: Self.compact(text),
-            otherTags: otherTags, wideMarks: wideMarks, asciiOnly: asciiOnly, shared: shared)
+            records: Self.compact(records), children: ChildIndices(children), text: text, otherTags: otherTags,
+            wideMarks: wideMarks, asciiOnly: asciiOnly, shared: shared)
         records = []
         children = []
         text = []

@@ -234,17 +234,15 @@ struct ChildIndices: Sendable {
     private let wide: [Int32]
 
     init(_ entries: [Int32]) {
-        var narrow: [UInt16] = []
-        narrow.reserveCapacity(entries.count)
-        for entry in entries {
-            guard entry >= 0 && entry <= Int32(UInt16.max) else {
-                self.narrow = []
-                wide = entries
-                return
-            }
-            narrow.append(UInt16(truncatingIfNeeded: entry))
+        // Two loops without a branch per append: both vectorise.
+        var fits = true
+        for entry in entries { fits = fits && UInt32(bitPattern: entry) <= UInt32(UInt16.max) }
+        guard fits else {
+            narrow = []
+            wide = entries
+            return
         }
-        self.narrow = narrow
+        narrow = entries.map { UInt16(truncatingIfNeeded: $0) }
         wide = []
     }
 
