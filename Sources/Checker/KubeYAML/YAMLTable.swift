@@ -113,6 +113,11 @@ final class YAMLTable: Sendable {
     /// The value of the first pair whose scalar key equals `key`, as a key/value index pair.
     func lookup(_ index: Int32, _ key: String) -> (key: Int32, value: Int32)? {
         let list = pairList(index)
+        // Most keys asked for are API words in small strings: found by the string's bits alone.
+        if asciiOnly, let word = vocabulary.payload(ofSmall: key) {
+            guard let pair = firstPair(in: list, withWord: word) else { return nil }
+            return (children[list.keyPosition(pair)], list.value(pair) { children[$0] })
+        }
         // In place (no copy of the string) whenever it is contiguous, as literals and most keys are.
         let found =
             key.utf8.withContiguousStorageIfAvailable { firstPair(in: list, withKey: $0) }
@@ -129,15 +134,20 @@ final class YAMLTable: Sendable {
         // that key exactly when it has the word's payload (an ASCII stream's own text never
         // equals a word, or it would have been shared).
         if asciiOnly, let word = vocabulary.payload(of: keyBytes, hash: TreeBuilder.hash(keyBytes)) {
-            return children.firstPosition(from: list.first, step: list.keyStep, count: list.count) { node in
-                let record = records[Int(node)]
-                return record.payload == word && record.kind == .scalar
-            }
+            return firstPair(in: list, withWord: word)
         }
         return children.firstPosition(from: list.first, step: list.keyStep, count: list.count) { node in
             guard records[Int(node)].kind == .scalar else { return false }
             // Bytes only (lengths first, in `sameBytes`): Kubernetes compares keys by bytes.
             return withText(node) { ScalarText.sameBytes($0, keyBytes) }
+        }
+    }
+
+    /// The first pair whose key is a scalar with the shared word's payload `word`.
+    @inline(__always) private func firstPair(in list: PairList, withWord word: UInt32) -> Int? {
+        children.firstPosition(from: list.first, step: list.keyStep, count: list.count) { node in
+            let record = records[Int(node)]
+            return record.payload == word && record.kind == .scalar
         }
     }
 
