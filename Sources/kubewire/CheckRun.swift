@@ -77,6 +77,10 @@ struct CheckRun {
         loadOptions.unsavedTexts = texts
         var signatures = takesSignatures ? FixRun.signatures(of: plan.plainFiles.map(\.path)) : [:]
         loadOptions.parsedFiles = parsedFiles
+        // Files the walks found as regular files are read without another stat or realpath each.
+        loadOptions.knownRegularFiles = plan.walkedRegularFiles.merging(contextPlan.walkedRegularFiles) { first, _ in
+            first
+        }
         let focus = plan.plainFiles.map { ManifestInput.path($0.path) } + (readsStandardInput ? [.standardInput] : [])
         let loaded = ManifestLoader.load(
             focus + contextPlan.plainFiles.map { ManifestInput.path($0.path) }, options: loadOptions)

@@ -67,6 +67,25 @@ final class Tree {
         #expect(plan.plainFiles.map(\.isExplicit) == [true])
     }
 
+    @Test func walkedRegularFilesComeWithTheirRealPaths() throws {
+        let tree = try Tree()
+        try tree.write("k8s/app.yaml")
+        try tree.write("k8s/deep/db.yaml")
+        try tree.write("other/target.yaml")
+        try FileManager.default.createSymbolicLink(
+            atPath: tree.root + "/k8s/link.yaml", withDestinationPath: tree.root + "/other/target.yaml")
+        try tree.write("named.yaml")
+        let plan = InputPlanner.plan([tree.root + "/k8s", tree.root + "/named.yaml"])
+        let real = try #require(InputPlanner.canonicalPath(tree.root))
+        // Not the link (its real path is elsewhere) nor the file named on the command line.
+        #expect(
+            plan.walkedRegularFiles == [
+                tree.root + "/k8s/app.yaml": real + "/k8s/app.yaml",
+                tree.root + "/k8s/deep/db.yaml": real + "/k8s/deep/db.yaml",
+            ])
+        #expect(plan.plainFiles.count == 4)
+    }
+
     @Test func oneFileUnderSeveralSpellingsIsPlannedOnce() throws {
         let tree = try Tree()
         try tree.write("infra/k8s/a.yaml")

@@ -247,6 +247,20 @@ struct LoaderFileTests {
         #expect(loaded.inputNames == [file.path])
     }
 
+    @Test func knownRegularFilesAreReadOnceByTheirGivenRealPaths() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("a.yaml")
+        try write("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n", to: file)
+        var options = LoadOptions()
+        let other = dir.path + "/./a.yaml"
+        options.knownRegularFiles = [file.path: "/real/a.yaml", other: "/real/a.yaml"]
+        let loaded = ManifestLoader.load([.path(file.path), .path(other)], options: options)
+        #expect(loaded.graph.objects.count == 1)
+        #expect(loaded.inputNames == [file.path])
+        #expect(loaded.problems.isEmpty)
+    }
+
     @Test func explicitFileWithAnyExtensionIsRead() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

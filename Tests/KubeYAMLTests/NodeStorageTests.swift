@@ -1,3 +1,4 @@
+import KubeDiagnostics
 import KubeYAML
 import Testing
 
@@ -59,6 +60,37 @@ struct NodeStorageTests {
         // Both values stay; lookup finds the first.
         #expect(result.documents.first?.root["key7"]?.int == 7)
         #expect(result.documents.first?.root.pairs.count == 41)
+    }
+
+    @Test func duplicatesInASmallMappingAreFoundByBytesAndPointAtTheFirstKey() throws {
+        let long = String(repeating: "k", count: 60)
+        let result = load(
+            "\(long): 1\nname: a\ncafé: 1\n? [x]\n: 1\n\(long): 2\n'name': b\nname: c\ncafé: 2\n\"cafe\u{301}\": 3\n")
+        #expect(result.problems.map(\.ruleID) == Array(repeating: InputProblem.duplicateKey.id, count: 4))
+        // Each duplicate, in order, with the first key of its text (not the duplicate before it).
+        #expect(result.problems.map { $0.span?.line } == [6, 7, 8, 9])
+        #expect(result.problems.map { $0.notes.first?.span?.line } == [1, 2, 2, 3])
+        #expect(result.documents.first?.root.pairs.count == 9)
+        #expect(result.documents.first?.root["name"]?.scalar == "a")
+        // Quoted `<<` keys are plain keys.
+        let quoted = load("'<<': q\n\"<<\": r\n")
+        #expect(quoted.problems.map { $0.notes.first?.span?.line } == [1])
+    }
+
+    @Test func anchoredAndTaggedCollectionsKeepTagsAndCountTheirNodes() throws {
+        let node = try root("a: &m !custom {x: 1, y: [2, 3]}\nb: *m\nc: !!seq [&s !other [4], *s]\nd: !!map {}\n")
+        #expect(node["a"]?.tag == "!custom")
+        #expect(node["b"]?.tag == "!custom")
+        #expect(node["b"]?["y"]?.items.count == 2)
+        #expect(node["c"]?.tag == "tag:yaml.org,2002:seq")
+        #expect(node["c"]?.items.map(\.tag) == ["!other", "!other"])
+        #expect(node["d"]?.tag == "tag:yaml.org,2002:map")
+        // `{x: 1, y: [2, 3]}` is seven nodes: one use is 7, two are 14.
+        let limits = YAMLLimits(maxAliasedNodes: 10)
+        #expect(load("a: &m {x: 1, y: [2, 3]}\nb: *m\n", limits: limits).problems.isEmpty)
+        let problem = try onlyProblem(load("a: &m {x: 1, y: [2, 3]}\nb: [*m, *m]\n", limits: limits))
+        #expect(problem.message.contains("billion-laughs"))
+        #expect(problem.span?.column == 9)
     }
 
     @Test func mergeIntoALargeMapping() throws {

@@ -131,6 +131,24 @@ struct SharedTextTests {
         #expect(duplicate.problems.map(\.ruleID) == [InputProblem.duplicateKey.id])
     }
 
+    @Test func keysAreFoundWhateverStringHoldsThem() throws {
+        // A small string (its bytes inline), a word in a large string, a word in a substring's
+        // copy, a long non-word, a non-ASCII stream (where words are compared by bytes).
+        let node = try root("apiVersion: v1\nmatchLabels: {}\nan-annotation-key-longer-than-15: x\n")
+        var large = String()
+        large.reserveCapacity(64)
+        large += "apiVersion"
+        #expect(node["apiVersion"]?.scalar == "v1")
+        #expect(node[large]?.scalar == "v1")
+        #expect(node[String("xmatchLabels".dropFirst())]?.isMapping == true)
+        #expect(node["an-annotation-key-longer-than-15"]?.scalar == "x")
+        #expect(node["apiVersio"] == nil)
+        #expect(node["apiVersionx"] == nil)
+        let wide = try root("café: 1\napiVersion: v2\n")
+        #expect(wide["apiVersion"]?.scalar == "v2")
+        #expect(wide[large]?.scalar == "v2")
+    }
+
     /// Any vocabulary (none included) reads the same: the words only decide where text is kept.
     @Test func aLoadReadsTheSameWithAnyVocabulary() throws {
         let with = try root(Self.deployment)

@@ -27,6 +27,25 @@ struct StreamingTests {
         #expect(streamed.file == path)
     }
 
+    @Test func filesEndingAtAReadBoundaryOrEmptyOrWithAByteOrderMarkLoadWhole() throws {
+        // Reads stop at the size fstat gave: a file of exactly 16 KiB (one full read, no short
+        // one), an empty file, and one whose byte order mark libyaml never sees.
+        var exact = (0..<900).map { "k\($0): v\n" }.joined()
+        exact += String(repeating: "#", count: (1 << 14) - exact.utf8.count - 6) + "\nz: 1\n"
+        #expect(exact.utf8.count == 1 << 14)
+        let cases: [([UInt8], String?)] = [
+            (Array(exact.utf8), "z"), ([], nil), ([0xEF, 0xBB, 0xBF] + Array("a: 1\nb: 2\n".utf8), "b"),
+        ]
+        for (bytes, last) in cases {
+            let path = try temporaryFile(bytes)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let loaded = YAMLLoader.load(path: path)
+            #expect(loaded.problems.map(\.message) == load(bytes: bytes).problems.map(\.message))
+            #expect(loaded.documents.first?.root.pairs.last?.key.scalar == last)
+            #expect(loaded.mayHoldDoubleBrace == false)
+        }
+    }
+
     @Test func invalidUTF8DeepInAFileIsReportedAtItsLineAndColumn() throws {
         let prefix = Array((0..<3000).map { "k\($0): v\n" }.joined().utf8)
         let bytes = prefix + Array("bad: é".utf8).dropLast() + [0x41, 0x0A]

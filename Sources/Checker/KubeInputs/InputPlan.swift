@@ -41,6 +41,9 @@ public struct InputPlan: Sendable {
     public var charts: [ChartFolder] = []
     /// Problems with the paths themselves (missing, unreadable): exit 2.
     public var problems: [Diagnostic] = []
+    /// The real paths of the plain files the walk found as regular files (the folder listing said
+    /// so, and their folder's real path is known): whoever reads them needs no stat or realpath.
+    public var walkedRegularFiles: [String: String] = [:]
 }
 
 /// A folder holding `kustomization.yaml`, `kustomization.yml` or `Kustomization`.
@@ -126,6 +129,9 @@ public enum InputPlanner {
             return true
         }
         plan.setAsideFiles += unusedPatches
+        for file in plan.plainFiles where !file.isExplicit {
+            if let real = walk.regularFiles[file.path] { plan.walkedRegularFiles[file.path] = real }
+        }
         return plan
     }
 
@@ -197,6 +203,8 @@ public enum InputPlanner {
         var seenFolders = Set<String>()
         /// Every file's resolved path, its folder resolved once.
         var realPaths = RealPaths()
+        /// The real paths of walked files the folder listing says are regular files.
+        var regularFiles: [String: String] = [:]
 
         mutating func explicitFile(_ path: String) {
             let name = (path as NSString).lastPathComponent
@@ -222,8 +230,14 @@ public enum InputPlanner {
             add(path, explicit: true)
         }
 
-        mutating func add(_ path: String, explicit: Bool) {
-            let key = realPaths.resolve(path) ?? path
+        /// `real`: the file's real path when the walk knows it (a regular file in a folder whose real
+        /// path is known), so it costs no system call.
+        mutating func add(_ path: String, explicit: Bool, real: String? = nil) {
+            if let real {
+                realPaths.note(path, real: real)
+                regularFiles[path] = real
+            }
+            let key = real ?? realPaths.resolve(path) ?? path
             if let index = seenFiles[key] {
                 if explicit { files[index].isExplicit = true }
                 return
@@ -235,10 +249,17 @@ public enum InputPlanner {
         /// Walks `path`; `only` stops after classifying the folder itself (a named kustomization file).
         /// `inTestHarness`: below a test folder, whose sub-folders hold the files its steps name
         /// (chainsaw's `file: resources/rbac.yaml`, templated with `($namespace)`).
-        mutating func folder(_ path: String, explicit: Bool, only: Bool = false, inTestHarness: Bool = false) -> Bool {
+        /// `real`: the folder's real path when the walk knows it (a folder, not a link to one, in a
+        /// folder whose real path is known).
+        mutating func folder(
+            _ path: String, explicit: Bool, only: Bool = false, inTestHarness: Bool = false, real: String? = nil
+        ) -> Bool {
             guard let entries = Self.list(path) else { return false }
-            guard seenFolders.insert(InputPlanner.canonicalPath(path) ?? path).inserted else { return true }
+            let real = real ?? InputPlanner.canonicalPath(path)
+            guard seenFolders.insert(real ?? path).inserted else { return true }
             let join = { (name: String) in path == "/" ? "/" + name : path == "." ? name : path + "/" + name }
+            // The real path of an entry that is no link: its folder's and its name.
+            let realJoin = { (name: String) in real.map { $0 == "/" ? "/" + name : $0 + "/" + name } }
             if entries.contains(where: { $0.name == "Chart.yaml" && !$0.isFolder }) {
                 // Everything below a chart is the chart's: templates are not YAML until helm renders them.
                 // A library chart deploys nothing on its own (helm refuses to render it).
@@ -262,7 +283,7 @@ public enum InputPlanner {
                 }
                 if only { return true }
                 for entry in entries where entry.isFolder && Self.walkable(entry.name) {
-                    _ = folder(join(entry.name), explicit: false)
+                    _ = folder(join(entry.name), explicit: false, real: realJoin(entry.name))
                 }
                 return true
             }
@@ -271,13 +292,14 @@ public enum InputPlanner {
             for entry in entries {
                 if entry.isFolder {
                     if Self.walkable(entry.name) {
-                        _ = folder(join(entry.name), explicit: false, inTestHarness: isTestFolder)
+                        _ = folder(
+                            join(entry.name), explicit: false, inTestHarness: isTestFolder, real: realJoin(entry.name))
                     }
                 } else if Self.isManifestFileName(entry.name) {
                     if isTestFolder {
                         harnessFiles.append(join(entry.name))
                     } else {
-                        add(join(entry.name), explicit: false)
+                        add(join(entry.name), explicit: false, real: entry.isLink ? nil : realJoin(entry.name))
                     }
                 }
             }
@@ -316,11 +338,11 @@ public enum InputPlanner {
         }
 
         /// The entries of a folder, sorted, hidden ones left out; symbolic links to files count as
-        /// files, links to folders are not followed (no cycles).
-        static func list(_ path: String) -> [(name: String, isFolder: Bool)]? {
+        /// files (`isLink`), links to folders are not followed (no cycles).
+        static func list(_ path: String) -> [(name: String, isFolder: Bool, isLink: Bool)]? {
             guard let stream = opendir(path) else { return nil }
             defer { closedir(stream) }
-            var entries: [(name: String, isFolder: Bool)] = []
+            var entries: [(name: String, isFolder: Bool, isLink: Bool)] = []
             while let entry = readdir(stream) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                     String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
@@ -340,11 +362,13 @@ public enum InputPlanner {
                 default: continue
                 }
                 switch type {
-                case S_IFDIR: entries.append((name, true))
-                case S_IFREG: entries.append((name, false))
+                case S_IFDIR: entries.append((name, true, false))
+                case S_IFREG: entries.append((name, false, false))
                 case S_IFLNK:
                     var target = stat()
-                    if stat(full, &target) == 0, target.st_mode & S_IFMT == S_IFREG { entries.append((name, false)) }
+                    if stat(full, &target) == 0, target.st_mode & S_IFMT == S_IFREG {
+                        entries.append((name, false, true))
+                    }
                 default: continue
                 }
             }

@@ -30,6 +30,10 @@ public struct LoadOptions: Sendable {
     /// Scalar texts stored once for the run rather than per file (an optimisation; any vocabulary
     /// reads the same).
     public var vocabulary: YAMLVocabulary = .kubernetes
+    /// Files known to be regular files, with their real paths (`InputPlan.walkedRegularFiles`: a
+    /// walk read their type from the folder listing): the loader stats and resolves none of them
+    /// again, so reading such a file costs one open, its reads, one fstat and one close.
+    public var knownRegularFiles: [String: String] = [:]
 
     public init(
         defaultNamespace: String = "default", limits: YAMLLimits = YAMLLimits(),
@@ -79,6 +83,10 @@ public enum ManifestLoader {
             case .standardInput:
                 (stdinFile, stdinProblem) = standardInputFile(limit: options.limits.maxInputBytes)
             case .path(let path):
+                if options.knownRegularFiles[path] != nil {
+                    files.append(path)
+                    continue
+                }
                 let (found, problem) = expand(path)
                 files.append(contentsOf: found)
                 if found != [path] { walked.formUnion(found) }
@@ -88,7 +96,9 @@ public enum ManifestLoader {
         // One file under two spellings (`./k8s`, `k8s//a.yaml`, a folder and a file in it) is read once.
         var seen = Set<String>()
         var realPaths = RealPaths()
-        files = files.filter { seen.insert(realPaths.resolve($0) ?? normalizedPath($0)).inserted }
+        files = files.filter {
+            seen.insert(options.knownRegularFiles[$0] ?? realPaths.resolve($0) ?? normalizedPath($0)).inserted
+        }
 
         var results = parseFiles(files, options: options)
         var skipped: [String] = []

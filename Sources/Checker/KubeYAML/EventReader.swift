@@ -10,8 +10,10 @@ import KubeDiagnostics
 /// Where a stream's bytes come from.
 enum InputSource {
     case memory(UnsafeRawBufferPointer)
-    /// An open file or pipe, read as libyaml asks for more.
-    case file(descriptor: Int32, path: String)
+    /// An open file or pipe, read as libyaml asks for more. `size`: a regular file's size as
+    /// fstat gave it (0 when unknown, as for a pipe): no read is made past it, so a file costs no
+    /// last read only to be told it has ended.
+    case file(descriptor: Int32, path: String, size: Int)
 }
 
 extension InputSource {
@@ -21,7 +23,7 @@ extension InputSource {
         case .memory(let bytes):
             guard offset <= bytes.count else { return [] }
             return Array(bytes[offset..<min(bytes.count, offset + count)])
-        case .file(let descriptor, _):
+        case .file(let descriptor, _, _):
             var buffer = [UInt8](repeating: 0, count: count)
             var got = -1
             repeat {
@@ -37,7 +39,7 @@ extension InputSource {
     func rewind() -> Bool {
         switch self {
         case .memory: true
-        case .file(let descriptor, _): lseek(descriptor, 0, SEEK_SET) == 0
+        case .file(let descriptor, _, _): lseek(descriptor, 0, SEEK_SET) == 0
         }
     }
 }
@@ -424,8 +426,9 @@ private final class Feed {
             if count > 0, let base = bytes.baseAddress {
                 buffer.update(from: base.advanced(by: offset).assumingMemoryBound(to: UInt8.self), count: count)
             }
-        case .file(let descriptor, _):
-            while true {
+        case .file(let descriptor, _, let fileSize):
+            // At a regular file's end (its size known), 0 without a read.
+            while fileSize <= 0 || offset < fileSize {
                 count = systemRead(descriptor, buffer, size)
                 if count >= 0 { break }
                 if errno == EINTR { continue }

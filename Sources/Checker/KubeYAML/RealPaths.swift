@@ -24,6 +24,11 @@ public struct RealPaths {
         return String(cString: resolved)
     }
 
+    /// Records `path`'s real path, known without a system call (a folder listing's regular file).
+    public mutating func note(_ path: String, real: String) {
+        files[path] = real
+    }
+
     public mutating func resolve(_ path: String) -> String? {
         if let known = files[path] { return known }
         let resolved = Self.resolve(path, folders: &folders)

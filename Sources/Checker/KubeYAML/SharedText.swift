@@ -26,6 +26,11 @@ final class SharedText: Sendable {
     let text: OwnedBytes
     /// Offset + 1 of a word per slot; 0: empty.
     private let slots: [UInt32]
+    /// The words of up to 15 bytes by the two machine words of the small `String` that holds them
+    /// (its bytes and its length, inline), so a key lookup by a small string finds its word without
+    /// hashing or comparing its bytes (`payload(ofSmall:)`). Open addressing; payload 0: empty.
+    private let smallKeys: [SmallStringBits]
+    private let smallPayloads: [UInt32]
 
     convenience init(wordList: [[UInt8]]) {
         var lines: [UInt8] = []
@@ -67,7 +72,39 @@ final class SharedText: Sendable {
             }
         }
         self.slots = slots
-        self.text = OwnedBytes(copying: text)
+        let owned = OwnedBytes(copying: text)
+        self.text = owned
+        // Every word a small string can hold (a word's payload is never 0: it carries `flag`).
+        var smallKeys = [SmallStringBits](repeating: SmallStringBits(low: 0, high: 0), count: capacity)
+        var smallPayloads = [UInt32](repeating: 0, count: capacity)
+        for slot in slots where slot != 0 {
+            let payload = (slot - 1) | Self.flag
+            let word = ScalarText.bytes(at: Int(slot - 1), in: owned.bytes)
+            guard word.count <= SmallStringBits.maxBytes,
+                let bits = SmallStringBits(String(decoding: word, as: UTF8.self))
+            else { continue }
+            var index = bits.slot(mask: mask)
+            while smallPayloads[index] != 0 { index = (index + 1) & mask }
+            smallKeys[index] = bits
+            smallPayloads[index] = payload
+        }
+        self.smallKeys = smallKeys
+        self.smallPayloads = smallPayloads
+    }
+
+    /// The payload of `key`'s word when `key` is a small string holding one; nil otherwise (also
+    /// when it is a word held by a large string: then `payload(of:hash:)` finds it).
+    @inline(__always)
+    func payload(ofSmall key: String) -> UInt32? {
+        guard let bits = SmallStringBits(key) else { return nil }
+        let mask = smallKeys.count - 1
+        var index = bits.slot(mask: mask)
+        while true {
+            let payload = smallPayloads[index]
+            if payload == 0 { return nil }
+            if smallKeys[index] == bits { return payload }
+            index = (index + 1) & mask
+        }
     }
 
     /// The payload (offset with `flag`) of `bytes` if it is a shared word.
@@ -88,6 +125,36 @@ final class SharedText: Sendable {
     /// High bits of the hash: the loader's per-stream cache uses the low ones.
     @inline(__always) private static func slot(_ hash: UInt64, mask: Int) -> Int {
         Int(truncatingIfNeeded: hash >> 40) & mask
+    }
+}
+
+/// A `String`'s two machine words. For a small string (up to 15 UTF-8 bytes, stored inline) they
+/// are its bytes, its length and flags, and equal exactly when the strings' bytes are equal; a
+/// large string's hold a pointer, and equal no small string's. Only ever compared with each other.
+struct SmallStringBits: Equatable {
+    static let maxBytes = 15
+
+    let low: UInt64
+    let high: UInt64
+
+    init(low: UInt64, high: UInt64) {
+        self.low = low
+        self.high = high
+    }
+
+    /// Nil on a platform whose `String` is not two 64-bit words.
+    @inline(__always)
+    init?(_ string: String) {
+        guard MemoryLayout<String>.size == 16 else { return nil }
+        (low, high) = withUnsafeBytes(of: string) { raw in
+            (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+    }
+
+    @inline(__always)
+    func slot(mask: Int) -> Int {
+        let mixed = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F)
+        return Int(truncatingIfNeeded: mixed >> 40) & mask
     }
 }
 

@@ -83,6 +83,7 @@ extension TreeBuilder {
     /// (nodes are numbered as they end), which is all of them unless a key is a collection or
     /// pairs were merged in.
     mutating func finishMapping(from first: Int, packedEnd: Int32) -> Bool {
+        if let implicit = finishPlainMapping(from: first, packedEnd: packedEnd) { return implicit }
         // The scratch buffers are moved out and back, so appending to them never copies them.
         var seen = SeenKeys(list: seenScratch)
         var written = pairScratch
@@ -92,7 +93,7 @@ extension TreeBuilder {
         defer { (seenScratch, pairScratch) = (seen.list, written) }
         var merged: [(key: Int32, value: Int32)] = []
         var position = first
-        while position + 1 < pending.count {
+        while position + 1 < pendingCount {
             let key = pending[position]
             let value = pending[position + 1]
             position += 2
@@ -163,5 +164,96 @@ extension TreeBuilder {
             }
         }
         return implicit
+    }
+
+    /// Most keys in one mapping compared pairwise; past it, `finishMapping` hashes them.
+    static let pairwiseKeys = 16
+
+    /// `finishMapping` for the common mapping: at most `pairwiseKeys` pairs and no `<<` key. Keys
+    /// are compared pairwise in place (no list of seen keys, no `String`); nil for any other
+    /// mapping, with nothing written. Same duplicates, in the same order, as the general path.
+    private mutating func finishPlainMapping(from first: Int, packedEnd: Int32) -> Bool? {
+        let count = (pendingCount - first) / 2
+        guard count <= Self.pairwiseKeys else { return nil }
+        // Each duplicate key with the first key equal to it (a key equal to an earlier key is a
+        // duplicate of that key's first occurrence).
+        var duplicates: [(key: Int32, earlier: Int32)] = []
+        var implicit = count >= 2
+        let plain = pending.withUnsafeBufferPointer { pending in
+            records.withUnsafeBufferPointer { records in
+                text.withUnsafeBufferPointer { text -> Bool in
+                    for pair in 0..<count {
+                        let key = pending[first + 2 * pair]
+                        let record = records[Int(key)]
+                        guard record.kind == .scalar else { continue }
+                        let payload = record.payload
+                        let isShared = payload & SharedText.flag != 0
+                        // `<<` is never a shared word (SharedText leaves it out).
+                        if !isShared && Self.isLessLess(at: Int(payload), in: text) { return false }
+                        var other = 0
+                        while other < pair {
+                            let earlier = pending[first + 2 * other]
+                            let earlierRecord = records[Int(earlier)]
+                            other += 1
+                            guard earlierRecord.kind == .scalar else { continue }
+                            let earlierPayload = earlierRecord.payload
+                            if earlierPayload == payload {
+                                duplicates.append((key, earlier))
+                                break
+                            }
+                            // Shared words are distinct texts, and a stream's own text is never
+                            // byte-equal to one (it would have been shared).
+                            if isShared || earlierPayload & SharedText.flag != 0 { continue }
+                            if ScalarText.sameBytes(
+                                ScalarText.bytes(at: Int(earlierPayload), in: text),
+                                ScalarText.bytes(at: Int(payload), in: text))
+                            {
+                                duplicates.append((key, earlier))
+                                break
+                            }
+                        }
+                    }
+                    if implicit {
+                        for pair in 0..<count - 1
+                        where pending[first + 2 * pair + 1] != pending[first + 2 * pair + 2] - 1 {
+                            implicit = false
+                            break
+                        }
+                    }
+                    return true
+                }
+            }
+        }
+        guard plain else { return nil }
+        for duplicate in duplicates { reportDuplicate(duplicate.key, firstDefinedAt: duplicate.earlier) }
+        if implicit {
+            children.append(Int32(truncatingIfNeeded: count + 1))
+            children.append(packedEnd)
+            for pair in 0..<count { children.append(pending[first + 2 * pair]) }
+            children.append(pending[first + 2 * count - 1])
+        } else {
+            children.append(Int32(truncatingIfNeeded: count * 2))
+            children.append(packedEnd)
+            children.append(contentsOf: pending[first..<first + 2 * count])
+        }
+        return implicit
+    }
+
+    /// Whether the stream's own scalar text at `offset` is `<<`.
+    @inline(__always)
+    private static func isLessLess(at offset: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        offset + 2 < text.count && text[offset] == 2 && text[offset + 1] == UInt8(ascii: "<")
+            && text[offset + 2] == UInt8(ascii: "<")
+    }
+
+    private mutating func reportDuplicate(_ key: Int32, firstDefinedAt earlier: Int32) {
+        let name = string(key)
+        problems.append(
+            Diagnostic(
+                ruleID: InputProblem.duplicateKey.id, severity: .error,
+                span: span(start(key), end(key)),
+                message: "duplicate key `\(name)` in this mapping",
+                notes: [DiagnosticNote("first defined here", at: span(start(earlier), end(earlier)))],
+                fix: SuggestedFix("remove one of the two `\(name)` keys")))
     }
 }

@@ -1,14 +1,22 @@
 import CYAML
 import KubeDiagnostics
 
-/// A collection whose end event has not come yet.
+/// A collection whose end event has not come yet. Plain data (no `String`): anchors and unusual
+/// tags, rare in manifests, are kept aside in `TreeBuilder.openNames`, so pushing and popping one
+/// costs no reference counting.
 struct OpenCollection {
     var isMapping: Bool
     var start: Mark
-    var anchor: String?
-    var tag: String?
+    /// Index + 1 in `TreeBuilder.openNames` of its anchor; 0: none.
+    var anchorName: Int32 = 0
+    var tag: TagCode
+    /// Index + 1 in `TreeBuilder.openNames` of its tag when `tag` is `.other`; 0: none.
+    var otherTagName: Int32 = 0
     /// Where its children start in `TreeBuilder.pending`.
     var firstPending: Int
+    /// Nodes and child height (below) of an enclosing collection, saved while an inner one is
+    /// open: the innermost collection's are `TreeBuilder.innerNodeCount` and `innerChildHeight`,
+    /// so attaching a node writes no array.
     var nodeCount = 1
     /// Collection levels of its deepest child so far, aliases expanded (a scalar adds none).
     var childHeight = 0
@@ -39,11 +47,18 @@ struct TreeBuilder {
     var shortTexts = [UInt32](repeating: 0, count: 512)
 
     var stack: [OpenCollection] = []
+    /// The innermost open collection's node count and child height (see `OpenCollection`).
+    var innerNodeCount = 1
+    var innerChildHeight = 0
+    /// Anchor names and unusual tags of the open collections of this document (`OpenCollection`).
+    var openNames: [String] = []
     /// The pairs and the keys seen so far of the mapping being finished (kept to reuse their storage).
     var pairScratch: [(key: Int32, value: Int32)] = []
     var seenScratch: [Int32] = []
-    /// Children of the open collections, innermost last.
+    /// Children of the open collections, innermost last: the first `pendingCount` entries (the
+    /// array keeps its length when a collection ends, so ending one costs no array operation).
     var pending: [Int32] = []
+    var pendingCount = 0
     /// Each anchor's node, how many nodes it holds and how many levels deep it reaches (aliases
     /// expanded), so an alias counts against both the alias and the depth limits.
     var anchors: [String: (node: Int32, count: Int, height: Int)] = [:]
@@ -75,9 +90,10 @@ struct TreeBuilder {
         guard !roots.isEmpty else {
             return YAMLLoadResult(file: file, documents: [], problems: problems, mayHoldDoubleBrace: mayHoldDoubleBrace)
         }
+        // `text` is copied whole into the table's own bytes: no compacting copy first.
         let table = YAMLTable(
-            records: Self.compact(records), children: ChildIndices(children), text: Self.compact(text),
-            otherTags: otherTags, wideMarks: wideMarks, asciiOnly: asciiOnly, shared: shared)
+            records: Self.compact(records), children: ChildIndices(children), text: text, otherTags: otherTags,
+            wideMarks: wideMarks, asciiOnly: asciiOnly, shared: shared)
         records = []
         children = []
         text = []
@@ -102,7 +118,8 @@ struct TreeBuilder {
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             stack.removeAll(keepingCapacity: true)
-            pending.removeAll(keepingCapacity: true)
+            openNames.removeAll(keepingCapacity: true)
+            pendingCount = 0
             anchors.removeAll(keepingCapacity: true)
             aliasedNodes = 0
             root = nil
@@ -120,7 +137,6 @@ struct TreeBuilder {
                 case YAML_FOLDED_SCALAR_STYLE: .folded
                 default: .plain
                 }
-            let tag = Self.optionalString(scalar.tag)
             if style == .doubleQuoted, !quoteMends.isEmpty, let ordinals = quoteMends[Int(event.end_mark.index)],
                 let value = scalar.value
             {
@@ -131,33 +147,44 @@ struct TreeBuilder {
                     quotes += 1
                 }
             }
-            guard let offset = appendText(scalar.value, Int(scalar.length)) else { return }
             let bytes = UnsafeBufferPointer(
                 start: scalar.length > 0 ? scalar.value : nil, count: scalar.value == nil ? 0 : Int(scalar.length))
+            var characters: Int32 = 0
+            guard let offset = appendText(bytes, characters: &characters) else { return }
             // A non-specific "!" tag forces a string.
+            let tag = Self.tagCode(scalar.tag, nonSpecificIsString: true)
+            // As `NodeRecord.scalarEnd`, from the characters `appendText` counted.
+            let endIsDerived: Bool
+            switch style {
+            case .plain: endIsDerived = end == Mark(line: start.line, column: start.column &+ characters)
+            case .singleQuoted, .doubleQuoted:
+                endIsDerived = end == Mark(line: start.line, column: start.column &+ characters &+ 2)
+            case .literal, .folded: endIsDerived = false
+            }
             guard
                 let node = append(
-                    kind: .scalar, style: style, tag: tag == "!" ? "tag:yaml.org,2002:str" : tag, payload: offset,
-                    start: start, end: end,
-                    endIsDerived: NodeRecord.scalarEnd(start: start, style: style, bytes: bytes) == end)
+                    kind: .scalar, style: style, tag: tag, payload: offset, start: start, end: end,
+                    endIsDerived: endIsDerived)
             else { return }
-            attach(node, count: 1, height: 0, anchor: Self.optionalString(scalar.anchor))
+            if tag == .other, let other = scalar.tag { otherTags[node] = String(cString: other) }
+            attach(node, count: 1, height: 0)
+            if let anchor = scalar.anchor { defineAnchor(String(cString: anchor), node: node, count: 1, height: 0) }
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
-            open(
-                OpenCollection(
-                    isMapping: false, start: start, anchor: Self.optionalString(data.anchor),
-                    tag: Self.optionalString(data.tag), firstPending: pending.count))
+            open(isMapping: false, start: start, anchor: data.anchor, tag: data.tag)
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
-            open(
-                OpenCollection(
-                    isMapping: true, start: start, anchor: Self.optionalString(data.anchor),
-                    tag: Self.optionalString(data.tag), firstPending: pending.count))
+            open(isMapping: true, start: start, anchor: data.anchor, tag: data.tag)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let collection = stack.popLast() else { return }
+            let nodeCount = innerNodeCount
+            let childHeight = innerChildHeight
+            if let enclosing = stack.last {
+                innerNodeCount = enclosing.nodeCount
+                innerChildHeight = enclosing.childHeight
+            }
             let offset = children.count
-            guard offset < Int(UInt32.max) - pending.count else {
+            guard offset < Int(UInt32.max) - pendingCount else {
                 fail(at: collection.start, rule: InputProblem.limit, "too many nodes in one stream")
                 return
             }
@@ -166,18 +193,23 @@ struct TreeBuilder {
             if collection.isMapping {
                 implicitValues = finishMapping(from: collection.firstPending, packedEnd: packedEnd ?? 0)
             } else {
-                children.append(Int32(truncatingIfNeeded: pending.count - collection.firstPending))
+                children.append(Int32(truncatingIfNeeded: pendingCount - collection.firstPending))
                 children.append(packedEnd ?? 0)
-                children.append(contentsOf: pending[collection.firstPending...])
+                children.append(contentsOf: pending[collection.firstPending..<pendingCount])
             }
-            pending.removeSubrange(collection.firstPending...)
+            pendingCount = collection.firstPending
             guard
                 let node = append(
                     kind: collection.isMapping ? .mapping : .sequence, style: .plain, tag: collection.tag,
                     payload: UInt32(offset), start: collection.start, end: end, endIsDerived: packedEnd != nil,
                     implicitValues: implicitValues)
             else { return }
-            attach(node, count: collection.nodeCount, height: collection.childHeight + 1, anchor: collection.anchor)
+            if collection.otherTagName > 0 { otherTags[node] = openNames[Int(collection.otherTagName - 1)] }
+            attach(node, count: nodeCount, height: childHeight + 1)
+            if collection.anchorName > 0 {
+                defineAnchor(
+                    openNames[Int(collection.anchorName - 1)], node: node, count: nodeCount, height: childHeight + 1)
+            }
         case YAML_ALIAS_EVENT:
             let name = Self.optionalString(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
@@ -210,27 +242,45 @@ struct TreeBuilder {
             records.append(record)
             wideMarks[node] = WideMarks(start: start, end: end)
             if record.tag == .other { otherTags[node] = otherTags[target.node] }
-            attach(node, count: target.count, height: target.height, anchor: nil)
+            attach(node, count: target.count, height: target.height)
         default:
             break
         }
     }
 
     /// A scalar's payload: its bytes appended with their length, or where an earlier scalar or the
-    /// shared vocabulary already holds them. Nil (and a failure) past 2 GiB of text.
-    private mutating func appendText(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> UInt32? {
+    /// shared vocabulary already holds them. Nil (and a failure) past 2 GiB of text. `characters`:
+    /// the Unicode scalars in `bytes` (what libyaml's columns count), found in the same pass.
+    private mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>, characters: inout Int32) -> UInt32? {
         let offset = text.count
+        let length = bytes.count
         // Payloads with `SharedText.flag` point into the shared vocabulary.
         guard offset + length + 10 < Int(SharedText.flag) else {
             fail(at: Mark(line: 1, column: 1), rule: InputProblem.limit, "too much scalar text in one stream")
             return nil
         }
         var slot: Int?
-        let bytes = UnsafeBufferPointer(start: length > 0 ? pointer : nil, count: pointer == nil ? 0 : length)
         if !bytes.isEmpty {
-            if asciiOnly { asciiOnly = ScalarText.isASCII(bytes) }
+            // One pass: the hash (short scalars only), whether any byte is past ASCII.
+            var hash = FNV1a.offsetBasis
+            var high: UInt8 = 0
             if length <= Self.shortText {
-                let hash = Self.hash(bytes)
+                for byte in bytes {
+                    hash = FNV1a.mix(hash, byte)
+                    high |= byte
+                }
+            } else {
+                for byte in bytes { high |= byte }
+            }
+            if high < 0x80 {
+                characters = Int32(truncatingIfNeeded: length)
+            } else {
+                asciiOnly = false
+                var count: Int32 = 0
+                for byte in bytes where byte & 0xC0 != 0x80 { count &+= 1 }
+                characters = count
+            }
+            if length <= Self.shortText {
                 let cached = Int(truncatingIfNeeded: hash & UInt64(shortTexts.count - 1))
                 let earlier = shortTexts[cached]
                 if earlier != 0 {
@@ -290,19 +340,30 @@ struct TreeBuilder {
     }
 
     /// `endIsDerived`: the record's text or `children` entry gives `end`, so only `start` must fit.
+    /// The caller records the tag of an `.other` code in `otherTags`.
     private mutating func append(
-        kind: NodeKind, style: ScalarStyle, tag: String?, payload: UInt32, start: Mark, end: Mark, endIsDerived: Bool,
-        implicitValues: Bool = false
+        kind: NodeKind, style: ScalarStyle, tag code: TagCode, payload: UInt32, start: Mark, end: Mark,
+        endIsDerived: Bool, implicitValues: Bool = false
     ) -> Int32? {
         guard let node = nextNode(at: start) else { return nil }
-        let code = TagCode(tag)
         let record = NodeRecord(
             kind: kind, style: style, tag: code, payload: payload, start: start, wide: !endIsDerived,
             implicitValues: implicitValues)
         records.append(record)
         if record.isWide { wideMarks[node] = WideMarks(start: start, end: end) }
-        if code == .other, let tag { otherTags[node] = tag }
         return node
+    }
+
+    /// The code of a node's tag as libyaml gives it (`.other`: the tag, not one of the core
+    /// schema's, goes to `otherTags`). `nonSpecificIsString`: a scalar's `!` is `!!str`.
+    @inline(__always)
+    static func tagCode(_ pointer: UnsafeMutablePointer<yaml_char_t>?, nonSpecificIsString: Bool) -> TagCode {
+        guard let pointer else { return .none }
+        return tagCode(String(cString: pointer), nonSpecificIsString: nonSpecificIsString)
+    }
+
+    private static func tagCode(_ tag: String, nonSpecificIsString: Bool) -> TagCode {
+        nonSpecificIsString && tag == "!" ? .str : TagCode(tag)
     }
 
     /// The index the next record gets; nil (and a failure) when node indices would leave `Int32`.
@@ -314,27 +375,56 @@ struct TreeBuilder {
         return Int32(records.count)
     }
 
-    private mutating func open(_ collection: OpenCollection) {
+    private mutating func open(
+        isMapping: Bool, start: Mark, anchor: UnsafeMutablePointer<yaml_char_t>?,
+        tag tagPointer: UnsafeMutablePointer<yaml_char_t>?
+    ) {
         guard stack.count < limits.maxDepth else {
-            fail(at: collection.start, rule: InputProblem.limit, "nesting deeper than \(limits.maxDepth) levels")
+            fail(at: start, rule: InputProblem.limit, "nesting deeper than \(limits.maxDepth) levels")
             return
         }
         guard records.count < Int(Int32.max) - 1 else {
-            fail(at: collection.start, rule: InputProblem.limit, "too many nodes in one stream")
+            fail(at: start, rule: InputProblem.limit, "too many nodes in one stream")
             return
         }
+        let tag = Self.tagCode(tagPointer, nonSpecificIsString: false)
+        var collection = OpenCollection(isMapping: isMapping, start: start, tag: tag, firstPending: pendingCount)
+        if let anchor {
+            openNames.append(String(cString: anchor))
+            collection.anchorName = Int32(truncatingIfNeeded: openNames.count)
+        }
+        if tag == .other, let tagPointer {
+            openNames.append(String(cString: tagPointer))
+            collection.otherTagName = Int32(truncatingIfNeeded: openNames.count)
+        }
+        // The enclosing collection's counters wait in its stack entry until this one ends.
+        if !stack.isEmpty {
+            stack[stack.count - 1].nodeCount = innerNodeCount
+            stack[stack.count - 1].childHeight = innerChildHeight
+        }
+        innerNodeCount = 1
+        innerChildHeight = 0
         stack.append(collection)
     }
 
-    private mutating func attach(_ node: Int32, count: Int, height: Int, anchor: String?) {
-        if let anchor { anchors[anchor] = (node, count, height) }
+    @inline(__always)
+    private mutating func attach(_ node: Int32, count: Int, height: Int) {
         guard !stack.isEmpty else {
             root = node
             return
         }
-        stack[stack.count - 1].nodeCount += count
-        stack[stack.count - 1].childHeight = max(stack[stack.count - 1].childHeight, height)
-        pending.append(node)
+        innerNodeCount += count
+        innerChildHeight = max(innerChildHeight, height)
+        if pendingCount < pending.count {
+            pending[pendingCount] = node
+        } else {
+            pending.append(node)
+        }
+        pendingCount += 1
+    }
+
+    private mutating func defineAnchor(_ name: String, node: Int32, count: Int, height: Int) {
+        anchors[name] = (node, count, height)
     }
 
     func span(_ start: Mark, _ end: Mark) -> SourceSpan {

@@ -81,39 +81,33 @@ public enum YAMLLoader {
         path: String, name: String? = nil, limits: YAMLLimits = YAMLLimits(), vocabulary: YAMLVocabulary = .none
     ) -> YAMLLoadResult {
         let file = name ?? path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        var builder = TreeBuilder(file: file, limits: limits, vocabulary: vocabulary, inputBytes: 0)
-        guard descriptor >= 0 else {
-            builder.fail(
-                at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "cannot read \(file): \(reason())")
+        // One builder per load (it is not small): a refusal gets an empty one.
+        func refused(_ rule: RuleInfo, _ message: String) -> YAMLLoadResult {
+            var builder = TreeBuilder(file: file, limits: limits, vocabulary: vocabulary, inputBytes: 0)
+            builder.fail(at: Mark(line: 1, column: 1), rule: rule, message)
             return builder.finish()
         }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return refused(InputProblem.unreadable, "cannot read \(file): \(reason())") }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            builder.fail(
-                at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "cannot read \(file): \(reason())")
-            return builder.finish()
+            return refused(InputProblem.unreadable, "cannot read \(file): \(reason())")
         }
         if status.st_mode & S_IFMT == S_IFDIR {
-            builder.fail(
-                at: Mark(line: 1, column: 1), rule: InputProblem.unreadable, "cannot read \(file): it is a directory")
-            return builder.finish()
+            return refused(InputProblem.unreadable, "cannot read \(file): it is a directory")
         }
         let size = status.st_mode & S_IFMT == S_IFREG ? Int(status.st_size) : 0
         if size > limits.maxInputBytes {
-            builder.fail(
-                at: Mark(line: 1, column: 1), rule: InputProblem.limit,
-                "input is \(size) bytes; the limit is \(limits.maxInputBytes)")
-            return builder.finish()
+            return refused(InputProblem.limit, "input is \(size) bytes; the limit is \(limits.maxInputBytes)")
         }
         // /dev/fd/N of a regular file (spooled or redirected stdin) may share that descriptor's
         // offset (macOS): read from the start whatever it is.
         if status.st_mode & S_IFMT == S_IFREG, path.utf8.starts(with: "/dev/".utf8) {
             _ = lseek(descriptor, 0, SEEK_SET)
         }
-        builder = TreeBuilder(file: file, limits: limits, vocabulary: vocabulary, inputBytes: size)
-        EventReader.read(.file(descriptor: descriptor, path: path), into: &builder)
+        var builder = TreeBuilder(file: file, limits: limits, vocabulary: vocabulary, inputBytes: size)
+        EventReader.read(.file(descriptor: descriptor, path: path, size: size), into: &builder)
         return builder.finish()
     }
 

@@ -113,8 +113,19 @@ final class YAMLTable: Sendable {
     /// The value of the first pair whose scalar key equals `key`, as a key/value index pair.
     func lookup(_ index: Int32, _ key: String) -> (key: Int32, value: Int32)? {
         let list = pairList(index)
-        var key = key
-        guard let pair = key.withUTF8({ firstPair(in: list, withKey: $0) }) else { return nil }
+        // Most keys asked for are API words in small strings: found by the string's bits alone.
+        if asciiOnly, let word = vocabulary.payload(ofSmall: key) {
+            guard let pair = firstPair(in: list, withWord: word) else { return nil }
+            return (children[list.keyPosition(pair)], list.value(pair) { children[$0] })
+        }
+        // In place (no copy of the string) whenever it is contiguous, as literals and most keys are.
+        let found =
+            key.utf8.withContiguousStorageIfAvailable { firstPair(in: list, withKey: $0) }
+            ?? {
+                var key = key
+                return key.withUTF8 { firstPair(in: list, withKey: $0) }
+            }()
+        guard let pair = found else { return nil }
         return (children[list.keyPosition(pair)], list.value(pair) { children[$0] })
     }
 
@@ -123,18 +134,21 @@ final class YAMLTable: Sendable {
         // that key exactly when it has the word's payload (an ASCII stream's own text never
         // equals a word, or it would have been shared).
         if asciiOnly, let word = vocabulary.payload(of: keyBytes, hash: TreeBuilder.hash(keyBytes)) {
-            for pair in 0..<list.count where records[Int(children[list.keyPosition(pair)])].payload == word {
-                if records[Int(children[list.keyPosition(pair)])].kind == .scalar { return pair }
-            }
-            return nil
+            return firstPair(in: list, withWord: word)
         }
-        for pair in 0..<list.count {
-            let keyIndex = children[list.keyPosition(pair)]
-            guard records[Int(keyIndex)].kind == .scalar else { continue }
+        return children.firstPosition(from: list.first, step: list.keyStep, count: list.count) { node in
+            guard records[Int(node)].kind == .scalar else { return false }
             // Bytes only (lengths first, in `sameBytes`): Kubernetes compares keys by bytes.
-            if withText(keyIndex, { ScalarText.sameBytes($0, keyBytes) }) { return pair }
+            return withText(node) { ScalarText.sameBytes($0, keyBytes) }
         }
-        return nil
+    }
+
+    /// The first pair whose key is a scalar with the shared word's payload `word`.
+    @inline(__always) private func firstPair(in list: PairList, withWord word: UInt32) -> Int? {
+        children.firstPosition(from: list.first, step: list.keyStep, count: list.count) { node in
+            let record = records[Int(node)]
+            return record.payload == word && record.kind == .scalar
+        }
     }
 
     /// `ScalarResolver.resolve` of a scalar's text, from its bytes.
@@ -230,17 +244,15 @@ struct ChildIndices: Sendable {
     private let wide: [Int32]
 
     init(_ entries: [Int32]) {
-        var narrow: [UInt16] = []
-        narrow.reserveCapacity(entries.count)
-        for entry in entries {
-            guard entry >= 0 && entry <= Int32(UInt16.max) else {
-                self.narrow = []
-                wide = entries
-                return
-            }
-            narrow.append(UInt16(truncatingIfNeeded: entry))
+        // Two loops without a branch per append: both vectorise.
+        var fits = true
+        for entry in entries { fits = fits && UInt32(bitPattern: entry) <= UInt32(UInt16.max) }
+        guard fits else {
+            narrow = []
+            wide = entries
+            return
         }
-        self.narrow = narrow
+        narrow = entries.map { UInt16(truncatingIfNeeded: $0) }
         wide = []
     }
 
@@ -250,6 +262,26 @@ struct ChildIndices: Sendable {
 
     @inline(__always) subscript(position: Int) -> Int32 {
         wide.isEmpty ? Int32(narrow[position]) : wide[position]
+    }
+
+    /// Which of the `count` entries at `start`, `start + step`, … is the first that `matches`
+    /// (0-based); nil when none. One loop per layout, without choosing the layout per entry
+    /// (key lookups run this about a million times in a large check).
+    @inline(__always)
+    func firstPosition(from start: Int, step: Int, count: Int, where matches: (Int32) -> Bool) -> Int? {
+        var position = start
+        if wide.isEmpty {
+            for entry in 0..<count {
+                if matches(Int32(narrow[position])) { return entry }
+                position += step
+            }
+        } else {
+            for entry in 0..<count {
+                if matches(wide[position]) { return entry }
+                position += step
+            }
+        }
+        return nil
     }
 }
 
