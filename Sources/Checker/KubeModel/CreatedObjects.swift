@@ -42,7 +42,9 @@ extension ManifestObject {
     /// whose controller, an operator, may create pods, Services and Secrets the inputs never name.
     public var isCustomResource: Bool {
         let group = apiGroup
-        return group.contains(".") && !Self.nonCustomGroups.contains(group)
+        // The byte test first: most objects are in an undotted group, and `contains` on a String is
+        // Foundation's search.
+        return group.utf8.contains(UInt8(ascii: ".")) && group.contains(".") && !Self.nonCustomGroups.contains(group)
             && !Self.configurationGroups.contains(group) && !Self.configurationKinds.contains(kind)
             && !Self.modelledWorkloadKinds.contains("\(group)/\(kind)")
     }

@@ -78,7 +78,9 @@ public struct ManifestGraph: Sendable {
     private static let chunkSize = 2048
 
     private mutating func add(_ view: View, of object: ManifestObject, at position: Int) {
-        if objectIndex[object.reference] == nil { objectIndex[object.reference] = position }
+        // One hash of the identity: `subscript(_:default:)`'s modify inserts the default only when
+        // the key is absent, so the first object keeps its position.
+        Self.keepFirst(&objectIndex[object.reference, default: position])
         objectsByKind[KindInNamespace(kind: object.kind, namespace: object.namespace), default: []].append(position)
         if object.isCustomResource {
             customResourceNamespaces.insert(object.namespace)
@@ -156,6 +158,8 @@ public struct ManifestGraph: Sendable {
             break
         }
     }
+
+    @inline(__always) private static func keepFirst(_ position: inout Int) {}
 
     /// The typed view of an object.
     private enum View: Sendable {
@@ -413,17 +417,18 @@ private final class ServiceURLIndex: @unchecked Sendable {
         let namespaces = graph.namespaces
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, graph.workloads.count / 256)
         let named = Array(graph.workloads.indices).parallelMap(workers: workers) {
-            index -> (services: Set<NamespacedName>, unresolved: Bool) in
-            var services = Set<NamespacedName>()
+            index -> (services: [NamespacedName], unresolved: Bool) in
+            // A list, not a Set: a workload names a few Services (a Set costs a hashed insert each).
+            var services: [NamespacedName] = []
             var unresolved = false
             for resolved in graph.serviceURLUses(ofWorkload: index, namespaces: namespaces) {
                 guard let target = resolved.service else { continue }
-                services.insert(target)
+                services.append(target)
                 if !unresolved {
                     unresolved = !Self.resolves(resolved.use.url, to: target, in: graph)
                 }
             }
-            return (services, unresolved)
+            return (Self.distinct(services), unresolved)
         }
         var index: [NamespacedName: [Int32]] = [:]
         var unresolved: [Int32] = []
@@ -432,6 +437,19 @@ private final class ServiceURLIndex: @unchecked Sendable {
             if entry.unresolved { unresolved.append(Int32(workload)) }
         }
         return Built(byService: index, unresolved: unresolved)
+    }
+
+    /// The names without repeats, in first-seen order (linear for the usual few, hashed beyond).
+    private static func distinct(_ names: [NamespacedName]) -> [NamespacedName] {
+        guard names.count > 1 else { return names }
+        var result: [NamespacedName] = []
+        if names.count <= 16 {
+            for name in names where !result.contains(name) { result.append(name) }
+            return result
+        }
+        var seen = Set<NamespacedName>()
+        for name in names where seen.insert(name).inserted { result.append(name) }
+        return result
     }
 
     /// The Service exists and takes the URL's port (an ExternalName Service is a DNS alias: the

@@ -4,14 +4,45 @@ import KubeYAML
 /// One Kubernetes object as written: its root mapping plus the identity
 /// fields every rule needs. Typed views (`Workload`, `Service`, …) read
 /// from `root` and keep node positions.
-public struct ManifestObject: Sendable {
-    public var file: String
-    public var documentIndex: Int
-    public var root: YAMLNode
-    public var apiVersion: String
-    public var kind: String
-    public var name: String
-    public var namespace: String
+///
+/// An immutable class, not a struct: every view and many findings hold the object, and the rules
+/// copy views on every thread; a copy is then one reference count, not one per field.
+public final class ManifestObject: Sendable {
+    public let file: String
+    public let documentIndex: Int
+    public let root: YAMLNode
+    public let apiVersion: String
+    public let kind: String
+    public let name: String
+    public let namespace: String
+    /// Group part of apiVersion (`apps` for `apps/v1`, `` for `v1`); cut once, as nearly every view
+    /// and rule asks.
+    public let apiGroup: String
+
+    public init(
+        file: String, documentIndex: Int, root: YAMLNode, apiVersion: String, kind: String, name: String,
+        namespace: String
+    ) {
+        self.file = file
+        self.documentIndex = documentIndex
+        self.root = root
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.name = name
+        self.namespace = namespace
+        apiGroup = Self.group(of: apiVersion)
+    }
+
+    private static func group(of apiVersion: String) -> String {
+        // An ASCII `/` never joins a neighbour into one Character, so in ASCII text the byte search
+        // finds what the Character search would.
+        if apiVersion.utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let slash = apiVersion.utf8.firstIndex(of: UInt8(ascii: "/")) else { return "" }
+            return String(apiVersion[..<slash])
+        }
+        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+        return String(apiVersion[..<slash])
+    }
 
     public var reference: ObjectReference { ObjectReference(kind: kind, namespace: namespace, name: name) }
 
@@ -106,12 +137,6 @@ public struct ManifestObject: Sendable {
     }
 
     public var labels: [LabelEntry] { LabelEntry.entries(of: metadata?["labels"]) }
-
-    /// Group part of apiVersion (`apps` for `apps/v1`, `` for `v1`).
-    public var apiGroup: String {
-        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
-        return String(apiVersion[..<slash])
-    }
 }
 
 /// One `key: value` of a label map (or a Service selector), with its nodes.
@@ -123,14 +148,15 @@ public struct LabelEntry: Sendable {
 
     static func entries(of node: YAMLNode?) -> [LabelEntry] {
         guard let node else { return [] }
-        let pairs = node.pairs
         // Exact capacity: every workload and Service keeps a few of these.
         var entries: [LabelEntry] = []
-        entries.reserveCapacity(pairs.count)
-        for pair in pairs {
-            guard let key = pair.key.scalar, let value = pair.value.scalar else { continue }
-            entries.append(
-                LabelEntry(key: key, value: pair.value.isNull ? "" : value, keyNode: pair.key, valueNode: pair.value))
+        entries.reserveCapacity(node.childCount)
+        node.forEachPair { keyNode, valueNode in
+            guard let key = keyNode.scalar, let value = valueNode.scalar else { return }
+            // A null is at most 4 bytes (`null`, `~`, empty) or tagged `!!null`: only those need the
+            // scalar's type resolved.
+            let isNull = (value.utf8.count <= 4 || valueNode.tag != nil) && valueNode.isNull
+            entries.append(LabelEntry(key: key, value: isNull ? "" : value, keyNode: keyNode, valueNode: valueNode))
         }
         return entries
     }

@@ -81,8 +81,11 @@ extension PodTemplate {
                     source: object, kind: kind, name: name, nameNode: nameNode, member: member,
                     memberNode: memberNode, optional: optional(), context: context()))
         }
-        for container in containers {
-            let owner = "container \(container.name ?? "?")"
+        // Skip what cannot hold the kind asked for: each reference rule asks for one kind, per workload.
+        func asks(for kind: String) -> Bool { wanted == nil || wanted == kind }
+        let asksForData = asks(for: BuiltinKind.configMap) || asks(for: BuiltinKind.secret)
+        for container in containers where asksForData {
+            func owner() -> String { "container \(container.name ?? "?")" }
             for entry in container.env {
                 guard let from = entry.node["valueFrom"] else { continue }
                 for (field, kind) in [("configMapKeyRef", BuiltinKind.configMap), ("secretKeyRef", BuiltinKind.secret)]
@@ -92,7 +95,7 @@ extension PodTemplate {
                     add(
                         kind, ref["name"], member: keyNode?.string.map(ReferenceMember.key), memberNode: keyNode,
                         optional: isOptional(ref["optional"]),
-                        context: "env \(entry.name ?? "?") of \(owner) (valueFrom.\(field))")
+                        context: "env \(entry.name ?? "?") of \(owner()) (valueFrom.\(field))")
                 }
             }
             for source in container.node["envFrom"]?.items ?? [] {
@@ -100,18 +103,19 @@ extension PodTemplate {
                     guard let ref = source[field] else { continue }
                     add(
                         kind, ref["name"], optional: isOptional(ref["optional"]),
-                        context: "envFrom of \(owner) (\(field))")
+                        context: "envFrom of \(owner()) (\(field))")
                 }
             }
         }
         let spec = specNode
         // The StatefulSet controller replaces a pod volume named like one of its volumeClaimTemplates
         // with that template's claim (`updateStorage` in stateful_set_utils.go): its own source is never used.
+        let asksForVolumes = asksForData || asks(for: BuiltinKind.persistentVolumeClaim)
         let replacedByClaimTemplates: Set<String> =
-            object.kind == "StatefulSet"
+            asksForVolumes && object.kind == "StatefulSet"
             ? Set((object.spec?["volumeClaimTemplates"]?.items ?? []).compactMap { $0["metadata"]?["name"]?.string })
             : []
-        for volume in spec?["volumes"]?.items ?? [] {
+        for volume in asksForVolumes ? spec?["volumes"]?.items ?? [] : [] {
             let volumeName = volume["name"]?.scalar ?? "?"
             if replacedByClaimTemplates.contains(volumeName) { continue }
             func addData(_ kind: String, _ body: YAMLNode, nameField: String, context: String) {
@@ -144,11 +148,13 @@ extension PodTemplate {
                 add(BuiltinKind.persistentVolumeClaim, claim["claimName"], context: "volume \(volumeName)")
             }
         }
-        for secret in spec?["imagePullSecrets"]?.items ?? [] {
+        for secret in asks(for: BuiltinKind.secret) ? spec?["imagePullSecrets"]?.items ?? [] : [] {
             add(BuiltinKind.secret, secret["name"], context: "imagePullSecrets")
         }
         // `default` exists in every namespace; `serviceAccount` is the deprecated spelling.
-        if let node = spec?["serviceAccountName"] ?? spec?["serviceAccount"], node.string != "default" {
+        if asks(for: BuiltinKind.serviceAccount), let node = spec?["serviceAccountName"] ?? spec?["serviceAccount"],
+            node.string != "default"
+        {
             add(BuiltinKind.serviceAccount, node, context: "serviceAccountName")
         }
         return result

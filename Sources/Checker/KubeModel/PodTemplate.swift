@@ -46,23 +46,25 @@ public struct Probe: Sendable {
     public var node: YAMLNode
 }
 
-public struct Container: Sendable {
-    public var name: String?
-    public var image: String?
-    public var imageNode: YAMLNode?
-    public var ports: [ContainerPort]
-    public var env: [EnvEntry]
-    public var probes: [Probe]
-    public var isInit: Bool
+/// A container of a pod template. Immutable and a class, like `ManifestObject`.
+public final class Container: Sendable {
+    public let name: String?
+    public let image: String?
+    public let imageNode: YAMLNode?
+    public let ports: [ContainerPort]
+    public let env: [EnvEntry]
+    public let probes: [Probe]
+    public let isInit: Bool
     /// Init containers with `restartPolicy: Always` run beside the main ones.
-    public var isSidecar: Bool
-    public var node: YAMLNode
+    public let isSidecar: Bool
+    public let node: YAMLNode
 
     init(node: YAMLNode, isInit: Bool) {
         self.node = node
         self.isInit = isInit
         name = node["name"]?.scalar
-        imageNode = node["image"]
+        let imageNode = node["image"]
+        self.imageNode = imageNode
         image = imageNode?.scalar
         isSidecar = isInit && node["restartPolicy"]?.scalar == "Always"
         ports = (node["ports"]?.items ?? []).map { port in
@@ -98,21 +100,22 @@ public struct Container: Sendable {
     public var servesTraffic: Bool { !isInit || isSidecar }
 }
 
-/// A pod template: labels and containers, wherever the workload keeps it.
-public struct PodTemplate: Sendable {
-    public var labelsNode: YAMLNode?
-    public var labels: [LabelEntry]
-    public var containers: [Container]
+/// A pod template: labels and containers, wherever the workload keeps it. Immutable and a class.
+public final class PodTemplate: Sendable {
+    public let labelsNode: YAMLNode?
+    public let labels: [LabelEntry]
+    public let containers: [Container]
     /// The template's `metadata` node or the template itself, to point at.
-    public var node: YAMLNode
-    public var specNode: YAMLNode?
+    public let node: YAMLNode
+    public let specNode: YAMLNode?
 
     init(node: YAMLNode) {
         self.node = node
-        labelsNode = node["metadata"]?["labels"]
+        let labelsNode = node["metadata"]?["labels"]
+        self.labelsNode = labelsNode
         labels = LabelEntry.entries(of: labelsNode)
-        specNode = node["spec"]
         let spec = node["spec"]
+        specNode = spec
         containers =
             (spec?["containers"]?.items ?? []).map { Container(node: $0, isInit: false) }
             + (spec?["initContainers"]?.items ?? []).map { Container(node: $0, isInit: true) }

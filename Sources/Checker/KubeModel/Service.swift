@@ -15,20 +15,22 @@ public struct ServicePort: Sendable {
     }
 }
 
-public struct Service: Sendable {
-    public var object: ManifestObject
-    public var type: String
+/// A core Service. Immutable and a class, like `ManifestObject`: rules copy Services on every thread.
+public final class Service: Sendable {
+    public let object: ManifestObject
+    public let type: String
     /// Selector entries; empty when the Service has no selector.
-    public var selector: [LabelEntry]
-    public var selectorNode: YAMLNode?
-    public var ports: [ServicePort]
+    public let selector: [LabelEntry]
+    public let selectorNode: YAMLNode?
+    public let ports: [ServicePort]
 
     public init?(object: ManifestObject) {
         guard object.kind == BuiltinKind.service, object.apiGroup.isEmpty else { return nil }
         self.object = object
         let spec = object.spec
         type = spec?["type"]?.scalar ?? "ClusterIP"
-        selectorNode = spec?["selector"]
+        let selectorNode = spec?["selector"]
+        self.selectorNode = selectorNode
         selector = LabelEntry.entries(of: selectorNode)
         ports = (spec?["ports"]?.items ?? []).map { port in
             let target = port["targetPort"]

@@ -65,12 +65,14 @@ public struct ServiceURL: Sendable {
         let (scheme, host, port, explicit) = parts
         // Templated values ($(VAR), {{ }}) are resolved elsewhere.
         // (No `$` or `{` byte: the string search cannot find one either.)
-        guard !host.isEmpty, !(host.utf8.contains(UInt8(ascii: "$")) && host.contains("$")),
-            !(host.utf8.contains(UInt8(ascii: "{")) && host.contains("{"))
-        else { return nil }
+        guard !host.isEmpty else { return nil }
+        var hostBytes = host
+        let (dollar, brace) = hostBytes.withUTF8 { ($0.contains(UInt8(ascii: "$")), $0.contains(UInt8(ascii: "{"))) }
+        guard !(dollar && host.contains("$")), !(brace && host.contains("{")) else { return nil }
         self.text = token
         self.scheme = scheme
-        self.host = host.hasSuffix(".") ? String(host.dropLast()) : host
+        // The byte test first: `hasSuffix` compares Characters.
+        self.host = host.utf8.last == UInt8(ascii: ".") && host.hasSuffix(".") ? String(host.dropLast()) : host
         self.port = port
         self.explicitPort = explicit
         self.offset = offset
@@ -135,21 +137,21 @@ public struct ServiceURL: Sendable {
     public func serviceTarget(defaultNamespace: String, knownNamespaces: Set<String>, graph: ManifestGraph)
         -> NamespacedName?
     {
-        // ASCII hosts (nearly all) are cut at dots and lowercased in one pass over the bytes (every
-        // service URL of every workload comes here); `Character` splitting costs microseconds a host.
-        let labels =
-            Self.asciiLabels(host)
-            ?? host.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        // ASCII hosts (nearly all) are read from their bytes: every service URL of every workload
+        // comes here, and only the name and namespace labels become Strings.
+        var host = host
+        if let target = host.withUTF8({
+            Self.asciiTarget($0, defaultNamespace: defaultNamespace, knownNamespaces: knownNamespaces, graph: graph)
+        }) {
+            return target
+        }
+        guard host.utf8.contains(where: { $0 >= 0x80 }) else { return nil }
+        let labels = host.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         if labels.contains(where: \.isEmpty) { return nil }
         switch labels.count {
         case 1:
             let label = labels[0]
-            // An IP-like number is not a Service; for ASCII, `isNumber` is exactly 0-9.
-            let isNumber =
-                label.utf8.allSatisfy({ $0 < 0x80 })
-                ? label.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-                : label.allSatisfy(\.isNumber)
-            if label == "localhost" || isNumber { return nil }
+            if label == "localhost" || label.allSatisfy(\.isNumber) { return nil }
             return NamespacedName(namespace: defaultNamespace, name: labels[0])
         case 2:
             // `name.namespace`, but only when that namespace is one we know: `example.com` is not.
@@ -165,30 +167,68 @@ public struct ServiceURL: Sendable {
         }
     }
 
-    /// The dot-separated labels of an ASCII host, lowercased (empty labels kept); nil for any other.
-    private static func asciiLabels(_ host: String) -> [String]? {
-        var host = host
-        return host.withUTF8 { bytes -> [String]? in
-            var labels: [String] = []
-            var start = 0
-            for position in 0...bytes.count {
-                if position < bytes.count {
-                    let byte = bytes[position]
-                    if byte >= 0x80 { return nil }
-                    if byte != UInt8(ascii: ".") { continue }
-                }
-                let label = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                labels.append(
-                    String(unsafeUninitializedCapacity: label.count) { buffer in
-                        for (offset, byte) in label.enumerated() {
-                            let isUpper = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
-                            buffer[offset] = isUpper ? byte + 32 : byte
-                        }
-                        return label.count
-                    })
-                start = position + 1
+    /// `serviceTarget` of an ASCII host, from its bytes, lowercased; nil for a host outside the
+    /// cluster and for a host that is not ASCII (the caller tells them apart).
+    private static func asciiTarget(
+        _ host: UnsafeBufferPointer<UInt8>, defaultNamespace: String, knownNamespaces: Set<String>,
+        graph: ManifestGraph
+    ) -> NamespacedName? {
+        // The labels' bounds; a sixth label already means no Service (`default:` below).
+        var bounds: [Range<Int>] = []
+        bounds.reserveCapacity(5)
+        var start = 0
+        for position in 0...host.count {
+            if position < host.count {
+                let byte = host[position]
+                if byte >= 0x80 { return nil }
+                if byte != UInt8(ascii: ".") { continue }
             }
-            return labels
+            if position == start { return nil }  // an empty label
+            if bounds.count == 5 { return nil }
+            bounds.append(start..<position)
+            start = position + 1
+        }
+        func lowercased(_ index: Int) -> String {
+            let range = bounds[index]
+            return String(unsafeUninitializedCapacity: range.count) { buffer in
+                for (offset, byte) in host[range].enumerated() {
+                    let isUpper = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
+                    buffer[offset] = isUpper ? byte + 32 : byte
+                }
+                return range.count
+            }
+        }
+        func label(_ index: Int, is word: StaticString) -> Bool {
+            let range = bounds[index]
+            guard range.count == word.utf8CodeUnitCount else { return false }
+            for (offset, byte) in host[range].enumerated() {
+                let isUpper = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
+                if (isUpper ? byte + 32 : byte) != word.utf8Start[offset] { return false }
+            }
+            return true
+        }
+        switch bounds.count {
+        case 1:
+            // An IP-like number is not a Service.
+            if label(0, is: "localhost")
+                || host.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            {
+                return nil
+            }
+            return NamespacedName(namespace: defaultNamespace, name: lowercased(0))
+        case 2:
+            // `name.namespace`, but only when that namespace is one we know: `example.com` is not.
+            let name = lowercased(0)
+            let namespace = lowercased(1)
+            guard knownNamespaces.contains(namespace) || graph.service(named: name, in: namespace) != nil
+            else { return nil }
+            return NamespacedName(namespace: namespace, name: name)
+        case 3 where label(2, is: "svc"):
+            return NamespacedName(namespace: lowercased(1), name: lowercased(0))
+        case 5 where label(2, is: "svc") && label(3, is: "cluster") && label(4, is: "local"):
+            return NamespacedName(namespace: lowercased(1), name: lowercased(0))
+        default:
+            return nil
         }
     }
 

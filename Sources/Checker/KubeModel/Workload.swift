@@ -55,18 +55,20 @@ public struct LabelSelector: Sendable {
 }
 
 /// Any object that creates pods from a template, built-in or an Argo Rollout (`argoproj.io`).
-public struct Workload: Sendable {
+/// Immutable and a class, like `ManifestObject`: `for workload in graph.workloads` on every thread
+/// then costs one reference count a workload, not one per field.
+public final class Workload: Sendable {
     public static let kinds: Set<String> = [
         BuiltinKind.pod, BuiltinKind.deployment, BuiltinKind.replicaSet, BuiltinKind.statefulSet, BuiltinKind.daemonSet,
         BuiltinKind.replicationController, BuiltinKind.job, BuiltinKind.cronJob,
         "Rollout",
     ]
 
-    public var object: ManifestObject
-    public var template: PodTemplate
+    public let object: ManifestObject
+    public let template: PodTemplate
     /// The selector as written; nil when absent (Pod, Job, defaulted RC).
-    public var selector: LabelSelector?
-    public var replicas: Int
+    public let selector: LabelSelector?
+    public let replicas: Int
 
     public init?(object: ManifestObject) {
         guard Self.kinds.contains(object.kind) else { return nil }
