@@ -183,18 +183,26 @@ struct IngressPathRule {
             var path: String
             var type: String
         }
-        var earlierByKey: [Key: [IngressLocation]] = [:]
-        earlierByKey.reserveCapacity(host.locations.count)
-        /// The locations already recorded under a key, recording `location` in the same lookup.
-        func recording(_ location: IngressLocation, in earlier: inout [IngressLocation]) -> [IngressLocation] {
-            defer { earlier.append(location) }
-            return earlier
+        // Nearly every key is one path's: its first location is a position, and only keys met
+        // again keep a list of the later ones.
+        var firstByKey: [Key: Int] = [:]
+        firstByKey.reserveCapacity(host.locations.count)
+        var laterByKey: [Key: [Int]] = [:]
+        /// The position recorded under a key before, recording `position` if none was (one lookup).
+        func recordingFirst(_ position: Int, in slot: inout Int?) -> Int? {
+            defer { if slot == nil { slot = position } }
+            return slot
         }
         var findings: [Diagnostic] = []
-        for location in host.locations where !location.isCanary {
+        for (position, location) in host.locations.enumerated() where !location.isCanary {
             let key = Key(path: location.path.effectivePath, type: location.normalisedType)
-            let earlierOnes = recording(location, in: &earlierByKey[key, default: []])
-            guard let earlier = earlierOnes.first(where: { together.provable($0.object.file, location.object.file) })
+            guard let first = recordingFirst(position, in: &firstByKey[key]) else { continue }
+            let earlierOnes = [first] + (laterByKey[key] ?? [])
+            laterByKey[key, default: []].append(position)
+            guard
+                let earlier = earlierOnes.lazy.map({ host.locations[$0] }).first(where: {
+                    together.provable($0.object.file, location.object.file)
+                })
             else { continue }
             findings.append(
                 info.diagnostic(
