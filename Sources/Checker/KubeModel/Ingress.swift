@@ -18,14 +18,16 @@ public struct IngressBackend: Sendable {
     init(node: YAMLNode, legacy: Bool) {
         self.node = node
         isResource = node["resource"] != nil
-        usesLegacyFieldsInV1 =
-            !legacy && node["service"] == nil && (node["serviceName"] != nil || node["servicePort"] != nil)
-        if legacy || usesLegacyFieldsInV1 {
+        // Each key looked up once: a large Ingress has thousands of backends.
+        let service = legacy ? nil : node["service"]
+        if legacy || service == nil {
             serviceNameNode = node["serviceName"]
             portNode = node["servicePort"]
+            usesLegacyFieldsInV1 = !legacy && (serviceNameNode != nil || portNode != nil)
         } else {
-            serviceNameNode = node["service"]?["name"]
-            let portMap = node["service"]?["port"]
+            usesLegacyFieldsInV1 = false
+            serviceNameNode = service?["name"]
+            let portMap = service?["port"]
             portNode = portMap?["number"] ?? portMap?["name"] ?? portMap
         }
         serviceName = serviceNameNode?.scalar
@@ -79,14 +81,16 @@ public struct Ingress: Sendable {
         }
         rules = (spec?["rules"]?.items ?? []).map { rule in
             let paths = (rule["http"]?["paths"]?.items ?? []).map { path in
-                IngressPath(
-                    path: path["path"]?.scalar ?? "", pathNode: path["path"], pathType: path["pathType"]?.scalar,
-                    pathTypeNode: path["pathType"],
+                let pathNode = path["path"]
+                let pathTypeNode = path["pathType"]
+                return IngressPath(
+                    path: pathNode?.scalar ?? "", pathNode: pathNode, pathType: pathTypeNode?.scalar,
+                    pathTypeNode: pathTypeNode,
                     backend: path["backend"].map { IngressBackend(node: $0, legacy: legacy) }, node: path)
             }
-            let host = rule["host"]?.scalar
-            return IngressRule(
-                host: host?.isEmpty == true ? nil : host, hostNode: rule["host"], paths: paths, node: rule)
+            let hostNode = rule["host"]
+            let host = hostNode?.scalar
+            return IngressRule(host: host?.isEmpty == true ? nil : host, hostNode: hostNode, paths: paths, node: rule)
         }
     }
 

@@ -11,7 +11,21 @@ public enum LocationRegex {
 
     /// Whether the path uses regex syntax (`.` alone is common in literal paths).
     public static func looksLikeRegex(_ path: String) -> Bool {
-        path.contains { metacharacters.contains($0) }
+        // Every metacharacter is one ASCII byte, and a Character equal to one is that byte alone:
+        // a path without any such byte (nearly all) needs no walk over its Characters.
+        var bytes = path
+        guard bytes.withUTF8({ $0.contains(where: isMetacharacterByte) }) else { return false }
+        return path.contains { metacharacters.contains($0) }
+    }
+
+    private static func isMetacharacterByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "|"),
+            UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "\\"):
+            true
+        default: false
+        }
     }
 
     /// `^<path>`, case-insensitive, or the reason it does not compile.

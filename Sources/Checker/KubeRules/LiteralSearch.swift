@@ -16,4 +16,17 @@ extension String {
             }
         }
     }
+
+    /// Whether some UTF-8 byte satisfies `predicate`, read from the contiguous bytes: a walk of
+    /// `utf8` costs several times more per byte, and these scans run once per Ingress path.
+    func containsByte(where predicate: (UInt8) -> Bool) -> Bool {
+        var text = self
+        return text.withUTF8 { $0.contains(where: predicate) }
+    }
+
+    /// Whether every UTF-8 byte satisfies `predicate` (see `containsByte(where:)`).
+    func allBytesSatisfy(_ predicate: (UInt8) -> Bool) -> Bool {
+        var text = self
+        return text.withUTF8 { $0.allSatisfy(predicate) }
+    }
 }

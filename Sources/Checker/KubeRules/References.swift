@@ -256,12 +256,13 @@ enum ReferenceResolver {
         }
         // Only core Services, as `target(of:)` finds them: a Knative Service is not a candidate.
         let coreOnly = kind == BuiltinKind.service
-        return graph.objects(kind: kind, in: namespace).filter {
-            !$0.name.isEmpty && (!coreOnly || $0.apiGroup.isEmpty)
+        // One pass over the (lazy) objects: a namespace can hold thousands.
+        var candidates: [Candidate] = []
+        for object in graph.objects(kind: kind, in: namespace)
+        where !object.name.isEmpty && (!coreOnly || object.apiGroup.isEmpty) {
+            candidates.append(Candidate(name: object.name, location: object.nameSpan))
         }
-        .map {
-            Candidate(name: $0.name, location: $0.nameSpan)
-        }
+        return candidates
     }
 
     private static func memberNoun(_ member: ReferenceMember) -> String {
@@ -313,7 +314,7 @@ enum ReferenceResolver {
         return NearName.inputName.nearest(
             name,
             in: candidates.filter {
-                NearName.editDistance(name, $0) <= allowed && differsBySmallEdit(name, $0)
+                NearName.editDistance(name, $0, atMost: allowed) != nil && differsBySmallEdit(name, $0)
             })
     }
 

@@ -122,7 +122,12 @@ struct NginxHosts {
 /// The Ingresses of one run, shared by every `IngressLocation` of it.
 final class IngressList {
     let ingresses: [Ingress]
-    init(_ ingresses: [Ingress]) { self.ingresses = ingresses }
+    /// `Ingress.isCanary` of each, read once per Ingress rather than once per path.
+    let isCanary: [Bool]
+    init(_ ingresses: [Ingress]) {
+        self.ingresses = ingresses
+        isCanary = ingresses.map(\.isCanary)
+    }
 }
 
 /// One path of one Ingress rule, by position: a large Ingress has
@@ -135,6 +140,7 @@ struct IngressLocation {
     var ingress: Ingress { list.ingresses[ingressIndex] }
     var path: IngressPath { ingress.rules[ruleIndex].paths[pathIndex] }
     var object: ManifestObject { ingress.object }
+    var isCanary: Bool { list.isCanary[ingressIndex] }
     var span: SourceSpan { path.pathNode.map(object.span) ?? object.span(path.node) }
     /// ingress-nginx renders a missing pathType and ImplementationSpecific as Prefix.
     var normalisedType: String { path.pathType == "Exact" ? "Exact" : "Prefix" }

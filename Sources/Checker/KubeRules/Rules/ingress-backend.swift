@@ -21,7 +21,7 @@ struct IngressBackendRule: Rule {
         let together = AppliedTogether(graph, context: context)
         for ingress in graph.ingresses {
             if let backend = ingress.defaultBackend,
-                let finding = check(backend, label: "the default backend", ingress, graph, together)
+                let finding = check(backend, owner: .defaultBackend, ingress, graph, together)
             {
                 findings.append(finding)
             }
@@ -34,16 +34,33 @@ struct IngressBackendRule: Rule {
                                 object: ingress.object))
                         continue
                     }
-                    let label = "path \(path.effectivePath)" + (rule.host.map { " of host \($0)" } ?? "")
-                    if let finding = check(backend, label: label, ingress, graph, together) { findings.append(finding) }
+                    if let finding = check(
+                        backend, owner: .path(path.effectivePath, host: rule.host), ingress, graph, together)
+                    {
+                        findings.append(finding)
+                    }
                 }
             }
         }
         return findings
     }
 
+    /// Whose backend it is, put into words only for a finding: most backends are fine, and a large
+    /// Ingress has thousands.
+    private enum BackendOwner {
+        case defaultBackend
+        case path(String, host: String?)
+
+        var label: String {
+            switch self {
+            case .defaultBackend: "the default backend"
+            case .path(let path, let host): "path \(path)" + (host.map { " of host \($0)" } ?? "")
+            }
+        }
+    }
+
     private func check(
-        _ backend: IngressBackend, label: String, _ ingress: Ingress, _ graph: ManifestGraph,
+        _ backend: IngressBackend, owner: BackendOwner, _ ingress: Ingress, _ graph: ManifestGraph,
         _ together: AppliedTogether
     ) -> Diagnostic? {
         if backend.isResource { return nil }
@@ -54,13 +71,16 @@ struct IngressBackendRule: Rule {
             // A v1 backend in the v1beta1 form is one unknown-field error, with its conversion.
             if backend.usesLegacyFieldsInV1 { return nil }
             return info.diagnostic(
-                "\(label) names no Service (`\(nameField)` is missing)", at: object.span(backend.node), object: object)
+                "\(owner.label) names no Service (`\(nameField)` is missing)", at: object.span(backend.node),
+                object: object)
         }
         // Alternative files may define the Service more than once: the one of the Ingress's own
         // file or folder is meant, and a port any of them exposes is no proven 503.
-        let services = together.preferred(graph.services(named: name, in: object.namespace), for: object.file) {
-            $0.object.file
-        }
+        // Nearly always one definition, which needs no ranking.
+        let definitions = graph.services(named: name, in: object.namespace)
+        let services =
+            definitions.count > 1
+            ? together.preferred(definitions, for: object.file) { $0.object.file } : definitions
         guard let service = services.first else {
             // The one policy: a Service the inputs do not define is often installed with another
             // chart or addon (a prerequisite); only a near name of the namespace proves a typo.
@@ -74,7 +94,7 @@ struct IngressBackendRule: Rule {
             let fix = SuggestedFix(
                 "did you mean \(guess)?", replacing: span, with: guess, applicability: .maybeIncorrect)
             return info.diagnostic(
-                "\(label) routes to Service \(name), which does not exist in namespace \(object.namespace) (503)",
+                "\(owner.label) routes to Service \(name), which does not exist in namespace \(object.namespace) (503)",
                 at: span, object: object, notes: notes, fix: fix)
         }
         // Built only for a finding: most backends are fine.
@@ -87,7 +107,7 @@ struct IngressBackendRule: Rule {
             if backend.usesLegacyFieldsInV1 { return nil }
             let field = ingress.isLegacy ? "servicePort" : "service.port.number or service.port.name"
             return info.diagnostic(
-                "\(label) routes to Service \(name) but gives no port (`\(field)`)",
+                "\(owner.label) routes to Service \(name) but gives no port (`\(field)`)",
                 at: object.span(backend.portNode ?? nameNode), object: object, notes: [serviceNote])
         }
         // An ExternalName Service has no ports: ingress-nginx proxies to the external name on the
@@ -101,7 +121,7 @@ struct IngressBackendRule: Rule {
             let real = byTarget.port
         {
             return info.diagnostic(
-                "\(label) routes to port \(number) of Service \(name), which exposes no such port: \(number) is its targetPort, and an Ingress names the Service port (\(real)) (503)",
+                "\(owner.label) routes to port \(number) of Service \(name), which exposes no such port: \(number) is its targetPort, and an Ingress names the Service port (\(real)) (503)",
                 at: primary, object: object, notes: [serviceNote],
                 fix: SuggestedFix("use port \(real)", replacing: primary, with: String(real)))
         }
@@ -121,7 +141,7 @@ struct IngressBackendRule: Rule {
             }
         }
         return info.diagnostic(
-            "\(label) routes to port \(reference) of Service \(name), which exposes no such port (503)",
+            "\(owner.label) routes to port \(reference) of Service \(name), which exposes no such port (503)",
             at: primary, object: object, notes: [serviceNote], fix: fix)
     }
 

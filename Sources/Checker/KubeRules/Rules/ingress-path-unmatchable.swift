@@ -26,7 +26,10 @@ struct IngressPathUnmatchableRule {
 
     /// The first character of `path` no request path contains, if any.
     static func unmatchableCharacter(in path: String) -> Character? {
-        path.first { $0 == "?" || $0 == "#" }
+        // A Character equal to `?` or `#` is that one ASCII byte: without either byte (nearly every
+        // path) there is no Character to look for.
+        guard path.containsByte(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return nil }
+        return path.first { $0 == "?" || $0 == "#" }
     }
 
     func check(_ nginx: NginxHosts, graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {

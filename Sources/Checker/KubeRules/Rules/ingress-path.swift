@@ -28,12 +28,14 @@ struct IngressPathRule {
 
     private static let pathTypes = ["Exact", "Prefix", "ImplementationSpecific"]
     /// ingress-nginx strict-validate-path-type for Exact and Prefix: `(?i)^/[[:alnum:]._\-/]*$`.
+    /// Bytes, not scalars: every allowed character is ASCII, and a scalar beyond ASCII is bytes
+    /// of 0x80 and above, none allowed either.
     private static func isStrictPath(_ path: String) -> Bool {
-        guard path.hasPrefix("/") else { return false }
-        return path.unicodeScalars.allSatisfy { c in
-            (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "."
-                || c == "_"
-                || c == "-" || c == "/"
+        guard path.utf8.first == UInt8(ascii: "/") else { return false }
+        return path.allBytesSatisfy { c in
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: ".")
+                || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: "/")
         }
     }
 
@@ -58,7 +60,8 @@ struct IngressPathRule {
         var findings: [Diagnostic] = []
         for rule in ingress.rules {
             for path in rule.paths {
-                let pathSpan = path.pathNode.map(object.span) ?? object.span(path.node)
+                // Only for a finding: most paths are fine.
+                var pathSpan: SourceSpan { path.pathNode.map(object.span) ?? object.span(path.node) }
                 guard let typeNode = path.pathTypeNode, !typeNode.isNull else {
                     if !ingress.isLegacy {
                         findings.append(
@@ -125,7 +128,15 @@ struct IngressPathRule {
 
     /// What the API server forbids inside an Exact or Prefix path (ValidateIngressSpec's path checks).
     private static func forbiddenSegment(in path: String) -> String? {
-        ["//", "/./", "/../", "%2f", "%2F"].first { path.containsLiteral($0) }
+        // Each starts with `//`, `/.` or `%`: a path with none of those (nearly all) has none.
+        var previous: UInt8 = 0
+        let mayHaveOne = path.containsByte { byte in
+            defer { previous = byte }
+            return byte == UInt8(ascii: "%")
+                || (previous == UInt8(ascii: "/") && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")))
+        }
+        guard mayHaveOne else { return nil }
+        return ["//", "/./", "/../", "%2f", "%2F"].first { path.containsLiteral($0) }
     }
 
     private static func hasTrailingDotSegment(_ path: String) -> Bool {
@@ -149,8 +160,8 @@ struct IngressPathRule {
         var findings: [Diagnostic] = []
         for location in locations {
             let path = location.path
-            let object = location.object
             if let type = path.pathType, Self.strictPathTypeRejects(path), let typeNode = path.pathTypeNode {
+                let object = location.object
                 let typeSpan = object.span(typeNode)
                 findings.append(
                     info.diagnostic(
@@ -172,14 +183,26 @@ struct IngressPathRule {
             var path: String
             var type: String
         }
-        var earlierByKey: [Key: [IngressLocation]] = [:]
-        earlierByKey.reserveCapacity(host.locations.count)
+        // Nearly every key is one path's: its first location is a position, and only keys met
+        // again keep a list of the later ones.
+        var firstByKey: [Key: Int] = [:]
+        firstByKey.reserveCapacity(host.locations.count)
+        var laterByKey: [Key: [Int]] = [:]
+        /// The position recorded under a key before, recording `position` if none was (one lookup).
+        func recordingFirst(_ position: Int, in slot: inout Int?) -> Int? {
+            defer { if slot == nil { slot = position } }
+            return slot
+        }
         var findings: [Diagnostic] = []
-        for location in host.locations where !location.ingress.isCanary {
+        for (position, location) in host.locations.enumerated() where !location.isCanary {
             let key = Key(path: location.path.effectivePath, type: location.normalisedType)
-            let earlierOnes = earlierByKey[key] ?? []
-            earlierByKey[key, default: []].append(location)
-            guard let earlier = earlierOnes.first(where: { together.provable($0.object.file, location.object.file) })
+            guard let first = recordingFirst(position, in: &firstByKey[key]) else { continue }
+            let earlierOnes = [first] + (laterByKey[key] ?? [])
+            laterByKey[key, default: []].append(position)
+            guard
+                let earlier = earlierOnes.lazy.map({ host.locations[$0] }).first(where: {
+                    together.provable($0.object.file, location.object.file)
+                })
             else { continue }
             findings.append(
                 info.diagnostic(
