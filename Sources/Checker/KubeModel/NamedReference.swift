@@ -81,7 +81,10 @@ extension PodTemplate {
                     source: object, kind: kind, name: name, nameNode: nameNode, member: member,
                     memberNode: memberNode, optional: optional(), context: context()))
         }
-        for container in containers {
+        // Each part below names only the kinds it lists: a rule asking for another skips it unread.
+        let wantsConfigData = wanted == nil || wanted == BuiltinKind.configMap || wanted == BuiltinKind.secret
+        let wantsVolumes = wantsConfigData || wanted == BuiltinKind.persistentVolumeClaim
+        for container in containers where wantsConfigData {
             let owner = "container \(container.name ?? "?")"
             for entry in container.env {
                 guard let from = entry.node["valueFrom"] else { continue }
@@ -108,10 +111,10 @@ extension PodTemplate {
         // The StatefulSet controller replaces a pod volume named like one of its volumeClaimTemplates
         // with that template's claim (`updateStorage` in stateful_set_utils.go): its own source is never used.
         let replacedByClaimTemplates: Set<String> =
-            object.kind == "StatefulSet"
+            wantsVolumes && object.kind == "StatefulSet"
             ? Set((object.spec?["volumeClaimTemplates"]?.items ?? []).compactMap { $0["metadata"]?["name"]?.string })
             : []
-        for volume in spec?["volumes"]?.items ?? [] {
+        for volume in (wantsVolumes ? spec?["volumes"]?.items : nil) ?? [] {
             let volumeName = volume["name"]?.scalar ?? "?"
             if replacedByClaimTemplates.contains(volumeName) { continue }
             func addData(_ kind: String, _ body: YAMLNode, nameField: String, context: String) {
@@ -144,11 +147,13 @@ extension PodTemplate {
                 add(BuiltinKind.persistentVolumeClaim, claim["claimName"], context: "volume \(volumeName)")
             }
         }
-        for secret in spec?["imagePullSecrets"]?.items ?? [] {
+        for secret in (wanted == nil || wanted == BuiltinKind.secret ? spec?["imagePullSecrets"]?.items : nil) ?? [] {
             add(BuiltinKind.secret, secret["name"], context: "imagePullSecrets")
         }
         // `default` exists in every namespace; `serviceAccount` is the deprecated spelling.
-        if let node = spec?["serviceAccountName"] ?? spec?["serviceAccount"], node.string != "default" {
+        if wanted == nil || wanted == BuiltinKind.serviceAccount,
+            let node = spec?["serviceAccountName"] ?? spec?["serviceAccount"], node.string != "default"
+        {
             add(BuiltinKind.serviceAccount, node, context: "serviceAccountName")
         }
         return result
