@@ -92,7 +92,8 @@ struct NameFormatRule: Rule {
             let object = workload.object
             if object.kind != "Pod" {
                 checkLabels(
-                    workload.template.labelsNode, what: "pod template label", object: object, into: &findings)
+                    workload.template.labelsNode, entries: workload.template.labels, what: "pod template label",
+                    object: object, into: &findings)
             }
             for container in workload.template.containers {
                 // `name` is the node's text: a valid one (nearly all) needs no node; none, no finding.
@@ -104,7 +105,8 @@ struct NameFormatRule: Rule {
                         check(node, as: .iana, what: "container port name", object: object, into: &findings)
                     }
                 }
-                for probe in container.probes {
+                // A number (`.number`: YAML reads an int) is no port name: nothing to check.
+                for probe in container.probes where !probe.port.isNumber {
                     if let node = probe.portNode {
                         checkPortName(
                             node, what: "\(probe.kind.rawValue) port", object: object, into: &findings)
@@ -115,12 +117,14 @@ struct NameFormatRule: Rule {
         for service in graph.services {
             let object = service.object
             // ValidateServiceSpec validates the selector with ValidateLabels, like metadata.labels.
-            checkLabels(service.selectorNode, what: "selector label", object: object, into: &findings)
+            checkLabels(
+                service.selectorNode, entries: service.selector, what: "selector label", object: object,
+                into: &findings)
             for port in service.ports {
                 if let name = port.name, !Syntax.label.isValid(name), let node = port.node["name"] {
                     check(node, as: .label, what: "Service port name", object: object, into: &findings)
                 }
-                if let node = port.targetPortNode {
+                if let node = port.targetPortNode, !port.targetPort.isNumber {
                     checkPortName(node, what: "targetPort", object: object, into: &findings)
                 }
             }
@@ -139,21 +143,32 @@ struct NameFormatRule: Rule {
                     }
                 }
             }
-            let backends =
-                ingress.rules.flatMap { $0.paths.compactMap(\.backend) }
-                + [ingress.defaultBackend].compactMap { $0 }
-            for backend in backends {
-                if let node = backend.serviceNameNode {
-                    check(node, as: .dns1035, what: "backend Service name", object: object, into: &findings)
+            // The rules' backends, then the default one (in place: an Ingress may route thousands of paths).
+            for rule in ingress.rules {
+                for path in rule.paths {
+                    if let backend = path.backend {
+                        checkBackend(backend, of: ingress, into: &findings)
+                    }
                 }
-                let portNameNode =
-                    ingress.isLegacy ? backend.node["servicePort"] : backend.node["service"]?["port"]?["name"]
-                if let node = portNameNode, node.string != nil {
-                    checkPortName(node, what: "backend Service port", object: object, into: &findings)
-                }
+            }
+            if let backend = ingress.defaultBackend {
+                checkBackend(backend, of: ingress, into: &findings)
             }
         }
         return findings
+    }
+
+    private func checkBackend(_ backend: IngressBackend, of ingress: Ingress, into findings: inout [Diagnostic]) {
+        let object = ingress.object
+        // `serviceName` is the node's text: a valid one needs no node.
+        if let node = backend.serviceNameNode, !Syntax.dns1035.isValid(backend.serviceName) {
+            check(node, as: .dns1035, what: "backend Service name", object: object, into: &findings)
+        }
+        let portNameNode =
+            ingress.isLegacy ? backend.node["servicePort"] : backend.node["service"]?["port"]?["name"]
+        if let node = portNameNode {
+            checkPortName(node, what: "backend Service port", object: object, into: &findings)
+        }
     }
 
     private func check(
@@ -211,10 +226,14 @@ struct NameFormatRule: Rule {
                 fix: fix))
     }
 
+    /// - Parameter entries: the view's entries of `map`, when it keeps them: read instead of the nodes.
     private func checkLabels(
-        _ map: YAMLNode?, what: String, object: ManifestObject, into findings: inout [Diagnostic]
+        _ map: YAMLNode?, entries: [LabelEntry]? = nil, what: String, object: ManifestObject,
+        into findings: inout [Diagnostic]
     ) {
-        guard let map, !Self.allValidLabels(map) else { return }
+        guard let map else { return }
+        if let entries, Self.allValid(entries, of: map) { return }
+        guard !Self.allValidLabels(map) else { return }
         checkKeys(map, what: what, object: object, into: &findings)
         map.forEachPair { keyNode, valueNode in
             // Valid ASCII values, nearly all, are settled from their bytes.
@@ -272,6 +291,16 @@ struct NameFormatRule: Rule {
         return valid
     }
 
+    /// `allValidLabels` from a view's entries of `map`, when they are all of its pairs (entries keep
+    /// only scalar pairs; a null value's entry holds "", valid, and YAML reads it as no string).
+    private static func allValid(_ entries: [LabelEntry], of map: YAMLNode) -> Bool {
+        entries.count == map.childCount
+            && entries.allSatisfy { entry in
+                FastASCII.check(entry.key, FastASCII.isQualifiedName)
+                    && FastASCII.check(entry.value) { FastASCII.isQualifiedNamePart($0, allowEmpty: true) }
+            }
+    }
+
     /// Whether every key of a map is a valid ASCII qualified name, from the bytes in place.
     private static func allValidKeys(_ map: YAMLNode, lowerCasedFirst: Bool) -> Bool {
         var valid = true
@@ -308,5 +337,13 @@ private struct MetadataFields {
 
     private static func isKey(_ bytes: UnsafeBufferPointer<UInt8>, _ key: StaticString) -> Bool {
         bytes.count == key.utf8CodeUnitCount && key.withUTF8Buffer { bytes.elementsEqual($0) }
+    }
+}
+
+extension PortReference? {
+    /// A port number: YAML read the node as an integer, so it is no port name.
+    fileprivate var isNumber: Bool {
+        if case .number? = self { return true }
+        return false
     }
 }
