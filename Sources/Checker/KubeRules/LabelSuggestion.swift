@@ -42,7 +42,11 @@ enum LabelSuggestion {
                     // only as far as that (the length difference bounds it: most pairs stop there).
                     let limit = min(cheapest - 1, best.map { $0.distance - total - 1 } ?? .max)
                     guard abs(label.length - length) <= limit,
-                        let distance = NearName.editDistance(text, label.text, atMost: limit)
+                        // At most 0 (once a near workload is found, nearly every pair): the same
+                        // scalars, compared without the distance table.
+                        let distance = limit == 0
+                            ? (sameScalars(text, label.text) ? 0 : nil)
+                            : NearName.editDistance(text, label.text, atMost: limit)
                     else { continue }
                     if distance < cheapest {
                         cheapest = distance
@@ -62,6 +66,14 @@ enum LabelSuggestion {
         // Only suggest when the nearest set is plausibly a typo of the selector.
         let size = selector.reduce(0) { $0 + $1.key.count + $1.value.count + 2 }
         return best.distance <= max(3, size / 2) ? best : nil
+    }
+
+    /// Whether two strings have the same scalars (byte equality, not `==`'s canonical equivalence).
+    private static func sameScalars(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        var a = a
+        var b = b
+        return a.withUTF8 { left in b.withUTF8 { right in left.elementsEqual(right) } }
     }
 
     /// Whether the entry `explain` found wrong differs from the workload's label of the same key (or

@@ -168,9 +168,17 @@ extension NameValidation {
     }
 }
 
+extension NameValidation {
+    /// True only when the scalar is ASCII and `valid` accepts its bytes: settled as valid without
+    /// building a `String`; false means "ask the checks above", which explain.
+    static func isValidASCII(_ node: YAMLNode, _ valid: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        node.withScalarBytes { bytes in bytes.allSatisfy { $0 < 0x80 } && valid(bytes) } ?? false
+    }
+}
+
 /// Byte-level validity checks for ASCII text: each says only "valid"; any
 /// other answer goes to the checks above, which explain the problem.
-private enum FastASCII {
+enum FastASCII {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
     /// True only when `text` is ASCII and `valid` accepts its bytes.

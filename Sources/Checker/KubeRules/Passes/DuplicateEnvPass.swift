@@ -18,16 +18,19 @@ enum DuplicateEnv {
         for workload in graph.workloads {
             let object = workload.object
             for container in workload.template.containers {
+                // Distinct names, as nearly always: no finding, and no table to build.
+                if hasDistinctNames(container.env) { continue }
                 var first: [String: EnvEntry] = [:]
                 for entry in container.env {
-                    guard let name = entry.name, let nameNode = entry.nameNode else { continue }
+                    // `name` is read from the `name` node: the node is there whenever it is.
+                    guard let name = entry.name else { continue }
                     guard let earlier = first[name] else {
                         first[name] = entry
                         continue
                     }
                     let sameValue = source(of: earlier) == source(of: entry)
                     let rule: RuleInfo = sameValue ? .duplicateEnvRepeated : .duplicateEnv
-                    guard enabled.contains(rule.id) else { continue }
+                    guard enabled.contains(rule.id), let nameNode = entry.nameNode else { continue }
                     let place = container.name.map { "container \($0)" } ?? "this container"
                     let message =
                         sameValue
@@ -56,5 +59,18 @@ enum DuplicateEnv {
         if node.isSequence { return "[" + node.items.map(flatten).joined(separator: ",") + "]" }
         return "{" + node.pairs.map { ($0.key.scalar ?? "") + ":" + flatten($0.value) }.sorted().joined(separator: ",")
             + "}"
+    }
+
+    /// Whether no two entries have the same name (pairwise: a container sets tens of variables).
+    private static func hasDistinctNames(_ env: [EnvEntry]) -> Bool {
+        guard env.count <= 64 else {
+            let names = env.compactMap(\.name)
+            return Set(names).count == names.count
+        }
+        for (index, entry) in env.enumerated() {
+            guard let name = entry.name else { continue }
+            if env[..<index].contains(where: { $0.name == name }) { return false }
+        }
+        return true
     }
 }

@@ -39,6 +39,8 @@ enum ProbePorts {
                 at: object.span(probe.node), object: object)
         }
         let declared = container.ports
+        // The common case, a declared TCP port, is settled before any list or message is built.
+        if declared.contains(where: { $0.protocol == "TCP" && port.matches($0) }) { return nil }
         guard declared.allSatisfy(\.isWellFormed) else { return nil }  // the schema rules report the port itself
         let matching: [ContainerPort]
         switch port {

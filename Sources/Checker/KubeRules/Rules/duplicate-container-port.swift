@@ -18,6 +18,8 @@ struct DuplicateContainerPortRule: Rule {
         for workload in graph.workloads {
             let object = workload.object
             for container in workload.template.containers {
+                // Distinct numbers and protocols, as nearly always: no finding, and no table to build.
+                if Self.allDistinct(container.ports) { continue }
                 var numbers: [String: YAMLNode] = [:]
                 for port in container.ports {
                     if let number = port.number, let numberNode = port.node["containerPort"] {
@@ -38,5 +40,16 @@ struct DuplicateContainerPortRule: Rule {
             }
         }
         return findings
+    }
+
+    /// Whether no two ports with a number share number and protocol (pairwise: a container declares a handful).
+    private static func allDistinct(_ ports: [ContainerPort]) -> Bool {
+        for (index, port) in ports.enumerated() {
+            guard let number = port.number else { continue }
+            if ports[(index + 1)...].contains(where: { $0.number == number && $0.protocol == port.protocol }) {
+                return false
+            }
+        }
+        return true
     }
 }

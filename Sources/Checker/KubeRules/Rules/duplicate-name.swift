@@ -17,8 +17,14 @@ struct DuplicateNameRule: Rule {
         var findings: [Diagnostic] = []
         for workload in graph.workloads {
             let object = workload.object
+            // Container names are read from the `name` nodes: distinct ones (nearly always) need no
+            // table, and a container with at most one mount needs its node only for the table.
+            let namesRepeat = !hasDistinctNames(workload.template.containers)
             var containers: [String: YAMLNode] = [:]
             for container in workload.template.containers {
+                guard container.name != nil else { continue }
+                let mounts = container.node["volumeMounts"]?.items ?? []
+                guard namesRepeat || mounts.count > 1 else { continue }
                 guard let node = container.node["name"], let name = node.string, !name.isEmpty else { continue }
                 if let earlier = containers[name] {
                     findings.append(
@@ -29,7 +35,7 @@ struct DuplicateNameRule: Rule {
                     containers[name] = node
                 }
                 var paths: [String: YAMLNode] = [:]
-                for mount in container.node["volumeMounts"]?.items ?? [] {
+                for mount in mounts {
                     guard let node = mount["mountPath"], let path = node.string, !path.isEmpty else { continue }
                     if let earlier = paths[path] {
                         findings.append(
@@ -81,5 +87,14 @@ struct DuplicateNameRule: Rule {
         info.diagnostic(
             message, at: object.span(node), object: object,
             notes: [DiagnosticNote("first used here", at: object.span(earlier))], fix: SuggestedFix(fix))
+    }
+
+    /// Whether no two containers have the same name (pairwise: a pod has a handful).
+    private func hasDistinctNames(_ containers: [Container]) -> Bool {
+        for (index, container) in containers.enumerated() {
+            guard let name = container.name else { continue }
+            if containers[..<index].contains(where: { $0.name == name }) { return false }
+        }
+        return true
     }
 }

@@ -41,8 +41,9 @@ struct DuplicateObjectRule: Rule {
         var repeated: [Key: [Int]] = [:]
         for (position, object) in graph.objects.enumerated() {
             guard let key = Self.key(of: object) else { continue }
+            let hash = key.hashValue
             let earlierPosition: Int?
-            if let candidate = firstByHash[key.hashValue] {
+            if let candidate = firstByHash[hash] {
                 if Self.key(of: graph.objects[candidate]) == key {
                     earlierPosition = candidate
                 } else {
@@ -50,7 +51,7 @@ struct DuplicateObjectRule: Rule {
                     if earlierPosition == nil { collided[key] = position }
                 }
             } else {
-                firstByHash[key.hashValue] = position
+                firstByHash[hash] = position
                 earlierPosition = nil
             }
             guard let earlierPosition else { continue }
@@ -89,6 +90,6 @@ struct DuplicateObjectRule: Rule {
             object.metadata?["name"] != nil
         else { return nil }
         let namespace = clusterScoped.contains(object.kind) ? "" : object.namespace
-        return Key(group: object.apiGroup, kind: object.kind, namespace: namespace, name: object.name)
+        return Key(group: object.asciiAPIGroup, kind: object.kind, namespace: namespace, name: object.name)
     }
 }

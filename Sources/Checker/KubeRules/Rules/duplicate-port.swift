@@ -17,6 +17,7 @@ struct DuplicatePortRule: Rule {
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for workload in graph.workloads {
+            if Self.hasDistinctPortNames(workload.template.containers) { continue }
             let object = workload.object
             var names: [String: YAMLNode] = [:]
             for container in workload.template.containers {
@@ -37,6 +38,7 @@ struct DuplicatePortRule: Rule {
             }
         }
         for service in graph.services {
+            if Self.isWellFormed(service.ports) { continue }
             let object = service.object
             var names: [String: YAMLNode] = [:]
             var numbers: [String: YAMLNode] = [:]
@@ -76,5 +78,42 @@ struct DuplicatePortRule: Rule {
             }
         }
         return findings
+    }
+
+    // The checks below settle the common case, nothing to report, without a table or a `String`
+    // per port; the loops above explain the rest. Pairwise: a pod or Service has a handful of ports.
+
+    /// Whether no two container ports of a pod have the same name (their `name` is the node's text:
+    /// a superset of the string names compared above).
+    private static func hasDistinctPortNames(_ containers: [Container]) -> Bool {
+        for (containerIndex, container) in containers.enumerated() {
+            for (portIndex, port) in container.ports.enumerated() {
+                guard let name = port.name else { continue }
+                if container.ports[..<portIndex].contains(where: { $0.name == name })
+                    || containers[..<containerIndex].contains(where: { $0.ports.contains { $0.name == name } })
+                {
+                    return false
+                }
+            }
+        }
+        return true
+    }
+
+    /// Whether a Service's ports have distinct names and numbers, each named when there are several.
+    private static func isWellFormed(_ ports: [ServicePort]) -> Bool {
+        for index in ports.indices {
+            let port = ports[index]
+            // Several ports: each needs a non-empty name that YAML reads as a string.
+            if ports.count > 1 {
+                guard let name = port.name, !name.isEmpty, port.node["name"]?.scalarType == .string else {
+                    return false
+                }
+            }
+            for other in ports[..<index] {
+                if let name = port.name, other.name == name { return false }
+                if let number = port.port, other.port == number, other.protocol == port.protocol { return false }
+            }
+        }
+        return true
     }
 }

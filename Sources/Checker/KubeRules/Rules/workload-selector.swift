@@ -96,6 +96,15 @@ struct WorkloadSelectorRule: Rule {
                     fix: SuggestedFix("select the template labels: \(workload.template.labels.rendered)"))
             ]
         }
+        // The common case, labels only and all carried, is settled without a table of the labels
+        // (`podLabels`: the last of a repeated key counts, as here).
+        if selector.matchExpressions.isEmpty,
+            selector.matchLabels.allSatisfy({ entry in
+                workload.template.labels.last { $0.key == entry.key }?.value == entry.value
+            })
+        {
+            return []
+        }
         let labels = workload.podLabels
         guard !selector.matches(labels) else { return [] }
         let labelsNode = workload.template.labelsNode
