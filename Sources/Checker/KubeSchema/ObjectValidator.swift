@@ -85,8 +85,9 @@ struct ObjectValidator {
                 return
             }
             let element = schema.elements[Int(type.index)]
-            for position in 0..<tree.pairCount(node) {
-                let (key, entry) = tree.pair(node, position)
+            let pairs = tree.pairs(node)
+            for position in 0..<pairs.count {
+                let (key, entry) = tree.pair(pairs, position)
                 var entryPlace = place
                 entryPlace.key = key
                 value(entry, element, check: check, place: entryPlace, holder: key)
@@ -110,8 +111,9 @@ struct ObjectValidator {
         /// the typo is the one root cause, not also a missing field.
         var suggested: [String] = []
         var legacyBackendReported = false
-        for position in 0..<tree.pairCount(node) {
-            let (key, entry) = tree.pair(node, position)
+        let pairs = tree.pairs(node)
+        for position in 0..<pairs.count {
+            let (key, entry) = tree.pair(pairs, position)
             let found = field(named: key, of: type)
             guard found >= 0 else {
                 if let additional = type.additional {
@@ -380,7 +382,9 @@ struct ObjectValidator {
         guard let rule = ValueRules.rule(check) else { return }
         switch rule {
         case .oneOf(let allowed):
-            guard type == .string, let text = tree.node(index).scalar, !text.isEmpty, !allowed.contains(text) else { return }
+            guard type == .string, let text = tree.node(index).scalar, !text.isEmpty, !allowed.contains(text) else {
+                return
+            }
             notAllowed(tree.node(index), text, allowed: allowed, place: place, reason: nil)
         case .podRestartPolicy:
             guard type == .string, let text = tree.node(index).scalar, !text.isEmpty else { return }

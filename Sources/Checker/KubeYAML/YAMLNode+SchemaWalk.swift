@@ -34,15 +34,23 @@ public struct YAMLTree: Sendable {
         }
     }
 
-    /// Pairs of a mapping; 0 for anything else.
-    public func pairCount(_ mapping: Index) -> Int {
-        table.kind(mapping) == .mapping ? table.pairList(mapping).count : 0
+    /// Where a mapping's pairs are, read once for a loop over them (`pair(_:_:)`).
+    public struct Pairs {
+        let list: PairList
+
+        public var count: Int { list.count }
     }
 
-    /// Key and value of pair `position` (`0..<pairCount`) of a mapping.
-    public func pair(_ mapping: Index, _ position: Int) -> (key: Index, value: Index) {
-        let list = table.pairList(mapping)
-        return (table.children[list.keyPosition(position)], list.value(position) { table.children[$0] })
+    /// The pairs of a mapping; none for anything else.
+    public func pairs(_ mapping: Index) -> Pairs {
+        Pairs(
+            list: table.kind(mapping) == .mapping
+                ? table.pairList(mapping) : PairList(header: 0, entries: 0, implicit: false))
+    }
+
+    /// Key and value of pair `position` (`0..<pairs.count`).
+    public func pair(_ pairs: Pairs, _ position: Int) -> (key: Index, value: Index) {
+        (table.children[pairs.list.keyPosition(position)], pairs.list.value(position) { table.children[$0] })
     }
 
     /// Items of a sequence; 0 for anything else.
