@@ -42,10 +42,17 @@ struct ObjectValidator {
     }
 
     mutating func validateRoot(_ root: TypeRef) {
-        let holder = object.root.keyNode("kind") ?? object.root
         value(
             YAMLTree.index(of: object.root), root, check: 0, place: Place(field: -1, owner: -1),
-            holder: YAMLTree.index(of: holder))
+            holder: Self.rootHolder)
+    }
+
+    /// The holder of the object itself: its `kind` key (or, without one, its root), looked up only
+    /// for a finding.
+    private static let rootHolder: YAMLTree.Index = -1
+
+    private func holderNode(_ holder: YAMLTree.Index) -> YAMLNode {
+        holder == Self.rootHolder ? (object.root.keyNode("kind") ?? object.root) : tree.node(holder)
     }
 
     /// `holder`: where a finding on a collection points (its key, or the item itself).
@@ -111,10 +118,12 @@ struct ObjectValidator {
         /// the typo is the one root cause, not also a missing field.
         var suggested: [String] = []
         var legacyBackendReported = false
+        var hasValueFrom = false
         let pairs = tree.pairs(node)
         for position in 0..<pairs.count {
             let (key, entry) = tree.pair(pairs, position)
             let found = field(named: key, of: type)
+            if type.isEnvVar && tree.scalar(key, equals: "valueFrom") { hasValueFrom = true }
             guard found >= 0 else {
                 if let additional = type.additional {
                     value(
@@ -140,9 +149,10 @@ struct ObjectValidator {
             if entersStatus { inStatus = false }
         }
         if requiredSeen < type.requiredCount && !inStatus {
-            missingRequired(tree.node(node), objectIndex, holder: tree.node(holder), suggested: suggested)
+            missingRequired(tree.node(node), objectIndex, holder: holderNode(holder), suggested: suggested)
         }
-        if type.isEnvVar { envValueAndValueFrom(tree.node(node)) }
+        // Only an env var with `valueFrom` can hold both.
+        if hasValueFrom { envValueAndValueFrom(tree.node(node)) }
     }
 
     /// The index in `schema.fields` of the field of `type` that `key` names; -1 when none does.
@@ -528,7 +538,7 @@ struct ObjectValidator {
         _ index: YAMLTree.Index, holder: YAMLTree.Index, expected: String, place: Place
     ) {
         let node = tree.node(index)
-        let holder = tree.node(holder)
+        let holder = holderNode(holder)
         let span = object.span(node.isScalar ? node : holder)
         let actual = Self.describe(node)
         var message = "\(describe(place)) must be \(expected), but it is \(actual)"
