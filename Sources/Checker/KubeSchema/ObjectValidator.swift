@@ -8,6 +8,8 @@ import KubeYAML
 struct ObjectValidator {
     let schema: Schema
     let object: ManifestObject
+    /// The object's nodes by index: the walk makes a `YAMLNode` only for a finding.
+    let tree: YAMLTree
     var findings: [Diagnostic] = []
     /// Inside a top-level `status`: the API server resets status on create and does not
     /// validate it, so missing "required" status fields are no error (decoding still is).
@@ -17,6 +19,7 @@ struct ObjectValidator {
     init(schema: Schema, object: ManifestObject) {
         self.schema = schema
         self.object = object
+        tree = YAMLTree(of: object.root)
     }
 
     /// What a value is, for messages: the field that holds it and the type that owns the field,
@@ -27,54 +30,71 @@ struct ObjectValidator {
         /// Index in `schema.objects`; -1 for the object itself.
         var owner: Int32
         var item: Bool = false
-        /// The key of a map entry (a label value, a resource limit) or of an open object.
-        var key: YAMLNode? = nil
+        /// The key of a map entry (a label value, a resource limit) or of an open object; -1 for none.
+        var key: YAMLTree.Index = -1
     }
 
     func describe(_ place: Place) -> String {
         let owner = place.owner >= 0 ? schema.objectNames[Int(place.owner)] : object.apiVersion
         var name = place.field >= 0 ? schema.fields[Int(place.field)].name : (place.owner >= 0 ? "" : object.kind)
-        if let key = place.key { name += (name.isEmpty ? "" : ".") + (key.scalar ?? "?") }
+        if place.key >= 0 { name += (name.isEmpty ? "" : ".") + (tree.node(place.key).scalar ?? "?") }
         return place.item ? "an item of `\(name)` (\(owner))" : "`\(name)` (\(owner))"
     }
 
     mutating func validateRoot(_ root: TypeRef) {
-        let holder = object.root.keyNode("kind") ?? object.root
-        value(object.root, root, check: 0, place: Place(field: -1, owner: -1), holder: holder)
+        value(
+            YAMLTree.index(of: object.root), root, check: 0, place: Place(field: -1, owner: -1),
+            holder: Self.rootHolder)
     }
 
-    mutating func value(_ node: YAMLNode, _ type: TypeRef, check: UInt16, place: Place, holder: YAMLNode) {
+    /// The holder of the object itself: its `kind` key (or, without one, its root), looked up only
+    /// for a finding.
+    private static let rootHolder: YAMLTree.Index = -1
+
+    private func holderNode(_ holder: YAMLTree.Index) -> YAMLNode {
+        holder == Self.rootHolder ? (object.root.keyNode("kind") ?? object.root) : tree.node(holder)
+    }
+
+    /// `holder`: where a finding on a collection points (its key, or the item itself).
+    mutating func value(
+        _ node: YAMLTree.Index, _ type: TypeRef, check: UInt16, place: Place, holder: YAMLTree.Index
+    ) {
         switch type.shape {
         case .any, .reference:
             return
         case .mapping:
-            if !node.isMapping && !node.isNull { typeError(node, holder: holder, expected: "a mapping", place: place) }
+            if tree.kind(node) != .mapping && !tree.isNull(node) {
+                typeError(node, holder: holder, expected: "a mapping", place: place)
+            }
         case .object:
-            guard node.isMapping else {
-                if !node.isNull {
+            guard tree.kind(node) == .mapping else {
+                if !tree.isNull(node) {
                     typeError(node, holder: holder, expected: "an object (a mapping of fields)", place: place)
                 }
                 return
             }
             fields(node, type.index, holder: holder)
         case .list:
-            guard node.isSequence else {
-                if !node.isNull { typeError(node, holder: holder, expected: "a list", place: place) }
+            guard tree.kind(node) == .sequence else {
+                if !tree.isNull(node) { typeError(node, holder: holder, expected: "a list", place: place) }
                 return
             }
             let element = schema.elements[Int(type.index)]
             var itemPlace = place
             itemPlace.item = true
-            node.forEachItem { item in
+            for position in 0..<tree.itemCount(node) {
+                let item = tree.item(node, position)
                 value(item, element, check: check, place: itemPlace, holder: item)
             }
         case .map:
-            guard node.isMapping else {
-                if !node.isNull { typeError(node, holder: holder, expected: "a mapping", place: place) }
+            guard tree.kind(node) == .mapping else {
+                if !tree.isNull(node) { typeError(node, holder: holder, expected: "a mapping", place: place) }
                 return
             }
             let element = schema.elements[Int(type.index)]
-            node.forEachPair { key, entry in
+            let pairs = tree.pairs(node)
+            for position in 0..<pairs.count {
+                let (key, entry) = tree.pair(pairs, position)
                 var entryPlace = place
                 entryPlace.key = key
                 value(entry, element, check: check, place: entryPlace, holder: key)
@@ -83,7 +103,7 @@ struct ObjectValidator {
             let constraint = schema.constraints[Int(type.index)]
             let before = findings.count
             value(node, constraint.base, check: check, place: place, holder: holder)
-            if findings.count == before { constrained(node, constraint, place: place) }
+            if findings.count == before { constrained(tree.node(node), constraint, place: place) }
         default:
             scalar(node, type.shape, check: check, place: place, holder: holder)
         }
@@ -91,43 +111,37 @@ struct ObjectValidator {
 
     // MARK: objects
 
-    private mutating func fields(_ node: YAMLNode, _ objectIndex: Int32, holder: YAMLNode) {
+    private mutating func fields(_ node: YAMLTree.Index, _ objectIndex: Int32, holder: YAMLTree.Index) {
         let type = schema.objects[Int(objectIndex)]
         var requiredSeen = 0
         /// Fields that unknown keys of this mapping were suggested as (`contianerPort` → containerPort):
         /// the typo is the one root cause, not also a missing field.
         var suggested: [String] = []
         var legacyBackendReported = false
-        node.forEachPair { key, entry in
-            var found = -1
-            if let hash = key.scalarFNV1a {
-                found = schema.fields.withUnsafeBufferPointer { fields in
-                    var position = type.fields.lowerBound
-                    while position < type.fields.upperBound {
-                        if fields[position].hash == hash && key.scalarEquals(fields[position].name) { return position }
-                        position += 1
-                    }
-                    return -1
-                }
-            }
+        var hasValueFrom = false
+        let pairs = tree.pairs(node)
+        for position in 0..<pairs.count {
+            let (key, entry) = tree.pair(pairs, position)
+            let found = field(named: key, of: type)
+            if type.isEnvVar && tree.scalar(key, equals: "valueFrom") { hasValueFrom = true }
             guard found >= 0 else {
                 if let additional = type.additional {
                     value(
                         entry, additional, check: 0, place: Place(field: -1, owner: objectIndex, key: key), holder: key)
-                } else if Self.isLegacyBackendField(key, in: schema.objectNames[Int(objectIndex)]) {
+                } else if Self.isLegacyBackendField(tree.node(key), in: schema.objectNames[Int(objectIndex)]) {
                     // serviceName and servicePort in a v1 backend are one mistake: the v1beta1 form.
-                    if !legacyBackendReported { legacyBackend(node) }
+                    if !legacyBackendReported { legacyBackend(tree.node(node)) }
                     legacyBackendReported = true
-                } else if !type.preservesUnknown, let suggestion = unknownField(key, in: objectIndex) {
+                } else if !type.preservesUnknown, let suggestion = unknownField(tree.node(key), in: objectIndex) {
                     suggested.append(suggestion)
                 }
-                return
+                continue
             }
             let (fieldType, check, required) = schema.fields.withUnsafeBufferPointer { fields in
                 (fields[found].type, fields[found].check, fields[found].required)
             }
-            if required && !entry.isNull { requiredSeen += 1 }
-            let entersStatus = depth == 0 && key.scalarEquals("status")
+            if required && !tree.isNull(entry) { requiredSeen += 1 }
+            let entersStatus = depth == 0 && tree.scalar(key, equals: "status")
             if entersStatus { inStatus = true }
             depth += 1
             value(entry, fieldType, check: check, place: Place(field: Int32(found), owner: objectIndex), holder: key)
@@ -135,9 +149,27 @@ struct ObjectValidator {
             if entersStatus { inStatus = false }
         }
         if requiredSeen < type.requiredCount && !inStatus {
-            missingRequired(node, objectIndex, holder: holder, suggested: suggested)
+            missingRequired(tree.node(node), objectIndex, holder: holderNode(holder), suggested: suggested)
         }
-        if schema.envVarTypes.contains(objectIndex) { envValueAndValueFrom(node) }
+        // Only an env var with `valueFrom` can hold both.
+        if hasValueFrom { envValueAndValueFrom(tree.node(node)) }
+    }
+
+    /// The index in `schema.fields` of the field of `type` that `key` names; -1 when none does.
+    @inline(__always)
+    private func field(named key: YAMLTree.Index, of type: ObjectType) -> Int {
+        // A key stored as a vocabulary word: its id says which field, if any, has its text.
+        if let word = tree.sharedWord(key, in: schema.vocabulary) { return schema.field(word: word, of: type) }
+        // Any other key (a word of another vocabulary, a CRD's own field names): by hash and bytes.
+        guard let hash = tree.scalarFNV1a(key) else { return -1 }
+        return schema.fields.withUnsafeBufferPointer { fields in
+            var position = type.fields.lowerBound
+            while position < type.fields.upperBound {
+                if fields[position].hash == hash && tree.scalar(key, equals: fields[position].name) { return position }
+                position += 1
+            }
+            return -1
+        }
     }
 
     /// validation.go validateEnvVarValueFrom: `valueFrom` "may not be specified when `value` is not
@@ -288,42 +320,46 @@ struct ObjectValidator {
 
     // MARK: scalars
 
-    private mutating func scalar(_ node: YAMLNode, _ shape: Shape, check: UInt16, place: Place, holder: YAMLNode) {
-        guard let type = node.scalarType else {
-            typeError(node, holder: holder, expected: Self.expected(shape), place: place)
+    private mutating func scalar(
+        _ index: YAMLTree.Index, _ shape: Shape, check: UInt16, place: Place, holder: YAMLTree.Index
+    ) {
+        guard let (type, integer) = tree.scalarTypeAndInt(index) else {
+            typeError(index, holder: holder, expected: Self.expected(shape), place: place)
             return
         }
         if type == .null { return }
         let accepted: Bool
         switch shape {
         case .string, .bytes: accepted = type == .string
-        case .integer, .int32: accepted = type == .int || (type == .float && Self.isIntegral(node))
+        case .integer, .int32: accepted = type == .int || (type == .float && Self.isIntegral(tree.node(index)))
         case .boolean: accepted = type == .bool
         case .number: accepted = type == .int || type == .float
         case .quantity: accepted = type != .bool
-        case .intOrString: accepted = type == .string || type == .int || (type == .float && Self.isIntegral(node))
+        case .intOrString:
+            accepted = type == .string || type == .int || (type == .float && Self.isIntegral(tree.node(index)))
         default: accepted = true
         }
         guard accepted else {
-            typeError(node, holder: holder, expected: Self.expected(shape), place: place)
+            typeError(index, holder: holder, expected: Self.expected(shape), place: place)
             return
         }
-        if shape == .int32, type == .int, node.int.map({ $0 < Int(Int32.min) || $0 > Int(Int32.max) }) ?? true {
-            // node.int is nil for an integer beyond 64 bits (`0x1_0000_0000_0000_0000`).
-            let shown = node.int.map(String.init) ?? UserText.shown(node.scalar ?? "")
+        if shape == .int32, type == .int, integer.map({ $0 < Int(Int32.min) || $0 > Int(Int32.max) }) ?? true {
+            // The integer is nil beyond 64 bits (`0x1_0000_0000_0000_0000`).
+            let node = tree.node(index)
+            let shown = integer.map(String.init) ?? UserText.shown(node.scalar ?? "")
             valueError(node, "\(describe(place)) is \(shown), beyond a 32-bit integer", fix: nil)
             return
         }
         if shape == .quantity && type == .string {
-            let valid = node.withScalarBytes { Quantity.isValid($0) } ?? true
-            if !valid { badQuantity(node, place: place) }
+            let valid = tree.withScalarBytes(index) { Quantity.isValid($0) } ?? true
+            if !valid { badQuantity(tree.node(index), place: place) }
         }
         if shape == .bytes && type == .string,
-            let offset = node.withScalarBytes({ Base64.firstInvalidByte(in: $0) }) ?? nil
+            let offset = tree.withScalarBytes(index, { Base64.firstInvalidByte(in: $0) }) ?? nil
         {
-            badBase64(node, at: offset, place: place)
+            badBase64(tree.node(index), at: offset, place: place)
         }
-        if check != 0 { valueRule(node, check: check, place: place) }
+        if check != 0 { valueRule(index, type: type, integer: integer, check: check, place: place) }
     }
 
     private static func isIntegral(_ node: YAMLNode) -> Bool {
@@ -349,30 +385,35 @@ struct ObjectValidator {
         }
     }
 
-    private mutating func valueRule(_ node: YAMLNode, check: UInt16, place: Place) {
+    /// `type` and `integer`: the node's `scalarTypeAndInt`.
+    private mutating func valueRule(
+        _ index: YAMLTree.Index, type: ScalarType, integer: Int?, check: UInt16, place: Place
+    ) {
         guard let rule = ValueRules.rule(check) else { return }
         switch rule {
         case .oneOf(let allowed):
-            guard let text = node.string, !text.isEmpty, !allowed.contains(text) else { return }
-            notAllowed(node, text, allowed: allowed, place: place, reason: nil)
+            guard type == .string, let text = tree.node(index).scalar, !text.isEmpty, !allowed.contains(text) else {
+                return
+            }
+            notAllowed(tree.node(index), text, allowed: allowed, place: place, reason: nil)
         case .podRestartPolicy:
-            guard let text = node.string, !text.isEmpty else { return }
+            guard type == .string, let text = tree.node(index).scalar, !text.isEmpty else { return }
             let allowed = ValueRules.restartPolicies(forKind: object.kind)
             guard !allowed.contains(text) else { return }
             let reason =
                 ["Always", "OnFailure", "Never"].contains(text)
                 ? "a \(object.kind)'s pods must use \(allowed.joined(separator: " or "))" : nil
-            notAllowed(node, text, allowed: allowed, place: place, reason: reason)
+            notAllowed(tree.node(index), text, allowed: allowed, place: place, reason: reason)
         case .port(let range):
-            guard let number = node.int, !range.contains(number) else { return }
+            guard let number = integer, !range.contains(number) else { return }
             valueError(
-                node,
+                tree.node(index),
                 "\(describe(place)) is \(number), outside \(range.lowerBound)–\(range.upperBound); the API server rejects the object",
                 fix: SuggestedFix("use a port number in \(max(1, range.lowerBound))–\(range.upperBound)"))
         case .nonNegative:
-            guard let number = node.int, number < 0 else { return }
+            guard let number = integer, number < 0 else { return }
             valueError(
-                node, "\(describe(place)) is \(number); it must not be negative",
+                tree.node(index), "\(describe(place)) is \(number); it must not be negative",
                 fix: SuggestedFix("use 0 or a positive number"))
         }
     }
@@ -493,7 +534,11 @@ struct ObjectValidator {
 
     /// At the value when it is a scalar; at its key (or list item) when it is a collection,
     /// which starts on the next line.
-    private mutating func typeError(_ node: YAMLNode, holder: YAMLNode, expected: String, place: Place) {
+    private mutating func typeError(
+        _ index: YAMLTree.Index, holder: YAMLTree.Index, expected: String, place: Place
+    ) {
+        let node = tree.node(index)
+        let holder = holderNode(holder)
         let span = object.span(node.isScalar ? node : holder)
         let actual = Self.describe(node)
         var message = "\(describe(place)) must be \(expected), but it is \(actual)"

@@ -1,5 +1,7 @@
 import Foundation
 import KubeDiagnostics
+import KubeModel
+import KubeYAML
 
 /// What a field holds, as the API server decodes it.
 public enum Shape: UInt8, Sendable {
@@ -49,6 +51,12 @@ public struct ObjectType: Sendable {
     var additional: TypeRef?
     /// `x-kubernetes-preserve-unknown-fields: true`: unknown keys are kept, unchecked.
     var preservesUnknown: Bool
+    /// Its slots in `Schema.wordSlots` (filled by `Schema.init`): `wordMask + 1` from `firstWordSlot`.
+    var firstWordSlot: Int32 = 0
+    var wordMask: Int32 = 0
+    /// Named `EnvVar` (whose value/valueFrom the walk checks), found once per schema so the walk
+    /// reads a flag per mapping, not a name.
+    var isEnvVar = false
 }
 
 /// CRD scalar constraints (enum, minimum/maximum, pattern) on a base shape.
@@ -75,15 +83,43 @@ public final class Schema: Sendable {
     let kinds: [String: [String: TypeRef]]
     /// Groups served by this schema ("" is the core group).
     let groups: Set<String>
-    /// The object types named `EnvVar` (whose value/valueFrom the walk checks), found once per schema
-    /// so the walk compares an index per mapping, not a name.
-    let envVarTypes: Set<Int32>
+    /// Per object type, an open-addressing table from the vocabulary id of a field's name
+    /// (`YAMLVocabulary.wordID`) to the field: `UInt64(id) << 32 | field index`, 0 for an empty slot
+    /// (ids are never 0). A key the load stored as a shared word finds its field with one probe or
+    /// two, without hashing or comparing its text.
+    let wordSlots: [UInt64]
+    /// The vocabulary of `wordSlots`' ids: the one manifests are loaded with.
+    let vocabulary: YAMLVocabulary
 
     init(
         minor: Int, objects: [ObjectType], objectNames: [String], fields: [Field], elements: [TypeRef],
-        constraints: [Constraint] = [], kinds: [String: [String: TypeRef]]
+        constraints: [Constraint] = [], kinds: [String: [String: TypeRef]],
+        vocabulary: YAMLVocabulary = .kubernetes
     ) {
         self.minor = minor
+        var objects = objects
+        var wordSlots: [UInt64] = []
+        for index in objects.indices {
+            objects[index].isEnvVar = objectNames[index] == "EnvVar"
+            let range = objects[index].fields
+            var capacity = 4
+            while capacity < range.count * 2 { capacity <<= 1 }
+            let first = wordSlots.count
+            wordSlots += repeatElement(0, count: capacity)
+            objects[index].firstWordSlot = Int32(first)
+            objects[index].wordMask = Int32(capacity - 1)
+            for field in range {
+                guard let word = vocabulary.wordID(fields[field].name) else { continue }
+                var slot = Self.slot(of: word, mask: capacity - 1)
+                // A name twice in one type (never in a generated schema): the first wins, as in a scan.
+                while wordSlots[first + slot] != 0 && wordSlots[first + slot] >> 32 != UInt64(word) {
+                    slot = (slot + 1) & (capacity - 1)
+                }
+                if wordSlots[first + slot] == 0 { wordSlots[first + slot] = UInt64(word) << 32 | UInt64(field) }
+            }
+        }
+        self.wordSlots = wordSlots
+        self.vocabulary = vocabulary
         self.objects = objects
         self.objectNames = objectNames
         self.fields = fields
@@ -91,7 +127,26 @@ public final class Schema: Sendable {
         self.constraints = constraints
         self.kinds = kinds
         groups = Set(kinds.keys.map(Schema.group(of:)))
-        envVarTypes = Set(objectNames.indices.filter { objectNames[$0] == "EnvVar" }.map { Int32($0) })
+    }
+
+    @inline(__always) private static func slot(of word: UInt32, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(word) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+
+    /// The index in `fields` of the field of `type` whose name has vocabulary id `word`; -1 when none has.
+    @inline(__always) func field(word: UInt32, of type: ObjectType) -> Int {
+        let mask = Int(type.wordMask)
+        let first = Int(type.firstWordSlot)
+        var slot = Self.slot(of: word, mask: mask)
+        return wordSlots.withUnsafeBufferPointer { slots in
+            for _ in 0...mask {
+                let entry = slots[first + slot]
+                if entry == 0 { return -1 }
+                if entry >> 32 == UInt64(word) { return Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) }
+                slot = (slot + 1) & mask
+            }
+            return -1
+        }
     }
 
     static func group(of apiVersion: String) -> String {

@@ -94,12 +94,21 @@ enum ValueRules {
         definition.hasPrefix("io.k8s.api.")
     }
 
+    /// The definitions `table` names (`ContainerPort`): a field of any other has no rule, known
+    /// without building its key.
+    static let definitions = Set(table.map { String($0.key.prefix { $0 != "." }) })
+
     /// Assigns rules to fields while a release is decoded.
     struct Lookup {
         private var prefix: String?
 
         mutating func enter(definition: String) {
-            prefix = ValueRules.applies(to: definition) ? lastDottedComponent(definition) : nil
+            guard ValueRules.applies(to: definition) else {
+                prefix = nil
+                return
+            }
+            let name = lastDottedComponent(definition)
+            prefix = ValueRules.definitions.contains(name) ? name : nil
         }
 
         func rule(field: String) -> UInt16 {
