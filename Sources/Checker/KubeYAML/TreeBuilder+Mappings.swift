@@ -121,14 +121,7 @@ extension TreeBuilder {
             }
             if records[Int(key)].kind == .scalar {
                 if let earlier = firstSeen(key, in: seen) {
-                    let name = string(key)
-                    problems.append(
-                        Diagnostic(
-                            ruleID: InputProblem.duplicateKey.id, severity: .error,
-                            span: span(start(key), end(key)),
-                            message: "duplicate key `\(name)` in this mapping",
-                            notes: [DiagnosticNote("first defined here", at: span(start(earlier), end(earlier)))],
-                            fix: SuggestedFix("remove one of the two `\(name)` keys")))
+                    reportDuplicate(key, firstDefinedAt: earlier)
                 } else {
                     remember(key, in: &seen)
                 }
