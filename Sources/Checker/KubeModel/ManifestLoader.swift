@@ -281,6 +281,11 @@ public enum ManifestLoader {
             // A Go or Jinja template found by walking (`name: {{ .Name }}`): not a manifest until rendered.
             return FileResult(isTemplate: true)
         }
+        if result.objects.contains(where: namesPlaceholder) {
+            // An envsubst or Flux template (`namespace: ${NAMESPACE}`): no API server takes `$` in a
+            // name, so the file is applied only once a script or Flux substitutes its variables.
+            return FileResult(isTemplate: true)
+        }
         if result.objects.isEmpty {
             if loaded.documents.contains(where: {
                 $0.root.isMapping && $0.root["apiVersion"] != nil && $0.root["kind"] != nil
@@ -297,6 +302,19 @@ public enum ManifestLoader {
             }
         }
         return result
+    }
+
+    /// Whether the object's name or namespace holds a shell-style variable (`${NAME}`, `${NS:-dev}`).
+    private static func namesPlaceholder(_ object: ManifestObject) -> Bool {
+        func holdsVariable(_ text: String) -> Bool {
+            var afterDollar = false
+            for byte in text.utf8 {
+                if afterDollar && byte == UInt8(ascii: "{") { return true }
+                afterDollar = byte == UInt8(ascii: "$")
+            }
+            return false
+        }
+        return holdsVariable(object.name) || holdsVariable(object.namespace)
     }
 
     /// Whether the file holds an unquoted template action as a value (`key: {{ … }}`, `- {{ … }}`):
