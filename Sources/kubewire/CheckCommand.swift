@@ -80,6 +80,7 @@ struct CheckCommand: ParsableCommand {
             inputs: inputs.filter { $0 != "-" }, readsStandardInput: inputs.contains("-"), context: context,
             policy: policy, replacingRealPaths: fixed?.replacements ?? [:], takesSignatures: fixesNow
         ).perform()
+        KeptUntilExit.keep(run)
         let manifests = run.loaded
         var problems = run.problems
         let notChecked = run.notChecked

@@ -72,6 +72,51 @@ import Testing
         #expect(alone.stdout.contains("error[service-account]"), "\(alone)")
     }
 
+    @Test func aNameAnotherUnitDefinesIsNoMisspellingOfANearNameHere() throws {
+        let scratch = try Scratch()
+        let reader = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: catalog
+              namespace: catalog
+            spec:
+              selector:
+                matchLabels: {app: catalog}
+              template:
+                metadata:
+                  labels: {app: catalog}
+                spec:
+                  containers:
+                  - name: catalog
+                    image: catalog
+                    env:
+                    - name: DB_PASSWORD
+                      valueFrom:
+                        secretKeyRef: {name: catalog-sealed-db, key: password}
+
+            """
+        func secret(_ name: String) -> String {
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: \(name)\n  namespace: catalog\nstringData:\n  password: x\n"
+        }
+        try scratch.write([
+            "sealed/kustomization.yaml": "resources:\n- deployment.yaml\n- db.yaml\n",
+            "sealed/deployment.yaml": reader,
+            "sealed/db.yaml": secret("catalog-db"),
+            // Sealed by hand (kubeseal) and applied as a SealedSecret: the kustomization leaves it out.
+            "sealed/new-catalog-db.yaml": secret("catalog-sealed-db"),
+        ])
+        let result = try checkWithKubeTools(["."], in: scratch)
+        #expect(result.status == 0, "\(result)")
+        #expect(!result.stdout.contains("secret-ref"), "\(result)")
+
+        // Without it, `catalog-db` beside is the likely meaning: one name token more.
+        try FileManager.default.removeItem(atPath: scratch.path("sealed/new-catalog-db.yaml"))
+        let alone = try checkWithKubeTools(["."], in: scratch)
+        #expect(alone.status == 1, "\(alone)")
+        #expect(alone.stdout.contains("error[secret-ref]"), "\(alone)")
+    }
+
     @Test func jsonManifestsAreCheckedAndOtherJSONFilesSkippedQuietly() throws {
         let scratch = try Scratch()
         try scratch.write([

@@ -281,6 +281,67 @@ import Testing
         #expect(named.stdout.contains("error[field-type]"), "\(named)")
     }
 
+    @Test func walkedEnvsubstAndQuotedActionTemplatesAreSkippedButNamedOnesAreChecked() throws {
+        let scratch = try Scratch()
+        // `envsubst < pool.yaml | kubectl apply -f -`: every placeholder would be an error of its own.
+        try scratch.write(
+            "pool-variables.yaml",
+            """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: ${POOL_NAME:-pool}
+              namespace: ${NAMESPACE}
+            spec:
+              type: ${SERVICE_TYPE:-ClusterIP}
+              ports:
+                - port: ${PORT:-9002}
+
+            """)
+        // A chart's template whose actions are quoted: `{{` in a label value.
+        try scratch.write(
+            "crd-labels.yaml",
+            """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+              labels:
+                release: "{{ .Release.Name }}"
+
+            """)
+        // A real manifest whose `${…}` sits in its data (an application's own placeholders) is kept.
+        try scratch.write(
+            "config.yaml",
+            """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: config
+            data:
+              url: ${DATABASE_URL}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+              type: ${SERVICE_TYPE}
+              ports:
+                - port: 80
+
+            """)
+        let result = try check(["."], in: scratch.url)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("in 1 file (2 objects); 2 files skipped"), "\(result)")
+        #expect(result.stdout.contains("--> config.yaml:13:9"), "\(result)")
+        #expect(!result.stdout.contains("pool-variables.yaml") && !result.stdout.contains("crd-labels"), "\(result)")
+
+        let named = try check(["pool-variables.yaml"], in: scratch.url)
+        #expect(named.status == 1, "\(named)")
+        #expect(named.stdout.contains("error[name-format]"), "\(named)")
+    }
+
     @Test func moreHelmValuesFilesComeFromTheOptionAndTheConfiguration() throws {
         let scratch = try Scratch()
         let chart = Self.repository.appendingPathComponent("charts/shop").path

@@ -281,6 +281,12 @@ public enum ManifestLoader {
             // A Go or Jinja template found by walking (`name: {{ .Name }}`): not a manifest until rendered.
             return FileResult(isTemplate: true)
         }
+        if result.objects.contains(where: { namesPlaceholder($0, mayHoldDoubleBrace: loaded.mayHoldDoubleBrace) }) {
+            // An envsubst or Flux template (`namespace: ${NAMESPACE}`), or a chart's template with
+            // quoted actions: no API server takes them in a name or label, so the file is applied
+            // only once a script, Flux or helm substitutes them.
+            return FileResult(isTemplate: true)
+        }
         if result.objects.isEmpty {
             if loaded.documents.contains(where: {
                 $0.root.isMapping && $0.root["apiVersion"] != nil && $0.root["kind"] != nil
@@ -297,6 +303,25 @@ public enum ManifestLoader {
             }
         }
         return result
+    }
+
+    /// Whether the object's name or namespace holds a shell-style variable (`${NAME}`, `${NS:-dev}`) or
+    /// a template action (`{{ .Release.Name }}`), or, when the file may hold `{{`, a label value does
+    /// (`release: "{{ .Release.Name }}"`, quoted, which the line test of `isTemplate` leaves alone).
+    /// None of them is a valid name or label value: the file is applied only once substituted.
+    private static func namesPlaceholder(_ object: ManifestObject, mayHoldDoubleBrace: Bool) -> Bool {
+        func holdsPlaceholder(_ text: String) -> Bool {
+            var previous: UInt8 = 0
+            for byte in text.utf8 {
+                if byte == UInt8(ascii: "{") && (previous == UInt8(ascii: "$") || previous == UInt8(ascii: "{")) {
+                    return true
+                }
+                previous = byte
+            }
+            return false
+        }
+        if holdsPlaceholder(object.name) || holdsPlaceholder(object.namespace) { return true }
+        return mayHoldDoubleBrace && object.labels.contains { holdsPlaceholder($0.value) }
     }
 
     /// Whether the file holds an unquoted template action as a value (`key: {{ … }}`, `- {{ … }}`):

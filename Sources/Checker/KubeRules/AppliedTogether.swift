@@ -94,6 +94,9 @@ public struct DeployUnitNames: Sendable {
     /// but it does not list them): what they define exists another way, if at all, so it is never
     /// proven missing; they are not units whose own names are asked about.
     public init(_ graphs: [ManifestGraph], evidenceOnly: [ManifestGraph] = []) {
+        // One graph alone (plain files, no kustomization or chart): nothing is defined by another
+        // unit, and the keys of 10,000 objects would cost a String each for no answer.
+        guard graphs.count > 1 || !evidenceOnly.isEmpty else { return }
         for graph in graphs + evidenceOnly {
             for key in Self.keys(of: graph) { unitCounts[key, default: 0] += 1 }
         }
@@ -101,6 +104,7 @@ public struct DeployUnitNames: Sendable {
 
     /// `RuleContext.definedInOtherUnits` for `graph`, one of the graphs this was made from.
     public func definedInOtherUnits(than graph: ManifestGraph) -> @Sendable (String, String) -> Bool {
+        guard !unitCounts.isEmpty else { return { _, _ in false } }
         let own = Self.keys(of: graph)
         let counts = unitCounts
         return { kind, name in

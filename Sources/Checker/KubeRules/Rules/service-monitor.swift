@@ -10,7 +10,7 @@ struct ServiceMonitorRule: Rule {
         summary:
             "ServiceMonitor selector matches Services (by their labels) in the namespaces it searches; endpoints[].port is a port name of those Services and targetPort a container port of their pods",
         why:
-            "The prometheus-operator turns a ServiceMonitor into a scrape job that keeps only the endpoints of Services whose metadata.labels match its selector, in its own namespace unless namespaceSelector says otherwise, and only on the Service port whose name is endpoints[].port (targetPort: the container port of the pod). A typo leaves the target list empty: no error, no metrics, and alerts on absent metrics are often missing too. A selector matching nothing is reported when the monitor searches only its own namespace and the inputs define Services there, elsewhere only as a near miss (monitors of other namespaces watch Services the cluster and other releases create); ports are checked when every namespace searched is in the inputs.",
+            "The prometheus-operator turns a ServiceMonitor into a scrape job that keeps only the endpoints of Services whose metadata.labels match its selector, in its own namespace unless namespaceSelector says otherwise, and only on the Service port whose name is endpoints[].port (targetPort: the container port of the pod). A typo leaves the target list empty: no error, no metrics, and alerts on absent metrics are often missing too. Only Services that may be applied with the monitor are evidence (a sibling folder is another deploy unit). A selector matching nothing is reported when the monitor searches only its own namespace, the inputs define Services there and no custom resource there may have its operator create the Service; elsewhere only as a near miss (monitors of other namespaces watch Services the cluster and other releases create); ports are checked when every namespace searched is in the inputs.",
         fix:
             "Match the selector to the labels of the Service (metadata.labels, not its selector), and endpoints[].port to the name of one of its ports."
     )
@@ -18,19 +18,25 @@ struct ServiceMonitorRule: Rule {
     func check(_ graph: ManifestGraph, context: RuleContext) -> [Diagnostic] {
         let monitors = graph.monitors.filter { !$0.selectsPods }
         guard !monitors.isEmpty else { return [] }
-        let populated = Set(graph.services.map(\.object.namespace))
+        let together = AppliedTogether(graph, context: context)
         var findings: [Diagnostic] = []
         for monitor in monitors {
-            let scope = MonitorScope(monitor, populated: populated)
+            // Only Services that may be applied with the monitor are evidence: a sibling folder is
+            // another deploy unit (rook's `monitoring/` beside its `external/` dashboard Services).
+            let services = graph.services.filter { together.mayApply($0.object.file, with: monitor.object.file) }
+            let scope = MonitorScope(monitor, populated: Set(services.map(\.object.namespace)))
             guard !scope.namespaces.isEmpty else { continue }
-            let candidates = graph.services.filter { scope.namespaces.contains($0.object.namespace) }
+            let candidates = services.filter { scope.namespaces.contains($0.object.namespace) }
             let selected: [Service]
             if let selector = monitor.selector, !selector.isEmpty {
                 // An operator the API does not define selects nothing: that is the schema's finding.
                 guard selector.matchExpressions.allSatisfy({ $0.operator != nil }) else { continue }
                 selected = candidates.filter { selector.matches($0.object.labels.dictionary) }
                 if selected.isEmpty {
-                    if let finding = selectorFinding(monitor, selector, candidates: candidates, scope: scope) {
+                    if let finding = selectorFinding(
+                        monitor, selector, candidates: candidates, scope: scope,
+                        operatorsMayCreate: operatorsMayCreate(monitor, graph, together))
+                    {
                         findings.append(finding)
                     }
                     continue
@@ -52,7 +58,8 @@ struct ServiceMonitorRule: Rule {
     }
 
     private func selectorFinding(
-        _ monitor: Monitor, _ selector: LabelSelector, candidates: [Service], scope: MonitorScope
+        _ monitor: Monitor, _ selector: LabelSelector, candidates: [Service], scope: MonitorScope,
+        operatorsMayCreate: Bool
     ) -> Diagnostic? {
         let object = monitor.object
         let subject =
@@ -93,7 +100,9 @@ struct ServiceMonitorRule: Rule {
                         applicability: .maybeIncorrect))
             }
         }
-        guard scope.ownNamespaceOnly else { return nil }
+        // Beside custom resources an operator may create the Service (rook's CephCluster: its
+        // `rook-ceph-mgr` and `csi-metrics` Services): only a near miss proves the selector wrong.
+        guard scope.ownNamespaceOnly, !operatorsMayCreate else { return nil }
         var notes: [DiagnosticNote] = []
         // The usual mistake: the selector copies the Service's pod selector, not its labels.
         if let service = candidates.first(where: { $0.selectsPods && selector.matches($0.selector.dictionary) }) {
@@ -134,5 +143,11 @@ struct ServiceMonitorRule: Rule {
                     ?? SuggestedFix(
                         "set endpoints[].port to the `name` of a port of the Service (name the port if it has none)"))
         }
+    }
+
+    /// Whether an operator may create Services in the monitor's namespace that no input names
+    /// (the reference resolver's policy for a missing Service, `ReferenceResolver.absence`).
+    private func operatorsMayCreate(_ monitor: Monitor, _ graph: ManifestGraph, _ together: AppliedTogether) -> Bool {
+        graph.hasCustomResources(in: monitor.object.namespace) || together.templatesBeside(monitor.object.file)
     }
 }

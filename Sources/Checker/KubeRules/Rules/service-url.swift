@@ -11,7 +11,7 @@ struct ServiceURLRule: Rule {
         summary:
             "Service URLs in container env values (with the ConfigMap and Secret values they read), command and args name an existing Service exposing that port",
         why:
-            "A URL such as http://query-srv:4002 that names a missing Service or a port it does not expose fails only at run time, with a DNS error or connection refused. A Service missing from the inputs is reported only when its namespace defines one with a near name (a case or small edit, or one name token more or fewer): URLs often name Services installed separately (databases, brokers, optional components), and a namespace the inputs do not populate proves nothing. An ExternalName Service is a DNS alias with no ports: the URL's port is not checked.",
+            "A URL such as http://query-srv:4002 that names a missing Service or a port it does not expose fails only at run time, with a DNS error or connection refused. A Service missing from the inputs is reported only when its namespace defines one with a near name (a case or small edit, or one name token more or fewer): URLs often name Services installed separately (databases, brokers, optional components), and a namespace the inputs do not populate proves nothing. Where alternative files define the Service more than once, a port any of them exposes is no finding. An ExternalName Service is a DNS alias with no ports: the URL's port is not checked.",
         fix:
             "Use the name of a Service in the pod's namespace (or NAME.NAMESPACE[.svc[.cluster.local]]) and one of its `port` numbers."
     )
@@ -41,7 +41,14 @@ struct ServiceURLRule: Rule {
         _ url: ServiceURL, node: YAMLNode, holder object: ManifestObject, target: NamespacedName, graph: ManifestGraph,
         together: AppliedTogether
     ) -> Diagnostic? {
-        guard let service = graph.service(named: target.name, in: target.namespace) else {
+        // Alternative files may define the Service more than once (one file per model size beside
+        // the client that calls them): the one of the workload's own file or folder is meant, and a
+        // port any of them exposes is no proven failure. Nearly always one definition.
+        let definitions = graph.services(named: target.name, in: target.namespace)
+        let services =
+            definitions.count > 1
+            ? together.preferred(definitions, for: object.file) { $0.object.file } : definitions
+        guard let service = services.first else {
             let span = url.span(in: node, object: object)
             // The one policy: a Service the inputs do not define is often installed with another
             // chart or addon (a database, a broker); only a near name of the namespace proves a
@@ -68,7 +75,7 @@ struct ServiceURLRule: Rule {
         // An ExternalName Service is a DNS alias (a CNAME): it has no ports, and the client's port
         // goes to the external name as written.
         if service.type == "ExternalName" { return nil }
-        guard service.ports.contains(where: { $0.port == url.port }) else {
+        guard services.contains(where: { $0.ports.contains { $0.port == url.port } }) else {
             let span = url.span(in: node, object: object)
             let serviceNote = DiagnosticNote(
                 "Service \(service.object.displayName) exposes \(IngressBackendRule.describe(service.ports))",
