@@ -89,7 +89,9 @@ let checkerTargets: [Target] = [
         name: "kubewire",
         dependencies: [
             "KubeYAML", "KubeModel", "KubeRules", "KubeReport", "KubeDiagnostics", "KubeInputs", "KubeFix",
-            "KubewireCLI", "KubeServer", "CJemalloc", argumentParser,
+            "KubewireCLI", "KubeServer", argumentParser,
+            // Linux only: measured there; on macOS jemalloc prefixes its functions (je_malloc) by default.
+            .target(name: "CJemalloc", condition: .when(platforms: [.linux])),
         ],
         path: "Sources/kubewire"
     ),
