@@ -24,17 +24,28 @@ define build_blog
 endef
 PREFIX      ?= /usr/local
 DESTDIR     ?=
-# A release binary: the Swift runtime linked statically, and libyaml too when libyaml.a exists: a
-# yaml-0.1.pc of our own points -lyaml at a folder holding only libyaml.a, so the linker never sees
-# the shared library (the system .pc would put /usr/lib/<arch> first).
-LIBYAML_A   ?= $(shell pkg-config --variable=libdir yaml-0.1 2>/dev/null)/libyaml.a
-STATIC_LIBS  = $(abspath $(SCRATCH))/static-libs
-STATIC_FLAGS = -c release --static-swift-stdlib $(if $(wildcard $(LIBYAML_A)),--pkg-config-path $(STATIC_LIBS))
+# A release binary: the Swift runtime linked statically, and libyaml and jemalloc too when their .a
+# exist. A yaml-0.1.pc of our own points -lyaml at a folder holding only libyaml.a, so the linker
+# never sees the shared library (the system .pc would put /usr/lib/<arch> first). jemalloc goes in
+# as one object made of its whole archive, not as libjemalloc.a: Swift's static link passes
+# --exclude-libs ALL, which keeps an archive's malloc out of the dynamic symbol table, so glibc and
+# libstdc++ would go on allocating with glibc's malloc while kubewire frees with jemalloc's (it
+# crashes). An object's malloc is exported and replaces glibc's for the whole process. Debian's
+# jemalloc.pc lists no Libs.private: the archive needs libpthread, libdl and libm.
+LIBYAML_A     ?= $(shell pkg-config --variable=libdir yaml-0.1 2>/dev/null)/libyaml.a
+LIBJEMALLOC_A ?= $(shell pkg-config --variable=libdir jemalloc 2>/dev/null)/libjemalloc.a
+STATIC_LIBS    = $(abspath $(SCRATCH))/static-libs
+STATIC_FLAGS   = -c release --static-swift-stdlib \
+  $(if $(wildcard $(LIBYAML_A) $(LIBJEMALLOC_A)),--pkg-config-path $(STATIC_LIBS))
 define static-libs
 	@if [ -f "$(LIBYAML_A)" ]; then \
 	  mkdir -p $(STATIC_LIBS) && ln -sf $(LIBYAML_A) $(STATIC_LIBS)/libyaml.a && \
 	  printf 'Name: yaml\nDescription: libyaml linked statically\nVersion: 0\nLibs: -L%s -lyaml\nCflags:\n' \
 	    "$(STATIC_LIBS)" > $(STATIC_LIBS)/yaml-0.1.pc; fi
+	@if [ -f "$(LIBJEMALLOC_A)" ]; then \
+	  mkdir -p $(STATIC_LIBS) && ld -r --whole-archive "$(LIBJEMALLOC_A)" -o $(STATIC_LIBS)/jemalloc.o && \
+	  printf 'Name: jemalloc\nDescription: jemalloc linked statically\nVersion: 0\nLibs: -L%s -l:jemalloc.o -lpthread -ldl -lm\nCflags:\n' \
+	    "$(STATIC_LIBS)" > $(STATIC_LIBS)/jemalloc.pc; fi
 endef
 RELEASE_DIR ?= dist
 
@@ -43,22 +54,24 @@ RELEASE_DIR ?= dist
 
 all: build
 
-# What the checker needs: pkg-config and libyaml.
+# What the checker needs: pkg-config, libyaml and jemalloc (kubewire's malloc).
 deps-check:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	pkg-config --exists yaml-0.1 2>/dev/null || missing="$$missing libyaml-dev"; \
+	pkg-config --exists jemalloc 2>/dev/null || missing="$$missing libjemalloc-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps-check: installing$$missing"; \
 	  $(SUDO) $(APT_GET) update -qq && $(SUDO) $(APT_GET) install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-# Debian packages the project needs: libyaml (the checker's parser), SQLite
-# (the blog's storage), nginx (the local ingress). Installed only when missing.
+# Debian packages the project needs: libyaml (the checker's parser), jemalloc (kubewire's malloc),
+# SQLite (the blog's storage), nginx (the local ingress). Installed only when missing.
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	pkg-config --exists yaml-0.1 2>/dev/null || missing="$$missing libyaml-dev"; \
+	pkg-config --exists jemalloc 2>/dev/null || missing="$$missing libjemalloc-dev"; \
 	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \

@@ -20,6 +20,9 @@ struct Kubewire: AsyncParsableCommand {
 
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // One call into jemalloc, so that no linker drops the library as unused (a debug build
+        // links it as a shared library); its malloc serves the whole process either way.
+        _ = ProcessAllocator.version
         // `up` and `probe` live in kubewire-cluster (the HTTP stack and the local cluster), so the
         // checker links none of it; their arguments, help and exit codes are kubewire-cluster's.
         if let first = arguments.first, ClusterExecutable.commands.contains(first) {

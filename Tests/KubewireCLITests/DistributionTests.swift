@@ -184,4 +184,24 @@ struct DistributionTests {
         let release = try #require(makefile.range(of: "\nrelease:"))
         #expect(makefile[release.upperBound...].prefix(400).contains("$(STATIC_FLAGS)"))
     }
+
+    /// make release runs deps-check first, which installs what is missing; the build stage installs
+    /// the same Debian packages itself (libyaml-dev, libjemalloc-dev: their .a go into the binary).
+    @Test func containerBuildStageInstallsWhatDepsCheckInstalls() throws {
+        let recipe = try String(contentsOf: packageRoot.appendingPathComponent("Containerfile"), encoding: .utf8)
+        let makefile = try String(contentsOf: packageRoot.appendingPathComponent("Makefile"), encoding: .utf8)
+        let depsCheck = try #require(makefile.range(of: "\ndeps-check:"))
+        let recipeLines = makefile[depsCheck.upperBound...].split(separator: "\n").prefix { $0.hasPrefix("\t") }
+        let packages = recipeLines.compactMap { line -> String? in
+            guard let range = line.range(of: "missing=\"$$missing ") else { return nil }
+            return String(line[range.upperBound...].prefix { $0 != "\"" })
+        }
+        #expect(packages.contains("libyaml-dev") && packages.contains("libjemalloc-dev"), "\(packages)")
+        let install = try #require(
+            recipe.split(separator: "\n").first { $0.contains("apt-get install") }, "the build stage installs packages")
+        let installed = install.split(separator: " ").map(String.init)
+        for package in packages {
+            #expect(installed.contains(package), "the Containerfile's build stage does not install \(package)")
+        }
+    }
 }

@@ -58,6 +58,15 @@ struct PackageSplitTests {
         #expect(crossings.isEmpty, "\(crossings.map { "\($0.file) imports \($0.module)" })")
     }
 
+    /// jemalloc replaces malloc for a whole process: the kubewire executable chooses it, no library
+    /// product does it for the program that links the library (the blog's services among them).
+    @Test func onlyTheKubewireExecutableImportsJemalloc() throws {
+        let importers = try (Self.imports(under: "Sources") + Self.imports(under: "blog/Sources"))
+            .filter { $0.module == "CJemalloc" }.map(\.file)
+        #expect(!importers.isEmpty)
+        #expect(importers.allSatisfy { $0.hasPrefix("Sources/kubewire/") }, "\(importers)")
+    }
+
     @Test func theLocalClusterReadsManifestsThroughTheCheckersModel() throws {
         let modules = Set(try Self.imports(under: "blog/Sources/Cluster/LocalCluster").map(\.module))
         #expect(modules.contains("KubeModel"), "\(modules.sorted())")
