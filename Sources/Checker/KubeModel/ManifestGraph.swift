@@ -67,8 +67,6 @@ public struct ManifestGraph: Sendable {
         workloads.reserveCapacity(workloadCount)
         services.reserveCapacity(serviceCount)
         serviceIndex.reserveCapacity(serviceCount)
-        // Most workloads' pods carry a label of their own (`app: name`): about one key each.
-        workloadsByLabel.reserveCapacity(workloadCount)
         // Views in chunks: a view holds a whole typed object, and one array of
         // them for every input object would double the model at its peak.
         var chunkStart = 0
