@@ -186,3 +186,35 @@ struct SharedTextTests {
         #expect(absent.withUnsafeBufferPointer { shared.payload(of: $0, hash: TreeBuilder.hash($0)) } == nil)
     }
 }
+
+/// The stored marks of wide nodes: kept sorted by node, whatever order they come in.
+@Suite("wide marks table")
+struct WideMarksTableTests {
+    static func marks(_ line: Int32) -> WideMarks {
+        WideMarks(start: Mark(line: line, column: 1), end: Mark(line: line, column: 9))
+    }
+
+    @Test func entriesInAnyOrderAreFoundByNode() {
+        var table = WideMarksTable()
+        for node: Int32 in [4, 9, 1, 7] { table[node] = Self.marks(node * 10) }
+        table[9] = Self.marks(5)
+        table[4] = nil
+        #expect(table.count == 3)
+        #expect(table[1]?.start.line == 10)
+        #expect(table[7]?.start.line == 70)
+        #expect(table[9]?.start.line == 5)
+        #expect(table[4] == nil)
+        #expect(table[0] == nil && table[8] == nil && table[10] == nil)
+    }
+
+    /// Past line 65,535 a record cannot hold its start: every node there keeps its marks in the
+    /// table, and reads them back.
+    @Test func nodesPastTheRecordsLineLimitKeepTheirMarks() throws {
+        let lines = (0..<70_000).map { "k\($0): v\($0)" }.joined(separator: "\n") + "\n"
+        let node = try root(lines)
+        #expect(node.table.wideMarks.count >= 2 * (70_000 - 65_535))
+        let last = try #require(node["k69999"])
+        #expect(last.start == Mark(line: 70_000, column: 9))
+        #expect(last.end == Mark(line: 70_000, column: 15))
+    }
+}

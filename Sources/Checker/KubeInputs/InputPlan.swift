@@ -109,8 +109,15 @@ public enum InputPlanner {
         plan.unlistedKustomizationFiles = walk.kustomizationFolderFiles.filter { file in
             realPaths.resolve(file).map { !usedFiles.contains($0) } ?? false
         }
-        plan.plainFiles = walk.files.filter { file in
-            realPaths.resolve(file.path).map { !usedFiles.contains($0) } ?? true
+        // The walk's files with the real paths their folder listings gave (nil: not known without a
+        // system call), less those a kustomization uses. With no kustomization, none is resolved.
+        var kept: [(file: InputPlan.PlainFile, listedRealPath: String?)] = []
+        kept.reserveCapacity(walk.files.count)
+        for (file, listedRealPath) in zip(walk.files, walk.listedRealPaths) {
+            if !usedFiles.isEmpty, let real = listedRealPath ?? realPaths.resolve(file.path), usedFiles.contains(real) {
+                continue
+            }
+            kept.append((file, listedRealPath))
         }
         // A harness file also named on the command line is checked.
         plan.setAsideFiles = walk.harnessFiles.filter { walk.seenFiles[realPaths.resolve($0) ?? $0] == nil }.map {
@@ -120,8 +127,9 @@ public enum InputPlanner {
         // manifest applied on its own or a patch nobody uses: it is the latter when it reads as one.
         let kustomizationFolders = walk.kustomizations.compactMap { canonicalPath($0.path) }
         var unusedPatches: [InputPlan.SetAsideFile] = []
-        plan.plainFiles.removeAll { file in
-            guard !file.isExplicit, !kustomizationFolders.isEmpty, let resolved = realPaths.resolve(file.path),
+        kept.removeAll { file, listedRealPath in
+            guard !file.isExplicit, !kustomizationFolders.isEmpty,
+                let resolved = listedRealPath ?? realPaths.resolve(file.path),
                 kustomizationFolders.contains(where: { resolved.hasPrefix($0 == "/" ? "/" : $0 + "/") }),
                 isUnusedPatch(file.path)
             else { return false }
@@ -129,8 +137,10 @@ public enum InputPlanner {
             return true
         }
         plan.setAsideFiles += unusedPatches
-        for file in plan.plainFiles where !file.isExplicit {
-            if let real = walk.regularFiles[file.path] { plan.walkedRegularFiles[file.path] = real }
+        plan.plainFiles = kept.map(\.file)
+        plan.walkedRegularFiles.reserveCapacity(kept.count)
+        for (file, listedRealPath) in kept where !file.isExplicit {
+            if let listedRealPath { plan.walkedRegularFiles[file.path] = listedRealPath }
         }
         return plan
     }
@@ -194,6 +204,9 @@ public enum InputPlanner {
     /// The folders and files seen so far, each once by its resolved path.
     private struct Walk {
         var files: [InputPlan.PlainFile] = []
+        /// Beside `files`: each one's real path when the folder listing said it is a regular file
+        /// and its folder's real path is known (no system call to learn it).
+        var listedRealPaths: [String?] = []
         var kustomizations: [KustomizationFolder] = []
         var charts: [ChartFolder] = []
         var harnessFiles: [String] = []
@@ -203,8 +216,6 @@ public enum InputPlanner {
         var seenFolders = Set<String>()
         /// Every file's resolved path, its folder resolved once.
         var realPaths = RealPaths()
-        /// The real paths of walked files the folder listing says are regular files.
-        var regularFiles: [String: String] = [:]
 
         mutating func explicitFile(_ path: String) {
             let name = (path as NSString).lastPathComponent
@@ -233,18 +244,19 @@ public enum InputPlanner {
         /// `real`: the file's real path when the walk knows it (a regular file in a folder whose real
         /// path is known), so it costs no system call.
         mutating func add(_ path: String, explicit: Bool, real: String? = nil) {
-            if let real {
-                realPaths.note(path, real: real)
-                regularFiles[path] = real
-            }
             let key = real ?? realPaths.resolve(path) ?? path
-            if let index = seenFiles[key] {
+            // One hash of the key: the modify accessor inserts `files.count` only when it is absent.
+            let index = Self.value(&seenFiles[key, default: files.count])
+            guard index == files.count else {
                 if explicit { files[index].isExplicit = true }
+                if listedRealPaths[index] == nil, files[index].path == path { listedRealPaths[index] = real }
                 return
             }
-            seenFiles[key] = files.count
             files.append(InputPlan.PlainFile(path: path, isExplicit: explicit))
+            listedRealPaths.append(real)
         }
+
+        @inline(__always) private static func value(_ index: inout Int) -> Int { index }
 
         /// Walks `path`; `only` stops after classifying the folder itself (a named kustomization file).
         /// `inTestHarness`: below a test folder, whose sub-folders hold the files its steps name
@@ -257,9 +269,9 @@ public enum InputPlanner {
             guard let entries = Self.list(path) else { return false }
             let real = real ?? InputPlanner.canonicalPath(path)
             guard seenFolders.insert(real ?? path).inserted else { return true }
-            let join = { (name: String) in path == "/" ? "/" + name : path == "." ? name : path + "/" + name }
+            let join = { (name: String) in path == "." ? name : Self.path(path, name) }
             // The real path of an entry that is no link: its folder's and its name.
-            let realJoin = { (name: String) in real.map { $0 == "/" ? "/" + name : $0 + "/" + name } }
+            let realJoin = { (name: String) in real.map { Self.path($0, name) } }
             if entries.contains(where: { $0.name == "Chart.yaml" && !$0.isFolder }) {
                 // Everything below a chart is the chart's: templates are not YAML until helm renders them.
                 // A library chart deploys nothing on its own (helm refuses to render it).
@@ -288,7 +300,8 @@ public enum InputPlanner {
                 return true
             }
             if only { return true }
-            let isTestFolder = inTestHarness || Self.isTestHarnessFolder(entries.filter { !$0.isFolder }.map(\.name))
+            let isTestFolder =
+                inTestHarness || entries.contains { !$0.isFolder && Self.isTestHarnessFileName($0.name) }
             for entry in entries {
                 if entry.isFolder {
                     if Self.walkable(entry.name) {
@@ -306,16 +319,40 @@ public enum InputPlanner {
             return true
         }
 
+        /// `folder/name` (`/name` in the root), built in one allocation: the walk makes two a file.
+        static func path(_ folder: String, _ name: String) -> String {
+            let separator = folder == "/" ? 0 : 1
+            var folder = folder
+            var name = name
+            return folder.withUTF8 { folderBytes in
+                name.withUTF8 { nameBytes in
+                    String(unsafeUninitializedCapacity: folderBytes.count + separator + nameBytes.count) { buffer in
+                        var end = buffer.initialize(fromContentsOf: folderBytes)
+                        if separator == 1 {
+                            buffer[end] = UInt8(ascii: "/")
+                            end += 1
+                        }
+                        end = buffer[end...].initialize(fromContentsOf: nameBytes)
+                        return end
+                    }
+                }
+            }
+        }
+
         /// A chainsaw test's own file. Not kuttl's `kuttl-test.yaml`: that TestSuite often sits at the
         /// repository root (`kubectl kuttl test` reads it from the working folder), above everything.
         static let harnessFileNames: Set<String> = ["chainsaw-test.yaml", "chainsaw-test.yml"]
 
-        /// A chainsaw test (its `chainsaw-test.yaml`) or a kuttl test step folder (`00-assert.yaml`,
-        /// `01-errors.yaml`: kuttl names steps by a numeric prefix): every YAML file in it is the
-        /// harness's input, applied or matched step by step, often partial on purpose.
-        static func isTestHarnessFolder(_ fileNames: [String]) -> Bool {
-            fileNames.contains { name in
-                harnessFileNames.contains(name) || isKuttlAssertOrError(name)
+        /// A file that makes its folder a test harness's: a chainsaw test's `chainsaw-test.yaml`, or a
+        /// kuttl step's `00-assert.yaml`, `01-errors.yaml` (kuttl names steps by a numeric prefix).
+        /// Every YAML file in such a folder is the harness's input, applied or matched step by step,
+        /// often partial on purpose. Asked of every walked file: a first byte that fits neither kind
+        /// answers without hashing the name.
+        static func isTestHarnessFileName(_ name: String) -> Bool {
+            switch name.utf8.first {
+            case UInt8(ascii: "c")?: return harnessFileNames.contains(name)
+            case (UInt8(ascii: "0")...UInt8(ascii: "9"))?: return isKuttlAssertOrError(name)
+            default: return false
             }
         }
 
@@ -348,7 +385,8 @@ public enum InputPlanner {
                     String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
                 }
                 guard !name.hasPrefix(".") else { continue }
-                let full = path == "/" ? "/" + name : path + "/" + name
+                // Joined only for the few entries that need a system call.
+                var full: String { path == "/" ? "/" + name : path + "/" + name }
                 // readdir says most entries' types; lstat only where the file system does not.
                 var type = mode_t(0)
                 switch Int32(entry.pointee.d_type) {

@@ -56,63 +56,102 @@ public struct ManifestGraph: Sendable {
 
     public init(objects: [ManifestObject]) {
         self.objects = objects
+        // The indexes that read objects alone are built on a thread of their own while the views are
+        // made on the pool, so this serial part overlaps the parallel one (small inputs: in line).
+        let objectIndexes = ConcurrentResult(runsConcurrently: objects.count >= Self.chunkSize) {
+            ObjectIndexes(objects)
+        }
         // Exact sizes: large inputs would otherwise keep up to half of each array spare.
         let serviceCount = objects.reduce(0) { $0 + ($1.kind == BuiltinKind.service ? 1 : 0) }
         let workloadCount = objects.reduce(0) { $0 + (Workload.kinds.contains($1.kind) ? 1 : 0) }
         workloads.reserveCapacity(workloadCount)
         services.reserveCapacity(serviceCount)
         serviceIndex.reserveCapacity(serviceCount)
-        objectIndex.reserveCapacity(objects.count)
         // Views in chunks: a view holds a whole typed object, and one array of
         // them for every input object would double the model at its peak.
         var chunkStart = 0
         while chunkStart < objects.count {
             let chunk = chunkStart..<min(chunkStart + Self.chunkSize, objects.count)
             for (position, view) in zip(chunk, Self.views(of: objects[chunk])) {
-                add(view, of: objects[position], at: position)
+                add(view, of: objects[position])
             }
             chunkStart = chunk.upperBound
         }
+        let built = objectIndexes.value()
+        objectIndex = built.objectIndex
+        objectsByKind = built.objectsByKind
+        customResourceNamespaces = built.customResourceNamespaces
+        operatorPodsByNamespace = built.operatorPodsByNamespace
+        configData = built.configData
+        configIndex = built.configIndex
+        configAlternatives = built.configAlternatives
+        configByNamespace = built.configByNamespace
     }
 
     private static let chunkSize = 2048
 
-    private mutating func add(_ view: View, of object: ManifestObject, at position: Int) {
-        // One hash of the identity: `subscript(_:default:)`'s modify inserts the default only when
-        // the key is absent, so the first object keeps its position.
-        Self.keepFirst(&objectIndex[object.reference, default: position])
-        objectsByKind[KindInNamespace(kind: object.kind, namespace: object.namespace), default: []].append(position)
-        if object.isCustomResource {
-            customResourceNamespaces.insert(object.namespace)
-            let pods = OperatorPodLabels.found(in: object)
-            if !pods.isEmpty { operatorPodsByNamespace[object.namespace, default: []] += pods }
-        } else if object.kind == "Rollout" {
-            let pods = OperatorPodLabels.experimentPods(of: object)
-            if !pods.isEmpty { operatorPodsByNamespace[object.namespace, default: []] += pods }
+    /// `objectIndex`, `objectsByKind`, the custom resources' namespaces and operator pods, and the
+    /// ConfigMaps and Secrets: what the graph indexes from the objects alone, in input order.
+    private struct ObjectIndexes: Sendable {
+        var objectIndex: [ObjectReference: Int] = [:]
+        var objectsByKind: [KindInNamespace: [Int]] = [:]
+        var customResourceNamespaces: Set<String> = []
+        var operatorPodsByNamespace: [String: [OperatorPodLabels]] = [:]
+        var configData: [ConfigData] = []
+        var configIndex: [ObjectReference: Int] = [:]
+        var configAlternatives: [ObjectReference: [ConfigData]] = [:]
+        var configByNamespace: [KindInNamespace: [Int]] = [:]
+
+        init(_ objects: [ManifestObject]) {
+            objectIndex.reserveCapacity(objects.count)
+            for (position, object) in objects.enumerated() { add(object, at: position) }
         }
-        if ConfigData.definingKinds.contains(object.kind) {
-            for data in ConfigData.defined(by: object) {
-                let key = ObjectReference(kind: data.kind, namespace: data.namespace, name: data.name)
-                if let existing = configIndex[key],
-                    !(configData[existing].isCreatedByAnotherObject && !data.isCreatedByAnotherObject)
-                {
-                    if !data.isCreatedByAnotherObject { configAlternatives[key, default: []].append(data) }
-                    continue
+
+        private mutating func add(_ object: ManifestObject, at position: Int) {
+            // One hash of the identity: `subscript(_:default:)`'s modify inserts the default only
+            // when the key is absent, so the first object keeps its position.
+            ManifestGraph.keepFirst(&objectIndex[object.reference, default: position])
+            objectsByKind[KindInNamespace(kind: object.kind, namespace: object.namespace), default: []].append(
+                position)
+            if object.isCustomResource {
+                customResourceNamespaces.insert(object.namespace)
+                let pods = OperatorPodLabels.found(in: object)
+                if !pods.isEmpty { operatorPodsByNamespace[object.namespace, default: []] += pods }
+            } else if object.kind == "Rollout" {
+                let pods = OperatorPodLabels.experimentPods(of: object)
+                if !pods.isEmpty { operatorPodsByNamespace[object.namespace, default: []] += pods }
+            }
+            if ConfigData.definingKinds.contains(object.kind) {
+                for data in ConfigData.defined(by: object) {
+                    let key = ObjectReference(kind: data.kind, namespace: data.namespace, name: data.name)
+                    if let existing = configIndex[key],
+                        !(configData[existing].isCreatedByAnotherObject && !data.isCreatedByAnotherObject)
+                    {
+                        if !data.isCreatedByAnotherObject { configAlternatives[key, default: []].append(data) }
+                        continue
+                    }
+                    configIndex[key] = configData.count
+                    configByNamespace[KindInNamespace(kind: data.kind, namespace: data.namespace), default: []]
+                        .append(configData.count)
+                    configData.append(data)
                 }
-                configIndex[key] = configData.count
-                configByNamespace[KindInNamespace(kind: data.kind, namespace: data.namespace), default: []].append(
-                    configData.count)
-                configData.append(data)
             }
         }
+    }
+
+    /// Indexes the object's typed view (`ObjectIndexes` has the rest).
+    private mutating func add(_ view: View, of object: ManifestObject) {
         func addWorkload(_ workload: Workload) {
             let index = workloads.count
             workloadsByNamespace[object.namespace, default: []].append(index)
             // A repeated label key indexes every value; `Service.selects` decides. Hook pods are
             // not among the pods a Service routes to (`workloads(selectedBy:)`).
-            for label in workload.template.labels where !object.isTransient {
-                workloadsByLabel[PodLabel(namespace: object.namespace, key: label.key, value: label.value), default: []]
-                    .append(index)
+            if !object.isTransient {
+                for label in workload.template.labels {
+                    workloadsByLabel[
+                        PodLabel(namespace: object.namespace, key: label.key, value: label.value), default: []
+                    ].append(index)
+                }
             }
             workloads.append(workload)
         }
@@ -132,10 +171,10 @@ public struct ManifestGraph: Sendable {
             destinationRules.append(rule)
         case .service(let service):
             let key = NamespacedName(namespace: object.namespace, name: object.name)
-            if serviceIndex[key] == nil {
-                serviceIndex[key] = services.count
-            } else {
-                serviceAlternatives[key, default: []].append(services.count)
+            let position = services.count
+            // One hash: the first Service of the name keeps its place (`keepFirst`).
+            if Self.keepFirst(&serviceIndex[key, default: position]) != position {
+                serviceAlternatives[key, default: []].append(position)
             }
             services.append(service)
         case .ingress(let ingress):
@@ -159,7 +198,11 @@ public struct ManifestGraph: Sendable {
         }
     }
 
-    @inline(__always) private static func keepFirst(_ position: inout Int) {}
+    /// The position a `subscript(_:default:)` modify left in place: the earlier one, or the default
+    /// it inserted.
+    @discardableResult @inline(__always) fileprivate static func keepFirst(_ position: inout Int) -> Int {
+        position
+    }
 
     /// The typed view of an object.
     private enum View: Sendable {
@@ -371,6 +414,36 @@ private struct PodLabel: Hashable {
     var namespace: String
     var key: String
     var value: String
+}
+
+/// A value computed on a thread of its own (not the pool's: the pool is busy with the work it
+/// overlaps, and a pool thread waiting on a pool task could stall), or in line when
+/// `runsConcurrently` is false. `value()` waits for it.
+private final class ConcurrentResult<T: Sendable>: @unchecked Sendable {
+    private let compute: @Sendable () -> T
+    private let done = DispatchSemaphore(value: 0)
+    /// Written once, by the computing thread before it signals `done`; read after waiting on it.
+    private var result: T?
+
+    init(runsConcurrently: Bool, _ compute: @escaping @Sendable () -> T) {
+        self.compute = compute
+        guard runsConcurrently else {
+            result = compute()
+            done.signal()
+            return
+        }
+        Thread { [self] in
+            result = compute()
+            done.signal()
+        }.start()
+    }
+
+    func value() -> T {
+        done.wait()
+        defer { done.signal() }
+        // Every path of `init` sets it before signalling; computing it here is only a fallback.
+        return result ?? compute()
+    }
 }
 
 /// `ManifestGraph.serviceURLUses(naming:)`: built before the rules run (`prepare`, from

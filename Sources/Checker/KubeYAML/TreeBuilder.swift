@@ -39,7 +39,7 @@ struct TreeBuilder {
     var children: [Int32] = []
     var text: [UInt8] = []
     var otherTags: [Int32: String] = [:]
-    var wideMarks: [Int32: WideMarks] = [:]
+    var wideMarks = WideMarksTable()
     var asciiOnly = true
     /// Payloads + 1 of short scalars, direct-mapped by a hash of their bytes:
     /// a repeated key or value (`name`, `TCP`) is mostly stored once per

@@ -18,13 +18,13 @@ final class YAMLTable: Sendable {
     /// Tags other than the core schema's, by node.
     let otherTags: [Int32: String]
     /// Both marks of the nodes whose start does not fit a record or whose end cannot be derived.
-    let wideMarks: [Int32: WideMarks]
+    let wideMarks: WideMarksTable
     /// Every scalar's text is ASCII, so `String` equality is byte equality.
     let asciiOnly: Bool
 
     init(
         records: [NodeRecord], children: ChildIndices, text: [UInt8], otherTags: [Int32: String],
-        wideMarks: [Int32: WideMarks], asciiOnly: Bool, shared: SharedText
+        wideMarks: WideMarksTable, asciiOnly: Bool, shared: SharedText
     ) {
         self.asciiOnly = asciiOnly
         self.records = records
@@ -319,6 +319,56 @@ struct WideMarks: Sendable {
     var end: Mark
 }
 
+/// `WideMarks` by node, in two arrays sorted by node: the loader makes nodes in ascending order, so
+/// an entry is an append, and a lookup a binary search. (A dictionary here grew with the lines past
+/// 65,535 of a long file, one hashed entry and its rehashes each: the cost per node grew with the
+/// file.)
+struct WideMarksTable: Sendable {
+    private var nodes: [Int32] = []
+    private var marks: [WideMarks] = []
+
+    var count: Int { nodes.count }
+    var isEmpty: Bool { nodes.isEmpty }
+
+    /// The first position whose node is not below `node`.
+    private func position(of node: Int32) -> Int {
+        var low = 0
+        var high = nodes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if nodes[middle] < node { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    subscript(node: Int32) -> WideMarks? {
+        get {
+            let position = position(of: node)
+            return position < nodes.count && nodes[position] == node ? marks[position] : nil
+        }
+        set {
+            // The usual case: a node newer than every other.
+            if let newValue, nodes.last.map({ $0 < node }) ?? true {
+                nodes.append(node)
+                marks.append(newValue)
+                return
+            }
+            let position = position(of: node)
+            let present = position < nodes.count && nodes[position] == node
+            switch (newValue, present) {
+            case (let newValue?, true): marks[position] = newValue
+            case (let newValue?, false):
+                nodes.insert(node, at: position)
+                marks.insert(newValue, at: position)
+            case (nil, true):
+                nodes.remove(at: position)
+                marks.remove(at: position)
+            case (nil, false): break
+            }
+        }
+    }
+}
+
 /// One node in 8 bytes: its payload, start, kind, style and tag. The end is
 /// not stored: a one-line scalar ends where its text does, a collection keeps
 /// its end in its `children` entry, and every other node (a block or
@@ -372,7 +422,7 @@ struct NodeRecord: Sendable {
     var tag: TagCode { TagCode(rawValue: bits >> 5) ?? .none }
 
     /// Node `index`'s start, from its record or, for a wide one, from `wideMarks`.
-    static func start(of index: Int32, _ records: [NodeRecord], _ wideMarks: [Int32: WideMarks]) -> Mark {
+    static func start(of index: Int32, _ records: [NodeRecord], _ wideMarks: WideMarksTable) -> Mark {
         let record = records[Int(index)]
         if record.isWide, let wide = wideMarks[index] { return wide.start }
         return record.start
@@ -383,7 +433,7 @@ struct NodeRecord: Sendable {
     /// under construction, and for the finished table.
     @inline(__always)
     static func end(
-        of index: Int32, _ records: [NodeRecord], _ wideMarks: [Int32: WideMarks], entry: (Int) -> Int32,
+        of index: Int32, _ records: [NodeRecord], _ wideMarks: WideMarksTable, entry: (Int) -> Int32,
         text: ((UnsafeBufferPointer<UInt8>) -> Mark?) -> Mark?
     ) -> Mark {
         let record = records[Int(index)]
