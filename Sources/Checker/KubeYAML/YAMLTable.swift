@@ -243,13 +243,14 @@ struct ChildIndices: Sendable {
     private let narrow: [UInt16]
     private let wide: [Int32]
 
-    init(_ entries: [Int32]) {
+    /// A copy of `entries` at its final size (the builder's buffer is reused for the next load).
+    init(copying entries: [Int32]) {
         // Two loops without a branch per append: both vectorise.
         var fits = true
         for entry in entries { fits = fits && UInt32(bitPattern: entry) <= UInt32(UInt16.max) }
         guard fits else {
             narrow = []
-            wide = entries
+            wide = entries.withUnsafeBufferPointer { Array($0) }
             return
         }
         narrow = entries.map { UInt16(truncatingIfNeeded: $0) }
