@@ -174,8 +174,7 @@ public struct ServiceURL: Sendable {
         graph: ManifestGraph
     ) -> NamespacedName? {
         // The labels' bounds; a sixth label already means no Service (`default:` below).
-        var bounds: [Range<Int>] = []
-        bounds.reserveCapacity(5)
+        var bounds = LabelBounds()
         var start = 0
         for position in 0...host.count {
             if position < host.count {
@@ -184,7 +183,7 @@ public struct ServiceURL: Sendable {
                 if byte != UInt8(ascii: ".") { continue }
             }
             if position == start { return nil }  // an empty label
-            if bounds.count == 5 { return nil }
+            if bounds.count == LabelBounds.capacity { return nil }
             bounds.append(start..<position)
             start = position + 1
         }
@@ -290,15 +289,54 @@ extension ServiceURL {
     /// holds them for every workload.)
     public static func uses(in workload: Workload, graph: ManifestGraph) -> [ServiceURLUse] {
         var result: [ServiceURLUse] = []
+        func add(_ node: YAMLNode, holder: ManifestObject) {
+            guard let text = node.string else { return }
+            for url in find(in: text) { result.append(ServiceURLUse(url: url, node: node, holder: holder)) }
+        }
         for container in workload.template.containers {
-            let values =
-                container.environmentValues(of: workload.object, in: graph)
-                + (container.command + container.args).map { (node: $0, object: workload.object) }
-            for (node, holder) in values {
-                guard let text = node.string else { continue }
-                for url in find(in: text) { result.append(ServiceURLUse(url: url, node: node, holder: holder)) }
+            // Env values, then command, then args, visited in place (no list of them built).
+            for (node, holder) in container.environmentValues(of: workload.object, in: graph) {
+                add(node, holder: holder)
             }
+            container.node["command"]?.forEachItem { add($0, holder: workload.object) }
+            container.node["args"]?.forEachItem { add($0, holder: workload.object) }
         }
         return result
+    }
+}
+
+/// The bounds of up to five labels of a host, held inline: an array of them cost an allocation for
+/// every URL found.
+private struct LabelBounds {
+    static let capacity = 5
+    private var labels: (Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (
+        0..<0, 0..<0, 0..<0, 0..<0, 0..<0
+    )
+    private(set) var count = 0
+
+    /// Past `capacity`, nothing is kept (the caller stops before).
+    mutating func append(_ range: Range<Int>) {
+        switch count {
+        case 0: labels.0 = range
+        case 1: labels.1 = range
+        case 2: labels.2 = range
+        case 3: labels.3 = range
+        case 4: labels.4 = range
+        default: return
+        }
+        count += 1
+    }
+
+    /// An empty range past `count`.
+    subscript(index: Int) -> Range<Int> {
+        guard index < count else { return 0..<0 }
+        switch index {
+        case 0: return labels.0
+        case 1: return labels.1
+        case 2: return labels.2
+        case 3: return labels.3
+        case 4: return labels.4
+        default: return 0..<0
+        }
     }
 }
