@@ -14,36 +14,49 @@ public struct ServiceURL: Sendable {
     /// URLs in a value: whole value, or separated by commas or whitespace.
     public static func find(in value: String) -> [ServiceURL] {
         var value = value
-        return value.withUTF8 { bytes in
-            // Every URL has `://` after its scheme.
-            guard containsSchemeSeparator(bytes[...]) else { return [] }
-            var results: [ServiceURL] = []
-            // Separators are ASCII, so tokens split on bytes; offsets count Unicode scalars (every
-            // byte that is not a UTF-8 continuation byte starts one).
-            var offset = 0
-            var tokenStart = 0
-            var tokenOffset = 0
-            func flush(_ end: Int) {
-                let token = bytes[tokenStart..<end]
-                // No `://`, no URL: most tokens never become a String.
-                guard containsSchemeSeparator(token) else { return }
-                let text = String(decoding: token, as: UTF8.self)
-                if let url = ServiceURL(text, offset: tokenOffset) { results.append(url) }
-            }
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                switch byte {
-                case UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: ";"):
-                    flush(index)
-                    tokenStart = index + 1
-                    tokenOffset = offset + 1
-                default: break
-                }
-                if byte & 0xC0 != 0x80 { offset += 1 }
-            }
-            flush(bytes.count)
-            return results
+        return value.withUTF8 { find(inUTF8: $0) }
+    }
+
+    /// `find(in:)` of a scalar's text, read in place when it is ASCII (no `String` of the whole
+    /// value); nil when the node is not a string.
+    static func find(inScalar node: YAMLNode) -> [ServiceURL]? {
+        guard node.scalarType == .string else { return nil }
+        return node.withScalarBytes { bytes in
+            // Other text goes through `String` as before: its repairs of invalid UTF-8 move offsets.
+            bytes.allSatisfy { $0 < 0x80 } ? find(inUTF8: bytes) : find(in: String(decoding: bytes, as: UTF8.self))
         }
+    }
+
+    /// `find(in:)` over UTF-8 bytes.
+    private static func find(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> [ServiceURL] {
+        // Every URL has `://` after its scheme.
+        guard containsSchemeSeparator(bytes[...]) else { return [] }
+        var results: [ServiceURL] = []
+        // Separators are ASCII, so tokens split on bytes; offsets count Unicode scalars (every
+        // byte that is not a UTF-8 continuation byte starts one).
+        var offset = 0
+        var tokenStart = 0
+        var tokenOffset = 0
+        func flush(_ end: Int) {
+            let token = bytes[tokenStart..<end]
+            // No `://`, no URL: most tokens never become a String.
+            guard containsSchemeSeparator(token) else { return }
+            let text = String(decoding: token, as: UTF8.self)
+            if let url = ServiceURL(text, offset: tokenOffset) { results.append(url) }
+        }
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: ";"):
+                flush(index)
+                tokenStart = index + 1
+                tokenOffset = offset + 1
+            default: break
+            }
+            if byte & 0xC0 != 0x80 { offset += 1 }
+        }
+        flush(bytes.count)
+        return results
     }
 
     private static func containsSchemeSeparator(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
@@ -290,8 +303,8 @@ extension ServiceURL {
     public static func uses(in workload: Workload, graph: ManifestGraph) -> [ServiceURLUse] {
         var result: [ServiceURLUse] = []
         func add(_ node: YAMLNode, holder: ManifestObject) {
-            guard let text = node.string else { return }
-            for url in find(in: text) { result.append(ServiceURLUse(url: url, node: node, holder: holder)) }
+            guard let urls = find(inScalar: node) else { return }
+            for url in urls { result.append(ServiceURLUse(url: url, node: node, holder: holder)) }
         }
         for container in workload.template.containers {
             // Env values, then command, then args, visited in place (no list of them built).
