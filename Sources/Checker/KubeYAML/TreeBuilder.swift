@@ -105,10 +105,9 @@ struct TreeBuilder {
         guard !roots.isEmpty else {
             return YAMLLoadResult(file: file, documents: [], problems: problems, mayHoldDoubleBrace: mayHoldDoubleBrace)
         }
-        // `text` is copied whole into the table's own bytes.
         let table = YAMLTable(
-            records: records.withUnsafeBufferPointer { Array($0) }, children: ChildIndices(copying: children),
-            text: text, otherTags: otherTags, wideMarks: wideMarks, asciiOnly: asciiOnly, shared: shared)
+            records: records, children: children, text: text, otherTags: otherTags, wideMarks: wideMarks,
+            asciiOnly: asciiOnly, shared: shared)
         let documents = roots.map { YAMLDocument(root: YAMLNode(table: table, index: $0.node), index: $0.index) }
         return YAMLLoadResult(
             file: file, documents: documents, problems: problems, mayHoldDoubleBrace: mayHoldDoubleBrace)
