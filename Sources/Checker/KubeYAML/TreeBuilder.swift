@@ -119,7 +119,7 @@ struct TreeBuilder {
         emptyBuffers()
         problems = []
         otherTags = [:]
-        wideMarks = [:]
+        wideMarks = .init()
         asciiOnly = true
         innerNodeCount = 1
         innerChildHeight = 0
