@@ -44,7 +44,7 @@ struct SharedTextTests {
     @Test func apiWordsAreNotStoredPerStream() throws {
         let table = try Self.table(Self.deployment)
         // Only `web`, `nginx:1.27`, `2` and `8080` are the manifest's own: one length byte each, once.
-        #expect(table.text.bytes.count == (1 + 3) + (1 + 10) + (1 + 1) + (1 + 4))
+        #expect(table.text.count == (1 + 3) + (1 + 10) + (1 + 1) + (1 + 4))
         let node = try root(Self.deployment)
         #expect(node["kind"]?.scalar == "Deployment")
         #expect(node["apiVersion"]?.scalarEquals("apps/v1") == true)
@@ -159,7 +159,7 @@ struct SharedTextTests {
                 + node.pairs.flatMap { flatten($0.key) + flatten($0.value) } + node.items.flatMap(flatten)
         }
         #expect(flatten(with) == flatten(without))
-        #expect(try Self.table(Self.deployment).text.bytes.count < without.table.text.bytes.count)
+        #expect(try Self.table(Self.deployment).text.count < without.table.text.count)
     }
 
     @Test func lookupsSurviveCollidingSlots() {

@@ -301,9 +301,13 @@ public struct ManifestGraph: Sendable {
             if list.isEmpty { return [] }
         }
         // A selector of controller labels alone: every workload of the namespace is a candidate.
-        return (candidates ?? workloadsByNamespace[namespace] ?? []).filter {
-            workloads[$0].podsCarry(all: service.selector)
-        }.map { workloads[$0] }
+        // One pass into one array (a filter, then a map, took two).
+        var selected: [Workload] = []
+        for index in candidates ?? workloadsByNamespace[namespace] ?? [] {
+            let workload = workloads[index]
+            if workload.podsCarry(all: service.selector) { selected.append(workload) }
+        }
+        return selected
     }
 
     /// Label keys some controller adds to the pods it creates (never in a template's index).

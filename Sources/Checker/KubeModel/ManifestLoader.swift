@@ -401,6 +401,8 @@ public enum ManifestLoader {
 
     private static func objects(from loaded: YAMLLoadResult, options: LoadOptions) -> FileResult {
         var result = FileResult(problems: loaded.problems)
+        // About one object a document: one allocation, not one and then a growth.
+        result.objects.reserveCapacity(loaded.documents.count)
         for document in loaded.documents {
             collect(document.root, file: loaded.file, index: document.index, options: options, into: &result)
         }

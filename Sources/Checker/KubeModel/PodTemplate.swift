@@ -49,7 +49,6 @@ public struct Probe: Sendable {
 /// A container of a pod template. Immutable and a class, like `ManifestObject`.
 public final class Container: Sendable {
     public let name: String?
-    public let image: String?
     public let imageNode: YAMLNode?
     public let ports: [ContainerPort]
     public let env: [EnvEntry]
@@ -63,22 +62,20 @@ public final class Container: Sendable {
         self.node = node
         self.isInit = isInit
         name = node["name"]?.scalar
-        let imageNode = node["image"]
-        self.imageNode = imageNode
-        image = imageNode?.scalar
+        imageNode = node["image"]
         isSidecar = isInit && node["restartPolicy"]?.scalar == "Always"
-        ports = (node["ports"]?.items ?? []).map { port in
-            ContainerPort(
-                number: port["containerPort"]?.portNumber, name: port["name"]?.scalar,
-                protocol: port["protocol"]?.scalar ?? "TCP", node: port)
-        }
-        env = (node["env"]?.items ?? []).map { entry in
-            EnvEntry(name: entry["name"]?.scalar, node: entry)
-        }
-        let written = ProbeKind.allCases.compactMap { kind in node[kind.rawValue].map { (kind, $0) } }
+        ports =
+            node["ports"]?.mapItems { port in
+                ContainerPort(
+                    number: port["containerPort"]?.portNumber, name: port["name"]?.scalar,
+                    protocol: port["protocol"]?.scalar ?? "TCP", node: port)
+            } ?? []
+        env = node["env"]?.mapItems { entry in EnvEntry(name: entry["name"]?.scalar, node: entry) } ?? []
         var probes: [Probe] = []
-        probes.reserveCapacity(written.count)
-        for (kind, probe) in written {
+        for kind in ProbeKind.allCases {
+            guard let probe = node[kind.rawValue] else { continue }
+            // One allocation, room for every kind, when the container has any probe.
+            if probes.capacity == 0 { probes.reserveCapacity(ProbeKind.allCases.count) }
             for handler in [ProbeHandler.httpGet, .tcpSocket, .grpc] {
                 guard let body = probe[handler.rawValue] else { continue }
                 let portNode = body["port"]
@@ -91,6 +88,10 @@ public final class Container: Sendable {
         }
         self.probes = probes
     }
+
+    /// Read from `imageNode` on use: most checks never ask, and an image's text is rarely short
+    /// enough for a `String` to hold it without an allocation.
+    public var image: String? { imageNode?.scalar }
 
     // Read from `node` on use, like env nodes: few rules look at them.
     public var command: [YAMLNode] { node["command"]?.items ?? [] }
@@ -116,9 +117,16 @@ public final class PodTemplate: Sendable {
         labels = LabelEntry.entries(of: labelsNode)
         let spec = node["spec"]
         specNode = spec
-        containers =
-            (spec?["containers"]?.items ?? []).map { Container(node: $0, isInit: false) }
-            + (spec?["initContainers"]?.items ?? []).map { Container(node: $0, isInit: true) }
+        // One array at its final size (two mapped lists joined took three).
+        let main = spec?["containers"]
+        let initial = spec?["initContainers"]
+        var containers: [Container] = []
+        containers.reserveCapacity(
+            (main?.isSequence == true ? main?.childCount ?? 0 : 0)
+                + (initial?.isSequence == true ? initial?.childCount ?? 0 : 0))
+        main?.forEachItem { containers.append(Container(node: $0, isInit: false)) }
+        initial?.forEachItem { containers.append(Container(node: $0, isInit: true)) }
+        self.containers = containers
     }
 
     /// Containers whose ports receive Service traffic.

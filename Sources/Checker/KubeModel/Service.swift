@@ -32,13 +32,14 @@ public final class Service: Sendable {
         let selectorNode = spec?["selector"]
         self.selectorNode = selectorNode
         selector = LabelEntry.entries(of: selectorNode)
-        ports = (spec?["ports"]?.items ?? []).map { port in
-            let target = port["targetPort"]
-            return ServicePort(
-                name: port["name"]?.scalar, port: port["port"]?.portNumber,
-                targetPort: target.flatMap { $0.int == 0 || $0.isNull ? nil : PortReference(node: $0) },
-                targetPortNode: target, protocol: port["protocol"]?.scalar ?? "TCP", node: port)
-        }
+        ports =
+            spec?["ports"]?.mapItems { port in
+                let target = port["targetPort"]
+                return ServicePort(
+                    name: port["name"]?.scalar, port: port["port"]?.portNumber,
+                    targetPort: target.flatMap { $0.int == 0 || $0.isNull ? nil : PortReference(node: $0) },
+                    targetPortNode: target, protocol: port["protocol"]?.scalar ?? "TCP", node: port)
+            } ?? []
     }
 
     /// Services that route to pods chosen by label: not ExternalName, not selector-less.

@@ -14,36 +14,49 @@ public struct ServiceURL: Sendable {
     /// URLs in a value: whole value, or separated by commas or whitespace.
     public static func find(in value: String) -> [ServiceURL] {
         var value = value
-        return value.withUTF8 { bytes in
-            // Every URL has `://` after its scheme.
-            guard containsSchemeSeparator(bytes[...]) else { return [] }
-            var results: [ServiceURL] = []
-            // Separators are ASCII, so tokens split on bytes; offsets count Unicode scalars (every
-            // byte that is not a UTF-8 continuation byte starts one).
-            var offset = 0
-            var tokenStart = 0
-            var tokenOffset = 0
-            func flush(_ end: Int) {
-                let token = bytes[tokenStart..<end]
-                // No `://`, no URL: most tokens never become a String.
-                guard containsSchemeSeparator(token) else { return }
-                let text = String(decoding: token, as: UTF8.self)
-                if let url = ServiceURL(text, offset: tokenOffset) { results.append(url) }
-            }
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                switch byte {
-                case UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: ";"):
-                    flush(index)
-                    tokenStart = index + 1
-                    tokenOffset = offset + 1
-                default: break
-                }
-                if byte & 0xC0 != 0x80 { offset += 1 }
-            }
-            flush(bytes.count)
-            return results
+        return value.withUTF8 { find(inUTF8: $0) }
+    }
+
+    /// `find(in:)` of a scalar's text, read in place when it is ASCII (no `String` of the whole
+    /// value); nil when the node is not a string.
+    static func find(inScalar node: YAMLNode) -> [ServiceURL]? {
+        guard node.scalarType == .string else { return nil }
+        return node.withScalarBytes { bytes in
+            // Other text goes through `String` as before: its repairs of invalid UTF-8 move offsets.
+            bytes.allSatisfy { $0 < 0x80 } ? find(inUTF8: bytes) : find(in: String(decoding: bytes, as: UTF8.self))
         }
+    }
+
+    /// `find(in:)` over UTF-8 bytes.
+    private static func find(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> [ServiceURL] {
+        // Every URL has `://` after its scheme.
+        guard containsSchemeSeparator(bytes[...]) else { return [] }
+        var results: [ServiceURL] = []
+        // Separators are ASCII, so tokens split on bytes; offsets count Unicode scalars (every
+        // byte that is not a UTF-8 continuation byte starts one).
+        var offset = 0
+        var tokenStart = 0
+        var tokenOffset = 0
+        func flush(_ end: Int) {
+            let token = bytes[tokenStart..<end]
+            // No `://`, no URL: most tokens never become a String.
+            guard containsSchemeSeparator(token) else { return }
+            let text = String(decoding: token, as: UTF8.self)
+            if let url = ServiceURL(text, offset: tokenOffset) { results.append(url) }
+        }
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: ";"):
+                flush(index)
+                tokenStart = index + 1
+                tokenOffset = offset + 1
+            default: break
+            }
+            if byte & 0xC0 != 0x80 { offset += 1 }
+        }
+        flush(bytes.count)
+        return results
     }
 
     private static func containsSchemeSeparator(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
@@ -174,8 +187,7 @@ public struct ServiceURL: Sendable {
         graph: ManifestGraph
     ) -> NamespacedName? {
         // The labels' bounds; a sixth label already means no Service (`default:` below).
-        var bounds: [Range<Int>] = []
-        bounds.reserveCapacity(5)
+        var bounds = LabelBounds()
         var start = 0
         for position in 0...host.count {
             if position < host.count {
@@ -184,7 +196,7 @@ public struct ServiceURL: Sendable {
                 if byte != UInt8(ascii: ".") { continue }
             }
             if position == start { return nil }  // an empty label
-            if bounds.count == 5 { return nil }
+            if bounds.count == LabelBounds.capacity { return nil }
             bounds.append(start..<position)
             start = position + 1
         }
@@ -290,15 +302,54 @@ extension ServiceURL {
     /// holds them for every workload.)
     public static func uses(in workload: Workload, graph: ManifestGraph) -> [ServiceURLUse] {
         var result: [ServiceURLUse] = []
+        func add(_ node: YAMLNode, holder: ManifestObject) {
+            guard let urls = find(inScalar: node) else { return }
+            for url in urls { result.append(ServiceURLUse(url: url, node: node, holder: holder)) }
+        }
         for container in workload.template.containers {
-            let values =
-                container.environmentValues(of: workload.object, in: graph)
-                + (container.command + container.args).map { (node: $0, object: workload.object) }
-            for (node, holder) in values {
-                guard let text = node.string else { continue }
-                for url in find(in: text) { result.append(ServiceURLUse(url: url, node: node, holder: holder)) }
+            // Env values, then command, then args, visited in place (no list of them built).
+            for (node, holder) in container.environmentValues(of: workload.object, in: graph) {
+                add(node, holder: holder)
             }
+            container.node["command"]?.forEachItem { add($0, holder: workload.object) }
+            container.node["args"]?.forEachItem { add($0, holder: workload.object) }
         }
         return result
+    }
+}
+
+/// The bounds of up to five labels of a host, held inline: an array of them cost an allocation for
+/// every URL found.
+private struct LabelBounds {
+    static let capacity = 5
+    private var labels: (Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (
+        0..<0, 0..<0, 0..<0, 0..<0, 0..<0
+    )
+    private(set) var count = 0
+
+    /// Past `capacity`, nothing is kept (the caller stops before).
+    mutating func append(_ range: Range<Int>) {
+        switch count {
+        case 0: labels.0 = range
+        case 1: labels.1 = range
+        case 2: labels.2 = range
+        case 3: labels.3 = range
+        case 4: labels.4 = range
+        default: return
+        }
+        count += 1
+    }
+
+    /// An empty range past `count`.
+    subscript(index: Int) -> Range<Int> {
+        guard index < count else { return 0..<0 }
+        switch index {
+        case 0: return labels.0
+        case 1: return labels.1
+        case 2: return labels.2
+        case 3: return labels.3
+        case 4: return labels.4
+        default: return 0..<0
+        }
     }
 }

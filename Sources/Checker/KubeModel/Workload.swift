@@ -39,12 +39,18 @@ public struct LabelSelector: Sendable {
     }
 
     static func labelSelector(_ node: YAMLNode) -> LabelSelector {
-        let expressions = (node["matchExpressions"]?.items ?? []).map { item in
-            let operatorText = item["operator"]?.scalar ?? ""
-            return SelectorRequirement(
-                key: item["key"]?.scalar ?? "", operator: .init(rawValue: operatorText), operatorText: operatorText,
-                values: (item["values"]?.items ?? []).compactMap(\.scalar), node: item)
-        }
+        let expressions =
+            node["matchExpressions"]?.mapItems { item -> SelectorRequirement in
+                let operatorText = item["operator"]?.scalar ?? ""
+                var values: [String] = []
+                if let list = item["values"], list.isSequence {
+                    values.reserveCapacity(list.childCount)
+                    list.forEachItem { if let value = $0.scalar { values.append(value) } }
+                }
+                return SelectorRequirement(
+                    key: item["key"]?.scalar ?? "", operator: .init(rawValue: operatorText),
+                    operatorText: operatorText, values: values, node: item)
+            } ?? []
         return LabelSelector(
             matchLabels: LabelEntry.entries(of: node["matchLabels"]), matchExpressions: expressions, node: node)
     }

@@ -177,13 +177,14 @@ enum EventReader {
     static let maxEscapeRereads = 64
 
     static func read(_ source: InputSource, into builder: inout TreeBuilder) {
-        let fresh = builder
         var escapes = GoEscapes()
         for reread in 0...maxEscapeRereads {
             guard parse(source, escapes: &escapes, mayReread: reread < maxEscapeRereads, into: &builder) else {
                 return
             }
-            builder = fresh
+            // Emptied rather than replaced by a copy kept from the start: a kept copy would share
+            // the builder's buffers, and every first write to one would copy it, on every load.
+            builder.restart()
         }
     }
 

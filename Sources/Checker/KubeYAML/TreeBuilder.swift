@@ -1,4 +1,5 @@
 import CYAML
+import Foundation
 import KubeDiagnostics
 
 /// A collection whose end event has not come yet. Plain data (no `String`): anchors and unusual
@@ -43,8 +44,8 @@ struct TreeBuilder {
     var asciiOnly = true
     /// Payloads + 1 of short scalars, direct-mapped by a hash of their bytes:
     /// a repeated key or value (`name`, `TCP`) is mostly stored once per
-    /// stream, and looked up in `shared` once. 0: empty slot.
-    var shortTexts = [UInt32](repeating: 0, count: 512)
+    /// stream, and looked up in `shared` once. 0: empty slot. `TreeBuffers.shortTextSlots` long.
+    var shortTexts: [UInt32] = []
 
     var stack: [OpenCollection] = []
     /// The innermost open collection's node count and child height (see `OpenCollection`).
@@ -78,34 +79,91 @@ struct TreeBuilder {
         self.limits = limits
         self.shared = vocabulary.shared
         self.sharedBytes = vocabulary.shared.text.bytes
+        // The growable buffers come emptied from an earlier load when there is one.
+        var buffers = TreeBuffers.pool.take()
+        swap(&records, &buffers.records)
+        swap(&children, &buffers.children)
+        swap(&text, &buffers.text)
+        swap(&shortTexts, &buffers.shortTexts)
+        swap(&stack, &buffers.stack)
+        swap(&openNames, &buffers.openNames)
+        swap(&pairScratch, &buffers.pairScratch)
+        swap(&seenScratch, &buffers.seenScratch)
+        swap(&pending, &buffers.pending)
+        swap(&anchors, &buffers.anchors)
+        swap(&roots, &buffers.roots)
         // About one node per 12 input bytes in typical manifests, and one child entry per 14.
         records.reserveCapacity(min(inputBytes / 12 + 16, 1 << 20))
         text.reserveCapacity(min(inputBytes / 2 + 16, 1 << 24))
         children.reserveCapacity(min(inputBytes / 14 + 16, 1 << 20))
     }
 
-    /// Freezes the table and hands out the documents.
+    /// Freezes the table and hands out the documents. The table gets copies of the buffers at
+    /// their final size; the buffers go back to `TreeBuffers.pool` for the next load.
     mutating func finish() -> YAMLLoadResult {
-        defer { roots = [] }
+        defer { returnBuffers() }
         guard !roots.isEmpty else {
             return YAMLLoadResult(file: file, documents: [], problems: problems, mayHoldDoubleBrace: mayHoldDoubleBrace)
         }
-        // `text` is copied whole into the table's own bytes: no compacting copy first.
         let table = YAMLTable(
-            records: Self.compact(records), children: ChildIndices(children), text: text, otherTags: otherTags,
-            wideMarks: wideMarks, asciiOnly: asciiOnly, shared: shared)
-        records = []
-        children = []
-        text = []
+            records: records, children: children, text: text, otherTags: otherTags, wideMarks: wideMarks,
+            asciiOnly: asciiOnly, shared: shared)
         let documents = roots.map { YAMLDocument(root: YAMLNode(table: table, index: $0.node), index: $0.index) }
         return YAMLLoadResult(
             file: file, documents: documents, problems: problems, mayHoldDoubleBrace: mayHoldDoubleBrace)
     }
 
-    /// A copy without spare capacity when the spare part is large.
-    private static func compact<T>(_ array: [T]) -> [T] {
-        guard array.capacity - array.count > array.count / 32 + 16 else { return array }
-        return array.withUnsafeBufferPointer { Array($0) }
+    /// Back to the state `init` left, with the buffers emptied in place (a parse read again after
+    /// goyaml's `\'` escape, `EventReader.read`).
+    mutating func restart() {
+        emptyBuffers()
+        problems = []
+        otherTags = [:]
+        wideMarks = .init()
+        asciiOnly = true
+        innerNodeCount = 1
+        innerChildHeight = 0
+        aliasedNodes = 0
+        root = nil
+        documentIndex = 0
+        failed = false
+        quoteMends = [:]
+        mayHoldDoubleBrace = true
+    }
+
+    /// Empties the growable buffers, keeping their storage.
+    private mutating func emptyBuffers() {
+        records.removeAll(keepingCapacity: true)
+        children.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: true)
+        shortTexts.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        stack.removeAll(keepingCapacity: true)
+        openNames.removeAll(keepingCapacity: true)
+        pairScratch.removeAll(keepingCapacity: true)
+        seenScratch.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        pendingCount = 0
+        anchors.removeAll(keepingCapacity: true)
+        roots.removeAll(keepingCapacity: true)
+    }
+
+    /// Empties the buffers and gives them to `TreeBuffers.pool`: the builder keeps none of them
+    /// (a shared one would be copied on its next write).
+    private mutating func returnBuffers() {
+        emptyBuffers()
+        var buffers = TreeBuffers()
+        swap(&records, &buffers.records)
+        swap(&children, &buffers.children)
+        swap(&text, &buffers.text)
+        swap(&shortTexts, &buffers.shortTexts)
+        swap(&stack, &buffers.stack)
+        swap(&openNames, &buffers.openNames)
+        swap(&pairScratch, &buffers.pairScratch)
+        swap(&seenScratch, &buffers.seenScratch)
+        swap(&pending, &buffers.pending)
+        swap(&anchors, &buffers.anchors)
+        swap(&roots, &buffers.roots)
+        TreeBuffers.pool.give(buffers)
     }
 
     mutating func handle(_ event: inout yaml_event_t) {
@@ -449,5 +507,63 @@ struct TreeBuilder {
     static func optionalString(_ pointer: UnsafePointer<CChar>?) -> String? {
         guard let pointer else { return nil }
         return String(cString: pointer)
+    }
+}
+
+/// A `TreeBuilder`'s growable buffers, emptied, between two loads. Loading a file took about a
+/// dozen allocations for them (each buffer reserved, then grown); reused, a load of a small file
+/// allocates only what its table keeps.
+struct TreeBuffers {
+    var records: [NodeRecord] = []
+    var children: [Int32] = []
+    var text: [UInt8] = []
+    var shortTexts: [UInt32] = []
+    var stack: [OpenCollection] = []
+    var openNames: [String] = []
+    var pairScratch: [(key: Int32, value: Int32)] = []
+    var seenScratch: [Int32] = []
+    var pending: [Int32] = []
+    var anchors: [String: (node: Int32, count: Int, height: Int)] = [:]
+    var roots: [(node: Int32, index: Int)] = []
+
+    /// Length of `shortTexts`, a power of two (`TreeBuilder.appendText` masks the hash with it).
+    static let shortTextSlots = 512
+
+    /// Buffers for the builders to come, one set per builder that finished and not yet taken again
+    /// (about one per thread that loads).
+    static let pool = Pool()
+
+    /// Whether keeping these for the next load pays: the buffers of a large file are let go, so the
+    /// pool holds a few hundred KiB at most.
+    var isWorthKeeping: Bool {
+        records.capacity <= 1 << 14 && children.capacity <= 1 << 15 && text.capacity <= 1 << 18
+            && pending.capacity <= 1 << 12 && anchors.capacity <= 1 << 10
+    }
+
+    final class Pool: @unchecked Sendable {
+        private let lock = NSLock()
+        /// Guarded by `lock`.
+        private var spare: [TreeBuffers] = []
+        private static let maxSpare = 8
+
+        /// Emptied buffers from an earlier load, or new ones.
+        func take() -> TreeBuffers {
+            lock.lock()
+            let buffers = spare.popLast()
+            lock.unlock()
+            if let buffers { return buffers }
+            var fresh = TreeBuffers()
+            fresh.shortTexts = [UInt32](repeating: 0, count: TreeBuffers.shortTextSlots)
+            return fresh
+        }
+
+        /// Keeps emptied buffers for a later `take`.
+        func give(_ buffers: TreeBuffers) {
+            guard buffers.isWorthKeeping, buffers.shortTexts.count == TreeBuffers.shortTextSlots else { return }
+            lock.lock()
+            defer { lock.unlock() }
+            guard spare.count < Self.maxSpare else { return }
+            spare.append(buffers)
+        }
     }
 }

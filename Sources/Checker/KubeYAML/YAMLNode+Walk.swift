@@ -25,6 +25,18 @@ extension YAMLNode {
         }
     }
 
+    /// Each item of a sequence through `transform`, in an array allocated once at its final size
+    /// (`items.map` builds a `[YAMLNode]` first, and views read many small lists); empty for a
+    /// mapping or a scalar.
+    @inline(__always)
+    public func mapItems<T>(_ transform: (YAMLNode) -> T) -> [T] {
+        guard table.kind(index) == .sequence else { return [] }
+        var result: [T] = []
+        result.reserveCapacity(table.count(index))
+        forEachItem { result.append(transform($0)) }
+        return result
+    }
+
     /// Number of items of a sequence or pairs of a mapping; 0 for a scalar.
     public var childCount: Int {
         switch table.kind(index) {

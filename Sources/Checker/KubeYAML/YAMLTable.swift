@@ -2,9 +2,13 @@
 /// index lists, scalar text in one byte buffer (or, for the API's vocabulary,
 /// in `SharedText`). `YAMLNode` values read from here through an index, so a
 /// loaded tree costs a few small allocations per stream instead of one array
-/// per collection and one string per scalar.
-final class YAMLTable: Sendable {
-    let records: [NodeRecord]
+/// per collection and one string per scalar. Records, child lists and text
+/// share one allocation, made at their final size when the stream is loaded.
+///
+/// `@unchecked Sendable`: immutable after `init`; the pointers are into `block`, which lives as
+/// long as the table.
+final class YAMLTable: @unchecked Sendable {
+    let records: NodeRecords
     /// Per collection, at its record's `payload`: the number of entries, its
     /// packed end (`NodeRecord.packedEnd`), then the entries: the items of a
     /// sequence; key, value, key, value, … of a mapping, or, when the record
@@ -12,7 +16,7 @@ final class YAMLTable: Sendable {
     let children: ChildIndices
     /// Per scalar, at its record's `payload` (without `SharedText.flag`): a
     /// LEB128 length, then UTF-8 bytes.
-    let text: OwnedBytes
+    let text: UnsafeBufferPointer<UInt8>
     /// Where payloads with `SharedText.flag` point.
     let vocabulary: SharedText
     /// Tags other than the core schema's, by node.
@@ -22,18 +26,51 @@ final class YAMLTable: Sendable {
     /// Every scalar's text is ASCII, so `String` equality is byte equality.
     let asciiOnly: Bool
 
+    /// Records, then child list entries, then text.
+    private let block: UnsafeMutableRawPointer
+
+    /// Copies `records`, `children` (two bytes an entry when every entry fits) and `text` into one
+    /// allocation of their exact size (the builder keeps its buffers for the next load).
     init(
-        records: [NodeRecord], children: ChildIndices, text: [UInt8], otherTags: [Int32: String],
+        records: [NodeRecord], children: [Int32], text: [UInt8], otherTags: [Int32: String],
         wideMarks: WideMarksTable, asciiOnly: Bool, shared: SharedText
     ) {
+        // Two loops without a branch per entry: both vectorise.
+        var narrow = true
+        for entry in children { narrow = narrow && UInt32(bitPattern: entry) <= UInt32(UInt16.max) }
+        let entrySize = narrow ? MemoryLayout<UInt16>.stride : MemoryLayout<Int32>.stride
+        let recordBytes = records.count * MemoryLayout<NodeRecord>.stride
+        // Rounded up so the entries are aligned (records align to 2, wide entries to 4).
+        let childrenOffset = (recordBytes + 3) & ~3
+        let textOffset = childrenOffset + children.count * entrySize
+        let block = UnsafeMutableRawPointer.allocate(
+            byteCount: max(textOffset + text.count, 1), alignment: MemoryLayout<Int32>.alignment)
+        self.block = block
+        let recordStart = block.bindMemory(to: NodeRecord.self, capacity: records.count)
+        _ = UnsafeMutableBufferPointer(start: recordStart, count: records.count).initialize(from: records)
+        self.records = NodeRecords(UnsafeBufferPointer(start: recordStart, count: records.count))
+        let entries = block + childrenOffset
+        if narrow {
+            let start = entries.bindMemory(to: UInt16.self, capacity: children.count)
+            for (position, entry) in children.enumerated() {
+                (start + position).initialize(to: UInt16(truncatingIfNeeded: entry))
+            }
+            self.children = ChildIndices(narrow: UnsafeBufferPointer(start: start, count: children.count))
+        } else {
+            let start = entries.bindMemory(to: Int32.self, capacity: children.count)
+            _ = UnsafeMutableBufferPointer(start: start, count: children.count).initialize(from: children)
+            self.children = ChildIndices(wide: UnsafeBufferPointer(start: start, count: children.count))
+        }
+        let textStart = (block + textOffset).bindMemory(to: UInt8.self, capacity: text.count)
+        _ = UnsafeMutableBufferPointer(start: textStart, count: text.count).initialize(from: text)
+        self.text = UnsafeBufferPointer(start: textStart, count: text.count)
         self.asciiOnly = asciiOnly
-        self.records = records
-        self.children = children
-        self.text = OwnedBytes(copying: text)
         self.vocabulary = shared
         self.otherTags = otherTags
         self.wideMarks = wideMarks
     }
+
+    deinit { block.deallocate() }
 
     // MARK: records
 
@@ -56,7 +93,7 @@ final class YAMLTable: Sendable {
     /// Calls `body` with the UTF-8 bytes of scalar `index`.
     @inline(__always) func withText<R>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let payload = records[Int(index)].payload
-        let store = payload & SharedText.flag == 0 ? text.bytes : vocabulary.text.bytes
+        let store = payload & SharedText.flag == 0 ? text : vocabulary.text.bytes
         return withExtendedLifetime(self) { body(ScalarText.bytes(at: Int(payload & ~SharedText.flag), in: store)) }
     }
 
@@ -236,32 +273,47 @@ enum TagCode: UInt8 {
     }
 }
 
-/// `YAMLTable.children`: two bytes an entry when every count, packed end and
-/// node index of the stream fits (streams under 65,536 nodes, nearly all
-/// manifests), four bytes otherwise.
-struct ChildIndices: Sendable {
-    private let narrow: [UInt16]
-    private let wide: [Int32]
+/// `YAMLTable.records`: the records in the table's block, read with checked indices (as an
+/// array's).
+struct NodeRecords: RandomAccessCollection {
+    private let base: UnsafeBufferPointer<NodeRecord>
 
-    init(_ entries: [Int32]) {
-        // Two loops without a branch per append: both vectorise.
-        var fits = true
-        for entry in entries { fits = fits && UInt32(bitPattern: entry) <= UInt32(UInt16.max) }
-        guard fits else {
-            narrow = []
-            wide = entries
-            return
-        }
-        narrow = entries.map { UInt16(truncatingIfNeeded: $0) }
-        wide = []
+    init(_ base: UnsafeBufferPointer<NodeRecord>) { self.base = base }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { base.count }
+
+    @inline(__always) subscript(index: Int) -> NodeRecord {
+        precondition(index >= 0 && index < base.count, "node index out of range")
+        return base[index]
+    }
+}
+
+/// `YAMLTable.children`, in the table's block: two bytes an entry when every count, packed end
+/// and node index of the stream fits (streams under 65,536 nodes, nearly all manifests), four
+/// bytes otherwise. Read with checked positions (as an array's).
+struct ChildIndices {
+    private let narrow: UnsafeBufferPointer<UInt16>
+    private let wide: UnsafeBufferPointer<Int32>
+    let isNarrow: Bool
+
+    init(narrow: UnsafeBufferPointer<UInt16>) {
+        self.narrow = narrow
+        wide = UnsafeBufferPointer(start: nil, count: 0)
+        isNarrow = true
     }
 
-    var isNarrow: Bool { wide.isEmpty }
+    init(wide: UnsafeBufferPointer<Int32>) {
+        narrow = UnsafeBufferPointer(start: nil, count: 0)
+        self.wide = wide
+        isNarrow = false
+    }
 
-    var count: Int { wide.isEmpty ? narrow.count : wide.count }
+    var count: Int { isNarrow ? narrow.count : wide.count }
 
     @inline(__always) subscript(position: Int) -> Int32 {
-        wide.isEmpty ? Int32(narrow[position]) : wide[position]
+        precondition(position >= 0 && position < count, "child position out of range")
+        return isNarrow ? Int32(narrow[position]) : wide[position]
     }
 
     /// Which of the `count` entries at `start`, `start + step`, … is the first that `matches`
@@ -269,8 +321,12 @@ struct ChildIndices: Sendable {
     /// (key lookups run this about a million times in a large check).
     @inline(__always)
     func firstPosition(from start: Int, step: Int, count: Int, where matches: (Int32) -> Bool) -> Int? {
+        // Every position read is checked at once: the loops then read without a check each.
+        guard count > 0 else { return nil }
+        precondition(
+            start >= 0 && step >= 0 && start + (count - 1) * step < self.count, "child position out of range")
         var position = start
-        if wide.isEmpty {
+        if isNarrow {
             for entry in 0..<count {
                 if matches(Int32(narrow[position])) { return entry }
                 position += step
@@ -422,7 +478,9 @@ struct NodeRecord: Sendable {
     var tag: TagCode { TagCode(rawValue: bits >> 5) ?? .none }
 
     /// Node `index`'s start, from its record or, for a wide one, from `wideMarks`.
-    static func start(of index: Int32, _ records: [NodeRecord], _ wideMarks: WideMarksTable) -> Mark {
+    static func start<Records: RandomAccessCollection<NodeRecord>>(
+        of index: Int32, _ records: Records, _ wideMarks: WideMarksTable
+    ) -> Mark where Records.Index == Int {
         let record = records[Int(index)]
         if record.isWide, let wide = wideMarks[index] { return wide.start }
         return record.start
@@ -432,10 +490,10 @@ struct NodeRecord: Sendable {
     /// scalar's text (`text` calls its argument with it): one rule for the loader, over its arrays
     /// under construction, and for the finished table.
     @inline(__always)
-    static func end(
-        of index: Int32, _ records: [NodeRecord], _ wideMarks: WideMarksTable, entry: (Int) -> Int32,
+    static func end<Records: RandomAccessCollection<NodeRecord>>(
+        of index: Int32, _ records: Records, _ wideMarks: WideMarksTable, entry: (Int) -> Int32,
         text: ((UnsafeBufferPointer<UInt8>) -> Mark?) -> Mark?
-    ) -> Mark {
+    ) -> Mark where Records.Index == Int {
         let record = records[Int(index)]
         if record.isWide, let wide = wideMarks[index] { return wide.end }
         if record.kind != .scalar { return unpackEnd(entry(Int(record.payload) + 1), start: record.start) }
