@@ -81,17 +81,7 @@ struct TreeBuilder {
         self.sharedBytes = vocabulary.shared.text.bytes
         // The growable buffers come emptied from an earlier load when there is one.
         var buffers = TreeBuffers.pool.take()
-        swap(&records, &buffers.records)
-        swap(&children, &buffers.children)
-        swap(&text, &buffers.text)
-        swap(&shortTexts, &buffers.shortTexts)
-        swap(&stack, &buffers.stack)
-        swap(&openNames, &buffers.openNames)
-        swap(&pairScratch, &buffers.pairScratch)
-        swap(&seenScratch, &buffers.seenScratch)
-        swap(&pending, &buffers.pending)
-        swap(&anchors, &buffers.anchors)
-        swap(&roots, &buffers.roots)
+        exchangeBuffers(&buffers)
         // About one node per 12 input bytes in typical manifests, and one child entry per 14.
         records.reserveCapacity(min(inputBytes / 12 + 16, 1 << 20))
         text.reserveCapacity(min(inputBytes / 2 + 16, 1 << 24))
@@ -152,6 +142,12 @@ struct TreeBuilder {
     private mutating func returnBuffers() {
         emptyBuffers()
         var buffers = TreeBuffers()
+        exchangeBuffers(&buffers)
+        TreeBuffers.pool.give(buffers)
+    }
+
+    /// Swaps every growable buffer with `buffers`'s: a pool's set in, this load's (emptied) out.
+    private mutating func exchangeBuffers(_ buffers: inout TreeBuffers) {
         swap(&records, &buffers.records)
         swap(&children, &buffers.children)
         swap(&text, &buffers.text)
@@ -163,7 +159,6 @@ struct TreeBuilder {
         swap(&pending, &buffers.pending)
         swap(&anchors, &buffers.anchors)
         swap(&roots, &buffers.roots)
-        TreeBuffers.pool.give(buffers)
     }
 
     mutating func handle(_ event: inout yaml_event_t) {
