@@ -164,10 +164,6 @@ enum ReferenceResolver {
             together.mayApply($0.location.file, with: file)
         }
         guard !candidates.isEmpty else { return nil }
-        // The exact name defined by another deploy unit of the inputs (a sibling folder, another
-        // kustomization, a file beside a kustomization that does not list it) is installed by it:
-        // neither missing nor a misspelling of a near name here.
-        if together.installedSeparately(kind: kind, name: name, in: graph, from: file) { return nil }
         let operatorsMayCreate =
             (createdByOperators.contains(kind) && graph.hasCustomResources(in: namespace))
             || together.templatesBeside(file)
@@ -176,12 +172,19 @@ enum ReferenceResolver {
             operatorsMayCreate
             ? nearestName(name, in: candidates.map(\.name))
             : nearName(name, in: candidates.map(\.name))
+        // The exact name defined by another deploy unit of the inputs (a sibling folder, another
+        // kustomization, a file beside a kustomization that does not list it) is installed by it:
+        // neither missing nor a misspelling of a near name here. (Asked only on the way to a
+        // finding: it may scan the graph.)
         if let guess, let found = candidates.first(where: { $0.name == guess }) {
+            guard !together.installedSeparately(kind: kind, name: name, in: graph, from: file) else { return nil }
             return .nearName(guess, location: found.location)
         }
         // Others of the kind in a `--context` kustomization or chart prove nothing by themselves.
         let provingCandidates = candidates.filter { !together.isContextUnit($0.location.file) }
-        guard shipsWithUsers, !operatorsMayCreate, !provingCandidates.isEmpty else { return nil }
+        guard shipsWithUsers, !operatorsMayCreate, !provingCandidates.isEmpty,
+            !together.installedSeparately(kind: kind, name: name, in: graph, from: file)
+        else { return nil }
         return .missing(provingCandidates)
     }
 
